@@ -338,3 +338,12 @@ def test_nearest_critical_point():
     assert q is not None and q.kind == "maximum"
     r = nearest_critical_point(get_landscape("double_well"), (0.1,), radius=0.2)
     assert r is not None and r.kind == "maximum"
+
+
+def test_curve_of_critical_points_is_not_reported_point_by_point():
+    (p,) = find_critical_points(make((x**2 + y**2 - 1) ** 2))  # the unit circle is a curve of minima
+    assert p.kind == "maximum" and np.linalg.norm(p.position) < 1e-12
+
+
+def test_unevaluable_hessian_gives_no_points_rather_than_an_error():
+    assert find_critical_points(make(sp.Abs(x) + y**2)) == []  # Hessian holds a DiracDelta

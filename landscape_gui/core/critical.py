@@ -32,11 +32,13 @@ Method
    root first), then a few more Newton steps polish each survivor (the iterate with the smallest ‖∇J‖ is
    kept).
 7. **Classification** by the Hessian's eigenvalues (:func:`classify` with the curvature scale ``S``).
-   A point classified ``"degenerate"`` is kept only if the degeneracy is genuine: along the eigenvector of
-   its smallest eigenvalue, the gradient at distance ρ = 1e-4 × domain size must be more than 3× what that
-   eigenvalue explains (λ·ρ), i.e. higher-order terms dominate, as at the monkey saddle's origin. Far out
-   on Easom (J ~ e^(−r²) < 1e-7) the Hessian is tiny only because the whole function is, and where e^(−r²)
-   underflows J is exactly 0 in floating point; these numerically flat points are not reported.
+   A point classified ``"degenerate"`` is kept only if the degeneracy is genuine and the point isolated:
+   along the eigenvector of its smallest eigenvalue, the gradient at distance ρ = 1e-4 × domain size must
+   be more than 3× what that eigenvalue explains (λ·ρ), i.e. higher-order terms dominate, as at the monkey
+   saddle's origin; and Newton started 1e-3 × domain size away along that eigenvector must come back to
+   it. Far out on Easom (J ~ e^(−r²) < 1e-7) the Hessian is tiny only because the whole function is, and
+   where e^(−r²) underflows J is exactly 0 in floating point; these numerically flat points are not
+   reported. Neither are curves of critical points (the rim of (x² + y² − 1)²): they are not isolated.
 8. **Non-smooth points.** A literature global minimum at which the Hessian is not finite (Ackley's origin,
    a cusp) is still reported: kind ``"minimum"`` if J there is below J on rings of sample points around it
    (radii 1e-7, 1e-5 and 1e-3 × domain size), else ``"degenerate"``; its eigenvalues are ``nan``.
@@ -426,20 +428,32 @@ def _exact_roots(ctx: _Ctx) -> np.ndarray:
 # -- main --------------------------------------------------------------------------------------------------
 
 
-def _genuinely_degenerate(ctx: _Ctx, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) -> bool:
-    """At a degenerate point: do higher-order terms dominate near it (not a numerically flat region)?"""
-    if not np.all(np.isfinite(ev)):
-        return True
+def _flat_direction(ctx: _Ctx, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) -> np.ndarray | None:
+    """At a degenerate point: the flat direction if higher-order terms dominate there (else None: a
+    numerically flat region, where the Hessian is tiny only because the whole function is)."""
     k = int(np.argmin(np.abs(ev)))
     vec = vecs[:, k]
     rho = 1e-4 * ctx.size
-    q = np.stack([p + rho * vec, p - rho * vec])
-    gq = ctx.ls.grad(q) @ vec
+    gq = ctx.ls.grad(np.stack([p + rho * vec, p - rho * vec])) @ vec
     if not np.all(np.isfinite(gq)):
-        return False
+        return None
     along = float(np.max(np.abs(gq)))
     explained = abs(float(ev[k])) * rho
-    return along > 3.0 * explained and along > 1e-30 * max(ctx.grad_scale, 1e-300)
+    if along > 3.0 * explained and along > 1e-30 * max(ctx.grad_scale, 1e-300):
+        return vec
+    return None
+
+
+def _isolated(ctx: _Ctx, pts: np.ndarray, vecs: np.ndarray) -> np.ndarray:
+    """Newton started a little way off along the flat direction must come back to the point; on a curve
+    of critical points ((x² + y² − 1)²) it stops at another point of the curve instead."""
+    if pts.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    off = 1e-3 * ctx.size
+    starts = np.concatenate([pts + off * vecs, pts - off * vecs])
+    back, _, _ = _newton(ctx, starts)
+    dist = np.linalg.norm(back - np.concatenate([pts, pts]), axis=1).reshape(2, -1)
+    return np.all(dist <= 10 * DEDUP_TOL * ctx.size, axis=0)
 
 
 def _is_local_min_nonsmooth(ctx: _Ctx, p: np.ndarray, value: float) -> bool:
@@ -470,7 +484,12 @@ def find_critical_points(
     numeric search alone; for checking). See the module docstring for the method and the tolerances.
     """
     with np.errstate(all="ignore"):
-        return _find(landscape, seeds_per_axis, deadline_s, exact)
+        try:
+            return _find(landscape, seeds_per_axis, deadline_s, exact)
+        except (NameError, TypeError, AttributeError, np.linalg.LinAlgError):
+            # the compiled formula cannot be evaluated everywhere (e.g. a DiracDelta in the Hessian of
+            # abs(x), which numpy does not know): no critical points rather than an error in the GUI
+            return []
 
 
 def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: bool) -> list[CriticalPoint]:
@@ -512,7 +531,9 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         )
         cand.append(x[ok])
         quality.append(gnorm[ok])
-        if exact:
+        # sympy cannot be interrupted: start it only with time to spare (it takes < 0.4 s at the degrees
+        # allowed)
+        if exact and ctx.deadline - time.perf_counter() > 0.5:
             try:
                 ex = _exact_roots(ctx)
             except _Deadline:
@@ -535,6 +556,8 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
             pts[~exact_rep] = _polish(ctx, pts[~exact_rep])
 
     results: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []
+    pending: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []  # degenerate: isolated?
+    pending_dirs: list[np.ndarray] = []
     if pts.shape[0]:
         vals = ls.value(pts)
         hs = ls.hessian(pts)
@@ -546,13 +569,22 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
                 continue
             if is_smooth:
                 kind = classify(ev, ctx.curv_scale)
-                if kind == "degenerate" and not _genuinely_degenerate(ctx, p, ev, vecs):
+                if kind == "degenerate":
+                    vec = _flat_direction(ctx, p, ev, vecs)
+                    if vec is None:
+                        continue
+                    pending.append((p, float(v), kind, tuple(float(e) for e in ev)))
+                    pending_dirs.append(vec)
                     continue
                 results.append((p, float(v), kind, tuple(float(e) for e in ev)))
             else:
                 # a non-smooth point that Newton happened to land on: classify it by the values around it
                 kind = "minimum" if _is_local_min_nonsmooth(ctx, p, float(v)) else "degenerate"
                 results.append((p, float(v), kind, (math.nan,) * d))
+
+    if pending:
+        keep = _isolated(ctx, np.array([r[0] for r in pending]), np.array(pending_dirs))
+        results.extend(r for r, k in zip(pending, keep, strict=True) if k)
 
     # literature minima where the Hessian is not finite (Ackley's origin): report them by their values
     for m in ls.global_minima:
