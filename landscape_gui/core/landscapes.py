@@ -41,6 +41,11 @@ def as_points(points: Sequence | np.ndarray, dim: int) -> tuple[np.ndarray, bool
     return arr, single
 
 
+def _drop_distributions(expr: sp.Expr) -> sp.Expr:
+    """Replace Dirac deltas (derivatives of sign, Heaviside: from abs, min, max) by 0, their value almost everywhere."""
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+
+
 def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., list]:
     """Compile a list of sympy expressions into one numpy function (common subexpressions shared)."""
     return sp.lambdify(list(symbols), list(exprs), modules="numpy", cse=True)
@@ -88,8 +93,8 @@ class Landscape:
         dim = len(symbols)
         if dim not in (1, 2):
             raise ValueError(f"a landscape has 1 or 2 variables, not {dim}")
-        grad = [sp.diff(expr, s) for s in symbols]
-        hess = [sp.diff(g, s) for g in grad for s in symbols]
+        grad = [_drop_distributions(sp.diff(expr, s)) for s in symbols]
+        hess = [_drop_distributions(sp.diff(g, s)) for g in grad for s in symbols]
         dom = tuple((float(lo), float(hi)) for lo, hi in domain)
         if len(dom) != dim or any(not lo < hi for lo, hi in dom):
             raise ValueError(f"domain {domain!r} must give {dim} intervals (low, high) with low < high")
@@ -122,7 +127,7 @@ class Landscape:
         return out[0] if single else out
 
     def value(self, points) -> np.ndarray:
-        """J at each point: shape (N,) (a 0-d array for a single point)."""
+        """J at each point: shape (N,) (a numpy scalar for a single point)."""
         return self._eval(self._value, points, ())
 
     def grad(self, points) -> np.ndarray:
@@ -145,8 +150,12 @@ class Landscape:
     def with_domain(self, domain: Sequence[Sequence[float]]) -> Landscape:
         """The same function over another domain."""
         dom = tuple((float(lo), float(hi)) for lo, hi in domain)
-        if len(dom) != self.dim or any(not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) for lo, hi in dom):
-            raise ValueError(f"domain {domain!r} must give {self.dim} finite intervals (low, high), low < high")
+        if len(dom) != self.dim or any(
+            not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) for lo, hi in dom
+        ):
+            raise ValueError(
+                f"domain {domain!r} must give {self.dim} finite intervals (low, high), low < high"
+            )
         return replace(self, domain=dom)
 
     def contains(self, points, margin: float = 0.0) -> np.ndarray:

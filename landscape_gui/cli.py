@@ -1,0 +1,298 @@
+"""Command line: ``landscape-gui`` launches the app; subcommands work without a display.
+
+    landscape-gui [SCENARIO.toml]       the app (optionally opening a scenario)
+    landscape-gui functions             built-in landscapes
+    landscape-gui optimizers            optimizers and their hyperparameters
+    landscape-gui trace ...             trajectories as JSON or CSV
+    landscape-gui critical ...          critical points as JSON or text
+
+Bad input exits with status 2 and one line on stderr; nothing else is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+PROG = "landscape-gui"
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not usage + message
+        raise UsageError(message)
+
+
+# -- helpers shared by subcommands -------------------------------------------------------------------------
+def load_landscape(function: str | None, expr: str | None, domain: str | None = None):
+    """The landscape named by ``--function`` or typed with ``--expr`` (exactly one of them)."""
+    from landscape_gui.core.expressions import FormulaError, landscape_from_formula
+    from landscape_gui.core.library import get_landscape
+
+    if (function is None) == (expr is None):
+        raise UsageError("give exactly one of --function ID or --expr FORMULA")
+    try:
+        landscape = get_landscape(function) if function is not None else landscape_from_formula(expr)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    except FormulaError as e:
+        raise UsageError(f"bad formula {expr!r}: {e}") from None
+    if domain:
+        try:
+            bounds = [float(v) for v in domain.split(",")]
+            landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
+        except ValueError:
+            raise UsageError(
+                f"bad --domain {domain!r}: expected {'XMIN,XMAX' if landscape.dim == 1 else 'XMIN,XMAX,YMIN,YMAX'}"
+            ) from None
+    return landscape
+
+
+def parse_point(text: str, dim: int) -> list[float]:
+    parts = text.split(",")
+    try:
+        point = [float(p) for p in parts]
+    except ValueError:
+        point = []
+    if len(point) != dim or not all(math.isfinite(c) for c in point):
+        want = "X" if dim == 1 else "X,Y"
+        raise UsageError(
+            f"malformed start {text!r}: expected {want} with finite numbers (e.g. --start=-1.5,2)"
+        )
+    return point
+
+
+def parse_settings(items: Sequence[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(
+                f"bad --set {item!r}: expected NAME=VALUE with a number, e.g. --set lr=0.01"
+            ) from None
+    return out
+
+
+# -- subcommands --------------------------------------------------------------------------------------------
+def cmd_functions(args) -> int:
+    from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
+
+    rows = []
+    for lid in LANDSCAPE_IDS:
+        L = get_landscape(lid)
+        rows.append(
+            {
+                "id": lid,
+                "name": L.name,
+                "dim": L.dim,
+                "formula": L.formula,
+                "domain": [list(b) for b in L.domain],
+                "description": L.description,
+                "source": L.source,
+            }
+        )
+    if args.format == "json":
+        print(json.dumps({"functions": rows}, indent=2, ensure_ascii=False))
+    else:
+        width = max(len(r["id"]) for r in rows)
+        for r in rows:
+            dom = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r["domain"])
+            print(f"{r['id']:<{width}}  {r['dim']}-D  {r['description']}")
+            print(f"{'':<{width}}       {r['formula']}   on {dom}")
+    return 0
+
+
+def cmd_optimizers(args) -> int:
+    from landscape_gui.core.optimizers import OPTIMIZERS
+
+    if args.format == "json":
+        data = [
+            {
+                "id": o.id,
+                "name": o.name,
+                "summary": o.summary,
+                "hyperparameters": [
+                    {
+                        "name": h.name,
+                        "default": h.default,
+                        "min": h.low,
+                        "max": h.high,
+                        "log": h.log,
+                        "help": h.help,
+                    }
+                    for h in o.hyperparameters
+                ],
+            }
+            for o in OPTIMIZERS.values()
+        ]
+        print(json.dumps({"optimizers": data}, indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(i) for i in OPTIMIZERS)
+    for o in OPTIMIZERS.values():
+        print(f"{o.id:<{width}}  {o.name}: {o.summary}")
+        for h in o.hyperparameters:
+            print(f"{'':<{width}}    {h.name}={h.default:g}  [{h.low:g} … {h.high:g}]  {h.help}")
+    return 0
+
+
+def cmd_trace(args) -> int:
+    from landscape_gui.core.optimizers import get_optimizer
+    from landscape_gui.core.simulation import Simulation
+
+    landscape = load_landscape(args.function, args.expr, args.domain)
+    try:
+        optimizer = get_optimizer(args.optimizer)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    try:
+        params = optimizer.resolve(parse_settings(args.set))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if not args.start:
+        raise UsageError("give at least one --start X[,Y]")
+    starts = [parse_point(s, landscape.dim) for s in args.start]
+    if args.steps < 0:
+        raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
+    if not (math.isfinite(args.noise) and args.noise >= 0):
+        raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
+    sim = Simulation(
+        landscape, starts, [(optimizer.id, params)], noise=args.noise, seed=args.seed, max_points=None
+    )
+    sim.step(args.steps)
+    runs = []
+    for run in sim.runs():
+        steps, loss = sim.loss_history(0, run.index)
+        runs.append(
+            {
+                "start": list(run.start),
+                "path": sim.path(0, run.index).tolist(),
+                "loss": loss.tolist(),
+                "status": run.status,
+                "reached": run.reached,
+                "steps": run.step,
+            }
+        )
+    out = {
+        "function": landscape.id if args.function else landscape.formula,
+        "optimizer": optimizer.id,
+        "params": params,
+        "noise": args.noise,
+        "seed": args.seed,
+        "runs": runs,
+    }
+    if args.format == "json":
+        print(json.dumps(out))
+    else:
+        names = list(landscape.variables)
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["run", "step", *names, "loss", "status"])
+        for i, r in enumerate(runs):
+            for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
+                w.writerow([i, k, *(repr(c) for c in p), repr(v), r["status"]])
+    return 0
+
+
+def cmd_critical(args) -> int:
+    from landscape_gui.core.critical import find_critical_points
+
+    landscape = load_landscape(args.function, args.expr, args.domain)
+    points = find_critical_points(landscape)
+    data = {
+        "points": [
+            {
+                "position": list(p.position),
+                "value": p.value,
+                "kind": p.kind,
+                "global": p.is_global,
+                "eigenvalues": [e if math.isfinite(e) else None for e in p.eigenvalues],
+            }
+            for p in points
+        ]
+    }
+    if args.format == "json":
+        print(json.dumps(data))
+    else:
+        print(f"{len(points)} critical point(s) of {landscape.name} on {landscape.domain}:")
+        for p in points:
+            pos = ", ".join(f"{c:.10g}" for c in p.position)
+            eig = ", ".join(f"{e:.6g}" for e in p.eigenvalues)
+            tag = " (global)" if p.is_global else ""
+            print(f"  {p.kind + tag:<17} at ({pos})  value {p.value:.10g}  Hessian eigenvalues [{eig}]")
+    return 0
+
+
+def cmd_gui(scenario: str | None) -> int:
+    from landscape_gui.gui.app import run_app
+
+    return run_app(scenario)
+
+
+# -- parser ------------------------------------------------------------------------------------------------
+def _add_landscape_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--function", metavar="ID", help="built-in landscape id (see 'landscape-gui functions')")
+    p.add_argument("--expr", metavar="FORMULA", help="custom formula in x (and y), e.g. 'x**2 - y**2'")
+    p.add_argument("--domain", metavar="XMIN,XMAX[,YMIN,YMAX]", help="override the landscape's domain")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="See why gradient descent gets stuck.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("functions", help="list the built-in landscapes")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_functions)
+
+    p = sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_optimizers)
+
+    p = sub.add_parser("trace", help="run one optimizer from start points and print the trajectories")
+    _add_landscape_args(p)
+    p.add_argument("--optimizer", required=True, metavar="ID")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
+    p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
+    p.add_argument("--steps", type=int, required=True, metavar="N")
+    p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA", help="σ of Gaussian gradient noise")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("critical", help="find and classify the critical points of a landscape")
+    _add_landscape_args(p)
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.set_defaults(func=cmd_critical)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
+    try:
+        if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+            if len(argv) > 1:
+                raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
+            if argv and not argv[0].endswith(".toml"):
+                raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
+            return cmd_gui(argv[0] if argv else None)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return args.func(args)
+    except UsageError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `landscape-gui trace ... | head`
+        return 0

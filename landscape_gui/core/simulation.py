@@ -1,0 +1,366 @@
+"""Simulation: many start points × several optimizers stepped together.
+
+Every start point runs every selected optimizer. The runs of one optimizer form a *group* whose particles
+(one per start point) are stepped by a single vectorised call, so 10 000 start points cost one numpy call
+per optimizer per step, not 10 000.
+
+Each run has a status:
+
+- ``running``;
+- ``converged``: the gradient norm is below ``gtol`` × the landscape's typical gradient and the last step
+  moved less than ``xtol`` × (1 + ‖θ‖). The status is re-evaluated at every step (a run stalled at a saddle
+  that later escapes goes back to ``running``). Once converged, :attr:`Run.reached` says what it reached:
+  ``global_minimum``, ``local_minimum``, ``saddle`` (Hessian with a negative eigenvalue), ``maximum`` or
+  ``degenerate`` (an eigenvalue ≈ 0);
+- ``diverged``: a step gave a non-finite value or gradient, or a coordinate beyond 1e6 in magnitude. The run
+  stops at its last good point, which ends its path: no NaN or inf ever leaves the core.
+
+Trajectory memory is bounded by **decimation**: each group keeps at most ``max_points`` rows; when the buffer
+is full, every second row is dropped (the start is always kept) and from then on only every second step is
+recorded, so the path keeps its whole shape at half the resolution. The current position is always exact.
+With ``max_points=None`` every step is kept (the ``trace`` command does this).
+
+>>> from landscape_gui.core.library import get_landscape
+>>> sim = Simulation(get_landscape("booth"), [[0.0, 0.0], [5.0, 5.0]], [("gd", {"lr": 0.05})])
+>>> sim.step(200)
+>>> [run.status for run in sim.runs()]
+['converged', 'converged']
+>>> sim.runs()[0].reached
+'global_minimum'
+>>> sim.path(0, 0).shape
+(201, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from landscape_gui.core.landscapes import Landscape, as_points
+from landscape_gui.core.optimizers import Optimizer, get_optimizer
+
+RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+DIVERGENCE_LIMIT = 1e6
+
+#: Trajectory memory given to one simulation by default (positions and losses of every run).
+DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the runs table shows for one (optimizer, start point) pair."""
+
+    group: int
+    index: int
+    optimizer: str
+    start: tuple[float, ...]
+    step: int
+    position: tuple[float, ...]
+    loss: float
+    grad_norm: float
+    status: str
+    reached: str | None
+
+    @property
+    def label(self) -> str:
+        """The status in the lecture's words."""
+        if self.status == DIVERGED:
+            return "diverged"
+        if self.status == CONVERGED:
+            return {
+                "global_minimum": "reached the global minimum",
+                "local_minimum": "stuck in a local minimum",
+                "saddle": "stalled at a saddle",
+                "maximum": "stopped on a maximum",
+                "degenerate": "stalled at a degenerate point",
+            }.get(self.reached or "", "converged")
+        return "running"
+
+
+class _Group:
+    """The particles of one optimizer: one per start point."""
+
+    def __init__(self, optimizer: Optimizer, hp: Mapping[str, float], starts: np.ndarray, rng, capacity):
+        self.optimizer = optimizer
+        self.hp = optimizer.resolve(hp)
+        self.rng = rng
+        n, d = starts.shape
+        self.params = starts.copy()
+        self.state = optimizer.init(self.params)
+        self.steps = np.zeros(n, dtype=np.int64)  # steps each particle has taken (frozen once diverged)
+        self.alive = np.ones(n, dtype=bool)
+        self.grad_norm = np.full(n, np.inf)
+        self.last_move = np.full(n, np.inf)
+        self.capacity = capacity
+        self.stride = 1
+        self.t = 0  # steps the group has taken
+        self.rec_steps: list[int] = []
+        self.rec_pos: np.ndarray | None = None
+        self.rec_loss: np.ndarray | None = None
+        self.n_rec = 0
+
+    def record(self, loss: np.ndarray) -> None:
+        n, d = self.params.shape
+        if self.rec_pos is None:
+            size = 64 if self.capacity is None else self.capacity
+            self.rec_pos = np.empty((size, n, d))
+            self.rec_loss = np.empty((size, n))
+        if self.t % self.stride:
+            return
+        if self.n_rec == self.rec_pos.shape[0]:
+            if self.capacity is None:  # unbounded: grow
+                self.rec_pos = np.concatenate([self.rec_pos, np.empty_like(self.rec_pos)])
+                self.rec_loss = np.concatenate([self.rec_loss, np.empty_like(self.rec_loss)])
+            else:  # decimate: keep rows 0, 2, 4, ... and record every other step from now on
+                keep = np.arange(0, self.n_rec, 2)
+                k = len(keep)
+                self.rec_pos[:k] = self.rec_pos[keep]
+                self.rec_loss[:k] = self.rec_loss[keep]
+                self.rec_steps = [self.rec_steps[i] for i in keep]
+                self.n_rec = k
+                self.stride *= 2
+                if self.t % self.stride:
+                    return
+        self.rec_pos[self.n_rec] = self.params
+        self.rec_loss[self.n_rec] = loss
+        self.rec_steps.append(self.t)
+        self.n_rec += 1
+
+
+class Simulation:
+    """Start points × optimizers, stepped together.
+
+    ``optimizers`` is a sequence of ``(optimizer_id, hyperparameters)`` pairs; the same optimizer may appear
+    twice with different settings (to compare learning rates, say). ``noise`` is the σ of Gaussian noise added
+    to every gradient of every run (an optimizer's own ``noise`` hyperparameter, as ``sgd`` has, adds to it:
+    σ = √(noise² + own²)); ``seed`` makes the noise reproducible.
+    """
+
+    def __init__(
+        self,
+        landscape: Landscape,
+        starts: Sequence | np.ndarray,
+        optimizers: Sequence[tuple[str, Mapping[str, float]]],
+        *,
+        noise: float = 0.0,
+        seed: int = 0,
+        max_points: int | None = 0,
+        gtol: float = 1e-6,
+        xtol: float = 1e-9,
+    ):
+        self.landscape = landscape
+        self.starts, _ = as_points(starts, landscape.dim)
+        self.starts = self.starts.copy()
+        if not np.isfinite(self.starts).all():
+            raise ValueError("start points must be finite numbers")
+        self._specs = [(get_optimizer(oid), dict(hp or {})) for oid, hp in optimizers]
+        if not np.isfinite(noise) or noise < 0:
+            raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
+        self.noise = float(noise)
+        self.seed = int(seed)
+        n_runs = max(1, len(self.starts) * max(1, len(self._specs)))
+        if max_points == 0:  # default: share the memory budget between all runs
+            per_point = (landscape.dim + 1) * 8
+            max_points = int(np.clip(DEFAULT_MEMORY_BYTES // (n_runs * per_point), 64, 100_000))
+        if max_points is not None and max_points < 4:
+            raise ValueError("max_points must be at least 4")
+        self.max_points = max_points
+        self.gtol = gtol
+        self.xtol = xtol
+        self._grad_scale = self._typical_gradient()
+        self._global_value: float | None = None
+        self.reset()
+
+    # -- set-up -------------------------------------------------------------------------------------------
+    def _typical_gradient(self) -> float:
+        """Median gradient norm over the domain: the scale the convergence tolerance is relative to."""
+        axes = [np.linspace(lo, hi, 21) for lo, hi in self.landscape.domain]
+        pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.landscape.dim)
+        norms = np.linalg.norm(self.landscape.grad(pts), axis=1)
+        norms = norms[np.isfinite(norms)]
+        return float(max(1.0, np.median(norms))) if norms.size else 1.0
+
+    def reset(self) -> None:
+        """Back to step 0 at the start points, optimizer state and noise streams fresh."""
+        self.groups = [
+            _Group(opt, hp, self.starts, np.random.default_rng([self.seed, g]), self.max_points)
+            for g, (opt, hp) in enumerate(self._specs)
+        ]
+        for group in self.groups:
+            group.loss = self.landscape.value(group.params)
+            group.alive &= np.isfinite(group.loss)
+            group.record(group.loss)
+
+    @property
+    def optimizers(self) -> list[tuple[str, dict[str, float]]]:
+        return [(g.optimizer.id, dict(g.hp)) for g in self.groups]
+
+    def set_hyperparameters(self, group: int, hp: Mapping[str, float]) -> None:
+        """Change one optimizer's hyperparameters; they apply from the next step, with no reset."""
+        g = self.groups[group]
+        g.hp = g.optimizer.resolve({**g.hp, **hp})
+        self._specs[group] = (g.optimizer, dict(g.hp))
+
+    def set_noise(self, sigma: float) -> None:
+        if not np.isfinite(sigma) or sigma < 0:
+            raise ValueError(f"noise σ must be a finite number ≥ 0, not {sigma}")
+        self.noise = float(sigma)
+
+    # -- stepping -----------------------------------------------------------------------------------------
+    def step(self, n: int = 1) -> None:
+        """Advance every run that has not diverged by ``n`` steps."""
+        for _ in range(int(n)):
+            for group in self.groups:
+                self._step_group(group)
+
+    def _step_group(self, g: _Group) -> None:
+        L = self.landscape
+        grads = L.grad(g.params)
+        sigma = float(np.hypot(self.noise, g.hp.get("noise", 0.0)))
+        noisy = grads + sigma * g.rng.standard_normal(grads.shape) if sigma > 0 else grads
+        hess = L.hessian(g.params) if g.optimizer.needs_hessian else None
+        with np.errstate(all="ignore"):
+            new, state = g.optimizer.update(g.params, noisy, g.state, g.hp, hess)
+            loss = L.value(new)
+            ok = (
+                g.alive
+                & np.isfinite(loss)
+                & np.all(np.isfinite(new), axis=1)
+                & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
+                & np.all(np.isfinite(grads), axis=1)
+            )
+        if ok.all():
+            g.last_move = np.linalg.norm(new - g.params, axis=1)
+            g.params, g.state, g.loss = new, state, loss
+            g.grad_norm = np.linalg.norm(grads, axis=1)
+            g.steps += 1
+        else:
+            # Runs that went bad stop at their last good point; the others move on.
+            g.alive &= ok
+            g.last_move = np.where(
+                ok, np.linalg.norm(np.where(ok[:, None], new - g.params, 0.0), axis=1), 0.0
+            )
+            g.params = np.where(ok[:, None], new, g.params)
+            g.state = {k: _select(ok, v, g.state[k]) for k, v in state.items()}
+            g.loss = np.where(ok, loss, g.loss)
+            g.grad_norm = np.where(
+                ok, np.linalg.norm(np.where(np.isfinite(grads), grads, 0), axis=1), g.grad_norm
+            )
+            g.steps += ok
+        g.t += 1
+        g.record(g.loss)
+
+    # -- results ------------------------------------------------------------------------------------------
+    def statuses(self, group: int) -> np.ndarray:
+        """Status of each run of a group (array of 'running' / 'converged' / 'diverged')."""
+        g = self.groups[group]
+        scale = 1.0 + np.linalg.norm(g.params, axis=1)
+        converged = (g.grad_norm <= self.gtol * self._grad_scale) & (g.last_move <= self.xtol * scale)
+        out = np.where(converged, CONVERGED, RUNNING).astype(object)
+        out[~g.alive] = DIVERGED
+        return out
+
+    def reached(self, group: int) -> list[str | None]:
+        """What each converged run reached (None for runs that have not converged)."""
+        g = self.groups[group]
+        status = self.statuses(group)
+        out: list[str | None] = [None] * len(status)
+        idx = np.flatnonzero(status == CONVERGED)
+        if idx.size:
+            kinds = self.classify_points(g.params[idx])
+            for i, kind in zip(idx, kinds, strict=True):
+                out[i] = kind
+        return out
+
+    def classify_points(self, points: np.ndarray) -> list[str]:
+        """Classify points where the gradient vanishes from the Hessian's eigenvalues."""
+        from landscape_gui.core.critical import classify
+
+        hess = self.landscape.hessian(points)
+        values = self.landscape.value(points)
+        kinds = []
+        for h, v in zip(hess, values, strict=True):
+            eig = np.linalg.eigvalsh(h) if np.isfinite(h).all() else np.array([np.nan])
+            kind = classify(eig, scale=float(np.max(np.abs(h)))) if np.isfinite(eig).all() else "degenerate"
+            if kind == "minimum":
+                kind = "global_minimum" if self._is_global(float(v)) else "local_minimum"
+            kinds.append(kind)
+        return kinds
+
+    def _is_global(self, value: float) -> bool:
+        if self._global_value is None:
+            from landscape_gui.core.critical import critical_points
+
+            values = [p.value for p in critical_points(self.landscape) if p.is_global]
+            if self.landscape.global_minima:
+                values.append(float(np.min(self.landscape.value(np.array(self.landscape.global_minima)))))
+            self._global_value = min(values) if values else -np.inf
+        return value <= self._global_value + 1e-6 * max(1.0, abs(self._global_value))
+
+    def positions(self) -> np.ndarray:
+        """Current positions, shape (groups, starts, d)."""
+        return np.stack([g.params for g in self.groups]) if self.groups else np.empty((0, 0, 0))
+
+    def losses(self) -> np.ndarray:
+        """Current losses, shape (groups, starts)."""
+        return np.stack([g.loss for g in self.groups]) if self.groups else np.empty((0, 0))
+
+    def step_counts(self) -> np.ndarray:
+        return np.stack([g.steps for g in self.groups]) if self.groups else np.empty((0, 0), dtype=np.int64)
+
+    def grad_norms(self) -> np.ndarray:
+        return np.stack([g.grad_norm for g in self.groups]) if self.groups else np.empty((0, 0))
+
+    def path(self, group: int, index: int) -> np.ndarray:
+        """The recorded trajectory of one run, start first; the current position is always the last row."""
+        pos, _ = self._history(group, index)
+        return pos
+
+    def loss_history(self, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(steps, losses)`` recorded for one run (same rows as :meth:`path`)."""
+        g = self.groups[group]
+        _, rows = self._history(group, index)
+        steps = np.append(np.asarray(g.rec_steps, dtype=np.int64)[rows[:-1]], g.steps[index])
+        loss = np.append(g.rec_loss[rows[:-1], index], g.loss[index])
+        return steps, loss
+
+    def _history(self, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
+        g = self.groups[group]
+        steps = np.asarray(g.rec_steps[: g.n_rec], dtype=np.int64)
+        rows = np.flatnonzero(steps < g.steps[index])  # recorded before this run's last good step
+        pos = np.concatenate([g.rec_pos[rows, index], g.params[index][None]])
+        return pos, np.append(rows, -1)
+
+    def runs(self) -> list[Run]:
+        """One :class:`Run` per (optimizer, start point), optimizer-major."""
+        out = []
+        for gi, g in enumerate(self.groups):
+            status = self.statuses(gi)
+            reached = self.reached(gi)
+            for i in range(len(self.starts)):
+                out.append(
+                    Run(
+                        group=gi,
+                        index=i,
+                        optimizer=g.optimizer.id,
+                        start=tuple(float(c) for c in self.starts[i]),
+                        step=int(g.steps[i]),
+                        position=tuple(float(c) for c in g.params[i]),
+                        loss=float(g.loss[i]),
+                        grad_norm=float(g.grad_norm[i]),
+                        status=str(status[i]),
+                        reached=reached[i],
+                    )
+                )
+        return out
+
+
+def _select(mask: np.ndarray, new, old):
+    """Per-particle choice between new and old optimizer state (scalars are shared and taken new)."""
+    new = np.asarray(new)
+    old = np.asarray(old)
+    if new.ndim == 0 or new.shape[:1] != mask.shape:
+        return new
+    return np.where(mask.reshape(mask.shape + (1,) * (new.ndim - 1)), new, old)
