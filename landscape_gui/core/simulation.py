@@ -280,10 +280,14 @@ class Simulation:
 
         hess = self.landscape.hessian(points)
         values = self.landscape.value(points)
+        finite = np.isfinite(hess).all(axis=(1, 2))
+        eig = np.full(hess.shape[:2], np.nan)
+        if finite.any():
+            eig[finite] = np.linalg.eigvalsh(hess[finite])  # one batched call for all points
+        scales = np.abs(np.where(finite[:, None, None], hess, 0.0)).max(axis=(1, 2))
         kinds = []
-        for h, v in zip(hess, values, strict=True):
-            eig = np.linalg.eigvalsh(h) if np.isfinite(h).all() else np.array([np.nan])
-            kind = classify(eig, scale=float(np.max(np.abs(h)))) if np.isfinite(eig).all() else "degenerate"
+        for ev, scale, v in zip(eig, scales, values, strict=True):
+            kind = classify(ev, scale=float(scale))
             if kind == "minimum":
                 kind = "global_minimum" if self._is_global(float(v)) else "local_minimum"
             kinds.append(kind)
