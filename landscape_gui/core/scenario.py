@@ -1,0 +1,435 @@
+"""Scenario: everything needed to reproduce a demonstration, as a TOML file a lecturer can write by hand.
+
+A scenario names the landscape, the optimizers and their hyperparameters, the start points, the noise, the
+number of steps, the view (camera, colormap, what is shown) and the export settings. Files are read with
+:mod:`tomllib` and written with :mod:`tomli_w`; every field is validated and a bad file is refused with a
+:class:`ScenarioError` whose one-line message names the field (and the line, when it can be found).
+
+The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``starts`` is optional)::
+
+    version = 1
+    title = "Local vs global minimum"
+    description = "Gradient descent stops in whichever basin it starts in."
+
+    [landscape]
+    function = "seed_curve"        # a built-in id (landscape-gui functions) ...
+    # expr = "x**4 - 5*x**2 + 4"   # ... or a formula in x (and y)
+    # domain = [[-3.0, 2.2]]       # one [low, high] per variable
+
+    [[optimizers]]                 # repeat the table for each optimizer (the same id may appear twice)
+    id = "gd"
+    lr = 0.05                      # hyperparameters inline (landscape-gui optimizers lists them)
+    # label = "GD, lr 0.05"        # optional legend text
+
+    [run]
+    starts = [[-2.6], [0.3]]       # 1-D: [[x], ...] or [x, ...]; 2-D: [[x, y], ...]
+    steps = 300
+    noise = 0.0                    # σ of Gaussian noise added to every gradient
+    seed = 0
+    highlight_best = false         # mark the run with the lowest final loss
+
+    [view]
+    colormap = "viridis"
+    log_height = "auto"            # true, false or "auto"
+    theme = "dark"                 # or "light"
+    contours = true
+    critical_points = true
+    trails = true
+    [view.camera]                  # optional: absent means the default camera for the landscape
+    distance = 8.0
+    elevation = 30.0
+    azimuth = -60.0
+    center = [0.0, 0.0, 0.0]
+
+    [export]
+    size = [1280, 720]
+    fps = 30
+    duration = 6.0                 # seconds, or steps_per_frame = 5 (not both)
+    orbit = 0.0                    # degrees the camera turns over the clip
+    overlays = ["title", "legend", "step", "loss"]
+    format = "mp4"                 # mp4, gif, webm or png (a folder of frames)
+
+>>> s = loads_scenario('''
+... [landscape]
+... function = "booth"
+... [[optimizers]]
+... id = "gd"
+... lr = 0.05
+... [run]
+... starts = [[0.0, 0.0]]
+... steps = 200
+... ''')
+>>> s.optimizers[0]
+OptimizerSpec(id='gd', params={'lr': 0.05}, label='')
+>>> loads_scenario(dumps_scenario(s)) == s
+True
+>>> sim = s.build_simulation(); sim.step(s.steps); sim.runs()[0].reached
+'global_minimum'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import stat
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from landscape_gui.core.scenario_parse import ScenarioError, parse_scenario
+
+__all__ = [
+    "COLORMAPS",
+    "EXPORT_FORMATS",
+    "OVERLAYS",
+    "THEMES",
+    "Camera",
+    "ExportSettings",
+    "LandscapeSpec",
+    "OptimizerSpec",
+    "Scenario",
+    "ScenarioError",
+    "ViewSettings",
+    "dumps_scenario",
+    "load_scenario",
+    "loads_scenario",
+    "save_scenario",
+]
+
+FORMAT_VERSION = 1
+
+#: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
+COLORMAPS = (
+    "viridis",
+    "plasma",
+    "inferno",
+    "magma",
+    "cividis",
+    "turbo",
+    "CET-L1",
+    "CET-L17",
+    "CET-R4",
+    "CET-D1",
+)
+THEMES = ("dark", "light")
+#: What an exported frame can show on top of the 3D view.
+OVERLAYS = ("title", "legend", "step", "loss")
+#: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
+EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
+
+
+@dataclass(frozen=True)
+class LandscapeSpec:
+    """A built-in landscape (``function``) or a formula (``expr``), optionally over another ``domain``."""
+
+    function: str | None = None
+    expr: str | None = None
+    domain: tuple[tuple[float, float], ...] | None = None
+
+    def build(self):
+        """The :class:`~landscape_gui.core.landscapes.Landscape` this names (checked when it was read)."""
+        if self.function is not None:
+            from landscape_gui.core.library import get_landscape
+
+            landscape = get_landscape(self.function)
+        else:
+            from landscape_gui.core.expressions import landscape_from_formula
+
+            landscape = landscape_from_formula(self.expr, self.domain)
+            return landscape
+        return landscape.with_domain(self.domain) if self.domain is not None else landscape
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label."""
+
+    id: str
+    params: Mapping[str, float] = field(default_factory=dict)
+    label: str = ""
+
+    def display_name(self) -> str:
+        """Legend text: the label, else the id with its hyperparameters (``gd (lr=0.05)``)."""
+        if self.label:
+            return self.label
+        if not self.params:
+            return self.id
+        return f"{self.id} ({', '.join(f'{k}={v:g}' for k, v in self.params.items())})"
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Orbit camera in scene coordinates, as pyqtgraph's ``GLViewWidget`` holds it (angles in degrees)."""
+
+    distance: float
+    elevation: float
+    azimuth: float
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "distance": self.distance,
+            "elevation": self.elevation,
+            "azimuth": self.azimuth,
+            "center": self.center,
+        }
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """How the scene looks. ``camera=None`` means the default camera; ``log_height=None`` means automatic."""
+
+    camera: Camera | None = None
+    colormap: str = "viridis"
+    log_height: bool | None = None
+    theme: str = "dark"
+    contours: bool = True
+    critical_points: bool = True
+    trails: bool = True
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """How an animation is exported.
+
+    The clip has ``frames`` frames: ``round(fps × duration)`` when a duration is set; with ``steps_per_frame``
+    instead, one frame per that many steps plus the start frame. Frame 0 always shows the start points and the
+    last frame the state after all the scenario's steps (see :meth:`step_at`).
+    """
+
+    size: tuple[int, int] = (1280, 720)
+    fps: int = 30
+    duration: float | None = 6.0
+    steps_per_frame: int | None = None
+    orbit: float = 0.0
+    overlays: tuple[str, ...] = OVERLAYS
+    format: str = "mp4"
+
+    def __post_init__(self):
+        # steps_per_frame, when given, decides the length: the duration follows from it
+        if self.steps_per_frame is not None:
+            object.__setattr__(self, "duration", None)
+        object.__setattr__(self, "size", tuple(int(v) for v in self.size))
+        object.__setattr__(self, "overlays", tuple(self.overlays))
+
+    def frame_count(self, steps: int) -> int:
+        if self.steps_per_frame is not None:
+            return math.ceil(steps / self.steps_per_frame) + 1
+        return max(1, round(self.fps * (self.duration or 0.0)))
+
+    def step_at(self, frame: int, steps: int) -> int:
+        """The simulation step shown by ``frame`` (non-decreasing, 0 at frame 0, ``steps`` at the last)."""
+        if self.steps_per_frame is not None:
+            return min(steps, frame * self.steps_per_frame)
+        n = self.frame_count(steps)
+        return steps if n == 1 else round(frame * steps / (n - 1))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole demonstration. Compare two with ``==``; build its simulation with :meth:`build_simulation`."""
+
+    landscape: LandscapeSpec
+    optimizers: tuple[OptimizerSpec, ...]
+    starts: tuple[tuple[float, ...], ...]
+    title: str = ""
+    description: str = ""
+    steps: int = 200
+    noise: float = 0.0
+    seed: int = 0
+    highlight_best: bool = False
+    view: ViewSettings = field(default_factory=ViewSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
+
+    def build_landscape(self):
+        return self.landscape.build()
+
+    def build_simulation(self, *, max_points: int | None = 0):
+        """A fresh :class:`~landscape_gui.core.simulation.Simulation` at step 0 (run it ``steps`` steps)."""
+        from landscape_gui.core.simulation import Simulation
+
+        return Simulation(
+            self.build_landscape(),
+            [list(p) for p in self.starts],
+            [(o.id, dict(o.params)) for o in self.optimizers],
+            noise=self.noise,
+            seed=self.seed,
+            max_points=max_points,
+        )
+
+
+# -- reading -----------------------------------------------------------------------------------------------
+def loads_scenario(text: str, source: str = "<string>") -> Scenario:
+    """Parse and validate a scenario from TOML text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError.from_toml(e, source) from None
+    return parse_scenario(data, text, source)
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read and validate a scenario file. Raises :class:`ScenarioError` (one line) for any problem."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise ScenarioError(f"{p.name}: cannot read: {e.strerror or e}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{p.name}: not a UTF-8 text file (byte {e.start})") from None
+    return loads_scenario(text, p.name)
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+def _num(v: float) -> float:
+    return float(v)
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """The TOML document of a scenario, as plain dicts and lists (what :func:`dumps_scenario` writes)."""
+    doc: dict[str, Any] = {"version": FORMAT_VERSION}
+    if s.title:
+        doc["title"] = s.title
+    if s.description:
+        doc["description"] = s.description
+    land: dict[str, Any] = {}
+    if s.landscape.function is not None:
+        land["function"] = s.landscape.function
+    else:
+        land["expr"] = s.landscape.expr
+    if s.landscape.domain is not None:
+        land["domain"] = [[_num(lo), _num(hi)] for lo, hi in s.landscape.domain]
+    doc["landscape"] = land
+    opts = []
+    for o in s.optimizers:
+        entry: dict[str, Any] = {"id": o.id}
+        if o.label:
+            entry["label"] = o.label
+        entry.update({k: _num(v) for k, v in o.params.items()})
+        opts.append(entry)
+    doc["optimizers"] = opts
+    dim = len(s.starts[0]) if s.starts else 2
+    starts = [_num(p[0]) for p in s.starts] if dim == 1 else [[_num(c) for c in p] for p in s.starts]
+    doc["run"] = {
+        "starts": starts,
+        "steps": s.steps,
+        "noise": _num(s.noise),
+        "seed": s.seed,
+        "highlight_best": s.highlight_best,
+    }
+    v = s.view
+    view: dict[str, Any] = {
+        "colormap": v.colormap,
+        "log_height": "auto" if v.log_height is None else v.log_height,
+        "theme": v.theme,
+        "contours": v.contours,
+        "critical_points": v.critical_points,
+        "trails": v.trails,
+    }
+    if v.camera is not None:
+        c = v.camera
+        view["camera"] = {
+            "distance": _num(c.distance),
+            "elevation": _num(c.elevation),
+            "azimuth": _num(c.azimuth),
+            "center": [_num(x) for x in c.center],
+        }
+    doc["view"] = view
+    e = s.export
+    exp: dict[str, Any] = {"size": list(e.size), "fps": e.fps}
+    if e.steps_per_frame is not None:
+        exp["steps_per_frame"] = e.steps_per_frame
+    else:
+        exp["duration"] = _num(e.duration)
+    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format})
+    doc["export"] = exp
+    return doc
+
+
+def _render(v: Any) -> str:
+    """One TOML value: strings and booleans by ``tomli_w``; numbers and numeric lists kept on one line."""
+    if isinstance(v, bool | str):
+        return tomli_w.dumps({"v": v}, multiline_strings=True)[4:-1]
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return "[" + ", ".join(_render(x) for x in v) + "]"
+    if isinstance(v, list) and v and all(isinstance(x, list) for x in v):
+        inner = [_render(x) for x in v]
+        if len(inner) <= 3 and sum(map(len, inner)) < 70:
+            return "[" + ", ".join(inner) + "]"
+        return "[\n" + "".join(f"    {x},\n" for x in inner) + "]"
+    if isinstance(v, list):
+        return "[" + ", ".join(_render(x) for x in v) + "]"
+    raise TypeError(f"cannot render {v!r}")
+
+
+def _table_text(header: str, table: dict[str, Any]) -> str:
+    lines = [header] if header else []
+    lines += [
+        f"{tomli_w.dumps({k: 0})[:-5]} = {_render(v)}" for k, v in table.items() if not isinstance(v, dict)
+    ]
+    text = "\n".join(lines) + "\n"
+    for k, v in table.items():
+        if isinstance(v, dict):
+            text += "\n" + _table_text(f"[{header.strip('[]')}.{k}]", v)
+    return text
+
+
+def dumps_scenario(s: Scenario) -> str:
+    """The scenario as TOML text that reads back equal, laid out as a person would write it.
+
+    Strings and keys are escaped by ``tomli_w``; numbers are written with ``repr`` (exact round trip) and
+    short lists on one line. The text is parsed back with ``tomllib`` and compared with the document; should
+    they ever differ, the plain ``tomli_w`` rendering of the whole document is returned instead.
+    """
+    doc = scenario_to_dict(s)
+    parts = [_table_text("", {k: doc[k] for k in ("version", "title", "description") if k in doc})]
+    parts.append(_table_text("[landscape]", doc["landscape"]))
+    parts += [_table_text("[[optimizers]]", o) for o in doc["optimizers"]]
+    parts += [_table_text(f"[{k}]", doc[k]) for k in ("run", "view", "export")]
+    text = "\n".join(parts)
+    try:
+        if tomllib.loads(text) == doc:
+            return text
+    except tomllib.TOMLDecodeError:
+        pass
+    return tomli_w.dumps(doc, multiline_strings=True)
+
+
+def save_scenario(s: Scenario, path: str | os.PathLike) -> None:
+    """Write ``s`` to ``path`` atomically.
+
+    The text goes to a temporary file in the same folder, is flushed and fsynced, then replaces ``path`` in
+    one ``os.replace``: if anything fails the previous file is intact and the temporary file is removed, and
+    the ``OSError`` propagates. An existing file keeps its permission bits.
+    """
+    path = Path(path)
+    data = dumps_scenario(s).encode("utf-8")
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
