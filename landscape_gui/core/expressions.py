@@ -49,6 +49,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -370,12 +371,15 @@ class _Source:
 
     def __init__(self, text: str):
         self.lead = len(text) - len(text.lstrip())
-        self.text = text.strip()  # what the user wrote, without surrounding blanks
+        # what the user wrote, without surrounding blanks, on one line (so that messages are one line)
+        self.text = re.sub(r"[\t\n\r]", " ", text.strip())
         parsed: list[str] = []
         origin: list[int] = []  # index in self.text of each character of the parsed text
         for i, ch in enumerate(self.text):
             if ch in "\t\n\r":
                 ch = " "
+            elif ch == "#":  # a comment would silently drop the rest of the formula
+                raise FormulaError(f"unexpected character '#' at column {self.column(i)}", self.column(i))
             elif ch == "^":
                 ch = "**"
             elif ch in _UNICODE:
@@ -413,12 +417,19 @@ class _Source:
         return self.column(self.node_span(node)[0])
 
     def segment(self, node: ast.AST) -> str:
+        """The user's text of a node, shortened for messages."""
         start, end = self.node_span(node)
-        return self.text[start:end]
+        text = self.text[start:end]
+        return text if len(text) <= 40 else text[:37] + "..."
 
     def error(self, message: str, node: ast.AST) -> FormulaError:
+        """A FormulaError at ``node``; the last ``{col}`` in ``message`` becomes its column.
+
+        (Not str.format: the message may quote the user's text, braces included.)
+        """
         column = self.node_column(node)
-        return FormulaError(message.format(col=column), column)
+        head, _, tail = message.rpartition("{col}")
+        return FormulaError(f"{head}{column}{tail}", column)
 
 
 def _check_parentheses(src: _Source) -> None:
@@ -638,7 +649,7 @@ def _check_constant(src: _Source, node: ast.Constant) -> None:
         raise src.error(f"complex number '{shown}' at column {{col}} is not allowed", node)
     if not isinstance(value, int | float):
         raise src.error(f"'{shown}' is not allowed at column {{col}}", node)
-    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_NUMBER:
         raise src.error(f"number {shown} at column {{col}} is too large (at most 1e12)", node)
 
 
@@ -691,8 +702,10 @@ def _children(node: ast.AST) -> list[ast.AST]:
 def _build_node(src: _Source, node: ast.AST, args: list[_Built]) -> _Built:
     if isinstance(node, ast.Constant):
         value = node.value
-        number = sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
-        return _Built(number, 0)
+        if isinstance(value, int):
+            return _Built(sp.Integer(value), 0)
+        exact = Fraction(repr(value))  # the decimal as written: 0.4 is 2/5, not the nearest binary float
+        return _Built(sp.Rational(exact.numerator, exact.denominator), 0)
     if isinstance(node, ast.Name):
         return _Built(_VARIABLES.get(node.id, _CONSTANTS.get(node.id)), 0)
     tower = max((a.tower for a in args), default=0)
