@@ -232,6 +232,64 @@ def cmd_critical(args) -> int:
     return 0
 
 
+def cmd_presets(args) -> int:
+    from landscape_gui.core.presets import list_presets
+
+    for pid, title in list_presets():
+        print(f"{pid}\t{title}")
+    return 0
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    w, sep, h = text.lower().replace("×", "x").partition("x")
+    if not sep or not w.strip().isdigit() or not h.strip().isdigit():
+        raise UsageError(f"bad --size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080")
+    return int(w), int(h)
+
+
+def cmd_export(args) -> int:
+    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder."""
+    from pathlib import Path
+
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario import ScenarioError, load_scenario
+    from landscape_gui.export.headless import DisplayError, ProgressBar, private_display
+    from landscape_gui.export.writers import ExportCancelled, ExportError, check_output, format_for
+
+    try:
+        if args.source.endswith(".toml") or Path(args.source).is_file():
+            scenario = load_scenario(args.source)
+        else:
+            scenario = load_preset(args.source)
+    except ScenarioError as e:
+        raise UsageError(str(e)) from None
+    except KeyError as e:
+        raise UsageError(f"{e.args[0]}; or give a scenario file (.toml)") from None
+    settings = {
+        "size": _parse_size(args.size) if args.size else None,
+        "fps": args.fps,
+        "duration": args.duration,
+        "steps_per_frame": args.steps_per_frame,
+        "orbit": args.orbit,
+    }
+    try:
+        check_output(args.output, format_for(args.output), args.force)  # before starting any display
+        private_display()
+        from landscape_gui.export.exporter import export_scenario
+
+        bar = ProgressBar(Path(args.output).name)
+        try:
+            out = export_scenario(scenario, args.output, force=args.force, progress=bar, **settings)
+        finally:
+            bar.end()
+    except (ExportError, DisplayError) as e:
+        raise UsageError(str(e)) from None
+    except KeyboardInterrupt:
+        raise UsageError(str(ExportCancelled("export interrupted: nothing was written"))) from None
+    print(f"wrote {out} in {bar.elapsed:.1f} s")
+    return 0
+
+
 def cmd_gui(scenario: str | None) -> int:
     from landscape_gui.gui.app import run_app
 
@@ -272,6 +330,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_landscape_args(p)
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(func=cmd_critical)
+
+    p = sub.add_parser("presets", help="list the lecture presets (id, then title)")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser(
+        "export", help="render a scenario or preset to MP4, GIF, WebM or a folder of PNG frames"
+    )
+    p.add_argument("source", metavar="SOURCE", help="a scenario file (.toml) or a preset id (see 'presets')")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=".mp4, .gif, .webm, or a folder for PNGs"
+    )
+    p.add_argument("--size", metavar="WxH", help="frame size in pixels (default: the scenario's)")
+    p.add_argument("--fps", type=int, metavar="N", help="frames per second")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--duration", type=float, metavar="SECONDS", help="length of the clip")
+    length.add_argument("--steps-per-frame", type=int, metavar="N", help="simulation steps per frame")
+    p.add_argument("--orbit", type=float, metavar="DEGREES", help="turn the camera this far over the clip")
+    p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -1,0 +1,194 @@
+"""Export a scenario as a video, a GIF or a folder of PNG frames: renderer + writer, with progress and cancel.
+
+The output is checked first (an existing file is refused unless ``force``; see
+:func:`~landscape_gui.export.writers.check_output`), so nothing is rendered for an export that cannot be
+written. Frames are rendered on the calling thread (GL needs the GUI thread) and encoded on the writer's
+thread; a cancelled or failed export leaves nothing at the output path.
+
+>>> # export_scenario(load_preset("double-well"), "dw.gif", size=(320, 240), fps=10, duration=1)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from landscape_gui.core.scenario import ExportSettings, Scenario
+from landscape_gui.core.scenario_parse import MAX_FRAMES, MAX_SIDE
+from landscape_gui.export.writers import ExportCancelled, ExportError, format_for, open_writer
+
+__all__ = ["ExportJob", "export_image", "export_scenario", "export_settings"]
+
+
+def export_settings(
+    base: ExportSettings,
+    steps: int,
+    *,
+    size: tuple[int, int] | None = None,
+    fps: int | None = None,
+    duration: float | None = None,
+    steps_per_frame: int | None = None,
+    orbit: float | None = None,
+    overlays: tuple[str, ...] | None = None,
+    fmt: str | None = None,
+) -> ExportSettings:
+    """``base`` with the given settings replaced, checked (one-line :class:`ExportError` when out of range).
+
+    A duration replaces the scenario's steps-per-frame and the other way round.
+    """
+    from landscape_gui.core.scenario import OVERLAYS
+
+    if size is not None:
+        w, h = size
+        if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+            raise ExportError(f"size {w}x{h}: width and height must each be 16 … {MAX_SIDE} pixels")
+        base = replace(base, size=(int(w), int(h)))
+    if fps is not None:
+        if not 1 <= fps <= 120:
+            raise ExportError(f"fps {fps}: must be 1 … 120")
+        base = replace(base, fps=int(fps))
+    if duration is not None and steps_per_frame is not None:
+        raise ExportError("give a duration or steps per frame, not both")
+    if duration is not None:
+        if not (math.isfinite(duration) and 0 < duration <= 3600):
+            raise ExportError(f"duration {duration:g}: must be more than 0 and at most 3600 seconds")
+        base = replace(base, duration=float(duration), steps_per_frame=None)
+    if steps_per_frame is not None:
+        if steps_per_frame < 1:
+            raise ExportError(f"steps per frame {steps_per_frame}: must be at least 1")
+        base = replace(base, steps_per_frame=int(steps_per_frame), duration=None)
+    if orbit is not None:
+        if not math.isfinite(orbit):
+            raise ExportError(f"orbit {orbit}: must be a finite number of degrees")
+        base = replace(base, orbit=float(orbit))
+    if overlays is not None:
+        bad = [o for o in overlays if o not in OVERLAYS]
+        if bad:
+            raise ExportError(f"unknown overlay '{bad[0]}' (known: {', '.join(OVERLAYS)})")
+        base = replace(base, overlays=tuple(overlays))
+    if fmt is not None:
+        base = replace(base, format=fmt)
+    frames = base.frame_count(steps)
+    if frames > MAX_FRAMES:
+        raise ExportError(f"the clip would have {frames} frames; at most {MAX_FRAMES}")
+    return base
+
+
+class ExportJob:
+    """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
+
+    def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
+        from landscape_gui.export.render import FrameRenderer
+
+        fmt = format_for(out)
+        self.scenario = scenario
+        self.settings = export_settings(scenario.export, scenario.steps, fmt=fmt, **settings)
+        self.writer = open_writer(out, self.settings.size, self.settings.fps, force=force, fmt=fmt)
+        self.out = self.writer.out
+        self.writer.start()
+        try:
+            self.renderer = FrameRenderer(scenario, self.settings)
+        except BaseException:
+            self.writer.abort()
+            raise
+        self.total = self.renderer.total
+        self.done = 0
+
+    def step(self) -> bool:
+        """Render and queue the next frame; False once every frame is queued."""
+        if self.done < self.total:
+            self.writer.write(self.renderer.render(self.done))
+            self.done += 1
+        return self.done < self.total
+
+    def finish(self) -> Path:
+        """Wait for the encoder and move the file into place."""
+        try:
+            return self.writer.close()
+        finally:
+            self.renderer.close()
+
+    def abort(self) -> None:
+        """Stop and remove everything written (safe to call more than once)."""
+        self.writer.abort()
+        self.renderer.close()
+
+
+def export_scenario(
+    scenario: Scenario,
+    out: str | os.PathLike,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    **settings,
+) -> Path:
+    """Export ``scenario`` to ``out`` (format by extension; a folder for PNG frames) and return its path.
+
+    ``settings`` override the scenario's export settings (``size``, ``fps``, ``duration``,
+    ``steps_per_frame``, ``orbit``, ``overlays``). ``progress(done, total)`` is called after each frame;
+    ``cancel()`` returning True stops the export with :class:`ExportCancelled`, leaving nothing behind.
+    """
+    job = ExportJob(scenario, out, force=force, **settings)
+    try:
+        while job.step():
+            if progress is not None:
+                progress(job.done, job.total)
+            if cancel is not None and cancel():
+                raise ExportCancelled("export cancelled: nothing was written")
+        path = job.finish()
+        if progress is not None:
+            progress(job.total, job.total)
+        return path
+    except BaseException:
+        job.abort()
+        raise
+
+
+def export_image(
+    scenario: Scenario,
+    out: str | os.PathLike,
+    size: tuple[int, int],
+    *,
+    step: int | None = None,
+    force: bool = False,
+    overlays: tuple[str, ...] = (),
+) -> Path:
+    """One PNG of the scenario's view at any size, after ``step`` steps (default: all), written atomically."""
+    import tempfile
+
+    from PIL import Image
+
+    from landscape_gui.export.render import FrameRenderer
+    from landscape_gui.export.writers import check_output
+
+    p = Path(out)
+    if p.suffix.lower() != ".png":
+        raise ExportError(f"{p.name}: an image is saved as .png")
+    check_output(p, "png-file", force)
+    steps = scenario.steps if step is None else int(step)
+    s = replace(scenario, steps=steps)
+    settings = export_settings(
+        scenario.export, steps, size=size, steps_per_frame=max(1, steps), overlays=overlays
+    )
+    renderer = FrameRenderer(s, settings)
+    try:
+        frame = None
+        for frame in renderer.frames():  # noqa: B007 - the last one is the picture
+            pass
+    finally:
+        renderer.close()
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{p.name}.partial-", suffix=".png", dir=p.parent if str(p.parent) else "."
+    )
+    os.close(fd)
+    try:
+        Image.fromarray(frame).save(tmp, format="PNG")
+        os.replace(tmp, p)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {p}: {e.strerror or e}") from None
+    return p

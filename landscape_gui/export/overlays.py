@@ -1,0 +1,135 @@
+"""Text painted over exported frames with QPainter: title, legend with optimizer colours, step, losses.
+
+Sizes scale with the frame height (a 720p frame gets 20 px titles), so a 4K export looks like a 720p one,
+only sharper. Every block sits on a translucent panel so that it reads on any part of the surface and on
+either theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
+#: Most legend rows with one line per run; beyond it the legend gives each optimizer's best loss.
+MAX_RUN_ROWS = 8
+
+
+@dataclass
+class LegendRow:
+    color: tuple[int, int, int, int]
+    text: str
+    loss: float | None = None
+    highlight: bool = False
+
+
+def _loss_text(v: float) -> str:
+    if v != v:  # nan
+        return "—"
+    return f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 or v == 0 else f"{v:.3e}"
+
+
+class OverlayPainter:
+    """Paints the overlays chosen in a scenario's export settings onto a QImage of the frame."""
+
+    def __init__(self, size: tuple[int, int], theme: str, overlays: tuple[str, ...]):
+        self.w, self.h = size
+        self.overlays = set(overlays)
+        self.unit = max(6.0, self.h / 720 * 16)  # body text height in px
+        dark = theme == "dark"
+        self.fg = QColor(235, 237, 242) if dark else QColor(25, 25, 32)
+        self.panel = QColor(10, 11, 14, 150) if dark else QColor(255, 255, 255, 185)
+        self.body = QFont("DejaVu Sans")
+        self.body.setPixelSize(round(self.unit))
+        self.bold = QFont(self.body)
+        self.bold.setPixelSize(round(self.unit * 1.35))
+        self.bold.setBold(True)
+        self.mono = QFont("DejaVu Sans Mono")
+        self.mono.setPixelSize(round(self.unit))
+
+    def paint(self, image: QImage, *, title: str, rows: list[LegendRow], step: int, steps: int) -> None:
+        p = QPainter(image)
+        p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        try:
+            margin = self.unit * 1.2
+            if "title" in self.overlays and title:
+                self._text_block(p, margin, margin, [(title, self.bold)], align_right=False)
+            if "legend" in self.overlays and rows:
+                self._legend(p, rows, margin)
+            if "step" in self.overlays:
+                text = f"step {step:,} / {steps:,}"
+                self._text_block(
+                    p, margin, self.h - margin, [(text, self.mono)], align_right=False, bottom=True
+                )
+        finally:
+            p.end()
+
+    def _text_block(self, p, x, y, lines, *, align_right, bottom=False) -> None:
+        pad = self.unit * 0.5
+        metrics = [QFontMetricsF(font) for _, font in lines]
+        width = max(m.horizontalAdvance(t) for (t, _), m in zip(lines, metrics, strict=True))
+        width = min(width, self.w - 2 * x - 2 * pad)
+        height = sum(m.height() for m in metrics)
+        left = x - width - 2 * pad if align_right else x
+        top = y - height - 2 * pad if bottom else y
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.panel)
+        p.drawRoundedRect(QRectF(left, top, width + 2 * pad, height + 2 * pad), pad, pad)
+        p.setPen(self.fg)
+        cy = top + pad
+        for (text, font), m in zip(lines, metrics, strict=True):
+            p.setFont(font)
+            elided = m.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            p.drawText(QRectF(left + pad, cy, width, m.height()), Qt.AlignmentFlag.AlignLeft, elided)
+            cy += m.height()
+
+    def _legend(self, p, rows: list[LegendRow], margin: float) -> None:
+        show_loss = "loss" in self.overlays
+        m_body, m_mono = QFontMetricsF(self.body), QFontMetricsF(self.mono)
+        pad, swatch = self.unit * 0.5, self.unit * 0.9
+        line_h = max(m_body.height(), m_mono.height()) * 1.1
+        name_w = max(m_body.horizontalAdvance(r.text) for r in rows)
+        name_w = min(name_w, self.w * 0.3)
+        loss_w = max(
+            (m_mono.horizontalAdvance(_loss_text(r.loss)) for r in rows if r.loss is not None), default=0
+        )
+        gap = self.unit * 0.8
+        width = swatch + gap * 0.6 + name_w + ((gap + loss_w) if show_loss and loss_w else 0)
+        height = line_h * len(rows) + (line_h if show_loss and loss_w else 0)
+        left, top = self.w - margin - width - 2 * pad, margin
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.panel)
+        p.drawRoundedRect(QRectF(left, top, width + 2 * pad, height + 2 * pad), pad, pad)
+        y = top + pad
+        if show_loss and loss_w:
+            p.setPen(self.fg)
+            p.setFont(self.body)
+            head = QRectF(left + pad, y, width, line_h)
+            p.drawText(head, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "loss")
+            y += line_h
+        for r in rows:
+            color = QColor(*r.color)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            cy = y + line_h / 2
+            p.drawEllipse(QRectF(left + pad, cy - swatch / 2, swatch, swatch))
+            if r.highlight:
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                ring = QColor(self.fg)
+                p.setPen(ring)
+                p.drawEllipse(QRectF(left + pad - 2, cy - swatch / 2 - 2, swatch + 4, swatch + 4))
+            font = QFont(self.body)
+            font.setBold(r.highlight)
+            p.setFont(font)
+            p.setPen(self.fg)
+            x = left + pad + swatch + gap * 0.6
+            text = QFontMetricsF(font).elidedText(r.text, Qt.TextElideMode.ElideRight, name_w)
+            p.drawText(QRectF(x, y, name_w + gap, line_h), Qt.AlignmentFlag.AlignVCenter, text)
+            if show_loss and r.loss is not None:
+                p.setFont(self.mono)
+                box = QRectF(left + pad, y, width, line_h)
+                p.drawText(
+                    box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _loss_text(r.loss)
+                )
+            y += line_h

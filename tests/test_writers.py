@@ -1,0 +1,176 @@
+"""Frame writers: every format reads back, output is atomic, cancel and failures leave nothing behind."""
+
+import contextlib
+import os
+import subprocess
+import uuid
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from PIL import Image
+
+from landscape_gui.export import encoders
+from landscape_gui.export.writers import ExportError, check_output, format_for, open_writer
+
+W, H, FPS = 96, 64, 10
+
+
+def frames(n):
+    """A moving orange block on blue, with the last two frames identical."""
+    out = []
+    for i in range(n):
+        f = np.zeros((H, W, 3), np.uint8)
+        f[..., 2] = 90
+        k = min(i, n - 2)
+        f[10:30, 4 + 4 * k : 20 + 4 * k] = (250, 160, 0)
+        out.append(f)
+    return out
+
+
+def read_frames(path):
+    if path.is_dir():
+        return np.stack([np.asarray(Image.open(p).convert("RGB")) for p in sorted(path.iterdir())])
+    return iio.imread(path, index=None, plugin="pillow" if path.suffix == ".gif" else "FFMPEG")
+
+
+def leftovers(folder, keep):
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+@pytest.mark.parametrize("name", ["clip.mp4", "clip.gif", "clip.webm", "frames"])
+def test_each_format_reads_back_with_every_frame(tmp_path, name):
+    if name.endswith(".webm") and not encoders.webm_available():
+        pytest.skip("the bundled ffmpeg has no VP9 encoder")
+    out = tmp_path / name
+    src = frames(12)
+    with open_writer(out, (W, H), FPS) as w:
+        for f in src:
+            w.write(f)
+    got = read_frames(out)
+    assert got.shape[:3] == (12, H, W)
+    assert leftovers(tmp_path, {name}) == []
+    err = np.abs(got[..., :3].astype(int) - np.stack(src).astype(int)).mean()
+    assert err < (1 if name in ("frames", "clip.gif") else 12)
+    assert oct(out.stat().st_mode & 0o777) != "0o600"  # not left private by the temporary file
+
+
+def test_gif_loops_with_one_palette_and_the_right_delay(tmp_path):
+    out = tmp_path / "a.gif"
+    with open_writer(out, (W, H), 20) as w:
+        for f in frames(6):
+            w.write(f)
+    im = Image.open(out)
+    assert im.info["loop"] == 0 and im.info["duration"] == 50 and im.n_frames == 6
+    decoded = iio.imread(out, index=None)[..., :3]
+    assert (decoded[:, 50:, :] == decoded[0, 50:, :]).all()  # the static part never changes colour
+
+
+def test_format_by_extension():
+    assert [format_for(n) for n in ("a.mp4", "a.GIF", "a.webm", "frames", "frames/")] == [
+        "mp4",
+        "gif",
+        "webm",
+        "png",
+        "png",
+    ]
+    with pytest.raises(ExportError, match=r"unknown output format '\.avi'"):
+        format_for("a.avi")
+
+
+def test_existing_output_is_refused_unless_forced(tmp_path):
+    out = tmp_path / "a.mp4"
+    out.write_bytes(b"precious")
+    with pytest.raises(ExportError, match="already exists .*--force"):
+        open_writer(out, (W, H), FPS)
+    assert out.read_bytes() == b"precious"
+    with open_writer(out, (W, H), FPS, force=True) as w:
+        for f in frames(3):
+            w.write(f)
+    assert out.read_bytes() != b"precious" and iio.imread(out, index=None).shape[0] == 3
+
+
+def test_png_folder_replaced_only_when_it_holds_only_frames(tmp_path):
+    out = tmp_path / "frames"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="other files than PNG frames"):
+        open_writer(out, (W, H), FPS, force=True)
+    (out / "notes.txt").unlink()
+    (out / "old.png").write_bytes(b"x")
+    with pytest.raises(ExportError, match="already holds PNG frames"):
+        open_writer(out, (W, H), FPS)
+    with open_writer(out, (W, H), FPS, force=True) as w:
+        for f in frames(4):
+            w.write(f)
+    assert sorted(p.name for p in out.iterdir()) == [f"frame_{i:05d}.png" for i in range(4)]
+    assert leftovers(tmp_path, {"frames"}) == []
+
+
+@pytest.mark.parametrize("name", ["a.mp4", "a.gif", "frames"])
+def test_cancel_midway_leaves_nothing(tmp_path, name):
+    out = tmp_path / name
+    with contextlib.suppress(KeyboardInterrupt), open_writer(out, (W, H), FPS) as w:
+        for i, f in enumerate(frames(10)):
+            w.write(f)
+            if i == 5:
+                raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_odd_size_video_and_bad_frames_are_refused(tmp_path):
+    with pytest.raises(ExportError, match=r"even width and height .* 95×64"):
+        open_writer(tmp_path / "a.mp4", (95, 64), FPS)
+    w = open_writer(tmp_path / "b.gif", (W, H), FPS).start()
+    with pytest.raises(ExportError, match="expected a 96×64 RGB uint8 image"):
+        w.write(np.zeros((10, 10, 3), np.uint8))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_folder_is_refused(tmp_path):
+    with pytest.raises(ExportError, match="does not exist"):
+        check_output(tmp_path / "nope" / "a.mp4", "mp4")
+
+
+def test_ffmpeg_failure_is_reported_in_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    fake = tmp_path / "fake-ffmpeg"
+    fake.write_text(
+        '#!/bin/sh\nfor a; do last="$a"; done\nhead -c 20000 > "$last"\n'
+        'echo "[mp4] av_interleaved_write_frame(): No space left on device" >&2\nexit 1\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(encoders, "ffmpeg_exe", lambda: str(fake))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(ExportError, match=r"^cannot write .*a\.mp4: No space left on device$"):
+        with open_writer(out_dir / "a.mp4", (W, H), FPS) as w:
+            for f in frames(40):
+                w.write(f)
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KiB tmpfs (needs root and mount rights; skipped otherwise)."""
+    mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
+    mnt.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
+@pytest.mark.parametrize("name", ["a.mp4", "a.gif", "frames"])
+def test_full_disk_fails_cleanly(tiny_disk, name):
+    rng = np.random.default_rng(0)
+    noise = [rng.integers(0, 255, (240, 320, 3), dtype=np.uint8) for _ in range(30)]  # incompressible
+    with pytest.raises(ExportError, match=r"No space left on device"):
+        with open_writer(tiny_disk / name, (320, 240), FPS) as w:
+            for f in noise:
+                w.write(f)
+    assert list(tiny_disk.iterdir()) == []
