@@ -38,9 +38,9 @@ def test_each_preset_exports_to_mp4_and_gif(tmp_path, qapp_gl, preset_id):
     scenario = load_preset(preset_id)
     for ext in ("mp4", "gif"):
         out = tmp_path / f"{preset_id}.{ext}"
-        seen = []
+        seen: list[int] = []
         export_scenario(
-            scenario, out, size=SIZE, fps=FPS, duration=DURATION, progress=lambda d, t: seen.append(d)
+            scenario, out, size=SIZE, fps=FPS, duration=DURATION, progress=lambda d, t, s=seen: s.append(d)
         )
         frames = read(out)
         assert frames.shape == (FPS * DURATION, SIZE[1], SIZE[0], 3), ext

@@ -142,10 +142,12 @@ def test_ffmpeg_failure_is_reported_in_one_line_and_leaves_nothing(tmp_path, mon
     monkeypatch.setattr(encoders, "ffmpeg_exe", lambda: str(fake))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    with pytest.raises(ExportError, match=r"^cannot write .*a\.mp4: No space left on device$"):
-        with open_writer(out_dir / "a.mp4", (W, H), FPS) as w:
-            for f in frames(40):
-                w.write(f)
+    with (
+        pytest.raises(ExportError, match=r"^cannot write .*a\.mp4: No space left on device$"),
+        open_writer(out_dir / "a.mp4", (W, H), FPS) as w,
+    ):
+        for f in frames(40):
+            w.write(f)
     assert list(out_dir.iterdir()) == []
 
 
@@ -169,8 +171,10 @@ def tiny_disk(tmp_path):
 def test_full_disk_fails_cleanly(tiny_disk, name):
     rng = np.random.default_rng(0)
     noise = [rng.integers(0, 255, (240, 320, 3), dtype=np.uint8) for _ in range(30)]  # incompressible
-    with pytest.raises(ExportError, match=r"No space left on device"):
-        with open_writer(tiny_disk / name, (320, 240), FPS) as w:
-            for f in noise:
-                w.write(f)
+    with (
+        pytest.raises(ExportError, match=r"No space left on device"),
+        open_writer(tiny_disk / name, (320, 240), FPS) as w,
+    ):
+        for f in noise:
+            w.write(f)
     assert list(tiny_disk.iterdir()) == []
