@@ -400,7 +400,7 @@ class Scene3D:
         self.starts_item.setData(color=(1, 1, 1, 0.95) if self.theme == "dark" else (0.1, 0.1, 0.1, 0.95))
 
     def reset_camera(self) -> None:
-        self.set_camera({"distance": 4.6, "elevation": 30.0, "azimuth": -62.0, "center": (0.0, 0.0, 0.12)})
+        self.set_camera({"distance": 3.7, "elevation": 30.0, "azimuth": -62.0, "center": (0.0, 0.0, 0.15)})
 
     def camera(self) -> dict:
         c = self.view.opts["center"]

@@ -1,0 +1,137 @@
+"""The 3D view: a GLViewWidget that turns clicks (not drags) into start points by casting a ray.
+
+GL picking is unusable (legacy GL_SELECT, pyqtgraph #2650), so a click is unprojected at depth −1 and +1,
+and the ray is marched then bisected against the surface z = height(x, y) of :class:`Scene3D`.
+Hovering a critical point shows its value and Hessian eigenvalues.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QVector4D
+from PySide6.QtWidgets import QToolTip
+
+from landscape_gui.gui.scene import LIFT, Scene3D
+
+CLICK_SLOP = 4  # pixels a press may move and still count as a click
+
+
+def critical_tooltip(p) -> str:
+    kind = "global minimum" if p.kind == "minimum" and p.is_global else p.kind
+    pos = ", ".join(f"{c:.4g}" for c in p.position)
+    eig = ", ".join(f"{e:.4g}" for e in p.eigenvalues)
+    return f"<b>{kind}</b> at ({pos})<br>J = {p.value:.6g}<br>Hessian eigenvalues: {eig}"
+
+
+class SurfaceView(gl.GLViewWidget):
+    pointClicked = Signal(object)  # (d,) domain point where the click ray meets the surface
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scene3d = Scene3D(self)
+        self.critical = []
+        self._press: QPointF | None = None
+        self.setMouseTracking(True)
+        self.setMinimumSize(320, 240)
+        self.setToolTip("")
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    # -- ray casting --------------------------------------------------------------------------------------
+    def ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
+        """Near and far points (scene coordinates) of the view ray through logical pixel (x, y)."""
+        w, h = max(1, self.width()), max(1, self.height())
+        mvp = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+        inv, ok = mvp.inverted()
+        if not ok:
+            return np.zeros(3), np.zeros(3)
+        ndc_x, ndc_y = 2 * x / w - 1, 1 - 2 * y / h
+        out = []
+        for depth in (-1.0, 1.0):
+            v = inv.map(QVector4D(ndc_x, ndc_y, depth, 1.0))
+            out.append(np.array([v.x(), v.y(), v.z()]) / v.w())
+        return out[0], out[1]
+
+    def pick(self, x: float, y: float) -> np.ndarray | None:
+        """The domain point where the ray through pixel (x, y) first meets the surface, or None."""
+        scene = self.scene3d
+        if scene.landscape is None:
+            return None
+        near, far = self.ray(x, y)
+        direction = far - near
+        sx, sy = scene.half_extent
+        # march from the camera until the ray drops below the surface inside the box
+        t = np.linspace(0, 1, 4001) ** 2 * min(1.0, 30 * self.opts["distance"] / np.linalg.norm(direction))
+        pts = near + t[:, None] * direction
+        inside = (np.abs(pts[:, 0]) <= sx) & (np.abs(pts[:, 1]) <= sy)
+        if not inside.any():
+            return None
+        f = np.full(len(t), np.inf)
+        f[inside] = pts[inside, 2] - self._surface_z(pts[inside, :2])
+        below = np.flatnonzero(inside & (f <= 0))
+        if below.size == 0:
+            return None
+        k = below[0]
+        if k == 0 or not inside[k - 1]:
+            lo = hi = t[k]  # entered the box through a wall below the surface: take the entry point
+        else:
+            lo, hi = t[k - 1], t[k]
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                p = near + mid * direction
+                if p[2] - self._surface_z(p[None, :2])[0] > 0:
+                    lo = mid
+                else:
+                    hi = mid
+        hit = near + hi * direction
+        return self.scene3d.to_domain(hit[None, :2])[0]
+
+    def _surface_z(self, xy: np.ndarray) -> np.ndarray:
+        return self.scene3d.height(self.scene3d.to_domain(xy))
+
+    def project(self, xyz: np.ndarray) -> np.ndarray:
+        """Scene points (N, 3) → logical pixel coordinates (N, 2)."""
+        w, h = max(1, self.width()), max(1, self.height())
+        mvp = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+        m = np.array(mvp.data(), dtype=np.float64).reshape(4, 4).T
+        hom = np.column_stack([xyz, np.ones(len(xyz))]) @ m.T
+        ndc = hom[:, :2] / hom[:, 3:4]
+        return np.column_stack([(ndc[:, 0] + 1) * w / 2, (1 - ndc[:, 1]) * h / 2])
+
+    # -- mouse ----------------------------------------------------------------------------------------------
+    def mousePressEvent(self, ev):
+        self._press = ev.position() if ev.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev):
+        if ev.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            d = ev.position() - self._press
+            if abs(d.x()) + abs(d.y()) <= CLICK_SLOP:
+                point = self.pick(ev.position().x(), ev.position().y())
+                if point is not None:
+                    self.pointClicked.emit(point)
+        self._press = None
+        super().mouseReleaseEvent(ev)
+
+    def mouseMoveEvent(self, ev):
+        super().mouseMoveEvent(ev)
+        if (
+            ev.buttons() != Qt.MouseButton.NoButton
+            or not self.critical
+            or not self.scene3d._visible["markers"]
+        ):
+            return
+        pts = np.array([p.position for p in self.critical], dtype=np.float64)
+        xyz = np.column_stack([self.scene3d.to_scene(pts), self.scene3d.height(pts) + LIFT])
+        px = self.project(xyz)
+        d = np.hypot(px[:, 0] - ev.position().x(), px[:, 1] - ev.position().y())
+        i = int(np.argmin(d))
+        if d[i] < 10:
+            QToolTip.showText(ev.globalPosition().toPoint(), critical_tooltip(self.critical[i]), self)
+        else:
+            QToolTip.hideText()
+
+    def set_critical_points(self, points) -> None:
+        self.critical = list(points)
+        self.scene3d.set_critical_points(self.critical)

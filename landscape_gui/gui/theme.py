@@ -1,0 +1,67 @@
+"""Dark (default) and light (for projectors) themes: Fusion style, a palette, a few style rules."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES = {
+    "dark": {
+        "window": "#1f2228", "base": "#16181d", "alt": "#23262d", "text": "#dfe2e8", "button": "#2a2e36",
+        "highlight": "#3d7bd9", "hint": "#9aa1ad", "error": "#ff6b6b", "ok": "#5fd38d", "plot_bg": "#16181d",
+        "plot_fg": "#c8ccd4",
+    },
+    "light": {
+        "window": "#f3f4f6", "base": "#ffffff", "alt": "#eef0f3", "text": "#15171a", "button": "#e6e8ec",
+        "highlight": "#2563c9", "hint": "#555b66", "error": "#c62828", "ok": "#1b7f3b", "plot_bg": "#ffffff",
+        "plot_fg": "#2a2d33",
+    },
+}  # fmt: skip
+
+
+def apply_theme(app: QApplication, name: str) -> dict:
+    t = THEMES[name]
+    app.setStyle("Fusion")
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: t["window"], QPalette.ColorRole.WindowText: t["text"],
+        QPalette.ColorRole.Base: t["base"], QPalette.ColorRole.AlternateBase: t["alt"],
+        QPalette.ColorRole.Text: t["text"], QPalette.ColorRole.Button: t["button"],
+        QPalette.ColorRole.ButtonText: t["text"], QPalette.ColorRole.Highlight: t["highlight"],
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: t["alt"],
+        QPalette.ColorRole.ToolTipText: t["text"], QPalette.ColorRole.PlaceholderText: t["hint"],
+    }  # fmt: skip
+    for role, color in roles.items():
+        pal.setColor(role, QColor(color))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(t["hint"]))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(t["hint"]))
+    app.setPalette(pal)
+    app.setStyleSheet(
+        f"QLabel#hint {{ color: {t['hint']}; }} QLabel#error {{ color: {t['error']}; }}"
+        f" QLabel#ok {{ color: {t['ok']}; }}"
+        " QGroupBox { font-weight: 600; margin-top: 14px; padding-top: 4px; }"
+        " QGroupBox::title { subcontrol-origin: margin; left: 6px; }"
+        " QDockWidget::title { padding: 4px; font-weight: 600; }"
+    )
+    font = QFont(app.font())
+    font.setPointSize(max(10, font.pointSize()))
+    app.setFont(font)
+    pg.setConfigOptions(background=t["plot_bg"], foreground=t["plot_fg"], antialias=True)
+    return t
+
+
+def style_plot(widget, name: str) -> None:
+    """Re-colour an existing pyqtgraph PlotWidget for a theme switch."""
+    t = THEMES[name]
+    widget.setBackground(t["plot_bg"])
+    item = widget.getPlotItem()
+    for axis in ("left", "bottom"):
+        ax = item.getAxis(axis)
+        ax.setPen(t["plot_fg"])
+        ax.setTextPen(t["plot_fg"])
+    if item.legend is not None:
+        item.legend.setLabelTextColor(t["plot_fg"])
+        item.legend.setBrush(
+            pg.mkBrush(QColor(t["base"]).red(), QColor(t["base"]).green(), QColor(t["base"]).blue(), 200)
+        )

@@ -1,0 +1,291 @@
+"""The simulation worker: steps every run in its own QThread and hands frames to the GUI through a mailbox.
+
+Pattern (see DESIGN.md, pitfalls): the worker's QTimer is created in a slot connected to ``thread.started``;
+commands (configure, play, pause, step, reset, hyperparameters, noise, speed) arrive as queued signals; each
+frame is a fresh copy of the arrays, put in a one-slot :class:`Mailbox`. The GUI takes the newest frame when it
+has time to draw, so frames never queue up, and the worker skips building frames nobody would look at.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from landscape_gui.core.simulation import Simulation
+
+STEPS_PER_SECOND = 40.0  # at speed 1×
+TICK_MS = 16
+FAST_BUDGET_S = 0.012  # "as fast as possible": step for this long per tick, then show a frame
+TRAIL_POINTS = 2000  # trajectory rows kept per run (the core decimates beyond this)
+
+
+@dataclass
+class Frame:
+    """One snapshot of every run, optimizer-major (run r = group r // S, start r % S). Arrays are copies."""
+
+    serial: int
+    positions: np.ndarray  # (R, d)
+    values: np.ndarray  # (R,)
+    steps: np.ndarray  # (R,)
+    grad_norms: np.ndarray  # (R,)
+    paths: list[np.ndarray]  # R × (K, d)
+    path_values: list[np.ndarray]  # R × (K,)
+    history_steps: list[np.ndarray]  # R × (K,)
+    history_grad: list[np.ndarray]  # R × (K,)  ‖∇J‖ along the recorded path
+    runs: list = field(default_factory=list)  # core Run objects
+    playing: bool = False
+
+
+class Mailbox:
+    """Holds only the newest frame; ``put`` says whether the slot was empty (the GUI must be told)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._frame: Frame | None = None
+
+    def put(self, frame: Frame) -> bool:
+        with self._lock:
+            was_empty = self._frame is None
+            self._frame = frame
+            return was_empty
+
+    def take(self) -> Frame | None:
+        with self._lock:
+            frame, self._frame = self._frame, None
+            return frame
+
+    def empty(self) -> bool:
+        with self._lock:
+            return self._frame is None
+
+
+class SimulationWorker(QObject):
+    """Lives in a QThread; all slots run there."""
+
+    frameReady = Signal()
+    playingChanged = Signal(bool)
+    error = Signal(str)
+
+    def __init__(self, mailbox: Mailbox):
+        super().__init__()
+        self.mailbox = mailbox
+        self.sim: Simulation | None = None
+        self.timer: QTimer | None = None
+        self.playing = False
+        self.speed = 1.0  # multiplier; 0 = as fast as possible
+        self.max_steps = 2000
+        self._credit = 0.0
+        self._last = time.perf_counter()
+        self._serial = 0
+        self._stopped = False
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        """Connected to ``thread.started``: the timer must belong to the worker's thread."""
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    @Slot()
+    def stop(self) -> None:
+        self._stopped = True
+        if self.timer is not None:
+            self.timer.stop()
+        QThread.currentThread().quit()
+
+    # -- commands -----------------------------------------------------------------------------------------
+    @Slot(object)
+    def configure(self, spec: dict) -> None:
+        """Build a new simulation: ``spec`` has landscape, starts, optimizers [(id, hp)], noise, seed."""
+        try:
+            starts = np.asarray(spec["starts"], dtype=np.float64).reshape(-1, spec["landscape"].dim)
+            self.sim = Simulation(
+                spec["landscape"], starts, spec["optimizers"], noise=spec.get("noise", 0.0),
+                seed=spec.get("seed", 0), max_points=TRAIL_POINTS,
+            )  # fmt: skip
+        except (ValueError, KeyError) as e:
+            self.sim = None
+            self.error.emit(f"cannot start the runs: {e}")
+        self.max_steps = int(spec.get("max_steps", self.max_steps))
+        self._publish(force=True)
+        if self.playing and not self._can_continue():
+            self._set_playing(False)
+
+    @Slot()
+    def play(self) -> None:
+        if self.sim is None or not self._can_continue():
+            self._set_playing(False)
+            return
+        self._last = time.perf_counter()
+        self._credit = 0.0
+        self._set_playing(True)
+
+    @Slot()
+    def pause(self) -> None:
+        self._set_playing(False)
+        self._publish(force=True)
+
+    @Slot()
+    def step_once(self) -> None:
+        self._set_playing(False)
+        if self.sim is not None and self._can_continue():
+            self.sim.step(1)
+        self._publish(force=True)
+
+    @Slot()
+    def reset(self) -> None:
+        if self.sim is not None:
+            self.sim.reset()
+        self._set_playing(False)
+        self._publish(force=True)
+
+    @Slot(int, object)
+    def set_hyperparameters(self, group: int, hp: dict) -> None:
+        if self.sim is None or not 0 <= group < len(self.sim.groups):
+            return
+        try:
+            self.sim.set_hyperparameters(group, hp)
+        except ValueError as e:
+            self.error.emit(str(e))
+
+    @Slot(float)
+    def set_noise(self, sigma: float) -> None:
+        if self.sim is not None:
+            try:
+                self.sim.set_noise(sigma)
+            except ValueError as e:
+                self.error.emit(str(e))
+
+    @Slot(float)
+    def set_speed(self, speed: float) -> None:
+        self.speed = max(0.0, float(speed))
+
+    @Slot(int)
+    def set_max_steps(self, steps: int) -> None:
+        self.max_steps = max(1, int(steps))
+
+    # -- stepping -----------------------------------------------------------------------------------------
+    def _set_playing(self, playing: bool) -> None:
+        if self.timer is not None and not self._stopped:
+            self.timer.start() if playing else self.timer.stop()
+        if playing != self.playing:
+            self.playing = playing
+            self.playingChanged.emit(playing)
+
+    def _can_continue(self) -> bool:
+        sim = self.sim
+        if sim is None or not sim.groups:
+            return False
+        if self._remaining() == 0:
+            return False
+        return any((sim.statuses(g) == "running").any() for g in range(len(sim.groups)))
+
+    def _remaining(self) -> int:
+        return max(0, self.max_steps - int(max((g.t for g in self.sim.groups), default=0)))
+
+    @Slot()
+    def _tick(self) -> None:
+        if self.sim is None or not self.playing:
+            return
+        now = time.perf_counter()
+        dt, self._last = min(now - self._last, 0.25), now
+        if self.speed <= 0:
+            n = 0
+            while time.perf_counter() - now < FAST_BUDGET_S and self._remaining() > 0:
+                chunk = min(10, self._remaining())
+                self.sim.step(chunk)
+                n += chunk
+        else:
+            self._credit += dt * STEPS_PER_SECOND * self.speed
+            n = min(int(self._credit), self._remaining())
+            self._credit -= int(self._credit)
+            if n:
+                self.sim.step(n)
+        if not self._can_continue() or self._remaining() == 0:
+            self._set_playing(False)
+            self._publish(force=True)
+        elif n:
+            self._publish()
+
+    def _publish(self, force: bool = False) -> None:
+        """Put a fresh frame in the mailbox (only when the GUI took the last one, unless ``force``)."""
+        if not force and not self.mailbox.empty():
+            return
+        frame = self.build_frame()
+        if frame is not None and self.mailbox.put(frame):
+            self.frameReady.emit()
+
+    def build_frame(self) -> Frame | None:
+        sim = self.sim
+        if sim is None:
+            return None
+        self._serial += 1
+        d = sim.landscape.dim
+        pos = sim.positions().reshape(-1, d).copy()
+        paths, pvals, hsteps, hgrad = [], [], [], []
+        for g in range(len(sim.groups)):
+            for i in range(len(sim.starts)):
+                path = sim.path(g, i).copy()
+                steps, losses = sim.loss_history(g, i)
+                with np.errstate(all="ignore"):
+                    gn = np.linalg.norm(sim.landscape.grad(path), axis=1)
+                paths.append(path)
+                pvals.append(np.asarray(losses, dtype=np.float64).copy())
+                hsteps.append(np.asarray(steps).copy())
+                hgrad.append(np.nan_to_num(gn, nan=0.0, posinf=1e300))
+        return Frame(
+            serial=self._serial, positions=pos, values=sim.losses().ravel().copy(),
+            steps=sim.step_counts().ravel().copy(), grad_norms=sim.grad_norms().ravel().copy(),
+            paths=paths, path_values=pvals, history_steps=hsteps, history_grad=hgrad, runs=sim.runs(),
+            playing=self.playing,
+        )  # fmt: skip
+
+
+class WorkerHandle(QObject):
+    """The GUI side: owns the thread and the worker and sends commands as queued signals."""
+
+    configureRequested = Signal(object)
+    playRequested = Signal()
+    pauseRequested = Signal()
+    stepRequested = Signal()
+    resetRequested = Signal()
+    hyperparametersRequested = Signal(int, object)
+    noiseRequested = Signal(float)
+    speedRequested = Signal(float)
+    maxStepsRequested = Signal(int)
+    stopRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.mailbox = Mailbox()
+        self.thread = QThread()
+        self.thread.setObjectName("simulation-worker")
+        self.worker = SimulationWorker(self.mailbox)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        self.configureRequested.connect(self.worker.configure)
+        self.playRequested.connect(self.worker.play)
+        self.pauseRequested.connect(self.worker.pause)
+        self.stepRequested.connect(self.worker.step_once)
+        self.resetRequested.connect(self.worker.reset)
+        self.hyperparametersRequested.connect(self.worker.set_hyperparameters)
+        self.noiseRequested.connect(self.worker.set_noise)
+        self.speedRequested.connect(self.worker.set_speed)
+        self.maxStepsRequested.connect(self.worker.set_max_steps)
+        self.stopRequested.connect(self.worker.stop)
+        self.thread.start()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the timer in the worker's thread, end its event loop and wait for it (idempotent)."""
+        if not self.thread.isRunning():
+            return True
+        self.stopRequested.emit()
+        ok = self.thread.wait(timeout_ms)
+        if not ok:  # the worker is stuck in a long step: nothing else to do but wait once more
+            ok = self.thread.wait(timeout_ms)
+        return ok

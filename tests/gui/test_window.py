@@ -1,0 +1,142 @@
+"""The main window driven through its real widgets."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from landscape_gui.gui.scene import LIFT
+
+
+def framebuffer(win) -> np.ndarray:
+    img = win.surface.grabFramebuffer().convertToFormat(img_format())
+    import pyqtgraph.functions as fn
+
+    return fn.ndarray_from_qimage(img).copy()
+
+
+def img_format():
+    from PySide6.QtGui import QImage
+
+    return QImage.Format.Format_RGB888
+
+
+def test_window_opens_with_a_surface_drawn(window, qtbot):
+    assert window.windowTitle() == "Landscape GUI — Two wells"
+    pixels = framebuffer(window)
+    assert pixels.shape[0] > 100
+    background = np.array([22, 24, 29])
+    drawn = np.any(np.abs(pixels.astype(int) - background) > 12, axis=-1).mean()
+    assert drawn > 0.05, f"only {drawn:.1%} of the 3D view differs from the background"
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200  # a colormap, not a flat fill
+
+
+def test_switching_landscape_rebuilds_the_surface(window, qtbot):
+    before_item, before = window.scene3d.surface, framebuffer(window)
+    window.panel.landscape_combo.setCurrentIndex(window.panel.landscape_combo.findData("rosenbrock"))
+    window.panel.landscape_combo.activated.emit(window.panel.landscape_combo.currentIndex())
+    assert window.windowTitle() == "Landscape GUI — Rosenbrock"
+    assert window.scene3d.surface is not before_item
+    assert window.scene3d.log_height  # auto log height for a huge value range
+    after = framebuffer(window)
+    assert np.abs(after.astype(int) - before.astype(int)).mean() > 5
+
+
+def test_left_click_on_the_map_adds_a_start_at_the_clicked_coordinates(window, qtbot):
+    m = window.map
+    n = len(window.controller.starts)
+    target = m.plot_item.vb.mapViewToScene(pg_point(0.5, -0.7))
+    pixel = m.mapFromScene(target)
+    qtbot.mouseClick(m.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    qtbot.waitUntil(lambda: len(window.controller.starts) == n + 1, timeout=5000)
+    expected = m.plot_item.vb.mapSceneToView(m.mapToScene(pixel))
+    added = window.controller.starts[-1]
+    assert added == pytest.approx([expected.x(), expected.y()], abs=1e-12)  # exact: no snapping
+    assert added == pytest.approx([0.5, -0.7], abs=0.05)
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+def test_click_on_the_3d_view_adds_a_start_on_the_surface(window, qtbot):
+    view, scene = window.surface, window.scene3d
+    scene.set_camera({"distance": 3.5, "elevation": 55.0, "azimuth": -60.0, "center": (0.0, 0.0, 0.2)})
+    target = np.array([[-0.9, 0.4]])
+    xyz = np.column_stack([scene.to_scene(target), scene.height(target)])
+    px = view.project(xyz)[0]
+    n = len(window.controller.starts)
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(round(px[0]), round(px[1])))
+    qtbot.waitUntil(lambda: len(window.controller.starts) == n + 1, timeout=5000)
+    added = window.controller.starts[-1]
+    assert np.abs(added - target[0]).max() < 0.04, added  # within a pixel or two of the surface point
+    assert LIFT > 0
+
+
+def test_play_advances_and_pause_stops(window, qtbot):
+    window.play()
+    qtbot.waitUntil(lambda: window.frame is not None and window.frame.steps.min() > 5, timeout=20000)
+    window.pause()
+    qtbot.waitUntil(lambda: not window.worker.worker.playing, timeout=5000)
+    qtbot.wait(300)
+    steps = window.frame.steps.copy()
+    positions = window.frame.positions.copy()
+    qtbot.wait(600)
+    assert (window.frame.steps == steps).all()
+    assert (window.frame.positions == positions).all()
+    assert not np.allclose(positions, np.repeat(window.controller.starts, 3, axis=0).reshape(positions.shape))
+
+
+def test_hyperparameter_edit_changes_the_next_step(window, qtbot):
+    c = window.controller
+    c.set_starts([[1.5, 1.0]])
+    c.set_optimizers([("gd", {"lr": 0.01})])
+    qtbot.waitUntil(lambda: window.frame is not None and len(window.frame.positions) == 1, timeout=5000)
+
+    def step_and_wait(k):
+        window.step()
+        qtbot.waitUntil(lambda: window.frame is not None and window.frame.steps[0] == k, timeout=5000)
+        return window.frame.positions[0].copy()
+
+    p1 = step_and_wait(1)
+    window.panel.optimizer_panel.list.setCurrentRow(0)
+    spin = window.panel.optimizer_panel.editor.spins["lr"]
+    spin.setValue(0.1)  # as if typed: any value, not a power of ten
+    assert c.optimizers[0][1]["lr"] == 0.1
+    p2 = step_and_wait(2)
+    expected = p1 - 0.1 * c.landscape.grad(p1[None])[0]
+    assert p2 == pytest.approx(expected, rel=1e-12)
+    assert window.frame.steps[0] == 2  # no reset
+
+
+def test_bad_formula_shows_a_message_and_keeps_the_landscape(window, qtbot):
+    panel = window.panel
+    before = window.controller.landscape
+    qtbot.keyClicks(panel.formula_edit, "sinn(x) + y")
+    qtbot.waitUntil(lambda: "✗" in panel.formula_message.text(), timeout=10000)
+    assert "sinn" in panel.formula_message.text()
+    assert window.controller.landscape is before
+    panel.formula_edit.clear()
+    qtbot.keyClicks(panel.formula_edit, "(x**2 - 1)**2 + y**2")
+    qtbot.waitUntil(lambda: "✓" in panel.formula_message.text(), timeout=10000)
+    assert window.controller.landscape is not before
+    assert window.windowTitle().startswith("Landscape GUI — ")
+
+
+def test_closing_while_running_stops_the_thread(window, qtbot):
+    window.play()
+    qtbot.waitUntil(lambda: window.frame.steps.min() > 2, timeout=20000)
+    window.close()
+    assert window.worker.thread.wait(5000)
+    assert not window.worker.thread.isRunning()
+
+
+def test_no_display_prints_one_line_and_returns_1(monkeypatch, capsys):
+    from landscape_gui.gui import app
+
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    assert app.run_app(None) == 1
+    assert "no display" in capsys.readouterr().out
