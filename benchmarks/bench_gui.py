@@ -1,0 +1,130 @@
+"""GUI speed figures: app frame time vs a bare GLViewWidget drawing the same scene, and launch time.
+
+Run under a display (software GL is fine):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench_gui.py
+
+1. Frame time: the app animating 8 runs (4 start points × 2 optimizers) on a 200×200 surface with its 3D view
+   at 1280×720 (taking the newest frame, updating trails/balls in both views, repainting), against a bare
+   pyqtgraph GLViewWidget of the same size drawing the same surface mesh, trails and balls, updated with
+   setData and repainted; same process, same run, interleaved.
+2. Launch: ``python -c "run the app until the window is shown"`` against ``python -c "import PySide6 widgets +
+   pyqtgraph.opengl"`` (median of 3 each).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+FRAMES = 60
+LAUNCH = """
+import time; t0 = time.perf_counter()
+from landscape_gui.gui.app import create_app
+app = create_app()
+from landscape_gui.gui.main_window import MainWindow
+w = MainWindow(restore_settings=False); w.show()
+while not w.isVisible() or w.frame is None: app.processEvents()
+w.surface.repaint()
+print(time.perf_counter() - t0)
+w.close(); w.deleteLater(); app.processEvents()
+"""
+IMPORT = """
+import time; t0 = time.perf_counter()
+import PySide6.QtWidgets, pyqtgraph.opengl
+print(time.perf_counter() - t0)
+"""
+
+
+def _child(code: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def frame_times():
+    from landscape_gui.gui.app import create_app
+
+    app = create_app()
+    import pyqtgraph.opengl as gl
+
+    from landscape_gui.gui.main_window import MainWindow
+
+    win = MainWindow(restore_settings=False)
+    for dock in win.docks.values():
+        dock.hide()
+    win.menuBar().hide()
+    win.statusBar().hide()
+    for bar in win.findChildren(type(win.addToolBar("x"))):
+        bar.hide()
+    win.show()
+    win.resize(1280, 720)
+    c = win.controller
+    c.set_starts([[-1.8, 1.3], [1.8, 1.3], [-1.8, -1.3], [1.8, -1.3]])
+    c.set_optimizers([("sgd", {"lr": 0.01, "noise": 2.0}), ("momentum", {"lr": 0.005})])
+    c.set_max_steps(10**7)
+    for _ in range(50):
+        app.processEvents()
+        time.sleep(0.01)
+    view_size = (win.surface.width(), win.surface.height())
+
+    bare = gl.GLViewWidget()
+    bare.resize(*view_size)
+    s = win.scene3d.surface
+    md = s.opts["meshdata"]
+    bare.addItem(gl.GLMeshItem(meshdata=md, smooth=True, glOptions="opaque"))
+    line = gl.GLLinePlotItem(pos=np.zeros((0, 3)), mode="lines", width=2.5, glOptions="translucent")
+    balls = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions="translucent")
+    bare.addItem(line)
+    bare.addItem(balls)
+    bare.opts.update(win.surface.opts)
+    bare.show()
+    app.processEvents()
+
+    win.play()
+    app_times, bare_times = [], []
+    for _ in range(FRAMES):
+        # the app: wait for the worker's newest frame, then do exactly what a frame costs the GUI
+        while win.worker.mailbox.empty():
+            time.sleep(0.001)
+        t = time.perf_counter()
+        win._frame_ready()
+        win.surface.repaint()
+        app_times.append(time.perf_counter() - t)
+        f = win.frame
+        # bare pyqtgraph: same scene data pushed with setData, same repaint
+        t = time.perf_counter()
+        seg = [np.asarray(win.scene3d._xyz(p, v)) for p, v in zip(f.paths, f.path_values, strict=True)]
+        pairs = np.concatenate([np.repeat(x, 2, axis=0)[1:-1] for x in seg if len(x) > 1])
+        line.setData(pos=pairs, color=(1, 0.6, 0, 1))
+        balls.setData(pos=win.scene3d._xyz(f.positions, f.values), color=(1, 1, 1, 1))
+        bare.repaint()
+        bare_times.append(time.perf_counter() - t)
+        app.processEvents()
+    win.pause()
+    steps = int(win.frame.steps.max())
+    win.close()
+    bare.close()
+    return view_size, statistics.median(app_times), statistics.median(bare_times), steps
+
+
+def main() -> int:
+    size, app_t, bare_t, steps = frame_times()
+    imp = statistics.median(_child(IMPORT) for _ in range(3))
+    launch = statistics.median(_child(LAUNCH) for _ in range(3))
+    print(f"3D view {size[0]}×{size[1]}, 8 runs, 200×200 surface, {FRAMES} frames ({steps} steps)")
+    print(f"app frame time   {app_t * 1e3:7.1f} ms  ({1 / app_t:5.1f} frames/s)")
+    print(f"bare GLViewWidget {bare_t * 1e3:6.1f} ms  ({1 / bare_t:5.1f} frames/s)")
+    print(f"ratio app/bare   {app_t / bare_t:7.2f}   (goal ≤ 1.15)")
+    print(
+        f"launch to shown  {launch:7.2f} s, import PySide6 + pyqtgraph.opengl {imp:.2f} s, ratio {launch / imp:.2f}"
+        " (goal ≤ 1.5)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
