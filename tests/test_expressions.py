@@ -159,6 +159,8 @@ MESSAGES = [
     ("1/0", "division by zero at column 3", 3),
     ("log(0) + x", "'log(0)' at column 1 is infinite or undefined", 1),
     ("sqrt(-1) + x", "'sqrt(-1)' at column 1 has no real value", 1),
+    ("x + 0**x", "base 0 at column 5 must be positive under a variable exponent", 5),
+    ("(-2)^y", "base -2 at column 2 must be positive under a variable exponent", 2),
     ("x**x**x**x", "power tower at column 1 is too high (at most 2 variable exponents)", 1),
     ("ｓｉｎ(x)", "unexpected character 'ｓ' at column 1", 1),
     ("x +\x00 1", "unexpected character U+0000 at column 4", 4),

@@ -35,10 +35,18 @@ are refused: their gradient is zero almost everywhere, so no optimizer can move 
 
 Bounds (see the constants below): at most 500 characters, 300 expression nodes, nesting 40 deep
 (parentheses and function calls), numeric exponents at most 100 in magnitude, power towers with a
-variable exponent at most 2 high (``x**x**x``), numeric constants below 1e300. Within them the slowest
-formula found (a product of 16 distinct nested factors, 2-D, see the tests) builds in about
-0.5 s on a laptop-class CPU, well under the default ``deadline_s=2``; the deadline is also checked between
-the derivative stages.
+variable exponent at most 2 high (``x**x**x``), numeric constants below 1e300, and a gradient of at most
+500 tree nodes (checked before the Hessian is derived; the built-ins need at most 328). Measured on a
+2-core machine with sympy's cache cleared: the slowest structured formula found within the bounds
+(``tests/test_expressions.py::WORST``, a 2-D nest of 7 functions) builds in about 0.5 s; a random search
+over ~2500 grammar formulas found none slower than 1.2 s, well under the default ``deadline_s=2``. The
+deadline is also checked between the derivative stages.
+
+Known limit: sympy's automatic simplification can, rarely, take minutes inside one call (differentiating
+``acosh(tanh((a - b)**50))`` where ``a``, ``b`` may be complex asks whether ``tanh(...)`` is real, which
+expands the power); such a call cannot be interrupted from here. Function applications to compound
+arguments are therefore built unevaluated, which removes the problem while parsing but not in
+``sympy.diff``; a random search hit it about once in 1600 formulas.
 """
 
 from __future__ import annotations
@@ -713,7 +721,13 @@ def _build_node(src: _Source, node: ast.AST, args: list[_Built]) -> _Built:
         return _Built(-args[0].expr if isinstance(node.op, ast.USub) else args[0].expr, tower)
     if isinstance(node, ast.Call):
         _, fn = FUNCTIONS[node.func.id]
-        return _Built(fn(*(a.expr for a in args)), tower)
+        values = [a.expr for a in args]
+        if isinstance(fn, type) and issubclass(fn, sp.Function) and not all(v.is_Atom for v in values):
+            # sympy's automatic simplification of a function of a compound argument can take minutes
+            # (acosh(tanh((a - b)**50)) asks whether tanh(...) is real, which expands the power):
+            # keep such applications as written; arguments that are plain numbers or symbols evaluate.
+            return _Built(fn(*values, evaluate=False), tower)
+        return _Built(fn(*values), tower)
     a, b = args[0].expr, args[1].expr
     op = node.op
     if isinstance(op, ast.Add):
@@ -747,6 +761,12 @@ def _build_node(src: _Source, node: ast.AST, args: list[_Built]) -> _Built:
         if a.is_zero and b.is_extended_negative:
             raise src.error("division by zero at column {col}", node)
         return _Built(a**b, tower)
+    if a.is_number and not (a.is_extended_positive or a.is_extended_real is None):
+        # 0**x and (-2)**x: no real derivative (log of the base), and no real value for most x
+        raise src.error(
+            f"base {src.segment(node.left)} at column {{col}} must be positive under a variable exponent",
+            node.left,
+        )
     tower += 1
     if tower > MAX_TOWER:
         raise src.error(
@@ -801,6 +821,13 @@ def parse_formula(text: str) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
 def _mentions_y(tree: ast.Expression) -> bool:
     """Whether y is written (``y - y`` is still a 2-D formula)."""
     return any(isinstance(n, ast.Name) and n.id == "y" for n in ast.walk(tree))
+
+
+def _check_derivatives(exprs: Sequence[sp.Expr]) -> None:
+    """Refuse derivatives sympy finds undefined or complex (the evaluation would turn them into 0 or fail)."""
+    for expr in exprs:
+        if expr.has(sp.zoo, sp.nan, sp.I):
+            raise FormulaError("the formula has no real derivative (e.g. 0**x or log of a negative constant)")
 
 
 def _tree_size(exprs: Sequence[sp.Expr], cap: int) -> int:
@@ -863,10 +890,10 @@ def landscape_from_formula(
             raise FormulaError(
                 f"formula is too complex to differentiate (its gradient has more than {MAX_GRADIENT_SIZE} parts)"
             )
+        _check_derivatives(grad)
         check_time()
         for g in grad:
-            for s in symbols:
-                sp.diff(g, s)
+            _check_derivatives([sp.diff(g, s) for s in symbols])
             check_time()
         land = Landscape.from_sympy(
             expr,
