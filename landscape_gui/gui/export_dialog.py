@@ -1,0 +1,303 @@
+"""File → Export animation… and File → Export image… dialogs.
+
+The animation dialog offers the format (MP4, GIF, WebM, folder of PNG frames), a resolution preset (720p,
+1080p, 4K) or a custom size, frames per second, the clip's length as a duration or as steps per frame, a camera
+orbit and the overlays. An existing output is only replaced after the user confirms.
+
+While exporting, a progress dialog with Cancel is shown. OpenGL can only draw on the GUI thread, so frames are
+rendered one per turn of the event loop (a zero-delay QTimer): the window keeps repainting and Cancel answers
+at once, while the frames are encoded on the writer's thread (and by the ffmpeg process for video). A cancelled
+or failed export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from landscape_gui.core.scenario import Scenario
+from landscape_gui.export.writers import ExportCancelled, ExportError
+
+RESOLUTIONS = (("720p", (1280, 720)), ("1080p", (1920, 1080)), ("4K", (3840, 2160)))
+FORMATS = (("MP4 video (H.264)", "mp4"), ("GIF (looping)", "gif"), ("WebM video (VP9)", "webm"),
+           ("PNG frames (folder)", "png"))  # fmt: skip
+OVERLAY_TEXT = (
+    ("title", "Title"),
+    ("legend", "Legend"),
+    ("step", "Step counter"),
+    ("loss", "Loss of each run"),
+)
+
+
+def _size_row(parent, size) -> tuple[QWidget, QSpinBox, QSpinBox]:
+    row = QWidget(parent)
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    w, h = QSpinBox(row), QSpinBox(row)
+    for box, v in ((w, size[0]), (h, size[1])):
+        box.setRange(16, 7680)
+        box.setValue(int(v))
+        box.setSuffix(" px")
+        lay.addWidget(box)
+    return row, w, h
+
+
+def _confirm_overwrite(parent, path: Path) -> bool:
+    if not path.exists():
+        return True
+    answer = QMessageBox.question(parent, "Replace?", f"{path.name} already exists. Replace it?")
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class ExportDialog(QDialog):
+    """Export the scenario as an animation (see the module docstring)."""
+
+    def __init__(self, scenario: Scenario, parent=None, folder: Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export animation")
+        self.scenario = scenario
+        e = scenario.export
+        form = QFormLayout(self)
+        self.fmt = QComboBox(self)
+        for text, key in FORMATS:
+            self.fmt.addItem(text, key)
+        self.fmt.setCurrentIndex([k for _, k in FORMATS].index(e.format))
+        form.addRow("Format", self.fmt)
+        name = (scenario.title or "landscape").lower().replace(" ", "-")[:40] or "landscape"
+        self.out = QLineEdit(str((folder or Path.home()) / name), self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        row = QWidget(self)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.out)
+        lay.addWidget(browse)
+        form.addRow("Save to", row)
+        self.res = QComboBox(self)
+        for text, size in RESOLUTIONS:
+            self.res.addItem(f"{text} ({size[0]}×{size[1]})", size)
+        self.res.addItem("Custom", None)
+        sizes = [s for _, s in RESOLUTIONS]
+        self.res.setCurrentIndex(sizes.index(tuple(e.size)) if tuple(e.size) in sizes else len(sizes))
+        form.addRow("Resolution", self.res)
+        self.custom, self.w, self.h = _size_row(self, e.size)
+        form.addRow("Size", self.custom)
+        self.res.currentIndexChanged.connect(self._resolution)
+        self._resolution()
+        self.fps = QSpinBox(self)
+        self.fps.setRange(1, 120)
+        self.fps.setValue(e.fps)
+        form.addRow("Frames per second", self.fps)
+        self.steps = QSpinBox(self)
+        self.steps.setRange(0, 1_000_000)
+        self.steps.setValue(scenario.steps)
+        form.addRow("Steps to simulate", self.steps)
+        self.by_duration, self.by_steps = (
+            QRadioButton("Duration", self),
+            QRadioButton("Steps per frame", self),
+        )
+        group = QButtonGroup(self)
+        group.addButton(self.by_duration)
+        group.addButton(self.by_steps)
+        self.duration = QDoubleSpinBox(self)
+        self.duration.setRange(0.1, 3600)
+        self.duration.setSuffix(" s")
+        self.duration.setValue(e.duration or 6.0)
+        self.spf = QSpinBox(self)
+        self.spf.setRange(1, 1_000_000)
+        self.spf.setValue(e.steps_per_frame or 5)
+        (self.by_steps if e.steps_per_frame else self.by_duration).setChecked(True)
+        for radio, box in ((self.by_duration, self.duration), (self.by_steps, self.spf)):
+            r = QWidget(self)
+            lay = QHBoxLayout(r)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(radio)
+            lay.addWidget(box)
+            form.addRow("" if radio is self.by_steps else "Length", r)
+        self.orbit = QDoubleSpinBox(self)
+        self.orbit.setRange(-3600, 3600)
+        self.orbit.setSuffix("°")
+        self.orbit.setValue(e.orbit)
+        self.orbit.setToolTip("Turn the camera this far around the landscape over the clip (0: fixed camera)")
+        form.addRow("Camera orbit", self.orbit)
+        self.overlays = {}
+        for key, text in OVERLAY_TEXT:
+            box = QCheckBox(text, self)
+            box.setChecked(key in e.overlays)
+            self.overlays[key] = box
+            form.addRow("" if key != "title" else "Overlays", box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.job = None
+
+    def _resolution(self) -> None:
+        size = self.res.currentData()
+        if size is not None:
+            self.w.setValue(size[0])
+            self.h.setValue(size[1])
+        self.custom.setEnabled(size is None)
+
+    def _browse(self) -> None:
+        key = self.fmt.currentData()
+        if key == "png":
+            path = QFileDialog.getExistingDirectory(self, "Folder for the PNG frames", self.out.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export animation", self.out.text(), f"*.{key}")
+        if path:
+            self.out.setText(path)
+
+    def output_path(self) -> Path:
+        key = self.fmt.currentData()
+        p = Path(self.out.text()).expanduser()
+        if key != "png" and p.suffix.lower() != f".{key}":
+            p = p.with_suffix(f".{key}")
+        if key == "png" and p.suffix:
+            p = p.with_suffix("")
+        return p
+
+    def settings(self) -> dict:
+        return {
+            "size": (self.w.value(), self.h.value()),
+            "fps": self.fps.value(),
+            "duration": self.duration.value() if self.by_duration.isChecked() else None,
+            "steps_per_frame": self.spf.value() if self.by_steps.isChecked() else None,
+            "orbit": self.orbit.value(),
+            "overlays": tuple(k for k, box in self.overlays.items() if box.isChecked()),
+        }
+
+    def start(self) -> None:
+        """Check, confirm an overwrite, then render frame by frame under a progress dialog."""
+        from landscape_gui.export.exporter import ExportJob
+
+        out = self.output_path()
+        if not _confirm_overwrite(self, out):
+            return
+        scenario = replace(self.scenario, steps=self.steps.value())
+        try:
+            self.job = ExportJob(scenario, out, force=out.exists(), **self.settings())
+        except ExportError as e:
+            QMessageBox.warning(self, "Cannot export", str(e))
+            return
+        self.progress = QProgressDialog(f"Exporting {out.name}…", "Cancel", 0, self.job.total, self)
+        self.progress.setWindowTitle("Export animation")
+        self.progress.setMinimumDuration(0)
+        self.progress.canceled.connect(self._cancel)
+        self.timer = QTimer(self)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        if self.progress.wasCanceled():
+            self._cancel()
+            return
+        try:
+            more = self.job.step()
+            self.progress.setValue(self.job.done)
+            if not more:
+                self.timer.stop()
+                path = self.job.finish()
+                self.progress.close()
+                self.job = None
+                QMessageBox.information(self, "Exported", f"Wrote {path}")
+                self.accept()
+        except (ExportError, OSError) as e:
+            self._fail(str(e) if isinstance(e, ExportError) else f"{e.strerror or e}")
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.timer.stop()
+            self.job.abort()
+            self.job = None
+            QMessageBox.information(self, "Export cancelled", str(ExportCancelled("nothing was written")))
+
+    def _fail(self, message: str) -> None:
+        self.timer.stop()
+        if self.job is not None:
+            self.job.abort()
+            self.job = None
+        self.progress.close()
+        QMessageBox.warning(self, "Export failed", message)
+
+    def reject(self) -> None:
+        if self.job is not None:
+            self._cancel()
+        super().reject()
+
+
+class ImageDialog(QDialog):
+    """A PNG of the current view (camera, settings, runs at the current step) at any size."""
+
+    def __init__(self, scenario: Scenario, parent=None, step: int | None = None, view_size=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export image")
+        self.scenario, self.step = scenario, step
+        form = QFormLayout(self)
+        size = (view_size.width(), view_size.height()) if view_size is not None else (1920, 1080)
+        self.res = QComboBox(self)
+        self.res.addItem(f"Window size ({size[0]}×{size[1]})", size)
+        for text, s in RESOLUTIONS:
+            self.res.addItem(f"{text} ({s[0]}×{s[1]})", s)
+        self.res.addItem("Custom", None)
+        form.addRow("Resolution", self.res)
+        self.custom, self.w, self.h = _size_row(self, size)
+        form.addRow("Size", self.custom)
+        self.res.currentIndexChanged.connect(self._resolution)
+        self._resolution()
+        self.out = QLineEdit(str(Path.home() / "landscape.png"), self)
+        form.addRow("Save to", self.out)
+        self.overlays = QCheckBox("Title, legend and step counter", self)
+        form.addRow("", self.overlays)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _resolution(self) -> None:
+        size = self.res.currentData()
+        if size is not None:
+            self.w.setValue(size[0])
+            self.h.setValue(size[1])
+        self.custom.setEnabled(size is None)
+
+    def save(self) -> None:
+        from landscape_gui.export.exporter import export_image
+
+        out = Path(self.out.text()).expanduser()
+        if out.suffix.lower() != ".png":
+            out = out.with_suffix(".png")
+        if not _confirm_overwrite(self, out):
+            return
+        overlays = ("title", "legend", "step", "loss") if self.overlays.isChecked() else ()
+        try:
+            export_image(self.scenario, out, (self.w.value(), self.h.value()), step=self.step, force=True,
+                         overlays=overlays)  # fmt: skip
+        except ExportError as e:
+            QMessageBox.warning(self, "Cannot export", str(e))
+            return
+        self.accept()

@@ -1,0 +1,133 @@
+"""File → Open/Save/Recent, Lecture presets, drag-and-drop and the export dialog, in the real main window."""
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from landscape_gui.core.presets import LECTURE_ORDER, load_preset
+from landscape_gui.core.scenario import COLORMAPS, load_scenario
+from landscape_gui.gui import scenario_actions
+
+
+@pytest.fixture
+def actions(window, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    sa = scenario_actions.install(window)
+    sa.warnings = warnings
+    return sa
+
+
+def test_every_scenario_colormap_is_known_to_pyqtgraph():
+    for name in COLORMAPS:
+        assert pg.colormap.get(name) is not None
+
+
+def test_menus_list_the_presets_and_file_actions(window, actions):
+    titles = {a.text().replace("&", "") for a in window.menuBar().actions()}
+    assert "Lecture presets" in titles
+    for key in (
+        "open",
+        "save",
+        "save_as",
+        "export_anim",
+        "export_image",
+        *(f"preset_{p}" for p in LECTURE_ORDER),
+    ):
+        assert key in actions.acts
+    assert window.open_scenario == actions.open_path
+
+
+def test_preset_then_save_then_open_round_trips(window, actions, tmp_path):
+    assert actions.open_preset("rosenbrock-race")
+    c = window.controller
+    assert c.landscape.id == "rosenbrock" and [o for o, _ in c.optimizers] == [
+        "gd", "momentum", "nesterov", "rmsprop", "adam"
+    ]  # fmt: skip
+    assert window.scene3d.camera()["elevation"] == pytest.approx(50.0)
+    path = tmp_path / "race.toml"
+    assert actions.save_to(path)
+    saved = load_scenario(path)
+    preset = load_preset("rosenbrock-race")
+    assert saved.title == preset.title and saved.starts == preset.starts and saved.steps == preset.steps
+    assert [o.params["lr"] for o in saved.optimizers] == [o.params["lr"] for o in preset.optimizers]
+    assert [o.label for o in saved.optimizers] == [o.label for o in preset.optimizers]
+    actions.open_preset("double-well")
+    assert window.controller.landscape.id == "double_well"
+    assert actions.open_path(path)
+    assert window.controller.landscape.id == "rosenbrock"
+    assert actions._recent()[0] == str(path.resolve())
+
+
+def test_bad_file_changes_nothing(window, actions, tmp_path):
+    before = window.controller.state()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[landscape]\nfunction = "booth"\n[[optimizers]]\nid = "adamm"\n[run]\nstarts = [[0, 0]]\n'
+    )
+    assert not actions.open_path(bad)
+    assert actions.warnings and 'unknown optimizer "adamm"' in actions.warnings[-1]
+    assert "\n" not in actions.warnings[-1]
+    assert window.controller.state() == before
+
+
+def test_failed_save_keeps_the_old_file(window, actions, tmp_path):
+    target = tmp_path / "missing-folder" / "x.toml"
+    assert not actions.save_to(target)
+    assert actions.warnings and "cannot save x.toml" in actions.warnings[-1]
+
+
+def test_dropping_a_toml_opens_it(window, actions, tmp_path):
+    path = Path(__file__).resolve().parents[2] / "resources" / "presets" / "saddle-escape.toml"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    assert actions.eventFilter(window, event)
+    assert window.controller.landscape.id == "saddle"
+
+
+def test_export_dialog_exports_a_gif_with_progress(window, actions, tmp_path, qtbot, monkeypatch):
+    from landscape_gui.gui.export_dialog import ExportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    actions.open_preset("double-well")
+    dlg = ExportDialog(actions.current(), window, folder=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.fmt.setCurrentIndex(1)  # GIF
+    dlg.res.setCurrentIndex(dlg.res.count() - 1)  # custom
+    dlg.w.setValue(200)
+    dlg.h.setValue(120)
+    dlg.fps.setValue(5)
+    dlg.duration.setValue(1.0)
+    dlg.out.setText(str(tmp_path / "clip"))
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.job is None, timeout=30000)
+    import imageio.v3 as iio
+
+    frames = iio.imread(tmp_path / "clip.gif", index=None)
+    assert frames.shape[:3] == (5, 120, 200)
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_export_dialog_cancel_leaves_nothing(window, actions, tmp_path, qtbot, monkeypatch):
+    from landscape_gui.gui.export_dialog import ExportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    dlg = ExportDialog(actions.current(), window, folder=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.res.setCurrentIndex(dlg.res.count() - 1)
+    dlg.w.setValue(160)
+    dlg.h.setValue(96)
+    dlg.duration.setValue(20)
+    dlg.out.setText(str(tmp_path / "long.mp4"))
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.job is not None and dlg.job.done >= 3, timeout=30000)
+    dlg.progress.cancel()  # as the Cancel button: the next tick sees it
+    qtbot.waitUntil(lambda: dlg.job is None, timeout=5000)
+    assert list(tmp_path.iterdir()) == []
