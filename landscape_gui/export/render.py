@@ -101,7 +101,7 @@ class FrameRenderer:
             for i in range(n_starts):
                 r, gr, b, a = optimizer_color_f(g)
                 if best >= 0 and g * n_starts + i != best:
-                    a = 0.35
+                    a = 0.6  # the others stay readable; the best one is opaque and ringed in the legend
                 colors.append((r, gr, b, a))
                 paths.append(sim.path(g, i))
                 path_values.append(sim.loss_history(g, i)[1])
