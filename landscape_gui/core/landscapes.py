@@ -46,6 +46,13 @@ def _drop_distributions(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
 
 
+def _real(values: np.ndarray) -> np.ndarray:
+    """Values as float64; a value with a non-zero imaginary part (log of a negative, say) becomes NaN."""
+    if np.iscomplexobj(values):
+        values = np.where(values.imag == 0, values.real, np.nan)
+    return np.asarray(values, dtype=np.float64)
+
+
 def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., list]:
     """Compile a list of sympy expressions into one numpy function (common subexpressions shared)."""
     return sp.lambdify(list(symbols), list(exprs), modules="numpy", cse=True)
@@ -119,11 +126,11 @@ class Landscape:
         arr, single = as_points(points, self.dim)
         n = arr.shape[0]
         with np.errstate(all="ignore"):
-            parts = fn(*arr.T)
-            out = np.empty((n, len(parts)), dtype=np.float64)
-            for k, part in enumerate(parts):
-                out[:, k] = part  # broadcasts constants (e.g. a constant Hessian) to every point
-        out = out.reshape((n, *trailing))
+            parts = fn(*np.ascontiguousarray(arr.T))  # contiguous columns: numpy's fast paths
+            parts = [
+                _real(np.broadcast_to(part, (n,))) for part in parts
+            ]  # constants broadcast to every point
+        out = (np.stack(parts, axis=-1) if len(parts) > 1 else parts[0][:, None]).reshape((n, *trailing))
         return out[0] if single else out
 
     def value(self, points) -> np.ndarray:
