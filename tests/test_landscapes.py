@@ -262,3 +262,13 @@ def test_core_module_imports_no_qt(module):
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
+
+
+def test_complex_values_become_nan_and_results_are_writable():
+    x = sp.Symbol("x", real=True)
+    L = Landscape.from_sympy(sp.log(x), (x,), id="log", name="log", domain=((0.5, 2.0),))
+    v = L.value([[-1.0], [1.0]])
+    assert np.isnan(v[0]) and v[1] == 0.0
+    g = L.grad([[-1.0], [2.0]])
+    g[:] = 0.0  # every result is a fresh array the caller may modify
+    assert L.grad([[2.0]])[0, 0] == 0.5

@@ -130,7 +130,7 @@ class Landscape:
             parts = [
                 _real(np.broadcast_to(part, (n,))) for part in parts
             ]  # constants broadcast to every point
-        out = (np.stack(parts, axis=-1) if len(parts) > 1 else parts[0][:, None]).reshape((n, *trailing))
+        out = np.stack(parts, axis=-1).reshape((n, *trailing))  # a fresh, writable array
         return out[0] if single else out
 
     def value(self, points) -> np.ndarray:
