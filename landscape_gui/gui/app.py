@@ -37,7 +37,10 @@ def create_app(argv: list[str] | None = None):
 def run_app(scenario_path: str | None = None) -> int:
     """Run the GUI until the window closes; returns the exit status (1 without a display)."""
     if not has_display():
-        print("landscape-gui: no display found (set DISPLAY or WAYLAND_DISPLAY, or run under xvfb-run)")
+        print(
+            "landscape-gui: no display found (set DISPLAY or WAYLAND_DISPLAY, or run under xvfb-run)",
+            file=sys.stderr,
+        )
         return 1
     app = create_app()
     from landscape_gui.gui.main_window import MainWindow
@@ -58,13 +61,4 @@ def run_app(scenario_path: str | None = None) -> int:
 
 
 def _open_scenario(window, path: str) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("landscape_gui.core.scenario") is None:
-        print("opening scenario files comes with scenario support")
-        return
-    loader = getattr(window, "open_scenario", None)
-    if loader is None:
-        print("opening scenario files comes with scenario support")
-        return
-    loader(path)
+    window.open_scenario(path)  # a bad file is reported in the window; the default session stays

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
 from landscape_gui.core.optimizers import get_optimizer
-from landscape_gui.gui import actions
+from landscape_gui.gui import actions, scenario_actions
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.map_view import MapView
@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.critical = _CriticalFinder()
         self.critical.found.connect(self._critical_found)
         self.actions = actions.install(self)
+        scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from landscape_gui.core.presets import LECTURE_ORDER, load_preset
 from landscape_gui.core.scenario import COLORMAPS, load_scenario
-from landscape_gui.gui import scenario_actions
 
 
 @pytest.fixture
 def actions(window, monkeypatch):
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    sa = scenario_actions.install(window)
+    sa = window.scenario_actions  # installed by the main window itself
     sa.warnings = warnings
     return sa
 

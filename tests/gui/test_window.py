@@ -139,4 +139,5 @@ def test_no_display_prints_one_line_and_returns_1(monkeypatch, capsys):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(app.sys, "platform", "linux")
     assert app.run_app(None) == 1
-    assert "no display" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "no display" in err
