@@ -6,8 +6,10 @@ Run under a display (software GL is fine):
 
 1. Frame time: the app animating 8 runs (4 start points × 2 optimizers) on a 200×200 surface with its 3D view
    at 1280×720 (taking the newest frame, updating trails/balls in both views, repainting), against a bare
-   pyqtgraph GLViewWidget of the same size drawing the same surface mesh, trails and balls, updated with
-   setData and repainted; same process, same run, interleaved.
+   pyqtgraph GLViewWidget of the same size drawing the same scene (a copy of every item: surface, floor
+   contours, axes, labels, critical-point markers, trails and balls) the plain way, updated with setData and
+   repainted; same process, same run, interleaved. The app renders the static items once into a framebuffer
+   object and per frame only blits it and draws what moves (see gui/surface_view.py::CachedGLView).
 2. Launch: ``python -c "run the app until the window is shown"`` against ``python -c "import PySide6 widgets +
    pyqtgraph.opengl"`` (median of 3 each).
 """
@@ -73,9 +75,20 @@ def frame_times():
 
     bare = gl.GLViewWidget()
     bare.resize(*view_size)
-    s = win.scene3d.surface
-    md = s.opts["meshdata"]
-    bare.addItem(gl.GLMeshItem(meshdata=md, smooth=True, glOptions="opaque"))
+    # the same scene: a copy of every item the app draws (surface, floor contours, axes, labels, markers),
+    # drawn the plain pyqtgraph way (everything rasterised at every frame)
+    cached, overlay = win.scene3d.cached_items()
+    for item in cached + overlay:
+        if not item.visible():
+            continue
+        if isinstance(item, gl.GLSurfacePlotItem):
+            bare.addItem(gl.GLMeshItem(meshdata=item.opts["meshdata"], smooth=True, glOptions="opaque"))
+        elif isinstance(item, gl.GLLinePlotItem):
+            bare.addItem(gl.GLLinePlotItem(pos=item.pos, color=item.color, width=item.width, mode=item.mode))
+        elif isinstance(item, gl.GLScatterPlotItem):
+            bare.addItem(gl.GLScatterPlotItem(pos=item.pos, color=item.color, size=item.size))
+        elif isinstance(item, gl.GLTextItem):
+            bare.addItem(gl.GLTextItem(pos=item.pos, text=item.text, color=item.color, font=item.font))
     line = gl.GLLinePlotItem(pos=np.zeros((0, 3)), mode="lines", width=2.5, glOptions="translucent")
     balls = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions="translucent")
     bare.addItem(line)

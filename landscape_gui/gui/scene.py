@@ -114,8 +114,20 @@ class Scene3D:
         for item in (self.starts_item, self.trail_item, self.ball_item):
             view.addItem(item)
         self._colors = np.zeros((0, 4))
+        self.static_version = 0  # bumped whenever a cached (non-moving) item changes
         self.set_theme("dark")
         self.reset_camera()
+
+    def cached_items(self) -> tuple[list, list]:
+        """``(cached, overlay)``: GL items that only change with the landscape or the view settings, and the
+        text labels among the static items (QPainter-drawn, so drawn over the cached image every frame)."""
+        static = [*self._static, *self.marker_items, *self.star_labels]
+        overlay = [i for i in static if isinstance(i, gl.GLTextItem)]
+        return [i for i in static if not isinstance(i, gl.GLTextItem)], overlay
+
+    def _static_changed(self) -> None:
+        self.static_version += 1
+        self.view.update()
 
     # -- coordinates --------------------------------------------------------------------------------------
     def to_scene(self, points) -> np.ndarray:
@@ -383,6 +395,7 @@ class Scene3D:
         for item in self.marker_items + self.star_labels:
             item.setVisible(self._visible["markers"])
         self.trail_item.setVisible(self._visible["trails"])
+        self._static_changed()
 
     def set_theme(self, theme: str) -> None:
         if theme not in THEMES:
@@ -398,6 +411,7 @@ class Scene3D:
         for label in self._labels:
             label.setData(color=t["text"])
         self.starts_item.setData(color=(1, 1, 1, 0.95) if self.theme == "dark" else (0.1, 0.1, 0.1, 0.95))
+        self._static_changed()
 
     def reset_camera(self) -> None:
         self.set_camera({"distance": 3.7, "elevation": 30.0, "azimuth": -62.0, "center": (0.0, 0.0, 0.15)})

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
-from PySide6.QtCore import QPointF, Qt, Signal
+from OpenGL import GL
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QVector4D
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QToolTip
 
 from landscape_gui.gui.scene import LIFT, Scene3D
@@ -25,12 +27,81 @@ def critical_tooltip(p) -> str:
     return f"<b>{kind}</b> at ({pos})<br>J = {p.value:.6g}<br>Hessian eigenvalues: {eig}"
 
 
-class SurfaceView(gl.GLViewWidget):
-    pointClicked = Signal(object)  # (d,) domain point where the click ray meets the surface
+class CachedGLView(gl.GLViewWidget):
+    """A GLViewWidget that draws the static part of its :class:`Scene3D` once, not at every frame.
+
+    The surface mesh, floor contours, axes and markers change only with the landscape, the view settings or
+    the camera, yet rasterising a 200×200 mesh costs ~30 ms per frame in software OpenGL. They are rendered
+    into a framebuffer object (colour and depth) when the scene's ``static_version``, the camera or the size
+    changes; every frame blits that image and its depth back, then draws only the moving items (trails,
+    balls), depth-tested against the cached depth so trails behind hills stay hidden. Text labels are drawn
+    with QPainter, which always targets the widget's own framebuffer, so they are drawn after the blit.
+    Tiled renders (``renderToArray``) and multisampled contexts take pyqtgraph's plain path.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scene3d = Scene3D(self)
+        self._fbo: QOpenGLFramebufferObject | None = None
+        self._cache_key = None
+
+    def paint(self, *, region, viewport, useItemNames=False):
+        cached, overlay = self.scene3d.cached_items()
+        if useItemNames or tuple(region) != tuple(viewport) or not cached or self.format().samples() > 1:
+            return super().paint(region=region, viewport=viewport, useItemNames=useItemNames)
+        self.setProjection(region, viewport)
+        self.setModelview()
+        x, y, w, h = viewport
+        target = self.defaultFramebufferObject()
+        key = (
+            self.scene3d.static_version,
+            tuple(viewport),
+            tuple(self.opts["bgcolor"]),
+            tuple(self.projectionMatrix(region, viewport).data()),
+            tuple(self.viewMatrix().data()),
+        )
+        if self._fbo is None or self._fbo.size() != QSize(w, h):
+            fmt = QOpenGLFramebufferObjectFormat()
+            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            self._fbo = QOpenGLFramebufferObject(QSize(w, h), fmt)
+            self._cache_key = None
+        if key != self._cache_key:
+            self._fbo.bind()
+            GL.glViewport(0, 0, w, h)
+            GL.glClearColor(*self.opts["bgcolor"])
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            self._draw(cached)
+            self._cache_key = key
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+        GL.glBlitFramebuffer(
+            0, 0, w, h, x, y, x + w, y + h, GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST
+        )
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        GL.glViewport(x, y, w, h)
+        skip = {id(i) for i in cached}
+        self._draw(
+            [i for i in self.items if i.parentItem() is None and id(i) not in skip and i not in overlay]
+        )
+        self._draw(overlay)
+
+    def _draw(self, items) -> None:
+        """Draw top-level items as pyqtgraph's drawItemTree does (sorted by depth value, with transforms)."""
+        for item in sorted(items, key=lambda a: a.depthValue()):
+            if not item.visible():
+                continue
+            self._modelViewStack.append(self.currentModelView() * item.transform())
+            try:
+                self.drawItemTree(item)
+            finally:
+                self._modelViewStack.pop()
+
+
+class SurfaceView(CachedGLView):
+    pointClicked = Signal(object)  # (d,) domain point where the click ray meets the surface
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.critical = []
         self._press: QPointF | None = None
         self.setMouseTracking(True)
