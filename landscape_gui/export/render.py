@@ -1,6 +1,6 @@
 """Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own 3D scene.
 
-:class:`FrameRenderer` owns a hidden :class:`~pyqtgraph.opengl.GLViewWidget` (never shown on screen:
+:class:`FrameRenderer` owns a hidden :class:`~landscape_gui.gui.surface_view.CachedGLView` (never shown on screen:
 ``WA_DontShowOnScreen``) sized to the asked frame size, with a :class:`~landscape_gui.gui.scene.Scene3D` on
 it, and captures each frame with ``grabFramebuffer()`` (which renders the whole scene, text labels included,
 into the widget's own framebuffer object at exactly that size; on a HiDPI screen the grab is resampled to
@@ -46,11 +46,11 @@ class FrameRenderer:
         from PySide6.QtCore import Qt
 
         ensure_app()
-        import pyqtgraph.opengl as gl
 
         from landscape_gui.core.critical import critical_points
         from landscape_gui.export.overlays import OverlayPainter
-        from landscape_gui.gui.scene import Scene3D, auto_log_height
+        from landscape_gui.gui.scene import auto_log_height
+        from landscape_gui.gui.surface_view import CachedGLView
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -60,7 +60,7 @@ class FrameRenderer:
         self.landscape = self.sim.landscape
         self.next_frame = 0
 
-        self.widget = gl.GLViewWidget()
+        self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
         self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.widget.resize(*self.size)
         self.widget.show()
@@ -70,7 +70,7 @@ class FrameRenderer:
 
         view = scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
-        self.scene = Scene3D(self.widget)
+        self.scene = self.widget.scene3d
         self.scene.set_theme(view.theme)
         self.scene.set_landscape(
             self.landscape, colormap=view.colormap, log_height=log, contours=view.contours
