@@ -31,40 +31,58 @@ _CASES = {
 }
 
 
+# The same table as arrays: up to two segments per case (code 5 and 10 have two), -1 where there is none.
+_EDGES = np.full((16, 2, 2), -1, dtype=np.intp)
+for _code, _pairs in _CASES.items():
+    _EDGES[_code, : len(_pairs)] = _pairs
+_CORNER = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], dtype=np.float64)
+
+
 def contour_segments(z: np.ndarray, levels) -> np.ndarray:
     """Segments of the iso-lines of ``z[i, j]`` in index coordinates: array (S, 2, 2) of ((i, j), (i, j)).
 
-    Non-finite samples are skipped (no segment touches them).
+    Non-finite samples are skipped (no segment touches them). Segments come grouped by level, then by
+    corner case and segment of the case, then in row-major cell order.
     """
     z = np.asarray(z, dtype=np.float64)
     out = [np.empty((0, 2, 2))]
-    c = [z[:-1, :-1], z[1:, :-1], z[1:, 1:], z[:-1, 1:]]
-    finite = np.isfinite(c[0]) & np.isfinite(c[1]) & np.isfinite(c[2]) & np.isfinite(c[3])
-    ii, jj = np.meshgrid(np.arange(z.shape[0] - 1), np.arange(z.shape[1] - 1), indexing="ij")
-    corner_pos = [(0, 0), (1, 0), (1, 1), (0, 1)]
+    c = np.stack([z[:-1, :-1], z[1:, :-1], z[1:, 1:], z[:-1, 1:]]).reshape(4, -1)
+    finite = np.isfinite(c).all(axis=0)
+    ncol = z.shape[1] - 1
     for level in levels:
-        above = [(ck > level) for ck in c]
-        case = above[0] * 1 + above[1] * 2 + above[2] * 4 + above[3] * 8
-        case = np.where(finite, case, 0)
+        above = (c > level).view(np.uint8)
+        case = above[0] | (above[1] << 1) | (above[2] << 2) | (above[3] << 3)
+        cells = np.flatnonzero(finite & (case != 0) & (case != 15))
+        if not cells.size:
+            continue
+        code = case[cells].astype(np.intp)
+        # one row per segment: its cell and its case's segment number (0, or 1 for the second of 5 and 10)
+        second = cells[(code == 5) | (code == 10)]
+        cell = np.concatenate([cells, second])
+        k = np.concatenate([np.zeros(cells.size, np.intp), np.ones(second.size, np.intp)])
+        code = case[cell].astype(np.intp)
+        order = np.argsort(code * 2 + k, kind="stable")
+        cell, k, code = cell[order], k[order], code[order]
+        ci, cj = cell // ncol, cell % ncol
+        ends = []
         with np.errstate(all="ignore"):
-            for code, pairs in _CASES.items():
-                sel = case == code
-                if not sel.any():
-                    continue
-                ci, cj = ii[sel], jj[sel]
-                vals = [ck[sel] for ck in c]
-
-                def edge_point(e, ci=ci, cj=cj, vals=vals, level=level):
-                    a, b = e, (e + 1) % 4
-                    t = (level - vals[a]) / (vals[b] - vals[a])
-                    t = np.clip(np.nan_to_num(t, nan=0.5), 0, 1)
-                    pa, pb = corner_pos[a], corner_pos[b]
-                    return np.stack(
-                        [ci + pa[0] + t * (pb[0] - pa[0]), cj + pa[1] + t * (pb[1] - pa[1])], axis=1
+            for end in (0, 1):
+                a = _EDGES[code, k, end]
+                b = (a + 1) % 4
+                va, vb = c[a, cell], c[b, cell]
+                t = (level - va) / (vb - va)
+                t = np.clip(np.nan_to_num(t, nan=0.5), 0, 1)
+                pa, pb = _CORNER[a], _CORNER[b]
+                ends.append(
+                    np.stack(
+                        [
+                            ci + pa[:, 0] + t * (pb[:, 0] - pa[:, 0]),
+                            cj + pa[:, 1] + t * (pb[:, 1] - pa[:, 1]),
+                        ],
+                        axis=1,
                     )
-
-                for e1, e2 in pairs:
-                    out.append(np.stack([edge_point(e1), edge_point(e2)], axis=1))
+                )
+        out.append(np.stack(ends, axis=1))
     return np.concatenate(out)
 
 

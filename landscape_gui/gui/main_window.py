@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
 from landscape_gui.core.optimizers import get_optimizer
@@ -101,6 +101,12 @@ class MainWindow(QMainWindow):
         self.worker.worker.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.critical = _CriticalFinder()
         self.critical.found.connect(self._critical_found)
+        # The search for critical points starts once the landscape's first frame is drawn, so that it does not
+        # compete with building and showing the window for the interpreter (it may take a few tenths of a
+        # second); the timer starts it anyway when no frame comes (runs that cannot start).
+        self._critical_pending = None
+        self._critical_timer = QTimer(self, singleShot=True, interval=1000)
+        self._critical_timer.timeout.connect(self._request_critical)
         self.actions = actions.install(self)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
 
@@ -149,8 +155,17 @@ class MainWindow(QMainWindow):
         self.surface.critical = []
         self.actions["log_height"].setChecked(log)
         self.setWindowTitle(f"{APP_NAME} — {L.name}")
-        self.critical.request(L)
+        self.critical.generation += 1  # markers still being searched for the previous landscape are stale
+        self._critical_pending = L
+        self._critical_timer.start()
         self._restart_runs()
+
+    def _request_critical(self) -> None:
+        if self._critical_pending is None or self._shutting_down:
+            return
+        landscape, self._critical_pending = self._critical_pending, None
+        self._critical_timer.stop()
+        self.critical.request(landscape)
 
     def _critical_found(self, gen: int, points) -> None:
         if gen != self.critical.generation or self._shutting_down:
@@ -239,6 +254,8 @@ class MainWindow(QMainWindow):
             self.table.update_runs(frame.runs)
             if self._diverged != diverged_before:
                 self._update_legends()
+        if self._critical_pending is not None:
+            QTimer.singleShot(0, self._request_critical)  # after this frame is painted
 
     def _playing_changed(self, playing: bool) -> None:
         self.actions["play"].setChecked(playing)
@@ -273,6 +290,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._shutting_down = True
+        self._critical_timer.stop()
         if self.settings is not None:
             actions.save_state(self)
         self.worker.shutdown()

@@ -15,21 +15,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from landscape_gui.core.scenario import (
-    Camera,
-    LandscapeSpec,
-    OptimizerSpec,
-    Scenario,
-    ScenarioError,
-    ViewSettings,
-    load_scenario,
-    save_scenario,
-)
+if TYPE_CHECKING:  # the scenario module (TOML reading and writing) is imported when a file is first used
+    from landscape_gui.core.scenario import Scenario
 
 MAX_RECENT = 8
 FILTER = "Scenario files (*.toml);;All files (*)"
@@ -37,6 +30,8 @@ FILTER = "Scenario files (*.toml);;All files (*)"
 
 def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     """The window's current session as a Scenario (extras such as the title taken from ``base``)."""
+    from landscape_gui.core.scenario import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
+
     st = win.controller.state()
     base = base or Scenario(landscape=LandscapeSpec(function="booth"), optimizers=(), starts=())
     labels = {i: o.label for i, o in enumerate(base.optimizers)}
@@ -199,6 +194,8 @@ class ScenarioActions(QObject):
 
     def open_path(self, path) -> bool:
         """Open a scenario file; a bad one is refused with its one-line message and changes nothing."""
+        from landscape_gui.core.scenario import ScenarioError, load_scenario
+
         try:
             scenario = load_scenario(path)
         except ScenarioError as e:
@@ -212,6 +209,7 @@ class ScenarioActions(QObject):
 
     def open_preset(self, preset_id: str) -> bool:
         from landscape_gui.core.presets import load_preset
+        from landscape_gui.core.scenario import ScenarioError
 
         try:
             scenario = load_preset(preset_id)
@@ -263,6 +261,8 @@ class ScenarioActions(QObject):
 
     def save_to(self, path: Path) -> bool:
         """Write atomically; on failure the previous file is intact and the reason is shown."""
+        from landscape_gui.core.scenario import save_scenario
+
         scenario = self.current()
         try:
             save_scenario(scenario, path)

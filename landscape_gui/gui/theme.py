@@ -21,7 +21,13 @@ THEMES = {
 
 
 def apply_theme(app: QApplication, name: str) -> dict:
+    """Style, palette, style sheet, font and pyqtgraph colours of theme ``name`` for the whole application.
+
+    Applying the theme the application already has does nothing (re-polishing every widget is not free).
+    """
     t = THEMES[name]
+    if app.property("landscape_theme") == name:
+        return t
     app.setStyle("Fusion")
     pal = QPalette()
     roles = {
@@ -48,6 +54,7 @@ def apply_theme(app: QApplication, name: str) -> dict:
     font.setPointSize(max(10, font.pointSize()))
     app.setFont(font)
     pg.setConfigOptions(background=t["plot_bg"], foreground=t["plot_fg"], antialias=True)
+    app.setProperty("landscape_theme", name)
     return t
 
 
