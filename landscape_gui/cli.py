@@ -180,6 +180,7 @@ def cmd_trace(args) -> int:
                 "loss": loss.tolist(),
                 "status": run.status,
                 "reached": run.reached,
+                "near": run.near,
                 "steps": run.step,
             }
         )

@@ -184,3 +184,22 @@ def test_bad_start_and_optimizer():
         Simulation(get_landscape("booth"), [[0.0, 0.0]], [("gdd", {})])
     with pytest.raises(ValueError):
         Simulation(get_landscape("booth"), [[0.0, 0.0, 0.0]], [("gd", {})])
+
+
+def test_a_run_crawling_at_a_saddle_is_stalled_not_converged():
+    # the lecture's saddle: GD started almost on the ridge slides to the origin and crawls there
+    sim = Simulation(get_landscape("saddle"), [[-1.8, 1e-4], [-1.8, 1.0]], [("gd", {"lr": 0.02})])
+    sim.step(100)
+    crawling, sliding = sim.runs()
+    assert crawling.status == RUNNING and crawling.near == "saddle"
+    assert crawling.label == "stalled at a saddle"
+    assert sliding.near is None and sliding.label == "running"  # far from the saddle, moving fast
+    sim.step(400)  # it escapes in the end: no longer stalled
+    assert sim.runs()[0].near is None
+
+
+def test_slow_progress_far_from_any_saddle_is_not_stalled():
+    sim = Simulation(get_landscape("rosenbrock"), [[-1.5, 2.0]], [("gd", {"lr": 1e-4})])
+    sim.step(300)  # crawling along the banana valley, far from (1, 1), no saddle anywhere
+    (run,) = sim.runs()
+    assert run.status == RUNNING and run.near is None and run.label == "running"

@@ -15,6 +15,10 @@ Each run has a status:
 - ``diverged``: a step gave a non-finite value or gradient, or a coordinate beyond 1e6 in magnitude. The run
   stops at its last good point, which ends its path: no NaN or inf ever leaves the core.
 
+A running run is *stalled* when it crawls: its gradient is below ``STALL_GRADIENT`` × the landscape's
+typical gradient within ``STALL_RADIUS`` × the domain's diagonal of a saddle or degenerate critical point
+(:attr:`Run.near`); it is still ``running`` (it may yet escape), and its label says "stalled at a saddle".
+
 Trajectory memory is bounded by **decimation**: each group keeps at most ``max_points`` rows; when the buffer
 is full, every second row is dropped (the start is always kept) and from then on only every second step is
 recorded, so the path keeps its whole shape at half the resolution. The current position is always exact.
@@ -44,6 +48,10 @@ from landscape_gui.core.optimizers import Optimizer, get_optimizer
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 DIVERGENCE_LIMIT = 1e6
 
+#: A running run slower than this fraction of the typical gradient, this close to a saddle, is stalled.
+STALL_GRADIENT = 0.05
+STALL_RADIUS = 0.05  # fraction of the domain's diagonal
+
 #: Trajectory memory given to one simulation by default (positions and losses of every run).
 DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
 
@@ -62,12 +70,16 @@ class Run:
     grad_norm: float
     status: str
     reached: str | None
+    #: For a stalled running run, the kind of critical point it crawls at: 'saddle' or 'degenerate'.
+    near: str | None = None
 
     @property
     def label(self) -> str:
         """The status in the lecture's words."""
         if self.status == DIVERGED:
             return "diverged"
+        if self.status == RUNNING and self.near is not None:
+            return f"stalled at a {'saddle' if self.near == 'saddle' else 'degenerate point'}"
         if self.status == CONVERGED:
             return {
                 "global_minimum": "reached the global minimum",
@@ -274,6 +286,22 @@ class Simulation:
                 out[i] = kind
         return out
 
+    def stalled(self, group: int) -> list[str | None]:
+        """For each running run: 'saddle' or 'degenerate' if it is stalled at one (see the module docs)."""
+        from landscape_gui.core.critical import nearest_critical_point
+
+        g = self.groups[group]
+        status = self.statuses(group)
+        out: list[str | None] = [None] * len(status)
+        slow = np.flatnonzero((status == RUNNING) & (g.grad_norm <= STALL_GRADIENT * self._grad_scale))
+        if slow.size:
+            diagonal = float(np.linalg.norm([hi - lo for lo, hi in self.landscape.domain]))
+            for i in slow:
+                point = nearest_critical_point(self.landscape, g.params[i], STALL_RADIUS * diagonal)
+                if point is not None and point.kind in ("saddle", "degenerate"):
+                    out[i] = point.kind
+        return out
+
     def classify_points(self, points: np.ndarray) -> list[str]:
         """Classify points where the gradient vanishes from the Hessian's eigenvalues."""
         from landscape_gui.core.critical import classify
@@ -343,6 +371,7 @@ class Simulation:
         for gi, g in enumerate(self.groups):
             status = self.statuses(gi)
             reached = self.reached(gi)
+            near = self.stalled(gi)
             for i in range(len(self.starts)):
                 out.append(
                     Run(
@@ -356,6 +385,7 @@ class Simulation:
                         grad_norm=float(g.grad_norm[i]),
                         status=str(status[i]),
                         reached=reached[i],
+                        near=near[i],
                     )
                 )
         return out
