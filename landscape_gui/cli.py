@@ -33,17 +33,24 @@ class _Parser(argparse.ArgumentParser):
 # -- helpers shared by subcommands -------------------------------------------------------------------------
 def load_landscape(function: str | None, expr: str | None, domain: str | None = None):
     """The landscape named by ``--function`` or typed with ``--expr`` (exactly one of them)."""
-    from landscape_gui.core.expressions import FormulaError, landscape_from_formula
     from landscape_gui.core.library import get_landscape
 
     if (function is None) == (expr is None):
         raise UsageError("give exactly one of --function ID or --expr FORMULA")
-    try:
-        landscape = get_landscape(function) if function is not None else landscape_from_formula(expr)
-    except KeyError as e:
-        raise UsageError(e.args[0]) from None
-    except FormulaError as e:
-        raise UsageError(f"bad formula {expr!r}: {e}") from None
+    if function is not None:
+        try:
+            landscape = get_landscape(function)  # precompiled: no sympy
+        except KeyError as e:
+            raise UsageError(e.args[0]) from None
+    else:
+        from landscape_gui.core.expressions import FormulaError, landscape_from_formula
+
+        try:
+            landscape = landscape_from_formula(expr)
+        except KeyError as e:
+            raise UsageError(e.args[0]) from None
+        except FormulaError as e:
+            raise UsageError(f"bad formula {expr!r}: {e}") from None
     if domain:
         try:
             bounds = [float(v) for v in domain.split(",")]

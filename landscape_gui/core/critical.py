@@ -55,11 +55,14 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy as sp
 
 from landscape_gui.core.landscapes import Landscape, as_points
+
+if TYPE_CHECKING:  # sympy is imported where the exact roots need it: not on the app's launch path
+    import sympy as sp
 
 __all__ = [
     "CriticalPoint",
@@ -348,6 +351,8 @@ _DIGITS = 30
 
 
 def _rational_poly(ls: Landscape) -> sp.Poly | None:
+    import sympy as sp
+
     try:
         if not ls.expr.is_polynomial(*ls.symbols):
             return None
@@ -361,6 +366,8 @@ def _rational_poly(ls: Landscape) -> sp.Poly | None:
 
 def _real_roots(p: sp.Poly) -> list[sp.Float]:
     """Distinct real roots of a univariate rational polynomial, to _DIGITS digits."""
+    import sympy as sp
+
     if p.is_zero or p.degree() <= 0:
         return []
     sq = p.sqf_part()
@@ -369,6 +376,8 @@ def _real_roots(p: sp.Poly) -> list[sp.Float]:
 
 def _exact_roots(ctx: _Ctx) -> np.ndarray:
     """Critical points from sympy when ∇J is a low-degree rational polynomial system; (0, d) otherwise."""
+    import sympy as sp
+
     ls = ctx.ls
     empty = np.empty((0, ls.dim))
     p = _rational_poly(ls)

@@ -2,7 +2,10 @@
 
 Every method takes points as an array of shape (N, d) (or a single point of shape (d,)) in float64 and
 answers for all of them at once. Derivatives are exact: they are derived symbolically with sympy and
-compiled to numpy once, when the landscape is built, never approximated by finite differences.
+compiled to numpy once, when the landscape is built, never approximated by finite differences. The
+built-ins come precompiled (:mod:`landscape_gui.core._builtins_numpy`, written by
+:mod:`landscape_gui.core.codegen` through the same printer), so building one does not import sympy; their
+``expr`` and ``symbols`` are built on first use.
 
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y", real=True)
@@ -20,9 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy as sp
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 Domain = tuple[tuple[float, float], ...]
 
@@ -43,6 +49,8 @@ def as_points(points: Sequence | np.ndarray, dim: int) -> tuple[np.ndarray, bool
 
 def _drop_distributions(expr: sp.Expr) -> sp.Expr:
     """Replace Dirac deltas (derivatives of sign, Heaviside: from abs, min, max) by 0, their value almost everywhere."""
+    import sympy as sp
+
     return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
 
 
@@ -53,17 +61,40 @@ def _real(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
-def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., list]:
-    """Compile a list of sympy expressions into one numpy function (common subexpressions shared)."""
-    return sp.lambdify(list(symbols), list(exprs), modules="numpy", cse=True)
+def derivatives(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """The gradient (d parts) and the Hessian (d × d parts, row by row) of ``expr``, symbolically."""
+    import sympy as sp
+
+    grad = [_drop_distributions(sp.diff(expr, s)) for s in symbols]
+    hess = [_drop_distributions(sp.diff(g, s)) for g in grad for s in symbols]
+    return grad, hess
+
+
+def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], printer=None) -> Callable[..., list]:
+    """Compile a list of sympy expressions into one numpy function (common subexpressions shared).
+
+    ``printer``: None for lambdify's numpy printer; :mod:`landscape_gui.core.codegen` passes the same
+    printer with fully qualified names (``numpy.exp``) to write the built-ins' source: same code otherwise.
+    """
+    import sympy as sp
+
+    return sp.lambdify(list(symbols), list(exprs), modules="numpy", printer=printer, cse=True)
+
+
+def _check_domain(domain: Sequence[Sequence[float]], dim: int) -> Domain:
+    dom = tuple((float(lo), float(hi)) for lo, hi in domain)
+    if len(dom) != dim or any(not lo < hi for lo, hi in dom):
+        raise ValueError(f"domain {domain!r} must give {dim} intervals (low, high) with low < high")
+    return dom
 
 
 @dataclass(frozen=True, eq=False)
 class Landscape:
     """A cost surface J(θ) over a rectangular domain, with exact derivatives.
 
-    Build one with :meth:`from_sympy` (the built-ins in :mod:`landscape_gui.core.library` and user formulas
-    in :mod:`landscape_gui.core.expressions` both do).
+    Build one with :meth:`from_sympy` (user formulas in :mod:`landscape_gui.core.expressions` do) or
+    :meth:`from_compiled` (the built-ins in :mod:`landscape_gui.core.library`, precompiled). ``expr`` and
+    ``symbols`` are built on first access by ``_symbolic`` (a callable giving both), then kept.
     """
 
     id: str
@@ -71,8 +102,6 @@ class Landscape:
     dim: int
     domain: Domain
     formula: str
-    expr: sp.Expr
-    symbols: tuple[sp.Symbol, ...]
     description: str = ""
     source: str = ""
     #: Known global minima from the literature (positions), empty when unknown.
@@ -80,6 +109,25 @@ class Landscape:
     _value: Callable = field(repr=False, default=None)
     _grad: Callable = field(repr=False, default=None)
     _hess: Callable = field(repr=False, default=None)
+    _symbolic: Callable[[], tuple[sp.Expr, tuple[sp.Symbol, ...]]] = field(repr=False, default=None)
+
+    @property
+    def expr(self) -> sp.Expr:
+        """The sympy expression of J (built on first access: this imports sympy)."""
+        return self._expr_and_symbols()[0]
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        """The sympy symbols of the variables, in order (built on first access, with :attr:`expr`)."""
+        return self._expr_and_symbols()[1]
+
+    def _expr_and_symbols(self) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+        cached = self.__dict__.get("_symbolic_cache")
+        if cached is None:
+            expr, symbols = self._symbolic()
+            cached = (expr, tuple(symbols))
+            object.__setattr__(self, "_symbolic_cache", cached)  # frozen: set once, like a cached property
+        return cached
 
     @classmethod
     def from_sympy(
@@ -100,25 +148,63 @@ class Landscape:
         dim = len(symbols)
         if dim not in (1, 2):
             raise ValueError(f"a landscape has 1 or 2 variables, not {dim}")
-        grad = [_drop_distributions(sp.diff(expr, s)) for s in symbols]
-        hess = [_drop_distributions(sp.diff(g, s)) for g in grad for s in symbols]
-        dom = tuple((float(lo), float(hi)) for lo, hi in domain)
-        if len(dom) != dim or any(not lo < hi for lo, hi in dom):
-            raise ValueError(f"domain {domain!r} must give {dim} intervals (low, high) with low < high")
-        return cls(
+        grad, hess = derivatives(expr, symbols)
+        dom = _check_domain(domain, dim)
+        land = cls(
             id=id,
             name=name,
             dim=dim,
             domain=dom,
             formula=formula if formula is not None else str(expr),
-            expr=expr,
-            symbols=symbols,
             description=description,
             source=source,
             global_minima=tuple(tuple(float(c) for c in m) for m in global_minima),
             _value=_compile([expr], symbols),
             _grad=_compile(grad, symbols),
             _hess=_compile(hess, symbols),
+            _symbolic=lambda: (expr, symbols),
+        )
+        object.__setattr__(land, "_symbolic_cache", (expr, symbols))
+        return land
+
+    @classmethod
+    def from_compiled(
+        cls,
+        value: Callable[..., list],
+        grad: Callable[..., list],
+        hess: Callable[..., list],
+        *,
+        expr_factory: Callable[[], tuple[sp.Expr, Sequence[sp.Symbol]]],
+        id: str,
+        name: str,
+        domain: Sequence[Sequence[float]],
+        formula: str,
+        description: str = "",
+        source: str = "",
+        global_minima: Sequence[Sequence[float]] = (),
+    ) -> Landscape:
+        """A landscape from already compiled functions (no sympy needed until ``expr`` is asked for).
+
+        ``value``, ``grad``, ``hess`` take one array per variable and return a list of 1, d and d × d arrays
+        (or constants), like lambdify's functions; ``expr_factory()`` gives ``(expr, symbols)``, whose
+        derivatives the three must be. The dimension is the domain's.
+        """
+        dim = len(domain)
+        if dim not in (1, 2):
+            raise ValueError(f"a landscape has 1 or 2 variables, not {dim}")
+        return cls(
+            id=id,
+            name=name,
+            dim=dim,
+            domain=_check_domain(domain, dim),
+            formula=formula,
+            description=description,
+            source=source,
+            global_minima=tuple(tuple(float(c) for c in m) for m in global_minima),
+            _value=value,
+            _grad=grad,
+            _hess=hess,
+            _symbolic=expr_factory,
         )
 
     # -- evaluation ---------------------------------------------------------------------------------------
@@ -163,7 +249,10 @@ class Landscape:
             raise ValueError(
                 f"domain {domain!r} must give {self.dim} finite intervals (low, high), low < high"
             )
-        return replace(self, domain=dom)
+        other = replace(self, domain=dom)
+        if "_symbolic_cache" in self.__dict__:
+            object.__setattr__(other, "_symbolic_cache", self.__dict__["_symbolic_cache"])
+        return other
 
     def contains(self, points, margin: float = 0.0) -> np.ndarray:
         """Whether each point lies inside the domain (widened by ``margin`` × its size on each side)."""
