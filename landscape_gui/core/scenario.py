@@ -139,9 +139,9 @@ class LandscapeSpec:
 
             landscape = get_landscape(self.function)
         else:
-            from landscape_gui.core.expressions import landscape_from_formula
+            from landscape_gui.core.formula_worker import build_formula
 
-            landscape = landscape_from_formula(self.expr, self.domain)
+            landscape = build_formula(self.expr, self.domain)
             return landscape
         return landscape.with_domain(self.domain) if self.domain is not None else landscape
 

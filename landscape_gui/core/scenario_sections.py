@@ -60,7 +60,8 @@ def parse_document(ctx: Ctx, data: dict):
 
 
 def _landscape(ctx: Ctx, data: Any):
-    from landscape_gui.core.expressions import FormulaError, landscape_from_formula
+    from landscape_gui.core.expressions import FormulaError
+    from landscape_gui.core.formula_worker import build_formula
     from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
     from landscape_gui.core.scenario import LandscapeSpec
 
@@ -82,7 +83,7 @@ def _landscape(ctx: Ctx, data: Any):
         dim = get_landscape(function).dim
     else:
         try:
-            dim = landscape_from_formula(expr).dim
+            dim = build_formula(expr).dim  # a formula that keeps sympy busy is refused, not waited for
         except FormulaError as e:
             raise t.fail("expr", f"bad formula {show(expr)}: {e}") from None
     domain = None

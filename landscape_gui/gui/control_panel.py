@@ -34,7 +34,13 @@ CUSTOM = "__formula__"
 
 
 class _FormulaChecker(QObject):
-    """Parses formulas off the GUI thread (the core gives up after 2 s); results come back as a signal."""
+    """Checks formulas off the GUI thread; results come back as a signal.
+
+    The sympy work runs in the core's killable formula worker (a warm child process, started here in the
+    background): a formula that would keep sympy busy for minutes is refused after 3 s instead of blocking
+    every later check and the app's exit. The worker starts with the first check (about a second, shown
+    as "checking…"), not at launch: start-up stays free of sympy.
+    """
 
     done = Signal(int, str, object)  # generation, text, Landscape or FormulaError/ValueError
 
@@ -48,10 +54,10 @@ class _FormulaChecker(QObject):
         gen = self.generation
 
         def work():
-            from landscape_gui.core.expressions import landscape_from_formula
+            from landscape_gui.core.formula_worker import build_formula
 
             try:
-                return landscape_from_formula(text, domain=domain)
+                return build_formula(text, domain=domain)
             except Exception as e:  # noqa: BLE001 - any failure is shown as a message, never a crash
                 return e
 

@@ -118,9 +118,9 @@ class Controller(QObject):
 
     def set_formula(self, text: str, domain=None) -> None:
         """Use a typed formula (raises the core's ``FormulaError`` and keeps the landscape when it is bad)."""
-        from landscape_gui.core.expressions import landscape_from_formula
+        from landscape_gui.core.formula_worker import build_formula
 
-        landscape = landscape_from_formula(text, domain=domain)
+        landscape = build_formula(text, domain=domain)
         self.set_landscape(landscape)
         self.landscape_id, self.formula = None, text
 

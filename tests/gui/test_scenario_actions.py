@@ -48,11 +48,13 @@ def test_preset_then_save_then_open_round_trips(window, actions, tmp_path):
     assert c.landscape.id == "rosenbrock" and [o for o, _ in c.optimizers] == [
         "gd", "momentum", "nesterov", "rmsprop", "adam"
     ]  # fmt: skip
-    assert window.scene3d.camera()["elevation"] == pytest.approx(50.0)
+    preset = load_preset("rosenbrock-race")
+    assert window.scene3d.camera()["elevation"] == pytest.approx(
+        preset.view.camera.elevation
+    )  # the preset's camera
     path = tmp_path / "race.toml"
     assert actions.save_to(path)
     saved = load_scenario(path)
-    preset = load_preset("rosenbrock-race")
     assert saved.title == preset.title and saved.starts == preset.starts and saved.steps == preset.steps
     assert [o.params["lr"] for o in saved.optimizers] == [o.params["lr"] for o in preset.optimizers]
     assert [o.label for o in saved.optimizers] == [o.label for o in preset.optimizers]

@@ -124,6 +124,20 @@ def test_bad_formula_shows_a_message_and_keeps_the_landscape(window, qtbot):
     assert window.windowTitle().startswith("Landscape GUI — ")
 
 
+def test_a_formula_that_keeps_sympy_busy_is_refused_without_blocking(window, qtbot):
+    # within every bound of the parser, yet sympy.diff runs for minutes on it (found by fuzzing)
+    slow = "arccosh(tanh(((y - (x*pi*0.5)**(min(e,pi)))^2)^50))"
+    panel = window.panel
+    before = window.controller.landscape
+    qtbot.keyClicks(panel.formula_edit, slow)
+    qtbot.waitUntil(lambda: "too complex" in panel.formula_message.text(), timeout=30000)
+    assert window.controller.landscape is before
+    panel.formula_edit.clear()
+    qtbot.keyClicks(panel.formula_edit, "x**2 + 3*y**2")  # the checker is free again at once
+    qtbot.waitUntil(lambda: "✓" in panel.formula_message.text(), timeout=10000)
+    assert window.controller.landscape is not before
+
+
 def test_closing_while_running_stops_the_thread(window, qtbot):
     window.play()
     qtbot.waitUntil(lambda: window.frame.steps.min() > 2, timeout=20000)
