@@ -16,6 +16,7 @@ import csv
 import json
 import math
 import sys
+import threading
 from collections.abc import Sequence
 
 PROG = "landscape-gui"
@@ -43,14 +44,7 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
         except KeyError as e:
             raise UsageError(e.args[0]) from None
     else:
-        from landscape_gui.core.expressions import FormulaError, landscape_from_formula
-
-        try:
-            landscape = landscape_from_formula(expr)
-        except KeyError as e:
-            raise UsageError(e.args[0]) from None
-        except FormulaError as e:
-            raise UsageError(f"bad formula {expr!r}: {e}") from None
+        landscape = _formula_landscape(expr)
     if domain:
         try:
             bounds = [float(v) for v in domain.split(",")]
@@ -60,6 +54,34 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
                 f"bad --domain {domain!r}: expected {'XMIN,XMAX' if landscape.dim == 1 else 'XMIN,XMAX,YMIN,YMAX'}"
             ) from None
     return landscape
+
+
+#: Seconds a formula may take to build; past that it is refused (sympy cannot be interrupted, so the build
+#: runs in a daemon thread that ends with the process).
+FORMULA_TIMEOUT_S = 10.0
+
+
+def _formula_landscape(expr: str):
+    from landscape_gui.core.expressions import FormulaError, landscape_from_formula
+
+    result: dict = {}
+
+    def build():
+        try:
+            result["landscape"] = landscape_from_formula(expr)
+        except FormulaError as e:
+            result["error"] = f"bad formula {expr!r}: {e}"
+
+    worker = threading.Thread(target=build, daemon=True, name="formula")
+    worker.start()
+    worker.join(FORMULA_TIMEOUT_S)
+    if worker.is_alive():
+        raise UsageError(
+            f"bad formula {expr!r}: too complex to differentiate in time (over {FORMULA_TIMEOUT_S:g} s)"
+        )
+    if "error" in result:
+        raise UsageError(result["error"])
+    return result["landscape"]
 
 
 def parse_point(text: str, dim: int) -> list[float]:
