@@ -203,3 +203,25 @@ def test_slow_progress_far_from_any_saddle_is_not_stalled():
     sim.step(300)  # crawling along the banana valley, far from (1, 1), no saddle anywhere
     (run,) = sim.runs()
     assert run.status == RUNNING and run.near is None and run.label == "running"
+
+
+@pytest.mark.parametrize("optimizer", [("adam", {"lr": 0.05}), ("sgd", {"lr": 0.002, "noise": 3.0})])
+def test_threaded_stepping_of_large_groups_equals_serial(monkeypatch, optimizer):
+    import landscape_gui.core.simulation as simulation
+
+    L = get_landscape("rosenbrock")
+    starts = np.random.default_rng(2).uniform(-2, 2, size=(40_000, 2))
+    starts[:50] *= 40  # some runs diverge: the per-row path is exercised too
+
+    def run(rows):
+        monkeypatch.setattr(simulation, "PARALLEL_ROWS", rows)
+        sim = Simulation(L, starts, [optimizer], noise=0.5, seed=4)
+        sim.step(30)
+        return sim.positions(), sim.losses(), sim.step_counts(), sim.statuses(0)
+
+    assert simulation._WORKERS == 1 or 40_000 // 16_384 + 1 > 1  # the default splits this group
+    threaded, serial = run(16_384), run(10**9)
+    for a, b in zip(threaded, serial, strict=True):
+        np.testing.assert_array_equal(a, b)
+    if optimizer[0] == "sgd":  # Adam's steps are bounded by lr; SGD's blow up far out
+        assert (serial[3] == DIVERGED).any()

@@ -37,7 +37,9 @@ With ``max_points=None`` every step is kept (the ``trace`` command does this).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +53,19 @@ DIVERGENCE_LIMIT = 1e6
 #: A running run slower than this fraction of the typical gradient, this close to a saddle, is stalled.
 STALL_GRADIENT = 0.05
 STALL_RADIUS = 0.05  # fraction of the domain's diagonal
+
+#: Groups with more runs than this are stepped in row chunks on several threads.
+PARALLEL_ROWS = 16_384
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="simulation")
+    return _POOL
+
 
 #: Trajectory memory given to one simulation by default (positions and losses of every run).
 DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
@@ -227,39 +242,69 @@ class Simulation:
             for group in self.groups:
                 self._step_group(group)
 
-    def _step_group(self, g: _Group) -> None:
+    def _advance(self, g: _Group, rows: slice, noise: np.ndarray | None):
+        """One optimizer step for some rows of a group: (gradients, new params, new state, new loss)."""
         L = self.landscape
-        grads = L.grad(g.params)
+        with np.errstate(all="ignore"):  # per thread: numpy's error state is thread-local
+            params = g.params[rows]
+            grads = L.grad(params)
+            noisy = grads + noise[rows] if noise is not None else grads
+            hess = L.hessian(params) if g.optimizer.needs_hessian else None
+            state = {k: v[rows] if np.ndim(v) else v for k, v in g.state.items()}
+            new, state = g.optimizer.update(params, noisy, state, g.hp, hess)
+            return grads, new, state, L.value(new)
+
+    def _step_group(self, g: _Group) -> None:
+        n = len(g.params)
         sigma = float(np.hypot(self.noise, g.hp.get("noise", 0.0)))
-        noisy = grads + sigma * g.rng.standard_normal(grads.shape) if sigma > 0 else grads
-        hess = L.hessian(g.params) if g.optimizer.needs_hessian else None
-        with np.errstate(all="ignore"):
-            new, state = g.optimizer.update(g.params, noisy, g.state, g.hp, hess)
-            loss = L.value(new)
-            ok = (
-                g.alive
-                & np.isfinite(loss)
-                & np.all(np.isfinite(new), axis=1)
-                & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
-                & np.all(np.isfinite(grads), axis=1)
+        # drawn for the whole group, so the noise does not depend on how the rows are split
+        noise = sigma * g.rng.standard_normal(g.params.shape) if sigma > 0 else None
+        chunks = min(_WORKERS, n // PARALLEL_ROWS + 1)
+        if chunks == 1:
+            grads, new, state, loss = self._advance(g, slice(None), noise)
+        else:
+            # rows are independent: split them between threads (numpy releases the GIL in its loops)
+            edges = np.linspace(0, n, chunks + 1).astype(int)
+            parts = list(
+                _pool().map(
+                    lambda ab: self._advance(g, slice(*ab), noise), zip(edges[:-1], edges[1:], strict=True)
+                )
             )
-        if ok.all():
-            g.last_move = np.linalg.norm(new - g.params, axis=1)
+            grads, new, loss = (np.concatenate([part[i] for part in parts]) for i in (0, 1, 3))
+            state = {
+                k: np.concatenate([part[2][k] for part in parts]) if np.ndim(v) else v
+                for k, v in parts[0][2].items()
+            }
+        with np.errstate(all="ignore"):
+            # One pass over each whole array first: numpy reduces along a 2-wide axis ~30x slower.
+            fine = (
+                g.alive.all()
+                and np.isfinite(loss).all()
+                and np.isfinite(grads).all()
+                and np.isfinite(new).all()
+                and np.abs(new).max(initial=0.0) <= DIVERGENCE_LIMIT
+            )
+        if fine:
+            g.last_move = _row_norm(new - g.params)
             g.params, g.state, g.loss = new, state, loss
-            g.grad_norm = np.linalg.norm(grads, axis=1)
+            g.grad_norm = _row_norm(grads)
             g.steps += 1
         else:
             # Runs that went bad stop at their last good point; the others move on.
+            with np.errstate(all="ignore"):
+                ok = (
+                    g.alive
+                    & np.isfinite(loss)
+                    & np.all(np.isfinite(new), axis=1)
+                    & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
+                    & np.all(np.isfinite(grads), axis=1)
+                )
             g.alive &= ok
-            g.last_move = np.where(
-                ok, np.linalg.norm(np.where(ok[:, None], new - g.params, 0.0), axis=1), 0.0
-            )
+            g.last_move = np.where(ok, _row_norm(np.where(ok[:, None], new - g.params, 0.0)), 0.0)
             g.params = np.where(ok[:, None], new, g.params)
             g.state = {k: _select(ok, v, g.state[k]) for k, v in state.items()}
             g.loss = np.where(ok, loss, g.loss)
-            g.grad_norm = np.where(
-                ok, np.linalg.norm(np.where(np.isfinite(grads), grads, 0), axis=1), g.grad_norm
-            )
+            g.grad_norm = np.where(ok, _row_norm(np.where(np.isfinite(grads), grads, 0.0)), g.grad_norm)
             g.steps += ok
         g.t += 1
         g.record(g.loss)
@@ -268,7 +313,7 @@ class Simulation:
     def statuses(self, group: int) -> np.ndarray:
         """Status of each run of a group (array of 'running' / 'converged' / 'diverged')."""
         g = self.groups[group]
-        scale = 1.0 + np.linalg.norm(g.params, axis=1)
+        scale = 1.0 + _row_norm(g.params)
         converged = (g.grad_norm <= self.gtol * self._grad_scale) & (g.last_move <= self.xtol * scale)
         out = np.where(converged, CONVERGED, RUNNING).astype(object)
         out[~g.alive] = DIVERGED
@@ -389,6 +434,12 @@ class Simulation:
                     )
                 )
         return out
+
+
+def _row_norm(x: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row. A reduction along a 2-wide axis is slow in numpy (measured at 40 000
+    rows: norm(axis=1) 1.4 ms, einsum 0.58 ms, this matrix-vector product 0.12 ms)."""
+    return np.sqrt((x * x) @ np.ones(x.shape[1]))
 
 
 def _select(mask: np.ndarray, new, old):
