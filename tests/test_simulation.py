@@ -198,7 +198,16 @@ def test_a_run_crawling_at_a_saddle_is_stalled_not_converged():
     assert sim.runs()[0].near is None
 
 
-def test_slow_progress_far_from_any_saddle_is_not_stalled():
+def test_a_run_crawling_into_a_minimum_is_labelled_before_it_converges():
+    sim = Simulation(get_landscape("two_wells"), [[1.85, -1.2], [-0.45, 1.35]], [("gd", {"lr": 0.02})])
+    sim.step(250)
+    shallow, deep = sim.runs()
+    assert shallow.status == deep.status == RUNNING
+    assert (shallow.near, shallow.label) == ("local_minimum", "stuck in a local minimum")
+    assert (deep.near, deep.label) == ("global_minimum", "approaching the global minimum")
+
+
+def test_slow_progress_far_from_any_critical_point_is_just_running():
     sim = Simulation(get_landscape("rosenbrock"), [[-1.5, 2.0]], [("gd", {"lr": 1e-4})])
     sim.step(300)  # crawling along the banana valley, far from (1, 1), no saddle anywhere
     (run,) = sim.runs()

@@ -15,9 +15,10 @@ Each run has a status:
 - ``diverged``: a step gave a non-finite value or gradient, or a coordinate beyond 1e6 in magnitude. The run
   stops at its last good point, which ends its path: no NaN or inf ever leaves the core.
 
-A running run is *stalled* when it crawls: its gradient is below ``STALL_GRADIENT`` × the landscape's
-typical gradient within ``STALL_RADIUS`` × the domain's diagonal of a saddle or degenerate critical point
-(:attr:`Run.near`); it is still ``running`` (it may yet escape), and its label says "stalled at a saddle".
+A running run that crawls (gradient below ``STALL_GRADIENT`` × the landscape's typical gradient) within
+``STALL_RADIUS`` × the domain's diagonal of a critical point is *near* it (:attr:`Run.near`): it is still
+``running`` (it may yet escape, or converge), and its label says so in the lecture's words: "stalled at a
+saddle", "stuck in a local minimum", "approaching the global minimum".
 
 Trajectory memory is bounded by **decimation**: each group keeps at most ``max_points`` rows; when the buffer
 is full, every second row is dropped (the start is always kept) and from then on only every second step is
@@ -85,7 +86,8 @@ class Run:
     grad_norm: float
     status: str
     reached: str | None
-    #: For a stalled running run, the kind of critical point it crawls at: 'saddle' or 'degenerate'.
+    #: For a running run crawling by a critical point, what it is: 'saddle', 'degenerate', 'local_minimum',
+    #: 'global_minimum' or 'maximum'; None otherwise.
     near: str | None = None
 
     @property
@@ -93,8 +95,13 @@ class Run:
         """The status in the lecture's words."""
         if self.status == DIVERGED:
             return "diverged"
-        if self.status == RUNNING and self.near is not None:
-            return f"stalled at a {'saddle' if self.near == 'saddle' else 'degenerate point'}"
+        if self.status == RUNNING:
+            return {
+                "saddle": "stalled at a saddle",
+                "degenerate": "stalled at a degenerate point",
+                "local_minimum": "stuck in a local minimum",
+                "global_minimum": "approaching the global minimum",
+            }.get(self.near or "", "running")
         if self.status == CONVERGED:
             return {
                 "global_minimum": "reached the global minimum",
@@ -331,8 +338,8 @@ class Simulation:
                 out[i] = kind
         return out
 
-    def stalled(self, group: int) -> list[str | None]:
-        """For each running run: 'saddle' or 'degenerate' if it is stalled at one (see the module docs)."""
+    def near(self, group: int) -> list[str | None]:
+        """For each running run that crawls by a critical point, its kind (see the module docs)."""
         from landscape_gui.core.critical import nearest_critical_point
 
         g = self.groups[group]
@@ -343,8 +350,9 @@ class Simulation:
             diagonal = float(np.linalg.norm([hi - lo for lo, hi in self.landscape.domain]))
             for i in slow:
                 point = nearest_critical_point(self.landscape, g.params[i], STALL_RADIUS * diagonal)
-                if point is not None and point.kind in ("saddle", "degenerate"):
-                    out[i] = point.kind
+                if point is not None:
+                    minimum = "global_minimum" if point.is_global else "local_minimum"
+                    out[i] = minimum if point.kind == "minimum" else point.kind
         return out
 
     def classify_points(self, points: np.ndarray) -> list[str]:
@@ -416,7 +424,7 @@ class Simulation:
         for gi, g in enumerate(self.groups):
             status = self.statuses(gi)
             reached = self.reached(gi)
-            near = self.stalled(gi)
+            near = self.near(gi)
             for i in range(len(self.starts)):
                 out.append(
                     Run(

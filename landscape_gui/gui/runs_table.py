@@ -11,6 +11,7 @@ from landscape_gui.core.optimizers import get_optimizer
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
 STATUS_COLORS = {
     "reached the global minimum": (46, 204, 64),
+    "approaching the global minimum": (120, 200, 120),
     "stuck in a local minimum": (235, 90, 70),
     "stalled at a saddle": (255, 190, 40),
     "diverged": (255, 60, 60),
