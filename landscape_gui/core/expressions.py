@@ -163,50 +163,39 @@ class _Abs(sp.Function):
         return f"{printer._module_format('numpy.abs')}({printer._print(self.args[0])})"
 
 
-class _Max(sp.Function):
-    """max(a, b) with derivative following the larger argument (1/2 each on ties)."""
+class _Extremum(sp.Function):
+    """max/min of two arguments with the derivative following the winning argument (1/2 each on ties)."""
 
     nargs = 2
+    _exact: type  # sympy's own Max / Min, for numbers
+    _numpy: str  # numpy.maximum / numpy.minimum
+    _sign: int  # +1: the larger argument wins, −1: the smaller
 
     @classmethod
     def eval(cls, a, b):
         if a.is_number and b.is_number and a.is_extended_real and b.is_extended_real:
-            return sp.Max(a, b)
+            return cls._exact(a, b)
         return None
 
     def fdiff(self, argindex=1):
         a, b = self.args
-        return _Step(a - b) if argindex == 1 else _Step(b - a)
+        lead = self._sign * (a - b)
+        return _Step(lead) if argindex == 1 else _Step(-lead)
 
     def _eval_is_extended_real(self):
         return fuzzy_and(arg.is_extended_real for arg in self.args)
 
     def _numpycode(self, printer):
         a, b = (printer._print(arg) for arg in self.args)
-        return f"{printer._module_format('numpy.maximum')}({a}, {b})"
+        return f"{printer._module_format(self._numpy)}({a}, {b})"
 
 
-class _Min(sp.Function):
-    """min(a, b) with derivative following the smaller argument (1/2 each on ties)."""
+class _Max(_Extremum):
+    _exact, _numpy, _sign = sp.Max, "numpy.maximum", 1
 
-    nargs = 2
 
-    @classmethod
-    def eval(cls, a, b):
-        if a.is_number and b.is_number and a.is_extended_real and b.is_extended_real:
-            return sp.Min(a, b)
-        return None
-
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        return _Step(b - a) if argindex == 1 else _Step(a - b)
-
-    def _eval_is_extended_real(self):
-        return fuzzy_and(arg.is_extended_real for arg in self.args)
-
-    def _numpycode(self, printer):
-        a, b = (printer._print(arg) for arg in self.args)
-        return f"{printer._module_format('numpy.minimum')}({a}, {b})"
+class _Min(_Extremum):
+    _exact, _numpy, _sign = sp.Min, "numpy.minimum", -1
 
 
 class _Cbrt(sp.Function):
