@@ -91,6 +91,12 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
+        # first launch (saved geometry, if any, is restored later): most of the screen, so the docks have room
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            self.resize(min(1600, int(avail.width() * 0.9)), min(1000, int(avail.height() * 0.9)))
+        self.panel.setMinimumWidth(290)  # the controls stay readable however small the window
         self.resizeDocks([self.docks["controls"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["map"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["runs"]], [150], Qt.Orientation.Vertical)

@@ -26,6 +26,8 @@ class PlotsPanel(QWidget):
         self.grad_plot.setXLink(self.loss_plot)
         for p in (self.loss_plot, self.grad_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
+            p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
+            p.getPlotItem().vb.setLimits(xMin=0)  # no negative steps when a plot is still empty
             p.setMinimumHeight(120)
             layout.addWidget(p)
         self.loss_curves: list[pg.PlotDataItem] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
@@ -19,6 +21,8 @@ STATUS_COLORS = {
 
 
 def _fmt(v: float) -> str:
+    if not math.isfinite(v):
+        return "—"  # e.g. the gradient norm before the first step
     return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.3e}"
 
 
