@@ -49,17 +49,36 @@ OVERLAY_TEXT = (
 )
 
 
-def _size_row(parent, size) -> tuple[QWidget, QSpinBox, QSpinBox]:
-    row = QWidget(parent)
-    lay = QHBoxLayout(row)
-    lay.setContentsMargins(0, 0, 0, 0)
-    w, h = QSpinBox(row), QSpinBox(row)
-    for box, v in ((w, size[0]), (h, size[1])):
-        box.setRange(16, 7680)
-        box.setValue(int(v))
-        box.setSuffix(" px")
-        lay.addWidget(box)
-    return row, w, h
+class _ResolutionRows:
+    """A "Resolution" chooser (named sizes plus Custom) and the W × H spin boxes it fills, on a form."""
+
+    def __init__(self, parent, form: QFormLayout, choices, size):
+        self.combo = QComboBox(parent)
+        for text, s in choices:
+            self.combo.addItem(f"{text} ({s[0]}×{s[1]})", s)
+        self.combo.addItem("Custom", None)
+        sizes = [tuple(s) for _, s in choices]
+        self.combo.setCurrentIndex(sizes.index(tuple(size)) if tuple(size) in sizes else len(sizes))
+        form.addRow("Resolution", self.combo)
+        self.custom = QWidget(parent)
+        lay = QHBoxLayout(self.custom)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.w, self.h = QSpinBox(self.custom), QSpinBox(self.custom)
+        for box, v in ((self.w, size[0]), (self.h, size[1])):
+            box.setRange(16, 7680)
+            box.setValue(int(v))
+            box.setSuffix(" px")
+            lay.addWidget(box)
+        form.addRow("Size", self.custom)
+        self.combo.currentIndexChanged.connect(self._chosen)
+        self._chosen()
+
+    def _chosen(self) -> None:
+        size = self.combo.currentData()
+        if size is not None:
+            self.w.setValue(size[0])
+            self.h.setValue(size[1])
+        self.custom.setEnabled(size is None)
 
 
 def _confirm_overwrite(parent, path: Path) -> bool:
@@ -93,17 +112,8 @@ class ExportDialog(QDialog):
         lay.addWidget(self.out)
         lay.addWidget(browse)
         form.addRow("Save to", row)
-        self.res = QComboBox(self)
-        for text, size in RESOLUTIONS:
-            self.res.addItem(f"{text} ({size[0]}×{size[1]})", size)
-        self.res.addItem("Custom", None)
-        sizes = [s for _, s in RESOLUTIONS]
-        self.res.setCurrentIndex(sizes.index(tuple(e.size)) if tuple(e.size) in sizes else len(sizes))
-        form.addRow("Resolution", self.res)
-        self.custom, self.w, self.h = _size_row(self, e.size)
-        form.addRow("Size", self.custom)
-        self.res.currentIndexChanged.connect(self._resolution)
-        self._resolution()
+        self.resolution = rows = _ResolutionRows(self, form, RESOLUTIONS, e.size)  # kept: it owns the slot
+        self.res, self.custom, self.w, self.h = rows.combo, rows.custom, rows.w, rows.h
         self.fps = QSpinBox(self)
         self.fps.setRange(1, 120)
         self.fps.setValue(e.fps)
@@ -152,13 +162,6 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.job = None
-
-    def _resolution(self) -> None:
-        size = self.res.currentData()
-        if size is not None:
-            self.w.setValue(size[0])
-            self.h.setValue(size[1])
-        self.custom.setEnabled(size is None)
 
     def _browse(self) -> None:
         key = self.fmt.currentData()
@@ -257,16 +260,8 @@ class ImageDialog(QDialog):
         self.scenario, self.step = scenario, step
         form = QFormLayout(self)
         size = (view_size.width(), view_size.height()) if view_size is not None else (1920, 1080)
-        self.res = QComboBox(self)
-        self.res.addItem(f"Window size ({size[0]}×{size[1]})", size)
-        for text, s in RESOLUTIONS:
-            self.res.addItem(f"{text} ({s[0]}×{s[1]})", s)
-        self.res.addItem("Custom", None)
-        form.addRow("Resolution", self.res)
-        self.custom, self.w, self.h = _size_row(self, size)
-        form.addRow("Size", self.custom)
-        self.res.currentIndexChanged.connect(self._resolution)
-        self._resolution()
+        self.resolution = rows = _ResolutionRows(self, form, (("Window size", size), *RESOLUTIONS), size)
+        self.res, self.custom, self.w, self.h = rows.combo, rows.custom, rows.w, rows.h
         self.out = QLineEdit(str(Path.home() / "landscape.png"), self)
         form.addRow("Save to", self.out)
         self.overlays = QCheckBox("Title, legend and step counter", self)
@@ -277,13 +272,6 @@ class ImageDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-
-    def _resolution(self) -> None:
-        size = self.res.currentData()
-        if size is not None:
-            self.w.setValue(size[0])
-            self.h.setValue(size[1])
-        self.custom.setEnabled(size is None)
 
     def save(self) -> None:
         from landscape_gui.export.exporter import export_image

@@ -132,3 +132,34 @@ def test_export_dialog_cancel_leaves_nothing(window, actions, tmp_path, qtbot, m
     dlg.progress.cancel()  # as the Cancel button: the next tick sees it
     qtbot.waitUntil(lambda: dlg.job is None, timeout=5000)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_image_dialog_sizes_and_saves_a_png(window, actions, tmp_path):
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+
+    from landscape_gui.gui.export_dialog import ImageDialog
+
+    dlg = ImageDialog(actions.current(), window, step=20, view_size=QSize(640, 400))
+    assert (dlg.w.value(), dlg.h.value()) == (640, 400) and not dlg.custom.isEnabled()  # window size first
+    dlg.res.setCurrentIndex(1)  # 720p
+    assert (dlg.w.value(), dlg.h.value()) == (1280, 720) and not dlg.custom.isEnabled()
+    dlg.res.setCurrentIndex(dlg.res.count() - 1)  # Custom
+    assert dlg.custom.isEnabled()
+    dlg.w.setValue(400)
+    dlg.h.setValue(300)
+    dlg.out.setText(str(tmp_path / "view"))  # the .png suffix is added
+    dlg.save()
+    img = QImage(str(tmp_path / "view.png"))
+    assert (img.width(), img.height()) == (400, 300)
+
+
+def test_export_dialog_resolution_presets_fill_the_size(window, actions, tmp_path):
+    import gc
+
+    from landscape_gui.gui.export_dialog import ExportDialog
+
+    dlg = ExportDialog(actions.current(), window, folder=tmp_path)
+    gc.collect()  # the chooser must survive its constructor
+    dlg.res.setCurrentIndex(2)  # 4K
+    assert (dlg.w.value(), dlg.h.value()) == (3840, 2160) and not dlg.custom.isEnabled()
