@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+if [ "${1:-}" = "--test" ]; then want_test=1; fi
 
 pkgs=(libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
       libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libfontconfig1 libdbus-1-3)
-[ $want_test = 1 ] && pkgs+=(xvfb xauth)
+if [ $want_test = 1 ]; then pkgs+=(xvfb xauth); fi
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -35,8 +35,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-extra=""; [ $want_test = 1 ] && extra="[test]"
-stamp=".venv/.installed$( [ $want_test = 1 ] && echo -test)"
+extra=""
+stamp=".venv/.installed"
+if [ $want_test = 1 ]; then extra="[test]"; stamp=".venv/.installed-test"; fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "Installing Python packages into .venv ..."
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
