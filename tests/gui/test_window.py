@@ -155,3 +155,28 @@ def test_no_display_prints_one_line_and_returns_1(monkeypatch, capsys):
     assert app.run_app(None) == 1
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "no display" in err
+
+
+def test_hovering_a_critical_point_shows_its_value_and_eigenvalues(window, qtbot):
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from landscape_gui.gui.scene import LIFT
+
+    view = window.surface
+    qtbot.waitUntil(lambda: len(view.critical) > 0, timeout=20000)
+    best = next(p for p in view.critical if p.is_global)
+    pos = np.array([best.position])
+    xyz = np.column_stack([view.scene3d.to_scene(pos), view.scene3d.height(pos) + LIFT])
+    x, y = view.project(xyz)[0]
+    local = QPointF(x, y)
+    event = QMouseEvent(
+        QEvent.Type.MouseMove, local, view.mapToGlobal(local), Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(view, event)
+    qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=5000)
+    text = QToolTip.text()
+    assert "global minimum" in text and "Hessian eigenvalues" in text
+    assert f"{best.value:.6g}" in text
