@@ -58,6 +58,9 @@ def install(win) -> dict[str, QAction]:
     for key, text in (("contours", "Contours"), ("markers", "Critical points"), ("trails", "Trails")):
         act(key, text, None, lambda on, k=key: c.set_view(**{k: bool(on)}), f"Show or hide the {text.lower()}",
             checkable=True)  # fmt: skip
+    act("highlight_best", "Highlight best run", None, lambda on: c.set_view(highlight_best=bool(on)),
+        "Mark the run with the lowest loss: a bigger ball in both views and ★ in the runs table "
+        "(for random restarts)", checkable=True)  # fmt: skip
 
     menu = win.menuBar().addMenu("&File")
     menu.addAction(acts["quit"])
@@ -74,7 +77,7 @@ def install(win) -> dict[str, QAction]:
         group.addAction(a)
         cmap_menu.addAction(a)
         acts[f"cmap_{name}"] = a
-    for key in ("log_height", "contours", "markers", "trails"):
+    for key in ("log_height", "contours", "markers", "trails", "highlight_best"):
         menu.addAction(acts[key])
     menu.addSeparator()
     theme_group = QActionGroup(win)
@@ -105,7 +108,7 @@ def install(win) -> dict[str, QAction]:
 
 def sync_view_actions(win) -> None:
     view = win.controller.view
-    for key in ("contours", "markers", "trails"):
+    for key in ("contours", "markers", "trails", "highlight_best"):
         a = win.actions[key]
         a.blockSignals(True)
         a.setChecked(bool(view[key]))

@@ -49,6 +49,7 @@ DEFAULT_VIEW = {
     "markers": True,
     "trails": True,
     "theme": "dark",
+    "highlight_best": False,  # mark the run with the lowest loss (random restarts)
 }
 
 

@@ -249,19 +249,30 @@ class MainWindow(QMainWindow):
         if len(frame.positions) != len(self._colors):
             return  # a frame of the previous configuration
         self.frame = frame
-        self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values)
-        self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values)
+        best = self._best_run(frame)
+        self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
+        self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         now = time.perf_counter()
         if not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
             self._last_slow = now
             self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad)
             diverged_before = getattr(self, "_diverged", 0)
             self._diverged = sum(r.status == "diverged" for r in frame.runs)
-            self.table.update_runs(frame.runs)
+            self.table.update_runs(frame.runs, best)
             if self._diverged != diverged_before:
                 self._update_legends()
         if self._critical_pending is not None:
             QTimer.singleShot(0, self._request_critical)  # after this frame is painted
+
+    def _best_run(self, frame) -> int | None:
+        """Index of the run with the lowest loss (diverged runs excluded), when the view highlights it."""
+        if not self.controller.view.get("highlight_best") or len(frame.values) < 2:
+            return None
+        values = np.asarray(frame.values, dtype=np.float64)
+        if len(frame.runs) == len(values):
+            values = np.where([r.status != "diverged" for r in frame.runs], values, np.inf)
+        losses = np.where(np.isfinite(values), values, np.inf)
+        return int(np.argmin(losses)) if np.isfinite(losses).any() else None
 
     def _playing_changed(self, playing: bool) -> None:
         self.actions["play"].setChecked(playing)

@@ -148,7 +148,8 @@ class MapView(pg.PlotWidget):
         self._brushes = [pg.mkBrush(*c) for c in colors]
         self.update_runs(paths, positions, path_values, values)
 
-    def update_runs(self, paths, positions, path_values=None, values=None) -> None:
+    def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
+        """Trails and balls; ``best`` (a run index) gets a bigger ball."""
         if self.landscape is None:
             return
         for i, (t, path) in enumerate(zip(self.trails, paths, strict=False)):
@@ -157,7 +158,10 @@ class MapView(pg.PlotWidget):
         n = min(len(self.trails), len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
-            self.balls.setData(x, y, brush=self._brushes[:n])
+            size = np.full(n, 13.0)
+            if best is not None and 0 <= best < n:
+                size[best] = 24.0
+            self.balls.setData(x, y, brush=self._brushes[:n], size=size)
         else:
             self.balls.setData([], [])
 

@@ -42,14 +42,16 @@ class RunsTable(QTableWidget):
     def set_colors(self, colors) -> None:
         self._colors = list(colors)
 
-    def update_runs(self, runs) -> None:
+    def update_runs(self, runs, best: int | None = None) -> None:
+        """One row per run; the ``best`` run (an index) is marked ★ and bold."""
         if self.rowCount() != len(runs):
             self.setRowCount(len(runs))
         for row, run in enumerate(runs):
             label = run.label
+            shown = f"★ best · {label}" if row == best else label
             start = "(" + ", ".join(f"{c:.3g}" for c in run.start) + ")"
             name = get_optimizer(run.optimizer).name
-            values = (name, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), label)
+            values = (name, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), shown)
             for col, text in enumerate(values):
                 item = self.item(row, col)
                 if item is None:
@@ -63,4 +65,8 @@ class RunsTable(QTableWidget):
                 self.item(row, 0).setForeground(QBrush(QColor(*self._colors[row])))
             color = STATUS_COLORS.get(label)
             status = self.item(row, len(COLUMNS) - 1)
+            font = status.font()
+            if font.bold() != (row == best):
+                font.setBold(row == best)
+                status.setFont(font)
             status.setForeground(QBrush(QColor(*color)) if color else QBrush())

@@ -63,6 +63,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
             critical_points=bool(view.get("markers", True)),
             trails=bool(view.get("trails", True)),
         ),
+        highlight_best=bool(view.get("highlight_best", False)),
     )
 
 
@@ -86,6 +87,7 @@ def state_of(s: Scenario) -> dict:
             "markers": v.critical_points,
             "trails": v.trails,
             "theme": v.theme,
+            "highlight_best": s.highlight_best,
         },
     }
 

@@ -358,16 +358,22 @@ class Scene3D:
         self._colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
         self.update_runs(paths, positions, path_values, values)
 
-    def update_runs(self, paths, positions, path_values=None, values=None) -> None:
-        """Per-frame update of trails and balls: only line and dot buffers change, never the mesh."""
+    def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
+        """Per-frame update of trails and balls: only line and dot buffers change, never the mesh.
+
+        ``best`` (a run index) is drawn with a bigger ball.
+        """
         pos = np.asarray(positions, dtype=np.float64).reshape(-1, self.dim)
         n = min(len(pos), len(self._colors))
         if n == 0:
             self.ball_item.setData(pos=np.zeros((0, 3), np.float32))
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             return
+        size = np.full(n, 15.0)
+        if best is not None and 0 <= best < n:
+            size[best] = 28.0
         self.ball_item.setData(
-            pos=self._xyz(pos[:n], None if values is None else values[:n]), color=self._colors[:n]
+            pos=self._xyz(pos[:n], None if values is None else values[:n]), color=self._colors[:n], size=size
         )
         seg, col = [], []
         for i, path in enumerate(list(paths)[:n]):

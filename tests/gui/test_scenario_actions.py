@@ -163,3 +163,29 @@ def test_export_dialog_resolution_presets_fill_the_size(window, actions, tmp_pat
     gc.collect()  # the chooser must survive its constructor
     dlg.res.setCurrentIndex(2)  # 4K
     assert (dlg.w.value(), dlg.h.value()) == (3840, 2160) and not dlg.custom.isEnabled()
+
+
+def test_random_restarts_preset_highlights_the_best_run(window, actions, qtbot):
+    assert actions.open_preset("random-restarts")
+    assert window.controller.view["highlight_best"] and window.actions["highlight_best"].isChecked()
+    window.play()
+    qtbot.waitUntil(lambda: window.frame is not None and window.frame.steps.min() >= 10, timeout=30000)
+    window.pause()
+    qtbot.wait(300)
+    window._frame_ready()  # draw the newest frame, panels included
+    frame = window.frame
+    best = int(np.argmin(frame.values))
+    table = window.table
+    marked = [
+        r for r in range(table.rowCount()) if table.item(r, table.columnCount() - 1).text().startswith("★")
+    ]
+    assert marked == [best]
+    sizes = np.atleast_1d(window.scene3d.ball_item.size)
+    assert sizes[best] > sizes[(best + 1) % len(sizes)]
+    window.actions["highlight_best"].trigger()  # switched off from the View menu
+    window._last_slow = 0.0
+    window.worker.mailbox.put(frame)
+    window._frame_ready()
+    assert not any(
+        table.item(r, table.columnCount() - 1).text().startswith("★") for r in range(table.rowCount())
+    )
