@@ -93,10 +93,20 @@ class FormulaError(ValueError):
 
 
 # -- functions sympy lacks or would differentiate into DiracDelta (which numpy cannot evaluate) ------------
-class _Sign(sp.Function):
-    """sign(a), derivative 0 (almost everywhere)."""
+class _PiecewiseConstant(sp.Function):
+    """A real step-like function of one argument: derivative 0 almost everywhere (never a DiracDelta)."""
 
     nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sp.S.Zero
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+
+class _Sign(_PiecewiseConstant):
+    """sign(a), derivative 0 (almost everywhere)."""
 
     @classmethod
     def eval(cls, a):
@@ -104,32 +114,18 @@ class _Sign(sp.Function):
             return sp.sign(a)
         return None
 
-    def fdiff(self, argindex=1):
-        return sp.S.Zero
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
-
     def _numpycode(self, printer):
         return f"{printer._module_format('numpy.sign')}({printer._print(self.args[0])})"
 
 
-class _Step(sp.Function):
+class _Step(_PiecewiseConstant):
     """Heaviside step with value 1/2 at 0, derivative 0 (almost everywhere)."""
-
-    nargs = 1
 
     @classmethod
     def eval(cls, a):
         if a.is_number and a.is_extended_real:
             return (sp.sign(a) + 1) / 2
         return None
-
-    def fdiff(self, argindex=1):
-        return sp.S.Zero
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
 
     def _numpycode(self, printer):
         return f"{printer._module_format('numpy.heaviside')}({printer._print(self.args[0])}, 0.5)"
