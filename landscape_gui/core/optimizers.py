@@ -151,6 +151,10 @@ def _eps(default: float) -> Hyperparameter:
     )
 
 
+def _momentum(note: str) -> Hyperparameter:
+    return Hyperparameter("momentum", 0.9, 0.0, 0.9999, help=f"μ: fraction of the last step kept ({note})")
+
+
 _WD = Hyperparameter("weight_decay", 0.0, 0.0, 1.0, help="L2 penalty: adds weight_decay·θ to the gradient")
 _BETA1 = Hyperparameter("beta1", 0.9, 0.0, 0.9999, help="β₁: decay rate of the running mean of gradients")
 _BETA2 = Hyperparameter(
@@ -586,13 +590,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
             f"{_G};  b ← μb + (1−τ)g;  θ ← θ − lr·b",
             (
                 _lr(1e-3),
-                Hyperparameter(
-                    "momentum",
-                    0.9,
-                    0.0,
-                    0.9999,
-                    help="μ: fraction of the last step kept (torch's default is 0, plain GD; 0.9 here)",
-                ),
+                _momentum("torch's default is 0, plain GD; 0.9 here"),
                 Hyperparameter("dampening", 0.0, 0.0, 1.0, help="τ: scales the new gradient by 1 − τ"),
                 _WD,
             ),
@@ -605,13 +603,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
             f"{_G};  b ← μb + g;  θ ← θ − lr·(g + μb)",
             (
                 _lr(1e-3),
-                Hyperparameter(
-                    "momentum",
-                    0.9,
-                    0.0,
-                    0.9999,
-                    help="μ: fraction of the last step kept (torch needs > 0 for Nesterov; 0.9 here)",
-                ),
+                _momentum("torch needs > 0 for Nesterov; 0.9 here"),
                 _WD,
             ),
             _momentum_init,
