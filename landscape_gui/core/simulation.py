@@ -205,6 +205,7 @@ class Simulation:
         self.xtol = xtol
         self._grad_scale = self._typical_gradient()
         self._global_value: float | None = None
+        self._critical = None  # (points, positions), once a run first crawls
         self.reset()
 
     # -- set-up -------------------------------------------------------------------------------------------
@@ -340,20 +341,35 @@ class Simulation:
 
     def near(self, group: int) -> list[str | None]:
         """For each running run that crawls by a critical point, its kind (see the module docs)."""
-        from landscape_gui.core.critical import nearest_critical_point
-
         g = self.groups[group]
         status = self.statuses(group)
         out: list[str | None] = [None] * len(status)
         slow = np.flatnonzero((status == RUNNING) & (g.grad_norm <= STALL_GRADIENT * self._grad_scale))
-        if slow.size:
-            diagonal = float(np.linalg.norm([hi - lo for lo, hi in self.landscape.domain]))
-            for i in slow:
-                point = nearest_critical_point(self.landscape, g.params[i], STALL_RADIUS * diagonal)
-                if point is not None:
+        points, where = self._critical_points() if slow.size else ([], None)
+        if not points:
+            return out
+        diagonal = float(np.linalg.norm([hi - lo for lo, hi in self.landscape.domain]))
+        chunk = max(1, 2**20 // len(points))  # bounded memory for the (runs × points) distances
+        for first in range(0, slow.size, chunk):
+            rows = slow[first : first + chunk]
+            offset = g.params[rows][:, None, :] - where[None, :, :]
+            dist = np.sqrt((offset * offset).sum(axis=2))
+            nearest = np.argmin(dist, axis=1)  # the first of equals, as a loop would take it
+            for i, k, d in zip(rows, nearest, dist[np.arange(rows.size), nearest], strict=True):
+                if d <= STALL_RADIUS * diagonal:
+                    point = points[k]
                     minimum = "global_minimum" if point.is_global else "local_minimum"
                     out[i] = minimum if point.kind == "minimum" else point.kind
         return out
+
+    def _critical_points(self):
+        """The landscape's critical points and their positions as one (P, d) array (computed once)."""
+        if self._critical is None:
+            from landscape_gui.core.critical import critical_points
+
+            points = critical_points(self.landscape)
+            self._critical = (points, np.array([p.position for p in points], dtype=np.float64))
+        return self._critical
 
     def classify_points(self, points: np.ndarray) -> list[str]:
         """Classify points where the gradient vanishes from the Hessian's eigenvalues."""
