@@ -2,16 +2,19 @@
 
 200 × 200 start points on a grid over Rosenbrock's domain, 500 Adam steps (lr 1e-3, torch's defaults):
 
-1. ours, core loop: ``grads = landscape.grad(params); params, state = adam.update(params, grads, state, hp)``,
-   (a) on one thread, (b) with the rows split between threads as :class:`Simulation` does for large groups
-   (torch uses its own threads too);
+1. ours, core loop: ``grads = landscape.grad(params); params, state = adam.update(params, grads, state, hp)``
+   on column-major (N, 2) parameters, as :class:`Simulation` keeps them, (a) on one thread, (b) with the rows
+   split between two threads that each run the whole loop on their half (torch uses its own threads too; the
+   app does not do this: stepping halves in threads with a join per step measured slower than one thread
+   on this project's 2-core VM);
    (c) ``Simulation.step``, what the app runs: the same plus the loss, divergence checks, gradient norms,
    statuses and decimated trajectory recording;
 2. torch, as people write it: a (40 000, 2) float64 leaf tensor, the Rosenbrock loss computed in torch,
    ``loss.sum().backward(); opt.step(); opt.zero_grad()``;
 3. torch with our exact gradient injected (``p.grad = torch.from_numpy(landscape.grad(...))``).
 
-Each is run 3 times and the best time is kept; torch uses its default number of threads. The final positions
+Each is run 3 times and the best time is kept; torch uses its default number of threads. The process first
+sets the allocator as the app does (``landscape_gui.core.allocator``), which torch shares. The final positions
 of ours and torch's are compared (max abs difference). Run with
 
     .venv/bin/python benchmarks/bench_optimizers.py [--steps 500] [--grid 200] [--repeats 3]
@@ -20,6 +23,7 @@ of ours and torch's are compared (max abs difference). Run with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,8 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from landscape_gui.core.allocator import keep_freed_memory  # noqa: E402
 from landscape_gui.core.library import get_landscape  # noqa: E402
 from landscape_gui.core.optimizers import get_optimizer  # noqa: E402
+
+WORKERS = min(4, os.cpu_count() or 1)
 
 
 def starts(grid: int) -> np.ndarray:
@@ -43,7 +50,7 @@ def run_ours(p0: np.ndarray, steps: int) -> np.ndarray:
     L = get_landscape("rosenbrock")
     adam = get_optimizer("adam")
     hp = adam.resolve()
-    params = p0.copy()
+    params = np.array(p0, order="F")  # each coordinate contiguous, as Simulation keeps them
     state = adam.init(params)
     grad, update = L.grad, adam.update
     for _ in range(steps):
@@ -54,12 +61,8 @@ def run_ours(p0: np.ndarray, steps: int) -> np.ndarray:
 def run_ours_threaded(p0: np.ndarray, steps: int) -> np.ndarray:
     from concurrent.futures import ThreadPoolExecutor
 
-    from landscape_gui.core.simulation import _WORKERS
-
-    with ThreadPoolExecutor(_WORKERS) as pool:
-        return np.concatenate(
-            list(pool.map(lambda rows: run_ours(rows, steps), np.array_split(p0, _WORKERS)))
-        )
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return np.concatenate(list(pool.map(lambda rows: run_ours(rows, steps), np.array_split(p0, WORKERS))))
 
 
 def run_simulation(p0: np.ndarray, steps: int) -> np.ndarray:
@@ -111,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=500, help="Adam steps (default 500)")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each, best kept (default 3)")
     args = ap.parse_args(argv)
+    keep_freed_memory()
 
     p0 = starts(args.grid)
     work = p0.shape[0] * args.steps
@@ -119,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     rows = [
         ("ours, core loop, 1 thread", run_ours),
-        ("ours, core loop, rows on threads", run_ours_threaded),
+        (f"ours, core loop, {WORKERS} threads", run_ours_threaded),
         ("ours, Simulation.step (app)", run_simulation),
     ]
     timed = []

@@ -383,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from landscape_gui.core.allocator import keep_freed_memory
+
+    keep_freed_memory()  # the app and every command step many runs: see core/allocator.py
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001

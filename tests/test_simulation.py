@@ -214,23 +214,23 @@ def test_slow_progress_far_from_any_critical_point_is_just_running():
     assert run.status == RUNNING and run.near is None and run.label == "running"
 
 
-@pytest.mark.parametrize("optimizer", [("adam", {"lr": 0.05}), ("sgd", {"lr": 0.002, "noise": 3.0})])
-def test_threaded_stepping_of_large_groups_equals_serial(monkeypatch, optimizer):
-    import landscape_gui.core.simulation as simulation
-
+@pytest.mark.parametrize("optimizer", [("adam", {"lr": 0.05}), ("sgd", {"lr": 0.002, "noise": 0.0})])
+def test_a_large_group_steps_each_run_as_if_it_were_alone(optimizer):
+    """Rows never mix: the whole-group fast path and the per-run path after a divergence give what small
+    groups give, bit for bit, whatever the memory layout of the start points."""
     L = get_landscape("rosenbrock")
-    starts = np.random.default_rng(2).uniform(-2, 2, size=(40_000, 2))
+    starts = np.random.default_rng(2).uniform(-2, 2, size=(4_000, 2))
     starts[:50] *= 40  # some runs diverge: the per-row path is exercised too
 
-    def run(rows):
-        monkeypatch.setattr(simulation, "PARALLEL_ROWS", rows)
-        sim = Simulation(L, starts, [optimizer], noise=0.5, seed=4)
+    def run(points):
+        sim = Simulation(L, points, [optimizer])
         sim.step(30)
-        return sim.positions(), sim.losses(), sim.step_counts(), sim.statuses(0)
+        return sim.positions()[0], sim.losses()[0], sim.step_counts()[0], sim.statuses(0)
 
-    assert simulation._WORKERS == 1 or 40_000 // 16_384 + 1 > 1  # the default splits this group
-    threaded, serial = run(16_384), run(10**9)
-    for a, b in zip(threaded, serial, strict=True):
-        np.testing.assert_array_equal(a, b)
+    whole = run(starts)
+    alone = [run(starts[i : i + 500]) for i in range(0, len(starts), 500)]
+    for k, part in enumerate(zip(*alone, strict=True)):
+        np.testing.assert_array_equal(whole[k], np.concatenate(part))
+    np.testing.assert_array_equal(run(np.asfortranarray(starts))[0], whole[0])
     if optimizer[0] == "sgd":  # Adam's steps are bounded by lr; SGD's blow up far out
-        assert (serial[3] == DIVERGED).any()
+        assert (whole[3] == DIVERGED).any() and (whole[3] != DIVERGED).any()

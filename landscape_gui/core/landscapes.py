@@ -212,12 +212,17 @@ class Landscape:
         arr, single = as_points(points, self.dim)
         n = arr.shape[0]
         with np.errstate(all="ignore"):
-            parts = fn(*np.ascontiguousarray(arr.T))  # contiguous columns: numpy's fast paths
-            parts = [
-                _real(np.broadcast_to(part, (n,))) for part in parts
-            ]  # constants broadcast to every point
-        out = np.stack(parts, axis=-1).reshape((n, *trailing))  # a fresh, writable array
-        return out[0] if single else out
+            parts = fn(*np.ascontiguousarray(arr.T))  # contiguous columns (no copy for column-major points)
+            buffer = np.empty((len(parts), n))  # one contiguous row per component
+            for row, part in zip(buffer, parts, strict=True):
+                row[...] = _real(part)  # constants broadcast to every point
+        # (N, *trailing) in the layout of the points: column-major points (as Simulation keeps them) get a
+        # column-major result, so the optimizers' element-wise arithmetic and the next evaluation run on
+        # contiguous memory and nothing is transposed
+        out = buffer.T.reshape((n, *trailing))
+        if single:
+            return out[0]
+        return np.ascontiguousarray(out) if arr.flags.c_contiguous and n > 1 else out  # the points' layout
 
     def value(self, points) -> np.ndarray:
         """J at each point: shape (N,) (a numpy scalar for a single point)."""
@@ -230,7 +235,7 @@ class Landscape:
         gradient is taken as 0, which lies in the subdifferential there.
         """
         g = self._eval(self._grad, points, (self.dim,))
-        if not np.isfinite(g).all():
+        if not np.isfinite(g.sum()):  # one cheap pass; the sum of finite gradients may overflow: then look
             finite_value = np.isfinite(self.value(points))
             g[np.isnan(g) & finite_value[..., None]] = 0.0
         return g

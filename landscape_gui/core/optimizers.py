@@ -211,7 +211,7 @@ def _ema_sq(avg: np.ndarray, g: np.ndarray, decay: float) -> np.ndarray:
 
 
 def _zeros(params: np.ndarray) -> np.ndarray:
-    return np.zeros(np.shape(params), dtype=np.float64)
+    return np.zeros_like(np.asarray(params, dtype=np.float64))  # same memory layout as the parameters
 
 
 def _step0() -> np.ndarray:
