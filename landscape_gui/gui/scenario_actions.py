@@ -124,8 +124,6 @@ class ScenarioActions(QObject):
         return self.win.menuBar().addMenu("&File")
 
     def _build_menus(self) -> None:
-        from landscape_gui.core.presets import list_presets
-
         menu = self._file_menu()
         first = menu.actions()[0] if menu.actions() else None
         items = [
@@ -158,12 +156,22 @@ class ScenarioActions(QObject):
             menu.insertAction(first, a)
         menu.insertSeparator(first)
         self._refresh_recent()
-        presets = self.win.menuBar().addMenu("&Lecture presets")
+        self.presets_menu = self.win.menuBar().addMenu("&Lecture presets")
+        # filled when first opened: reading the preset files and importing the scenario code costs ~40 ms
+        # of start-up, and a lecturer opens this menu later if at all
+        self.presets_menu.aboutToShow.connect(self.fill_presets_menu)
+
+    def fill_presets_menu(self) -> None:
+        """One action per lecture preset, in lecture order (once)."""
+        from landscape_gui.core.presets import list_presets
+
+        if self.presets_menu.actions():
+            return
         for pid, title in list_presets():
             a = QAction(title, self.win)
             a.setStatusTip(f"Open the lecture preset '{pid}'")
             a.triggered.connect(lambda _=None, p=pid: self.open_preset(p))
-            presets.addAction(a)
+            self.presets_menu.addAction(a)
             self.acts[f"preset_{pid}"] = a
 
     def _recent(self) -> list[str]:

@@ -59,7 +59,8 @@ def auto_log_height(landscape, resolution: int = 100) -> bool:
     if v.size < 4:
         return False
     spread = v.max() - v.min()
-    low = np.percentile(v, 10) - v.min()
+    k = v.size // 10
+    low = np.partition(v, k)[k] - v.min()  # the 10th percentile (np.percentile's first call costs ~20 ms)
     return bool(spread > 0 and low > 0 and spread / low > 200) or bool(spread > 0 and low == 0)
 
 

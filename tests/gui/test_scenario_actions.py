@@ -27,19 +27,22 @@ def test_every_scenario_colormap_is_known_to_pyqtgraph():
         assert pg.colormap.get(name) is not None
 
 
-def test_menus_list_the_presets_and_file_actions(window, actions):
+def test_menus_list_the_presets_and_file_actions(window, actions, qtbot):
     titles = {a.text().replace("&", "") for a in window.menuBar().actions()}
     assert "Lecture presets" in titles
-    for key in (
-        "open",
-        "save",
-        "save_as",
-        "export_anim",
-        "export_image",
-        *(f"preset_{p}" for p in LECTURE_ORDER),
-    ):
+    for key in ("open", "save", "save_as", "export_anim", "export_image"):
         assert key in actions.acts
     assert window.open_scenario == actions.open_path
+    # the presets are read when the menu first opens, as a user opens it
+    assert not actions.presets_menu.actions()
+    actions.presets_menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(lambda: len(actions.presets_menu.actions()) == len(LECTURE_ORDER))
+    actions.presets_menu.hide()
+    actions.fill_presets_menu()  # a second opening adds nothing
+    assert [a for a in actions.presets_menu.actions()] == [actions.acts[f"preset_{p}"] for p in LECTURE_ORDER]
+    assert all(
+        a.text() and a.text() != p for a, p in zip(actions.presets_menu.actions(), LECTURE_ORDER, strict=True)
+    )
 
 
 def test_preset_then_save_then_open_round_trips(window, actions, tmp_path):
