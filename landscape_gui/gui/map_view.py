@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_gui.gui.contours import contour_levels, contour_segments
 from landscape_gui.gui.palette import CRITICAL_STYLE, critical_key
@@ -46,6 +47,11 @@ class MapView(pg.PlotWidget):
         for item in (self.image, self.contours, self.curve, self.starts, self.balls):
             self.plot_item.addItem(item)
         self.image.setZValue(-10)
+        # The heatmap and the contour lines change only with the landscape or the view: Qt keeps them as
+        # pixmaps in device coordinates, so a frame repaints the moving balls and trails over two blits
+        # instead of rescaling the image and stroking every contour segment again.
+        for static in (self.image, self.contours.curve):
+            static.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.balls.setZValue(10)
         self.starts.setZValue(9)
         self.scene().sigMouseClicked.connect(self._clicked)
