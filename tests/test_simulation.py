@@ -87,6 +87,22 @@ def test_divergence_stops_the_run_without_nan():
     np.testing.assert_array_equal(sim.positions()[0], before[0])
 
 
+def test_histories_of_a_group_are_each_runs_path_and_losses():
+    # one run diverges early (its history stops there), one keeps going; both with decimation
+    L = get_landscape("rosenbrock")
+    sim = Simulation(L, [[-1.5, 2.0], [1.2, 1.2], [0.0, 0.0]], [("gd", {"lr": 0.003})], max_points=64)
+    sim.step(300)
+    assert DIVERGED in sim.statuses(0) and RUNNING in sim.statuses(0)
+    runs = sim.histories(0)
+    assert len(runs) == 3
+    for i, (path, steps, losses) in enumerate(runs):
+        np.testing.assert_array_equal(path, sim.path(0, i))
+        s, loss = sim.loss_history(0, i)
+        np.testing.assert_array_equal(steps, s)
+        np.testing.assert_array_equal(losses, loss)
+        assert steps[-1] == sim.runs()[i].step and len(path) == len(steps) == len(losses)
+
+
 def test_nan_gradient_counts_as_divergence():
     x = sp.Symbol("x", real=True)
     L = Landscape.from_sympy(sp.sqrt(x), (x,), id="sqrt", name="sqrt", domain=((0, 4),))

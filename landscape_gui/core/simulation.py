@@ -397,23 +397,30 @@ class Simulation:
 
     def path(self, group: int, index: int) -> np.ndarray:
         """The recorded trajectory of one run, start first; the current position is always the last row."""
-        pos, _ = self._history(group, index)
-        return pos
+        return self._history(group, index)[0]
 
     def loss_history(self, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
         """``(steps, losses)`` recorded for one run (same rows as :meth:`path`)."""
-        g = self.groups[group]
-        _, rows = self._history(group, index)
-        steps = np.append(np.asarray(g.rec_steps, dtype=np.int64)[rows[:-1]], g.steps[index])
-        loss = np.append(g.rec_loss[rows[:-1], index], g.loss[index])
-        return steps, loss
+        return self._history(group, index)[1:]
 
-    def _history(self, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
+    def histories(self, group: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(path, steps, losses)`` of every run of a group, as :meth:`path` and :meth:`loss_history` give
+        them one run at a time (for a frame of many runs: the recorded steps are looked at once)."""
         g = self.groups[group]
         steps = np.asarray(g.rec_steps[: g.n_rec], dtype=np.int64)
-        rows = np.flatnonzero(steps < g.steps[index])  # recorded before this run's last good step
-        pos = np.concatenate([g.rec_pos[rows, :, index], g.params[index][None]])
-        return pos, np.append(rows, -1)
+        kept = np.searchsorted(steps, g.steps, side="left")  # rows recorded before each run's last good step
+        return [self._run_history(g, i, steps, k) for i, k in enumerate(kept)]
+
+    def _history(self, group: int, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        g = self.groups[group]
+        steps = np.asarray(g.rec_steps[: g.n_rec], dtype=np.int64)
+        return self._run_history(g, index, steps, int(np.searchsorted(steps, g.steps[index], side="left")))
+
+    @staticmethod
+    def _run_history(g: _Group, i: int, steps: np.ndarray, k: int):
+        """Rows 0 … k − 1 of the record (the steps are recorded in increasing order), then where run i is."""
+        path = np.concatenate([g.rec_pos[:k, :, i], g.params[i][None]])
+        return path, np.append(steps[:k], g.steps[i]), np.append(g.rec_loss[:k, i], g.loss[i])
 
     def runs(self) -> list[Run]:
         """One :class:`Run` per (optimizer, start point), optimizer-major."""

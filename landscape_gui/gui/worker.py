@@ -229,15 +229,19 @@ class SimulationWorker(QObject):
         pos = sim.positions().reshape(-1, d).copy()
         paths, pvals, hsteps, hgrad = [], [], [], []
         for g in range(len(sim.groups)):
-            for i in range(len(sim.starts)):
-                path = sim.path(g, i).copy()
-                steps, losses = sim.loss_history(g, i)
-                with np.errstate(all="ignore"):
-                    gn = np.linalg.norm(sim.landscape.grad(path), axis=1)
+            runs = sim.histories(g)
+            if not runs:
+                continue
+            # ‖∇J‖ along every path of the group in one evaluation
+            with np.errstate(all="ignore"):
+                gn = np.linalg.norm(sim.landscape.grad(np.concatenate([p for p, _, _ in runs])), axis=1)
+            gn = np.nan_to_num(gn, nan=0.0, posinf=1e300)
+            ends = np.cumsum([len(p) for p, _, _ in runs])
+            for (path, steps, losses), norms in zip(runs, np.split(gn, ends[:-1]), strict=True):
                 paths.append(path)
-                pvals.append(np.asarray(losses, dtype=np.float64).copy())
-                hsteps.append(np.asarray(steps).copy())
-                hgrad.append(np.nan_to_num(gn, nan=0.0, posinf=1e300))
+                pvals.append(losses)
+                hsteps.append(steps)
+                hgrad.append(norms)
         return Frame(
             serial=self._serial, positions=pos, values=sim.losses().ravel().copy(),
             steps=sim.step_counts().ravel().copy(), grad_norms=sim.grad_norms().ravel().copy(),
