@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QVector4D
+from PySide6.QtGui import QPainter, QVector3D, QVector4D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QToolTip
 
@@ -35,8 +35,8 @@ class CachedGLView(gl.GLViewWidget):
     into a framebuffer object (colour and depth) when the scene's ``static_version``, the camera or the size
     changes; every frame blits that image and its depth back, then draws only the moving items (trails,
     balls), depth-tested against the cached depth so trails behind hills stay hidden. Text labels are drawn
-    with QPainter, which always targets the widget's own framebuffer, so they are drawn after the blit.
-    Tiled renders (``renderToArray``) and multisampled contexts take pyqtgraph's plain path.
+    with QPainter, which always targets the widget's own framebuffer, so they are drawn after the blit, all
+    with one painter. Tiled renders (``renderToArray``) and multisampled contexts take pyqtgraph's plain path.
     """
 
     def __init__(self, parent=None):
@@ -83,7 +83,30 @@ class CachedGLView(gl.GLViewWidget):
         self._draw(
             [i for i in self.items if i.parentItem() is None and id(i) not in skip and i not in overlay]
         )
-        self._draw(overlay)
+        self._draw_labels(overlay)
+
+    def _draw_labels(self, labels) -> None:
+        """Draw text items as GLTextItem.paint does, with one QPainter for all of them (a QPainter opened on
+        the GL widget costs ~0.2 ms, one per label and frame added ~3 ms to a frame)."""
+        shown = [i for i in labels if i.visible() and i.text]
+        if not shown:
+            return
+        at = []
+        for item in shown:
+            self._modelViewStack.append(self.currentModelView() * item.transform())
+            try:
+                at.append(item.align_text(item.compute_projection().map(QVector3D(*item.pos)).toPointF()))
+            finally:
+                self._modelViewStack.pop()
+        painter = QPainter(self)
+        try:
+            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+            for item, pos in zip(shown, at, strict=True):
+                painter.setPen(item.color)
+                painter.setFont(item.font)
+                painter.drawText(pos, item.text)
+        finally:
+            painter.end()
 
     def _draw(self, items) -> None:
         """Draw top-level items as pyqtgraph's drawItemTree does (sorted by depth value, with transforms)."""

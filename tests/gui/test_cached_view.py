@@ -33,6 +33,13 @@ def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
     cached = _pixels(view)
     assert cached.std() > 10  # something is drawn
     _same(cached, _plain(view))
+    labels = view.scene3d.cached_items()[1]  # the text labels, drawn over the cached image at every frame
+    assert labels
+    for item in labels:
+        item.hide()
+    assert np.any(_pixels(view) != cached, axis=-1).sum() > 200  # they are in the compared pixels
+    for item in labels:
+        item.show()
 
     view.scene3d.set_visibility(contours=False)  # a static item changes: the cache must follow
     no_contours = _pixels(view)
