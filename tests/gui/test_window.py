@@ -86,6 +86,17 @@ def test_play_advances_and_pause_stops(window, qtbot):
     assert (window.frame.steps == steps).all()
     assert (window.frame.positions == positions).all()
     assert not np.allclose(positions, np.repeat(window.controller.starts, 3, axis=0).reshape(positions.shape))
+    # the map draws each optimizer's trails as one item: every run's path, in run order, gaps between runs
+    f, m = window.frame, window.map
+    n_opt = len(window.controller.optimizers)
+    assert len(m.trails) == n_opt and len(f.paths) == n_opt * len(window.controller.starts)
+    for item, runs in zip(m.trails, m._trail_runs, strict=True):
+        x, y = item.getData()
+        pieces = np.split(np.column_stack([x, y]), np.flatnonzero(np.isnan(x)))
+        paths = [p[~np.isnan(p[:, 0])] for p in pieces if (~np.isnan(p[:, 0])).any()]
+        assert len(paths) == len(runs)
+        for path, r in zip(paths, runs, strict=True):
+            np.testing.assert_array_equal(path, f.paths[r])
 
 
 def test_hyperparameter_edit_changes_the_next_step(window, qtbot):
