@@ -30,27 +30,55 @@ class PlotsPanel(QWidget):
             p.getPlotItem().vb.setLimits(xMin=0)  # no negative steps when a plot is still empty
             p.setMinimumHeight(120)
             layout.addWidget(p)
+        # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
+        # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs.
         self.loss_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
+        self.curve_runs: list[np.ndarray] = []  # the runs each pair of curves draws, in run order
 
     def set_runs(self, colors, n_starts: int) -> None:
         for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
             for c in curves:
                 p.removeItem(c)
             curves.clear()
-            for i, color in enumerate(colors):
-                style = START_STYLES[(i % max(1, n_starts)) % len(START_STYLES)]
+        keys = [
+            (tuple(int(v) for v in color), START_STYLES[(i % max(1, n_starts)) % len(START_STYLES)])
+            for i, color in enumerate(colors)
+        ]
+        self.curve_runs = []
+        for key in dict.fromkeys(keys):
+            color, style = key
+            for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
                 pen = pg.mkPen(color, width=2)
                 if style:
                     pen.setDashPattern(list(style))
-                item = pg.PlotDataItem(pen=pen)
+                item = pg.PlotDataItem(pen=pen, connect="finite")
                 p.addItem(item)
                 curves.append(item)
+            self.curve_runs.append(np.array([i for i, k in enumerate(keys) if k == key], dtype=np.intp))
 
     def update_runs(self, steps, losses, grads) -> None:
-        for curve, s, v in zip(self.loss_curves, steps, losses, strict=False):
-            ok = np.isfinite(v)
-            curve.setData(s[ok], v[ok])
-        for curve, s, g in zip(self.grad_curves, steps, grads, strict=False):
-            n = min(len(s), len(g))
-            curve.setData(s[:n], np.clip(g[:n], 1e-16, 1e300))
+        for loss_curve, grad_curve, runs in zip(
+            self.loss_curves, self.grad_curves, self.curve_runs, strict=True
+        ):
+            loss_xy, grad_xy = [], []
+            for i in runs:
+                if i >= min(len(steps), len(losses), len(grads)):
+                    continue
+                s, v, g = steps[i], losses[i], grads[i]
+                ok = np.isfinite(v)
+                loss_xy.append((s[ok], v[ok]))
+                n = min(len(s), len(g))
+                grad_xy.append((s[:n], np.clip(g[:n], 1e-16, 1e300)))
+            loss_curve.setData(*_joined(loss_xy))
+            grad_curve.setData(*_joined(grad_xy))
+
+
+def _joined(pieces) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate (x, y) pieces with a NaN between them (a gap for ``connect='finite'``)."""
+    if not pieces:
+        return np.empty(0), np.empty(0)
+    gap = np.array([np.nan])
+    xs = [a for x, _ in pieces for a in (np.asarray(x, dtype=np.float64), gap)][:-1]
+    ys = [a for _, y in pieces for a in (np.asarray(y, dtype=np.float64), gap)][:-1]
+    return np.concatenate(xs), np.concatenate(ys)
