@@ -376,21 +376,25 @@ class Scene3D:
         self.ball_item.setData(
             pos=self._xyz(pos[:n], None if values is None else values[:n]), color=self._colors[:n], size=size
         )
-        seg, col = [], []
+        # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
+        runs, parts, vals = [], [], []
         for i, path in enumerate(list(paths)[:n]):
             path = np.asarray(path, dtype=np.float64).reshape(-1, self.dim)
-            if len(path) < 2:
-                continue
-            pv = None if path_values is None else path_values[i]
-            xyz = self._xyz(path, pv)
-            pairs = np.empty((2 * (len(xyz) - 1), 3), np.float32)
-            pairs[0::2], pairs[1::2] = xyz[:-1], xyz[1:]
-            seg.append(pairs)
-            col.append(np.broadcast_to(self._colors[i], (len(pairs), 4)))
-        if seg:
-            self.trail_item.setData(pos=np.concatenate(seg), color=np.concatenate(col))
-        else:
+            if len(path) >= 2:
+                runs.append(i)
+                parts.append(path)
+                if path_values is not None:
+                    vals.append(np.asarray(path_values[i], dtype=np.float64))
+        if not runs:
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
+            return
+        lengths = np.array([len(p) for p in parts])
+        xyz = self._xyz(np.concatenate(parts), np.concatenate(vals) if path_values is not None else None)
+        first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
+        pairs = np.empty((2 * len(first), 3), np.float32)
+        pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
+        color = np.repeat(self._colors[runs], 2 * (lengths - 1), axis=0)
+        self.trail_item.setData(pos=pairs, color=color)
 
     # -- view settings ------------------------------------------------------------------------------------
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:

@@ -97,6 +97,13 @@ def test_play_advances_and_pause_stops(window, qtbot):
         assert len(paths) == len(runs)
         for path, r in zip(paths, runs, strict=True):
             np.testing.assert_array_equal(path, f.paths[r])
+    # the 3D trails: each run's consecutive positions as segment pairs, runs one after another
+    scene = window.scene3d
+    expected = []
+    for path, values in zip(f.paths, f.path_values, strict=True):
+        xyz = scene._xyz(path, values)
+        expected += [np.stack([xyz[:-1], xyz[1:]], axis=1).reshape(-1, 3)]
+    np.testing.assert_array_equal(scene.trail_item.pos, np.concatenate(expected))
 
 
 def test_hyperparameter_edit_changes_the_next_step(window, qtbot):
