@@ -104,7 +104,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["runs"]], [150], Qt.Orientation.Vertical)
 
         self.worker = WorkerHandle(self)
-        self.worker.worker.frameReady.connect(self._frame_ready)
+        # Frames are taken from a (single-shot) timer, not straight from the queued signal: a window slower
+        # than the worker would otherwise go from one posted event to the next and starve Qt's timers.
+        self._intake = QTimer(self, singleShot=True, interval=1)
+        self._intake.timeout.connect(self._frame_ready)
+        self.worker.worker.frameReady.connect(self._intake.start)
         self.worker.worker.playingChanged.connect(self._playing_changed)
         self.worker.worker.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.critical = _CriticalFinder()

@@ -198,3 +198,36 @@ def test_hovering_a_critical_point_shows_its_value_and_eigenvalues(window, qtbot
     text = QToolTip.text()
     assert "global minimum" in text and "Hessian eigenvalues" in text
     assert f"{best.value:.6g}" in text
+
+
+def test_a_window_slower_than_the_runs_still_runs_its_timers(window, qtbot):
+    # Each frame costs the window more than the worker takes to make the next one (as with many runs on a
+    # slow machine). Taken straight from the queued signal, frames kept the event loop going from one posted
+    # event to the next and a 300 ms timer fired after 1.3 s (never, with 100 runs under a profiler); Qt's
+    # timers (tooltips, the critical-point search) must still fire on time.
+    import threading
+    import time
+
+    from PySide6.QtCore import QEventLoop, QMetaObject, Qt, QTimer
+
+    slow = window.scene3d.update_runs
+
+    def update_runs(*args, **kwargs):
+        time.sleep(0.15)
+        slow(*args, **kwargs)
+
+    window.scene3d.update_runs = update_runs
+    window.controller.set_max_steps(10**6)
+    window.play()
+    loop, fired = QEventLoop(), []
+    t0 = time.perf_counter()
+    QTimer.singleShot(300, lambda: (fired.append(time.perf_counter() - t0), loop.quit()))
+    watchdog = threading.Timer(
+        10, lambda: QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
+    )
+    watchdog.start()
+    loop.exec()
+    watchdog.cancel()
+    window.scene3d.update_runs = slow
+    window.pause()
+    assert fired and fired[0] < 1.0, fired
