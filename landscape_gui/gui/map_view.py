@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_gui.gui.contours import contour_levels, contour_segments
+from landscape_gui.gui.curves import grouped, joined
 from landscape_gui.gui.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.gui.surface_view import critical_tooltip
 
@@ -151,14 +152,13 @@ class MapView(pg.PlotWidget):
         """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
         one item per run cost ~15 ms per frame at 32 runs in pyqtgraph's per-item bookkeeping."""
         self.clear_runs()
-        keys = [tuple(int(v) for v in c) for c in colors]
-        for key in dict.fromkeys(keys):
+        for key, runs in grouped(tuple(int(v) for v in c) for c in colors):
             t = pg.PlotCurveItem(pen=pg.mkPen(key, width=2), connect="finite")
             t.setZValue(5)
             t.setVisible(self._trails_visible)
             self.plot_item.addItem(t)
             self.trails.append(t)
-            self._trail_runs.append(np.array([i for i, k in enumerate(keys) if k == key], dtype=np.intp))
+            self._trail_runs.append(runs)
         self._n_runs = len(colors)
         self._brushes = [pg.mkBrush(*c) for c in colors]
         self.update_runs(paths, positions, path_values, values)
@@ -168,13 +168,13 @@ class MapView(pg.PlotWidget):
         if self.landscape is None:
             return
         for t, runs in zip(self.trails, self._trail_runs, strict=True):
-            xs, ys = [], []
-            for i in runs:
-                if i < len(paths):
-                    x, y = self._xy(paths[i], None if path_values is None else path_values[i])
-                    xs += [x, [np.nan]]  # a gap between runs
-                    ys += [y, [np.nan]]
-            t.setData(np.concatenate(xs) if xs else [], np.concatenate(ys) if ys else [])
+            t.setData(
+                *joined(
+                    self._xy(paths[i], None if path_values is None else path_values[i])
+                    for i in runs
+                    if i < len(paths)
+                )
+            )
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])

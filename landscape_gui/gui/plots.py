@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from landscape_gui.gui.curves import grouped, joined
+
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 
 
@@ -46,8 +48,7 @@ class PlotsPanel(QWidget):
             for i, color in enumerate(colors)
         ]
         self.curve_runs = []
-        for key in dict.fromkeys(keys):
-            color, style = key
+        for (color, style), runs in grouped(keys):
             for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
                 pen = pg.mkPen(color, width=2)
                 if style:
@@ -55,7 +56,7 @@ class PlotsPanel(QWidget):
                 item = pg.PlotDataItem(pen=pen, connect="finite")
                 p.addItem(item)
                 curves.append(item)
-            self.curve_runs.append(np.array([i for i, k in enumerate(keys) if k == key], dtype=np.intp))
+            self.curve_runs.append(runs)
 
     def update_runs(self, steps, losses, grads) -> None:
         for loss_curve, grad_curve, runs in zip(
@@ -70,15 +71,5 @@ class PlotsPanel(QWidget):
                 loss_xy.append((s[ok], v[ok]))
                 n = min(len(s), len(g))
                 grad_xy.append((s[:n], np.clip(g[:n], 1e-16, 1e300)))
-            loss_curve.setData(*_joined(loss_xy))
-            grad_curve.setData(*_joined(grad_xy))
-
-
-def _joined(pieces) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenate (x, y) pieces with a NaN between them (a gap for ``connect='finite'``)."""
-    if not pieces:
-        return np.empty(0), np.empty(0)
-    gap = np.array([np.nan])
-    xs = [a for x, _ in pieces for a in (np.asarray(x, dtype=np.float64), gap)][:-1]
-    ys = [a for _, y in pieces for a in (np.asarray(y, dtype=np.float64), gap)][:-1]
-    return np.concatenate(xs), np.concatenate(ys)
+            loss_curve.setData(*joined(loss_xy))
+            grad_curve.setData(*joined(grad_xy))
