@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
 from landscape_gui.core.optimizers import get_optimizer
 from landscape_gui.gui import actions, scenario_actions
@@ -22,7 +22,7 @@ from landscape_gui.gui.palette import CRITICAL_STYLE, optimizer_color, optimizer
 from landscape_gui.gui.plots import PlotsPanel
 from landscape_gui.gui.runs_table import RunsTable
 from landscape_gui.gui.scene import auto_log_height
-from landscape_gui.gui.surface_view import SurfaceView
+from landscape_gui.gui.surface_view import SurfaceView, ViewLegend
 from landscape_gui.gui.theme import apply_theme, style_plot
 from landscape_gui.gui.worker import WorkerHandle
 
@@ -73,10 +73,7 @@ class MainWindow(QMainWindow):
         self.surface = SurfaceView()
         self.scene3d = self.surface.scene3d
         self.setCentralWidget(self.surface)
-        self.legend3d = QLabel(self.surface)
-        self.legend3d.setObjectName("legend3d")
-        self.legend3d.move(10, 8)
-        self.legend3d.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.legend3d = ViewLegend(self.surface)
         self.map = MapView()
         self.panel = ControlPanel(self.controller)
         self.plots = PlotsPanel()
@@ -242,10 +239,8 @@ class MainWindow(QMainWindow):
             if any(m.opts.get("name") == label for m in self.map.markers):
                 sym = "★" if key == "global" else "●"
                 crit.append(f"<span style='color:rgb({color[0]},{color[1]},{color[2]})'>{sym}</span> {label}")
-        fg = self.theme["text"]
         body = "<br>".join(html) + ("<br>" + " &nbsp;".join(crit) if crit else "")
-        self.legend3d.setText(f"<div style='color:{fg}; font-size:10pt'>{body}</div>")
-        self.legend3d.adjustSize()
+        self.legend3d.show_legend(body, self.controller.view["theme"])
 
     # -- frames -------------------------------------------------------------------------------------------
     def _frame_ready(self) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QVector3D, QVector4D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QLabel, QToolTip
 
 from landscape_gui.gui.scene import LIFT, Scene3D
 
@@ -25,6 +25,47 @@ def critical_tooltip(p) -> str:
     pos = ", ".join(f"{c:.4g}" for c in p.position)
     eig = ", ".join(f"{e:.4g}" for e in p.eigenvalues)
     return f"<b>{kind}</b> at ({pos})<br>J = {p.value:.6g}<br>Hessian eigenvalues: {eig}"
+
+
+class ViewLegend(QLabel):
+    """The 3D view's legend, on a translucent panel in the view's top-right corner.
+
+    Top right, because the camera's default azimuth stands the height axis and its labels at the top left,
+    where the legend used to cover them in a 1280×720 window; the panel keeps it readable wherever the
+    user turns the surface under it. It follows the view's size and ignores the mouse.
+    """
+
+    MARGIN = 10
+    PANEL = {"dark": "rgba(22, 24, 29, 170)", "light": "rgba(255, 255, 255, 190)"}
+    TEXT = {"dark": "#dfe2e8", "light": "#15171a"}
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.setObjectName("legend3d")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.hide()  # until there is something to show
+        view.installEventFilter(self)
+
+    def show_legend(self, html: str, theme: str) -> None:
+        """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
+        self.setStyleSheet(
+            f"QLabel#legend3d {{ background: {self.PANEL[theme]}; color: {self.TEXT[theme]};"
+            " border-radius: 6px; padding: 4px 8px; font-size: 10pt; }"
+        )
+        self.setText(html)
+        self.adjustSize()
+        self._place()
+        self.setVisible(bool(html))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        view = self.parentWidget()
+        self.move(max(self.MARGIN, view.width() - self.width() - self.MARGIN), self.MARGIN)
 
 
 class CachedGLView(gl.GLViewWidget):

@@ -231,3 +231,17 @@ def test_a_window_slower_than_the_runs_still_runs_its_timers(window, qtbot):
     window.scene3d.update_runs = slow
     window.pause()
     assert fired and fired[0] < 1.0, fired
+
+
+def test_the_3d_legend_names_the_optimizers_in_the_views_top_right_corner(window, qtbot):
+    window.controller.set_optimizers([("gd", {"lr": 0.01}), ("adam", {})])
+    legend, view = window.legend3d, window.surface
+    qtbot.waitUntil(lambda: "Adam" in legend.text() and legend.isVisible(), timeout=5000)
+    assert "Gradient descent (lr 0.01)" in legend.text()
+    geometry = legend.geometry()
+    assert geometry.top() == legend.MARGIN
+    assert geometry.right() + 1 == view.width() - legend.MARGIN  # clear of the height axis at the top left
+    width = view.width()
+    window.resize(window.width() - 100, window.height())
+    qtbot.waitUntil(lambda: view.width() < width, timeout=5000)
+    assert legend.x() == max(legend.MARGIN, view.width() - legend.width() - legend.MARGIN)
