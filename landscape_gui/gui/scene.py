@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.gui.contours import contour_levels, contour_segments
@@ -81,7 +82,7 @@ def _fmt(v: float) -> str:
         return "0"
     if abs(v) >= 1e4 or abs(v) < 1e-2:
         return f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-")
-    return f"{v:.3g}"
+    return f"{v:.4g}" if abs(v) >= 1e3 else f"{v:.3g}"  # 2000, not 2e+03
 
 
 class Scene3D:
@@ -284,43 +285,55 @@ class Scene3D:
         seg += [(-sx, sy, f), (-sx, sy, HEIGHT)]  # z axis at the back-left corner
         x_ticks = _nice_ticks(self._lo[0], self._hi[0])
         tick = 0.04
-        labels = []
+        labels = []  # (position, text, alignment or None for pyqtgraph's left/bottom)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for t in x_ticks:
             x = self.to_scene(np.array([[t] + ([self._lo[1]] if self.dim == 2 else [])]))[0, 0]
             seg += [(x, -sy, f), (x, -sy - tick, f)]
-            labels.append(((x, -sy - 0.12, f), _fmt(t)))
+            labels.append(((x, -sy - 0.12, f), _fmt(t), None))
         if self.dim == 2:
             for t in _nice_ticks(self._lo[1], self._hi[1]):
                 y = self.to_scene(np.array([[self._lo[0], t]]))[0, 1]
                 seg += [(sx, y, f), (sx + tick, y, f)]
-                labels.append(((sx + 0.1, y, f), _fmt(t)))
-        for frac in (0.0, 0.5, 1.0):
-            z = frac * HEIGHT
+                labels.append(((sx + 0.1, y, f), _fmt(t), None))
+        for z, value in self._z_ticks():
             seg += [(-sx, sy, z), (-sx - tick, sy, z)]
-            labels.append(((-sx - 0.22, sy, z), _fmt(self._value_at_z(z))))
+            labels.append(((-sx - 0.07, sy, z), _fmt(value), right))  # ends by its tick
         name = "J(x, y)" if self.dim == 2 else "J(x)"
         labels += [
-            ((0, -sy - 0.28, f), "x"),
-            ((-sx - 0.1, sy, HEIGHT * 1.12), name + (" (log)" * self.log_height)),
+            ((0, -sy - 0.28, f), "x", None),
+            ((-sx - 0.1, sy, HEIGHT * 1.12), name + (" (log)" * self.log_height), None),
         ]
         if self.dim == 2:
-            labels.append(((sx + 0.3, 0, f), "y"))
+            labels.append(((sx + 0.3, 0, f), "y", None))
         self.axis_item = gl.GLLinePlotItem(pos=np.array(seg, dtype=np.float32), mode="lines", width=1.0)
         self._add_static(self.axis_item)
         font = QFont()
         font.setPointSize(9)
-        for pos, text in labels:
+        for pos, text, align in labels:
             item = gl.GLTextItem(pos=pos, text=text, font=font)
+            if align is not None:
+                item.setData(alignment=align)
             self._labels.append(item)
             self._add_static(item)
         self._apply_theme_colors()
 
-    def _value_at_z(self, z: float) -> float:
-        t = z / HEIGHT
+    def _z_ticks(self) -> list[tuple[float, float]]:
+        """(scene z, value) of the height axis's ticks: round values (0, 2, 4, …) on a linear axis, powers of
+        ten on a log axis (above the lowest value when some are negative); none outside the surface's
+        range, but a round value within 1% of it (0 under a grid minimum of 1e-5) is kept at the floor."""
+        lo, hi = self._vmin, self._vmax
         if self.log_height:
-            lo, hi = np.log10(self._eps), np.log10(self._vmax - self._vmin + self._eps)
-            return float(self._vmin + 10 ** (lo + t * (hi - lo)) - self._eps)
-        return float(self._vmin + t * (self._vmax - self._vmin))
+            base = 0.0 if lo >= 0 else lo  # round values themselves where all are ≥ 0
+            k0, k1 = np.ceil(np.log10(lo - base + self._eps)), np.floor(np.log10(hi - base))
+            values = base + 10.0 ** np.arange(k0, k1 + 1)[:: max(1, int(np.ceil((k1 - k0 + 1) / 5)))]
+        else:
+            slack = 0.01 * (hi - lo)
+            values = _nice_ticks(lo - slack, hi + slack)
+        if len(values) < 2:  # a range too narrow for round values: its ends
+            values = np.array([lo, hi])
+        z = np.clip(self.z_of_values(values), 0.0, HEIGHT)
+        return [(float(a), float(b)) for a, b in zip(z, values, strict=True)]
 
     # -- markers and runs ---------------------------------------------------------------------------------
     def set_critical_points(self, points) -> None:

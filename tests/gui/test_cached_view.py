@@ -1,6 +1,7 @@
 """The 3D view draws its static scene from a cache: same pixels as a full render, refreshed on change."""
 
 import numpy as np
+import pytest
 from pyqtgraph.functions import ndarray_from_qimage
 from PySide6.QtGui import QImage
 
@@ -50,3 +51,29 @@ def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
     turned = _pixels(view)
     _same(turned, _plain(view))
     assert np.abs(turned - no_contours).mean() > 1
+
+
+@pytest.mark.parametrize(
+    ("landscape", "log", "expected"),
+    [
+        ("seed_curve", False, ["0", "2", "4", "6"]),  # 0 kept at the floor: the grid's lowest value is ~1e-5
+        ("saddle", False, ["-2.5", "0", "2.5"]),
+        ("rosenbrock", False, ["0", "1000", "2000"]),
+        ("rosenbrock", True, ["1", "10", "100", "1000"]),
+        ("goldstein_price", True, ["1000", "1e4", "1e5", "1e6"]),
+    ],
+)
+def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, log, expected):
+    from landscape_gui.core.library import get_landscape
+    from landscape_gui.gui.scene import HEIGHT, _fmt
+
+    scene = window.scene3d
+    scene.set_landscape(get_landscape(landscape), log_height=log)
+    ticks = scene._z_ticks()
+    assert [_fmt(v) for _, v in ticks] == expected
+    zs = [z for z, _ in ticks]
+    assert zs == sorted(zs) and zs[0] >= 0 and zs[-1] <= HEIGHT
+    texts = {item.text for item in scene.cached_items()[1]}
+    assert set(expected) <= texts  # drawn as labels
+    for z, v in ticks[1:]:  # each tick stands where the surface of that value would
+        assert z == pytest.approx(float(scene.z_of_values([v])[0]))
