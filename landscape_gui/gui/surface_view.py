@@ -16,6 +16,7 @@ from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectF
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from landscape_gui.gui.scene import LIFT, Scene3D
+from landscape_gui.gui.theme import THEMES
 
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
 
@@ -37,7 +38,6 @@ class ViewLegend(QLabel):
 
     MARGIN = 10
     PANEL = {"dark": "rgba(22, 24, 29, 170)", "light": "rgba(255, 255, 255, 190)"}
-    TEXT = {"dark": "#dfe2e8", "light": "#15171a"}
 
     def __init__(self, view):
         super().__init__(view)
@@ -50,7 +50,7 @@ class ViewLegend(QLabel):
     def show_legend(self, html: str, theme: str) -> None:
         """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
         self.setStyleSheet(
-            f"QLabel#legend3d {{ background: {self.PANEL[theme]}; color: {self.TEXT[theme]};"
+            f"QLabel#legend3d {{ background: {self.PANEL[theme]}; color: {THEMES[theme]['text']};"
             " border-radius: 6px; padding: 4px 8px; font-size: 10pt; }"
         )
         self.setText(html)
