@@ -16,6 +16,7 @@ from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectF
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from landscape_gui.gui.scene import LIFT, Scene3D
+from landscape_gui.gui.scene import THEMES as SCENE_THEMES  # the 3D view's colours
 from landscape_gui.gui.theme import THEMES
 
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
@@ -37,7 +38,7 @@ class ViewLegend(QLabel):
     """
 
     MARGIN = 10
-    PANEL = {"dark": "rgba(22, 24, 29, 170)", "light": "rgba(255, 255, 255, 190)"}
+    PANEL_ALPHA = {"dark": 170, "light": 190}  # over the 3D view's own background colour
 
     def __init__(self, view):
         super().__init__(view)
@@ -49,8 +50,10 @@ class ViewLegend(QLabel):
 
     def show_legend(self, html: str, theme: str) -> None:
         """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
+        r, g, b = SCENE_THEMES[theme]["background"]
         self.setStyleSheet(
-            f"QLabel#legend3d {{ background: {self.PANEL[theme]}; color: {THEMES[theme]['text']};"
+            f"QLabel#legend3d {{ background: rgba({r}, {g}, {b}, {self.PANEL_ALPHA[theme]});"
+            f" color: {THEMES[theme]['text']};"
             " border-radius: 6px; padding: 4px 8px; font-size: 10pt; }"
         )
         self.setText(html)
