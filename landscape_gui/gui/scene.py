@@ -306,7 +306,9 @@ class Scene3D:
         ]
         if self.dim == 2:
             labels.append(((sx + 0.3, 0, f), "y", None))
-        self.axis_item = gl.GLLinePlotItem(pos=np.array(seg, dtype=np.float32), mode="lines", width=1.0)
+        self.axis_item = gl.GLLinePlotItem(
+            pos=np.array(seg, dtype=np.float32), mode="lines", width=1.0, glOptions=_TRANSLUCENT
+        )  # not pyqtgraph's default additive blending, which turns the light theme's dark lines white
         self._add_static(self.axis_item)
         font = QFont()
         font.setPointSize(9)

@@ -77,3 +77,26 @@ def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, 
     assert set(expected) <= texts  # drawn as labels
     for z, v in ticks[1:]:  # each tick stands where the surface of that value would
         assert z == pytest.approx(float(scene.z_of_values([v])[0]))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_floor_box_stands_out_from_the_background_in_either_theme(window, qtbot, theme):
+    """The box's front edge, in front of the surface at the default camera, is drawn in the theme's axis
+    colour: additive blending (pyqtgraph's default for lines) washed the light theme's dark lines out to white."""
+    from landscape_gui.gui.scene import FLOOR, THEMES
+
+    window.pause()
+    window.controller.set_view(theme=theme)
+    qtbot.wait(200)
+    view = window.surface
+    sx, sy = view.scene3d._half
+    edge = np.column_stack([np.linspace(-0.8 * sx, 0.8 * sx, 25), np.full(25, -sy), np.full(25, FLOOR)])
+    pixels = _pixels(view)
+    background = np.array(THEMES[theme]["background"])
+    axis = np.array(THEMES[theme]["axis"][:3]) * 255
+    near_axis = 0
+    for x, y in np.rint(view.project(edge) * view.devicePixelRatioF()).astype(int):
+        patch = pixels[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3)
+        distance = np.abs(patch - axis).sum(axis=1)  # the pixel of the 3×3 patch closest to the axis colour
+        near_axis += distance.min() < np.abs(background - axis).sum() / 3
+    assert near_axis >= 20, f"{near_axis} of 25 points of the box's front edge are drawn in the axis colour"
