@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
@@ -50,6 +51,11 @@ THEMES = {
     "light": {"background": (255, 255, 255), "axis": (0.25, 0.25, 0.3, 1.0), "text": (40, 40, 48)},
 }
 _TRANSLUCENT = "translucent"  # depth test on: trails behind hills stay hidden
+_OVER = {  # alpha blending without the depth test: drawn over the surface
+    GL.GL_DEPTH_TEST: False,
+    GL.GL_BLEND: True,
+    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
+}
 
 
 def auto_log_height(landscape, resolution: int = 100) -> bool:
@@ -103,7 +109,7 @@ class Scene3D:
         self._labels: list[gl.GLTextItem] = []
         self.surface = None
         self.contour_item = None
-        self.axis_item = None
+        self.axis_items: list[gl.GLLinePlotItem] = []
         self.marker_items: list = []
         self.star_labels: list[gl.GLTextItem] = []
         self.starts_item = gl.GLScatterPlotItem(
@@ -282,7 +288,7 @@ class Scene3D:
         seg = []
         for a, b in zip(box[:-1], box[1:], strict=True):
             seg += [(*a, f), (*b, f)]
-        seg += [(-sx, sy, f), (-sx, sy, HEIGHT)]  # z axis at the back-left corner
+        height = [(-sx, sy, f), (-sx, sy, HEIGHT)]  # z axis at the back-left corner
         x_ticks = _nice_ticks(self._lo[0], self._hi[0])
         tick = 0.04
         labels = []  # (position, text, alignment or None for pyqtgraph's left/bottom)
@@ -297,7 +303,7 @@ class Scene3D:
                 seg += [(sx, y, f), (sx + tick, y, f)]
                 labels.append(((sx + 0.1, y, f), _fmt(t), None))
         for z, value in self._z_ticks():
-            seg += [(-sx, sy, z), (-sx - tick, sy, z)]
+            height += [(-sx, sy, z), (-sx - tick, sy, z)]
             labels.append(((-sx - 0.07, sy, z), _fmt(value), right))  # ends by its tick
         name = "J(x, y)" if self.dim == 2 else "J(x)"
         labels += [
@@ -306,10 +312,15 @@ class Scene3D:
         ]
         if self.dim == 2:
             labels.append(((sx + 0.3, 0, f), "y", None))
-        self.axis_item = gl.GLLinePlotItem(
-            pos=np.array(seg, dtype=np.float32), mode="lines", width=1.0, glOptions=_TRANSLUCENT
-        )  # not pyqtgraph's default additive blending, which turns the light theme's dark lines white
-        self._add_static(self.axis_item)
+        # Not pyqtgraph's default additive blending for lines, which turns the light theme's dark lines white.
+        # The floor box is hidden where the surface stands in front of it; the height axis is drawn over
+        # everything, as its labels are.
+        self.axis_items = [
+            gl.GLLinePlotItem(pos=np.array(s, dtype=np.float32), mode="lines", width=1.0, glOptions=o)
+            for s, o in ((seg, _TRANSLUCENT), (height, _OVER))
+        ]
+        for item in self.axis_items:
+            self._add_static(item)
         font = QFont()
         font.setPointSize(9)
         for pos, text, align in labels:
@@ -432,8 +443,8 @@ class Scene3D:
 
     def _apply_theme_colors(self) -> None:
         t = THEMES[self.theme]
-        if self.axis_item is not None:
-            self.axis_item.setData(color=t["axis"])
+        for item in self.axis_items:
+            item.setData(color=t["axis"])
         for label in self._labels:
             label.setData(color=t["text"])
         self.starts_item.setData(color=(1, 1, 1, 0.95) if self.theme == "dark" else (0.1, 0.1, 0.1, 0.95))
