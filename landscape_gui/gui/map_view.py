@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_gui.gui.contours import contour_levels, contour_segments
-from landscape_gui.gui.curves import grouped, joined
+from landscape_gui.gui.curves import grouped, joined, line_width
 from landscape_gui.gui.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.gui.surface_view import critical_tooltip
 
@@ -152,8 +152,9 @@ class MapView(pg.PlotWidget):
         """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
         one item per run cost ~15 ms per frame at 32 runs in pyqtgraph's per-item bookkeeping."""
         self.clear_runs()
+        width = line_width(len(colors))
         for key, runs in grouped(tuple(int(v) for v in c) for c in colors):
-            t = pg.PlotCurveItem(pen=pg.mkPen(key, width=2), connect="finite")
+            t = pg.PlotCurveItem(pen=pg.mkPen(key, width=width), connect="finite")
             t.setZValue(5)
             t.setVisible(self._trails_visible)
             self.plot_item.addItem(t)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.gui.curves import grouped, joined
+from landscape_gui.gui.curves import grouped, joined, line_width
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 
@@ -48,9 +48,10 @@ class PlotsPanel(QWidget):
             for i, color in enumerate(colors)
         ]
         self.curve_runs = []
+        width = line_width(len(colors))
         for (color, style), runs in grouped(keys):
             for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
-                pen = pg.mkPen(color, width=2)
+                pen = pg.mkPen(color, width=width)
                 if style:
                     pen.setDashPattern(list(style))
                 item = pg.PlotDataItem(pen=pen, connect="finite")

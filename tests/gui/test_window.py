@@ -245,3 +245,20 @@ def test_the_3d_legend_names_the_optimizers_in_the_views_top_right_corner(window
     window.resize(window.width() - 100, window.height())
     qtbot.waitUntil(lambda: view.width() < width, timeout=5000)
     assert legend.x() == max(legend.MARGIN, view.width() - legend.width() - legend.MARGIN)
+
+
+def test_many_runs_draw_thin_trails_and_plot_curves(window, qtbot):
+    from landscape_gui.gui.curves import THIN_FROM
+
+    def widths():
+        items = window.map.trails + window.plots.loss_curves + window.plots.grad_curves
+        return {item.opts["pen"].widthF() for item in items}
+
+    window.controller.set_optimizers([("gd", {"lr": 0.01}), ("adam", {})])
+    window.controller.set_starts([[-1.0, 0.5], [1.0, -0.5]])
+    qtbot.waitUntil(lambda: len(window.plots.loss_curves) > 0, timeout=5000)
+    assert widths() == {2.0}  # a few runs: lines wide enough to see on a projector
+    g = np.linspace(-1.5, 1.5, int(np.ceil(np.sqrt(THIN_FROM / 2))))
+    window.controller.set_starts([[x, y] for x in g for y in g])
+    qtbot.waitUntil(lambda: len(window._colors) >= THIN_FROM, timeout=5000)
+    assert widths() == {1.0}  # many: thin lines, which do not merge into a band and stroke 4× faster
