@@ -622,9 +622,14 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         )
         for p, v, kind, ev in results
     ]
-    # Values equal to round-off (the symmetric minima of six_hump_camel) must not order by their last bits.
-    out.sort(key=lambda c: (float(f"{c.value:.10g}"), c.position))
+    out.sort(key=listing_order)
     return out
+
+
+def listing_order(c: CriticalPoint) -> tuple:
+    """Sort key of the listing: value, then position. Values equal to round-off (the mirror-image minima of
+    six_hump_camel) compare equal, so exact and numeric searches list them in the same order."""
+    return (float(f"{c.value:.10g}"), c.position)
 
 
 # -- cache and queries -------------------------------------------------------------------------------------
