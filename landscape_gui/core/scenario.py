@@ -70,19 +70,30 @@ True
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import stat
 import tempfile
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from landscape_gui.core.scenario_parse import ScenarioError, parse_scenario
+from landscape_gui.core.scenario_model import (
+    COLORMAPS,
+    EXPORT_FORMATS,
+    FORMAT_VERSION,
+    OVERLAYS,
+    THEMES,
+    Camera,
+    ExportSettings,
+    LandscapeSpec,
+    OptimizerSpec,
+    Scenario,
+    ViewSettings,
+)
+from landscape_gui.core.scenario_parse import ScenarioError
+from landscape_gui.core.scenario_sections import parse_scenario
 
 __all__ = [
     "COLORMAPS",
@@ -101,167 +112,6 @@ __all__ = [
     "loads_scenario",
     "save_scenario",
 ]
-
-FORMAT_VERSION = 1
-
-#: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
-COLORMAPS = (
-    "viridis",
-    "plasma",
-    "inferno",
-    "magma",
-    "cividis",
-    "turbo",
-    "CET-L1",
-    "CET-L17",
-    "CET-R4",
-    "CET-D1",
-)
-THEMES = ("dark", "light")
-#: What an exported frame can show on top of the 3D view.
-OVERLAYS = ("title", "legend", "step", "loss")
-#: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
-EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
-
-
-@dataclass(frozen=True)
-class LandscapeSpec:
-    """A built-in landscape (``function``) or a formula (``expr``), optionally over another ``domain``."""
-
-    function: str | None = None
-    expr: str | None = None
-    domain: tuple[tuple[float, float], ...] | None = None
-
-    def build(self):
-        """The :class:`~landscape_gui.core.landscapes.Landscape` this names (checked when it was read)."""
-        if self.function is not None:
-            from landscape_gui.core.library import get_landscape
-
-            landscape = get_landscape(self.function)
-        else:
-            from landscape_gui.core.formula_worker import build_formula
-
-            landscape = build_formula(self.expr, self.domain)
-            return landscape
-        return landscape.with_domain(self.domain) if self.domain is not None else landscape
-
-
-@dataclass(frozen=True)
-class OptimizerSpec:
-    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label."""
-
-    id: str
-    params: Mapping[str, float] = field(default_factory=dict)
-    label: str = ""
-
-    def display_name(self) -> str:
-        """Legend text: the label, else the id with its hyperparameters (``gd (lr=0.05)``)."""
-        if self.label:
-            return self.label
-        if not self.params:
-            return self.id
-        return f"{self.id} ({', '.join(f'{k}={v:g}' for k, v in self.params.items())})"
-
-
-@dataclass(frozen=True)
-class Camera:
-    """Orbit camera in scene coordinates, as pyqtgraph's ``GLViewWidget`` holds it (angles in degrees)."""
-
-    distance: float
-    elevation: float
-    azimuth: float
-    center: tuple[float, float, float] = (0.0, 0.0, 0.0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "distance": self.distance,
-            "elevation": self.elevation,
-            "azimuth": self.azimuth,
-            "center": self.center,
-        }
-
-
-@dataclass(frozen=True)
-class ViewSettings:
-    """How the scene looks. ``camera=None`` means the default camera; ``log_height=None`` means automatic."""
-
-    camera: Camera | None = None
-    colormap: str = "viridis"
-    log_height: bool | None = None
-    theme: str = "dark"
-    contours: bool = True
-    critical_points: bool = True
-    trails: bool = True
-
-
-@dataclass(frozen=True)
-class ExportSettings:
-    """How an animation is exported.
-
-    The clip has ``frames`` frames: ``round(fps × duration)`` when a duration is set; with ``steps_per_frame``
-    instead, one frame per that many steps plus the start frame. Frame 0 always shows the start points and the
-    last frame the state after all the scenario's steps (see :meth:`step_at`).
-    """
-
-    size: tuple[int, int] = (1280, 720)
-    fps: int = 30
-    duration: float | None = 6.0
-    steps_per_frame: int | None = None
-    orbit: float = 0.0
-    overlays: tuple[str, ...] = OVERLAYS
-    format: str = "mp4"
-
-    def __post_init__(self):
-        # steps_per_frame, when given, decides the length: the duration follows from it
-        if self.steps_per_frame is not None:
-            object.__setattr__(self, "duration", None)
-        object.__setattr__(self, "size", tuple(int(v) for v in self.size))
-        object.__setattr__(self, "overlays", tuple(self.overlays))
-
-    def frame_count(self, steps: int) -> int:
-        if self.steps_per_frame is not None:
-            return math.ceil(steps / self.steps_per_frame) + 1
-        return max(1, round(self.fps * (self.duration or 0.0)))
-
-    def step_at(self, frame: int, steps: int) -> int:
-        """The simulation step shown by ``frame`` (non-decreasing, 0 at frame 0, ``steps`` at the last)."""
-        if self.steps_per_frame is not None:
-            return min(steps, frame * self.steps_per_frame)
-        n = self.frame_count(steps)
-        return steps if n == 1 else round(frame * steps / (n - 1))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A whole demonstration. Compare two with ``==``; build its simulation with :meth:`build_simulation`."""
-
-    landscape: LandscapeSpec
-    optimizers: tuple[OptimizerSpec, ...]
-    starts: tuple[tuple[float, ...], ...]
-    title: str = ""
-    description: str = ""
-    steps: int = 200
-    noise: float = 0.0
-    seed: int = 0
-    highlight_best: bool = False
-    view: ViewSettings = field(default_factory=ViewSettings)
-    export: ExportSettings = field(default_factory=ExportSettings)
-
-    def build_landscape(self):
-        return self.landscape.build()
-
-    def build_simulation(self, *, max_points: int | None = 0):
-        """A fresh :class:`~landscape_gui.core.simulation.Simulation` at step 0 (run it ``steps`` steps)."""
-        from landscape_gui.core.simulation import Simulation
-
-        return Simulation(
-            self.build_landscape(),
-            [list(p) for p in self.starts],
-            [(o.id, dict(o.params)) for o in self.optimizers],
-            noise=self.noise,
-            seed=self.seed,
-            max_points=max_points,
-        )
 
 
 # -- reading -----------------------------------------------------------------------------------------------

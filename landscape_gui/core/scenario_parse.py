@@ -228,10 +228,3 @@ class Table:
                 known = sorted(self.taken) if known is None else known
                 where = f" in {self.name}" if self.name else " at the top level"
                 raise self.ctx.fail((*self.path, key), "", f"unknown key '{key}'{where}{suggest(key, known)}")
-
-
-def parse_scenario(data: dict, text: str, source: str):
-    """Validate a TOML document (``tomllib`` output) and build the Scenario; see the module docstring."""
-    from landscape_gui.core.scenario_sections import parse_document
-
-    return parse_document(Ctx(text, source), data)

@@ -5,6 +5,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from landscape_gui.core.scenario_model import (
+    COLORMAPS,
+    EXPORT_FORMATS,
+    FORMAT_VERSION,
+    OVERLAYS,
+    THEMES,
+    Camera,
+    ExportSettings,
+    LandscapeSpec,
+    OptimizerSpec,
+    Scenario,
+    ViewSettings,
+)
 from landscape_gui.core.scenario_parse import (
     MAX_FRAMES,
     MAX_SIDE,
@@ -24,15 +37,18 @@ CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
 EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format")
 
 
-def parse_document(ctx: Ctx, data: dict):
-    from landscape_gui.core import scenario as sc
+def parse_scenario(data: dict, text: str, source: str) -> Scenario:
+    """Validate a TOML document (``tomllib`` output) and build the Scenario; see :mod:`landscape_gui.core.scenario`."""
+    return parse_document(Ctx(text, source), data)
 
+
+def parse_document(ctx: Ctx, data: dict) -> Scenario:
     top = Table(ctx, data, (), "", SECTIONS)
-    version = top.raw("version", sc.FORMAT_VERSION)
-    if version != sc.FORMAT_VERSION or isinstance(version, bool):
+    version = top.raw("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
         raise top.fail(
             "version",
-            f"this file is format version {show(version)}; this program reads version {sc.FORMAT_VERSION}",
+            f"this file is format version {show(version)}; this program reads version {FORMAT_VERSION}",
         )
     title = top.str("title", "")
     description = top.str("description", "")
@@ -48,7 +64,7 @@ def parse_document(ctx: Ctx, data: dict):
     view = _view(ctx, top.raw("view", {}))
     export = _export(ctx, top.raw("export", {}), run["steps"])
     top.done(SECTIONS)
-    return sc.Scenario(
+    return Scenario(
         landscape=landscape_spec,
         optimizers=optimizers,
         title=title,
@@ -63,7 +79,6 @@ def _landscape(ctx: Ctx, data: Any):
     from landscape_gui.core.expressions import FormulaError
     from landscape_gui.core.formula_worker import build_formula
     from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
-    from landscape_gui.core.scenario import LandscapeSpec
 
     t = Table(ctx, data, ("landscape",), "[landscape]", ("function", "expr", "domain"))
     function = t.str("function")
@@ -120,7 +135,6 @@ def _landscape(ctx: Ctx, data: Any):
 
 def _optimizers(ctx: Ctx, data: Any):
     from landscape_gui.core.optimizers import OPTIMIZER_IDS, get_optimizer
-    from landscape_gui.core.scenario import OptimizerSpec
 
     if isinstance(data, dict):
         data = [data]
@@ -197,7 +211,6 @@ def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:
 
 
 def _view(ctx: Ctx, data: Any):
-    from landscape_gui.core.scenario import COLORMAPS, THEMES, Camera, ViewSettings
 
     t = Table(ctx, data, ("view",), "[view]", VIEW_KEYS)
     log_height = t.raw("log_height", "auto")
@@ -234,7 +247,6 @@ def _view(ctx: Ctx, data: Any):
 
 
 def _export(ctx: Ctx, data: Any, steps: int):
-    from landscape_gui.core.scenario import EXPORT_FORMATS, OVERLAYS, ExportSettings
 
     t = Table(ctx, data, ("export",), "[export]", EXPORT_KEYS)
     size = ExportSettings.size
