@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from landscape_gui.export import encoders
-from landscape_gui.export.writers import ExportError, check_output, format_for, open_writer
+from landscape_gui.export.formats import open_writer
+from landscape_gui.export.writers import ExportError, check_output, format_for
 
 W, H, FPS = 96, 64, 10
 

@@ -1,4 +1,4 @@
-"""The concrete writers behind :func:`landscape_gui.export.writers.open_writer` (see that module's docstring)."""
+"""The concrete writers: ffmpeg video (MP4, WebM) and Pillow images (GIF, PNG frames); see :mod:`.writers`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe
 
-__all__ = ["WRITERS", "FFmpegWriter", "GifWriter", "PngFolderWriter", "webm_available"]
+__all__ = ["FFmpegWriter", "GifWriter", "PngFolderWriter", "WebmWriter", "webm_available"]
 
 
 def _encoders() -> str:
@@ -207,11 +207,3 @@ class PngFolderWriter(FrameWriter):
             raise
         finally:
             shutil.rmtree(old, ignore_errors=True)
-
-
-WRITERS: dict[str, type[FrameWriter]] = {
-    "mp4": FFmpegWriter,
-    "webm": WebmWriter,
-    "gif": GifWriter,
-    "png": PngFolderWriter,
-}

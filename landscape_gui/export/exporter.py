@@ -18,7 +18,8 @@ from pathlib import Path
 
 from landscape_gui.core.scenario import ExportSettings, Scenario
 from landscape_gui.core.scenario_parse import MAX_FRAMES, MAX_SIDE
-from landscape_gui.export.writers import ExportCancelled, ExportError, format_for, open_writer
+from landscape_gui.export.formats import open_writer
+from landscape_gui.export.writers import ExportCancelled, ExportError, format_for
 
 __all__ = ["ExportJob", "export_image", "export_scenario", "export_settings"]
 

@@ -3,7 +3,7 @@
 A writer takes RGB frames (``uint8`` arrays of shape (height, width, 3), all the size it was opened with) and
 encodes them **on a background thread** fed through a bounded queue, so the caller renders the next frame while
 the previous ones are encoded (for video the encoder is also a separate ffmpeg process). Use it as a context
-manager::
+manager (:func:`landscape_gui.export.formats.open_writer` picks the writer for a file name)::
 
     with open_writer("clip.mp4", (640, 480), fps=30) as w:
         for frame in frames:
@@ -49,7 +49,6 @@ __all__ = [
     "check_output",
     "ffmpeg_exe",
     "format_for",
-    "open_writer",
 ]
 
 #: Output formats by extension; anything else (no extension, or an existing folder) is a PNG folder.
@@ -281,13 +280,3 @@ class FrameWriter:
         else:
             self.abort()
         return False
-
-
-def open_writer(
-    out: str | os.PathLike, size: tuple[int, int], fps: int, *, force: bool = False, fmt: str | None = None
-) -> FrameWriter:
-    """The writer for ``out``'s format (by extension unless ``fmt`` is given); not started yet."""
-    from landscape_gui.export.encoders import WRITERS
-
-    fmt = fmt or format_for(out)
-    return WRITERS[fmt](out, size, fps, force=force)
