@@ -9,10 +9,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from landscape_gui.gui.contours import contour_levels, contour_segments
-from landscape_gui.gui.curves import grouped, joined, line_width
-from landscape_gui.gui.palette import CRITICAL_STYLE, critical_key
-from landscape_gui.gui.surface_view import critical_tooltip
+from landscape_gui.drawing.contours import contour_levels, contour_segments
+from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.surface_view import critical_tooltip
 
 
 def _display_values(values: np.ndarray, log: bool) -> np.ndarray:

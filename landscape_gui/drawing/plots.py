@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.gui.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import grouped, joined, line_width
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 

@@ -38,8 +38,8 @@ from OpenGL import GL
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
-from landscape_gui.gui.contours import contour_levels, contour_segments
-from landscape_gui.gui.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.contours import contour_levels, contour_segments
+from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 
 HEIGHT = 1.0
 FLOOR = -0.35

@@ -15,9 +15,9 @@ from PySide6.QtGui import QPainter, QVector3D, QVector4D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QLabel, QToolTip
 
-from landscape_gui.gui.scene import LIFT, Scene3D
-from landscape_gui.gui.scene import THEMES as SCENE_THEMES  # the 3D view's colours
-from landscape_gui.gui.theme import THEMES
+from landscape_gui.drawing.scene import LIFT, Scene3D
+from landscape_gui.drawing.scene import THEMES as SCENE_THEMES  # the 3D view's colours
+from landscape_gui.drawing.theme import THEMES
 
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
 

@@ -1,7 +1,7 @@
 """Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own 3D scene.
 
-:class:`FrameRenderer` owns a hidden :class:`~landscape_gui.gui.surface_view.CachedGLView` (never shown on screen:
-``WA_DontShowOnScreen``) sized to the asked frame size, with a :class:`~landscape_gui.gui.scene.Scene3D` on
+:class:`FrameRenderer` owns a hidden :class:`~landscape_gui.drawing.surface_view.CachedGLView` (never shown on screen:
+``WA_DontShowOnScreen``) sized to the asked frame size, with a :class:`~landscape_gui.drawing.scene.Scene3D` on
 it, and captures each frame with ``grabFramebuffer()`` (which renders the whole scene, text labels included,
 into the widget's own framebuffer object at exactly that size; on a HiDPI screen the grab is resampled to
 the asked size). Nothing depends on any window's size. The overlays (:mod:`.overlays`) are painted on top
@@ -48,9 +48,9 @@ class FrameRenderer:
         ensure_app()
 
         from landscape_gui.core.critical import critical_points
-        from landscape_gui.export.overlays import OverlayPainter
-        from landscape_gui.gui.scene import auto_log_height
-        from landscape_gui.gui.surface_view import CachedGLView
+        from landscape_gui.drawing.overlays import OverlayPainter
+        from landscape_gui.drawing.scene import auto_log_height
+        from landscape_gui.drawing.surface_view import CachedGLView
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -90,7 +90,7 @@ class FrameRenderer:
     # -- one frame ------------------------------------------------------------------------------------------
     def _runs(self):
         """Colours, paths, path values and current positions/values of every run (optimizer-major)."""
-        from landscape_gui.gui.palette import optimizer_color_f
+        from landscape_gui.drawing.palette import optimizer_color_f
 
         sim = self.sim
         n_groups, n_starts = len(sim.groups), len(sim.starts)
@@ -109,8 +109,8 @@ class FrameRenderer:
         return colors, paths, path_values, positions, losses, best
 
     def _legend(self, losses: np.ndarray, best: int):
-        from landscape_gui.export.overlays import MAX_RUN_ROWS, LegendRow
-        from landscape_gui.gui.palette import optimizer_color
+        from landscape_gui.drawing.overlays import MAX_RUN_ROWS, LegendRow
+        from landscape_gui.drawing.palette import optimizer_color
 
         n_starts = len(self.sim.starts)
         per_run = n_starts > 1 and len(self._names) * n_starts <= MAX_RUN_ROWS

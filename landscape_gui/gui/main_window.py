@@ -14,16 +14,16 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
 from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.drawing.map_view import MapView
+from landscape_gui.drawing.palette import CRITICAL_STYLE, optimizer_color, optimizer_color_f
+from landscape_gui.drawing.plots import PlotsPanel
+from landscape_gui.drawing.scene import auto_log_height
+from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
+from landscape_gui.drawing.theme import apply_theme, style_plot
 from landscape_gui.gui import actions, scenario_actions
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
-from landscape_gui.gui.map_view import MapView
-from landscape_gui.gui.palette import CRITICAL_STYLE, optimizer_color, optimizer_color_f
-from landscape_gui.gui.plots import PlotsPanel
 from landscape_gui.gui.runs_table import RunsTable
-from landscape_gui.gui.scene import auto_log_height
-from landscape_gui.gui.surface_view import SurfaceView, ViewLegend
-from landscape_gui.gui.theme import apply_theme, style_plot
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"

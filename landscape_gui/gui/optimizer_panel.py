@@ -7,9 +7,9 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from landscape_gui.core.optimizers import OPTIMIZER_IDS, get_optimizer
+from landscape_gui.drawing.palette import optimizer_color
 from landscape_gui.gui.controller import Controller, demo_hyperparameters
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
-from landscape_gui.gui.palette import optimizer_color
 
 
 def _swatch(color) -> QIcon:

@@ -65,7 +65,7 @@ def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
 )
 def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, log, expected):
     from landscape_gui.core.library import get_landscape
-    from landscape_gui.gui.scene import HEIGHT, _fmt
+    from landscape_gui.drawing.scene import HEIGHT, _fmt
 
     scene = window.scene3d
     scene.set_landscape(get_landscape(landscape), log_height=log)
@@ -83,7 +83,7 @@ def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, 
 def test_the_floor_box_stands_out_from_the_background_in_either_theme(window, qtbot, theme):
     """The box's front edge, in front of the surface at the default camera, is drawn in the theme's axis
     colour: additive blending (pyqtgraph's default for lines) washed the light theme's dark lines out to white."""
-    from landscape_gui.gui.scene import FLOOR, THEMES
+    from landscape_gui.drawing.scene import FLOOR, THEMES
 
     window.pause()
     window.controller.set_view(theme=theme)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from landscape_gui.gui.scene import LIFT
+from landscape_gui.drawing.scene import LIFT
 
 
 def framebuffer(win) -> np.ndarray:
@@ -180,7 +180,7 @@ def test_hovering_a_critical_point_shows_its_value_and_eigenvalues(window, qtbot
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication, QToolTip
 
-    from landscape_gui.gui.scene import LIFT
+    from landscape_gui.drawing.scene import LIFT
 
     view = window.surface
     qtbot.waitUntil(lambda: len(view.critical) > 0, timeout=20000)
@@ -248,7 +248,7 @@ def test_the_3d_legend_names_the_optimizers_in_the_views_top_right_corner(window
 
 
 def test_many_runs_draw_thin_trails_and_plot_curves(window, qtbot):
-    from landscape_gui.gui.curves import THIN_FROM
+    from landscape_gui.drawing.curves import THIN_FROM
 
     def widths():
         items = window.map.trails + window.plots.loss_curves + window.plots.grad_curves
