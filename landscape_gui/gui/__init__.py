@@ -1,1 +1,1 @@
-"""Qt views of the landscape: they subscribe to the state in :mod:`landscape_gui.gui.controller` and render."""
+"""The window: panels, dialogs, the controller and the simulation worker thread. Drawing lives in :mod:`landscape_gui.drawing`."""
