@@ -73,6 +73,7 @@ __all__ = [
     "grid_starts",
     "iter_basin_maps",
     "outcome_list",
+    "outcome_name",
     "refinement_levels",
     "settle",
 ]
@@ -182,11 +183,24 @@ def outcome_list(labels: np.ndarray, points: Sequence[CriticalPoint]) -> list[Ou
     for k, p in enumerate(points):
         if counts[k + 2]:
             out.append(
-                Outcome(p.kind, p.position, p.value, p.is_global, counts[k + 2] / n, int(counts[k + 2]), k)
+                Outcome(
+                    p.kind, p.position, p.value, p.is_global, float(counts[k + 2] / n), int(counts[k + 2]), k
+                )
             )
     for label, kind in ((NOT_SETTLED, "not_settled"), (DIVERGED, "diverged")):
-        out.append(Outcome(kind, None, None, False, counts[label + 2] / n, int(counts[label + 2]), label))
+        out.append(
+            Outcome(kind, None, None, False, float(counts[label + 2] / n), int(counts[label + 2]), label)
+        )
     return out
+
+
+def outcome_name(o: Outcome) -> str:
+    """Legend text of an outcome: ``global minimum (3, 2)``, ``saddle (−0.27, −0.92)``, ``not settled``."""
+    if o.point is None:
+        return o.kind.replace("_", " ")
+    where = ", ".join(f"{(c if abs(c) > 1e-9 else 0.0):.3g}" for c in o.point)  # 6e-64 is 0
+    kind = "global minimum" if o.is_global else ("local minimum" if o.kind == "minimum" else o.kind)
+    return f"{kind} ({where})"
 
 
 def grid_starts(landscape: Landscape, grid: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:

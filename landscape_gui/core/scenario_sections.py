@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from landscape_gui.core.scenario_analysis import parse_basins, parse_restarts
 from landscape_gui.core.scenario_parse import (
     MAX_FRAMES,
     MAX_SIDE,
@@ -17,7 +18,9 @@ from landscape_gui.core.scenario_parse import (
     suggest,
 )
 
-SECTIONS = ("version", "title", "description", "landscape", "optimizers", "run", "view", "export")
+SECTIONS = (
+    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
+)  # fmt: skip
 RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best")
 VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
@@ -47,6 +50,8 @@ def parse_document(ctx: Ctx, data: dict):
     run = _run(ctx, top.raw("run"), landscape)
     view = _view(ctx, top.raw("view", {}))
     export = _export(ctx, top.raw("export", {}), run["steps"])
+    basins = parse_basins(ctx, top.raw("basins")) if top.has("basins") else None
+    restarts = parse_restarts(ctx, top.raw("restarts")) if top.has("restarts") else None
     top.done(SECTIONS)
     return sc.Scenario(
         landscape=landscape_spec,
@@ -55,6 +60,8 @@ def parse_document(ctx: Ctx, data: dict):
         description=description,
         view=view,
         export=export,
+        basins=basins,
+        restarts=restarts,
         **run,
     )
 
