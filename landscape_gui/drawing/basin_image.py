@@ -141,9 +141,11 @@ def render_basin_image(
         fm = p.fontMetrics()
         pr = m.problem
         params = ", ".join(f"{k}={v:g}" for k, v in pr.params.items())
-        head = title or f"Basins of {L.name}: {pr.optimizer} ({params}), {pr.steps} steps, tol {pr.tol:g}"
-        if pr.noise:
-            head += f", noise σ={pr.noise:g} seed {pr.seed}"
+        noise = f", noise σ={pr.noise:g} seed {pr.seed}" if pr.noise else ""
+        # the hyperparameters last: they are what is cut off when the line is too long
+        head = (
+            title or f"Basins of {L.name}: {pr.optimizer}, {pr.steps} steps, tol {pr.tol:g}{noise} ({params})"
+        )
         bold = QFont(font)
         bold.setBold(True)
         bold.setPixelSize(15)
