@@ -5,6 +5,8 @@
     landscape-gui optimizers            optimizers and their hyperparameters
     landscape-gui trace ...             trajectories as JSON or CSV
     landscape-gui critical ...          critical points as JSON or text
+    landscape-gui basins ...            basins of attraction: a PNG map and the shares
+    landscape-gui restarts ...          random restarts: outcome shares and success probability
 
 Bad input exits with status 2 and one line on stderr; nothing else is printed.
 """
@@ -45,6 +47,11 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
             raise UsageError(e.args[0]) from None
     else:
         landscape = _formula_landscape(expr)
+    return with_domain(landscape, domain)
+
+
+def with_domain(landscape, domain: str | None):
+    """``landscape`` over the ``--domain`` given (unchanged if None)."""
     if domain:
         try:
             bounds = [float(v) for v in domain.split(",")]
@@ -277,24 +284,31 @@ def _parse_size(text: str) -> tuple[int, int]:
     return int(w), int(h)
 
 
-def cmd_export(args) -> int:
-    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder."""
+def load_source(source: str):
+    """The scenario of a file (``.toml``) or a preset id."""
     from pathlib import Path
 
     from landscape_gui.core.presets import load_preset
     from landscape_gui.core.scenario import ScenarioError, load_scenario
-    from landscape_gui.export.headless import DisplayError, ProgressBar, private_display
-    from landscape_gui.export.writers import ExportCancelled, ExportError, check_output, format_for
 
     try:
-        if args.source.endswith(".toml") or Path(args.source).is_file():
-            scenario = load_scenario(args.source)
-        else:
-            scenario = load_preset(args.source)
+        if source.endswith(".toml") or Path(source).is_file():
+            return load_scenario(source)
+        return load_preset(source)
     except ScenarioError as e:
         raise UsageError(str(e)) from None
     except KeyError as e:
         raise UsageError(f"{e.args[0]}; or give a scenario file (.toml)") from None
+
+
+def cmd_export(args) -> int:
+    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder."""
+    from pathlib import Path
+
+    from landscape_gui.export.headless import DisplayError, ProgressBar, private_display
+    from landscape_gui.export.writers import ExportCancelled, ExportError, check_output, format_for
+
+    scenario = load_source(args.source)
     settings = {
         "size": _parse_size(args.size) if args.size else None,
         "fps": args.fps,
@@ -317,6 +331,123 @@ def cmd_export(args) -> int:
     except KeyboardInterrupt:
         raise UsageError(str(ExportCancelled("export interrupted: nothing was written"))) from None
     print(f"wrote {out} in {bar.elapsed:.1f} s")
+    return 0
+
+
+# -- basins and restarts -----------------------------------------------------------------------------------
+def _analysis_inputs(args):
+    """Landscape, optimizer id, hyperparameters, steps, noise, seed and the scenario (or None) of a
+    ``basins``/``restarts`` command: from --function/--expr, or from a SCENARIO (file or preset id) whose
+    settings the options override."""
+    from landscape_gui.core.optimizers import get_optimizer
+
+    scenario = None
+    if args.source is not None:
+        if args.function is not None or args.expr is not None:
+            raise UsageError("give a SCENARIO or --function/--expr, not both")
+        scenario = load_source(args.source)
+        landscape = with_domain(scenario.build_landscape(), args.domain)
+        function = scenario.landscape.function or landscape.formula
+    else:
+        landscape = load_landscape(args.function, args.expr, args.domain)
+        function = landscape.id if args.function else landscape.formula
+    oid, base = args.optimizer, {}
+    if scenario is not None:
+        ids = [o.id for o in scenario.optimizers]
+        if oid is None and len(ids) > 1:
+            raise UsageError(f"give --optimizer ID: the scenario has {len(ids)} ({', '.join(ids)})")
+        oid = oid or ids[0]
+        base = next((dict(o.params) for o in scenario.optimizers if o.id == oid), {})
+    if oid is None:
+        raise UsageError("give --optimizer ID (see 'landscape-gui optimizers')")
+    try:
+        optimizer = get_optimizer(oid)
+        params = optimizer.resolve({**base, **parse_settings(args.set)})
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    steps = args.steps if args.steps is not None else (scenario.steps if scenario else 500)
+    noise = args.noise if args.noise is not None else (scenario.noise if scenario else 0.0)
+    seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
+    if steps < 0:
+        raise UsageError(f"--steps must be ≥ 0, not {steps}")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise UsageError(f"--noise must be a finite number ≥ 0, not {noise}")
+    if seed < 0:
+        raise UsageError(f"--seed must be ≥ 0, not {seed}")
+    return landscape, function, optimizer.id, params, steps, noise, seed, scenario
+
+
+def _tol(args, section) -> float:
+    tol = args.tol if args.tol is not None else (section.tol if section is not None else 1e-3)
+    if not (math.isfinite(tol) and tol > 0):
+        raise UsageError(f"--tol must be a finite number > 0, not {tol}")
+    return tol
+
+
+_gui_app = None
+
+
+def _offscreen_painting() -> None:
+    """A QGuiApplication for QPainter's fonts, on the offscreen platform (no display, no OpenGL needed)."""
+    global _gui_app
+    from PySide6.QtGui import QGuiApplication
+
+    _gui_app = QGuiApplication.instance() or QGuiApplication([PROG, "-platform", "offscreen"])
+
+
+def cmd_basins(args) -> int:
+    from pathlib import Path
+
+    from landscape_gui.cli_analysis import basins_json, basins_text
+    from landscape_gui.core.basins import MAX_GRID, BasinProblem, basin_map
+
+    landscape, function, oid, params, steps, noise, seed, scenario = _analysis_inputs(args)
+    section = scenario.basins if scenario is not None else None
+    tol = _tol(args, section)
+    grid = args.grid if args.grid is not None else (section.grid if section is not None else 200)
+    if not 2 <= grid <= MAX_GRID:
+        raise UsageError(f"--grid must be from 2 to {MAX_GRID} starts per axis, not {grid}")
+    out = Path(args.output)
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"bad -o {args.output!r}: the basin map is written as a PNG image (OUT.png)")
+    if not out.parent.is_dir():
+        raise UsageError(f"bad -o {args.output!r}: no folder {str(out.parent)!r}")
+    problem = BasinProblem(landscape, oid, params, steps=steps, tol=tol, noise=noise, seed=seed)
+    m = basin_map(problem, grid, retire=not args.no_retire)
+    _offscreen_painting()
+    from landscape_gui.drawing.basin_image import render_basin_image
+
+    if not render_basin_image(m).save(str(out), "PNG"):
+        raise UsageError(f"cannot write {args.output!r}")
+    if args.format == "json":
+        print(json.dumps(basins_json(m, function)))
+    else:
+        print(basins_text(m, str(out)))
+    return 0
+
+
+def cmd_restarts(args) -> int:
+    from landscape_gui.cli_analysis import restarts_json, restarts_text
+    from landscape_gui.core.restarts import run_restarts
+
+    landscape, function, oid, params, steps, noise, seed, scenario = _analysis_inputs(args)
+    section = scenario.restarts if scenario is not None else None
+    tol = _tol(args, section)
+    n = args.n if args.n is not None else (section.n if section is not None else None)
+    if n is None:
+        raise UsageError("give --n N, the number of random restarts")
+    if not 1 <= n <= 1_000_000:
+        raise UsageError(f"--n must be from 1 to 1000000 runs, not {n}")
+    max_k = section.max_k if section is not None else 50
+    (r,) = run_restarts(
+        landscape, [(oid, params)], n=n, seed=seed, steps=steps, tol=tol, noise=noise, max_k=max_k
+    )
+    if args.format == "json":
+        print(json.dumps(restarts_json(r, function, steps, tol, seed)))
+    else:
+        print(restarts_text(r, landscape.name, steps))
     return 0
 
 
@@ -360,6 +491,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_landscape_args(p)
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(func=cmd_critical)
+
+    for name, helptext in (
+        ("basins", "basins of attraction: where runs from a grid of starts end (PNG map + shares)"),
+        ("restarts", "random restarts: outcome shares, success probability and the best run"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("source", nargs="?", metavar="SCENARIO", help="a scenario file (.toml) or preset id")
+        _add_landscape_args(p)
+        p.add_argument("--optimizer", metavar="ID")
+        p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
+        p.add_argument(
+            "--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)"
+        )
+        p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
+        p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")
+        p.add_argument("--seed", type=int, metavar="K", help="seed of the noise (and of the random starts)")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        if name == "basins":
+            p.add_argument("--grid", type=int, metavar="N", help="starts per axis (default 200)")
+            p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the map, as a PNG")
+            p.add_argument("--no-retire", action="store_true", help="step every start to the end (checking)")
+            p.set_defaults(func=cmd_basins)
+        else:
+            p.add_argument("--n", type=int, metavar="N", help="number of random starts")
+            p.set_defaults(func=cmd_restarts)
 
     p = sub.add_parser("presets", help="list the lecture presets (id, then title)")
     p.set_defaults(func=cmd_presets)

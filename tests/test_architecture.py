@@ -57,7 +57,8 @@ def layer(module: str) -> str | None:
     parts = module.split(".")
     if len(parts) < 2:
         return None  # the package itself: version and resources, imports nothing of the package
-    return "cli" if parts[1] in ("cli", "__main__") else parts[1]
+    # the command line: cli.py, the modules it is split into (cli_*.py) and __main__.py
+    return "cli" if parts[1].startswith("cli") or parts[1] == "__main__" else parts[1]
 
 
 def cycles(edges: dict[str, dict[str, tuple[str, int]]]) -> list[list[str]]:

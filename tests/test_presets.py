@@ -23,7 +23,7 @@ def by_optimizer(sim):
     return out
 
 
-def test_seven_presets_listed_in_lecture_order_with_titles():
+def test_presets_listed_in_lecture_order_with_titles():
     listed = list_presets()
     assert [pid for pid, _ in listed] == list(LECTURE_ORDER)
     assert all(title and title != pid for pid, title in listed)
@@ -118,3 +118,78 @@ def test_double_well():
             assert r.reached == "maximum"
         else:
             assert r.reached == "global_minimum" and np.sign(r.position[0]) == np.sign(r.start[0])
+
+
+def test_basins_of_himmelblau_gd_vs_momentum():
+    """The description's claims: four basins each; 18 % of the starts change minimum; borders 3× longer."""
+    from landscape_gui.core.basins import BasinProblem, basin_map
+
+    s = load_preset("himmelblau-basins")
+    assert s.basins is not None and s.basins.grid == 200 and s.basins.tol == 1e-3
+    L = s.build_landscape()
+    maps = {
+        o.id: basin_map(BasinProblem(L, o.id, o.params, steps=s.steps, tol=s.basins.tol), s.basins.grid)
+        for o in s.optimizers
+    }
+    assert list(maps) == ["gd", "momentum"]
+    for m in maps.values():
+        reached = [o for o in m.outcomes() if o.count]
+        assert [o.kind for o in reached] == ["minimum"] * 4 and all(0.15 < o.share < 0.35 for o in reached)
+    gd, mom = maps["gd"].labels, maps["momentum"].labels
+    assert round(float(np.mean(gd != mom)), 2) == 0.18
+
+    def border(labels):
+        return int((labels[1:] != labels[:-1]).sum() + (labels[:, 1:] != labels[:, :-1]).sum())
+
+    assert 2.5 < border(mom) / border(gd) < 3.5
+    _, sim = run("himmelblau-basins")  # the runs shown: from the same start, another minimum
+    runs = by_optimizer(sim)
+    for a, b in zip(runs["gd"], runs["momentum"], strict=True):
+        assert a.start == b.start and a.loss < 1e-9 and b.loss < 1e-9  # both in a minimum ...
+        assert np.hypot(*np.subtract(a.position, b.position)) > 1.0  # ... not the same one
+
+
+def test_restarts_on_rastrigin_how_many_you_need():
+    from landscape_gui.core.restarts import run_restarts
+
+    s = load_preset("rastrigin-restarts")
+    r = s.restarts
+    assert r is not None and (r.n, s.seed, s.steps) == (1000, 0, 300)
+    (gd,) = run_restarts(
+        s.build_landscape(),
+        [(o.id, o.params) for o in s.optimizers],
+        n=r.n,
+        seed=s.seed,
+        steps=s.steps,
+        tol=r.tol,
+        max_k=r.max_k,
+    )
+    cats = gd.categories()
+    assert cats["global_minimum"] + cats["other_minimum"] == pytest.approx(
+        1.0
+    )  # every run stops in a minimum
+    assert gd.p == 0.006 and gd.restarts_needed(0.9) == 383  # "about 380 restarts for a 90 % chance"
+    sd = np.sqrt(gd.formula() * (1 - gd.formula()) / gd.samples)
+    assert np.all(np.abs(gd.measured - gd.formula()) <= 4.5 * sd + 1e-12)  # the resampled curve agrees
+    minima = [p for p in gd.settled.points if p.kind == "minimum"]
+    assert len(minima) == 121 and sum(p.is_global for p in minima) == 1
+    assert gd.success[gd.best()]
+
+
+def test_basins_and_restarts_sections_are_validated():
+    from landscape_gui.core.scenario import ScenarioError
+
+    base = '[landscape]\nfunction = "booth"\n[[optimizers]]\nid = "gd"\n[run]\nstarts = [[0.0, 0.0]]\n'
+    s = loads_scenario(base + "[basins]\ngrid = 50\n[restarts]\nn = 20\n")
+    assert (s.basins.grid, s.basins.tol, s.restarts.n, s.restarts.max_k) == (50, 1e-3, 20, 50)
+    assert loads_scenario(dumps_scenario(s)) == s
+    assert loads_scenario(base).basins is None
+    for bad, field in (
+        ("[basins]\ngrid = 0\n", "grid"),
+        ("[basins]\ntol = -1.0\n", "tol"),
+        ("[basins]\ngrd = 10\n", "grd"),
+        ("[restarts]\nn = 0\n", "n"),
+        ("[restarts]\nmax_k = 1.5\n", "max_k"),
+    ):
+        with pytest.raises(ScenarioError, match=field):
+            loads_scenario(base + bad)

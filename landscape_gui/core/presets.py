@@ -23,9 +23,11 @@ LECTURE_ORDER = (
     "saddle-escape",
     "sgd-noise",
     "random-restarts",
+    "rastrigin-restarts",
     "rosenbrock-race",
     "newton-saddle",
     "double-well",
+    "himmelblau-basins",
 )
 
 

@@ -201,6 +201,9 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         exp["duration"] = _num(e.duration)
     exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format})
     doc["export"] = exp
+    for key in ("basins", "restarts"):
+        if getattr(s, key) is not None:
+            doc[key] = getattr(s, key).as_dict()
     return doc
 
 
@@ -245,7 +248,9 @@ def dumps_scenario(s: Scenario) -> str:
     parts = [_table_text("", {k: doc[k] for k in ("version", "title", "description") if k in doc})]
     parts.append(_table_text("[landscape]", doc["landscape"]))
     parts += [_table_text("[[optimizers]]", o) for o in doc["optimizers"]]
-    parts += [_table_text(f"[{k}]", doc[k]) for k in ("run", "view", "export")]
+    parts += [
+        _table_text(f"[{k}]", doc[k]) for k in ("run", "view", "export", "basins", "restarts") if k in doc
+    ]
     text = "\n".join(parts)
     try:
         if tomllib.loads(text) == doc:

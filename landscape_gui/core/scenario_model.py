@@ -141,6 +141,29 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class BasinSettings:
+    """The basin view is on, with this grid of starts and tolerance."""
+
+    grid: int = 200
+    tol: float = 1e-3
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"grid": self.grid, "tol": float(self.tol)}
+
+
+@dataclass(frozen=True)
+class RestartSettings:
+    """Random restarts: ``n`` starts, outcomes within ``tol``, the success curve up to ``max_k``."""
+
+    n: int = 1000
+    tol: float = 1e-3
+    max_k: int = 50
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "tol": float(self.tol), "max_k": self.max_k}
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A whole demonstration. Compare two with ``==``; build its simulation with :meth:`build_simulation`."""
 
@@ -155,6 +178,9 @@ class Scenario:
     highlight_best: bool = False
     view: ViewSettings = field(default_factory=ViewSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    #: The optional [basins] and [restarts] sections (None: absent), see core/scenario_analysis.py.
+    basins: BasinSettings | None = None
+    restarts: RestartSettings | None = None
 
     def build_landscape(self):
         return self.landscape.build()

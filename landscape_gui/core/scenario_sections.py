@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from landscape_gui.core.scenario_analysis import parse_basins, parse_restarts
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
@@ -30,7 +31,9 @@ from landscape_gui.core.scenario_parse import (
     suggest,
 )
 
-SECTIONS = ("version", "title", "description", "landscape", "optimizers", "run", "view", "export")
+SECTIONS = (
+    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
+)  # fmt: skip
 RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best")
 VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
@@ -63,6 +66,8 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
     run = _run(ctx, top.raw("run"), landscape)
     view = _view(ctx, top.raw("view", {}))
     export = _export(ctx, top.raw("export", {}), run["steps"])
+    basins = parse_basins(ctx, top.raw("basins")) if top.has("basins") else None
+    restarts = parse_restarts(ctx, top.raw("restarts")) if top.has("restarts") else None
     top.done(SECTIONS)
     return Scenario(
         landscape=landscape_spec,
@@ -71,6 +76,8 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
         description=description,
         view=view,
         export=export,
+        basins=basins,
+        restarts=restarts,
         **run,
     )
 

@@ -254,25 +254,10 @@ class Simulation:
                 self._step_group(group)
 
     def _step_group(self, g: _Group) -> None:
-        L = self.landscape
-        sigma = float(np.hypot(self.noise, g.hp.get("noise", 0.0)))
-        with np.errstate(all="ignore"):
-            grads = L.grad(g.params)
-            noisy = grads
-            if sigma > 0:  # drawn row by row; added in the parameters' column-major layout
-                noisy = np.add(grads, sigma * g.rng.standard_normal(g.params.shape), order="F")
-            hess = L.hessian(g.params) if g.optimizer.needs_hessian else None
-            new, state = g.optimizer.update(g.params, noisy, g.state, g.hp, hess)
-            loss = L.value(new)
-            # One reduction per array first (a non-finite entry, or an overflow, makes the sum non-finite;
-            # NaN makes max and min fail the comparisons); the runs are looked at one by one only if it fails.
-            fine = (
-                g.alive.all()
-                and np.isfinite(loss.sum())
-                and np.isfinite(grads.sum())
-                and new.max(initial=-np.inf) <= DIVERGENCE_LIMIT
-                and new.min(initial=np.inf) >= -DIVERGENCE_LIMIT
-            )
+        sigma = total_noise(self.noise, g.hp)
+        noise = sigma * g.rng.standard_normal(g.params.shape) if sigma > 0 else None
+        new, state, loss, grads = advance(self.landscape, g.optimizer, g.hp, g.params, g.state, noise)
+        fine = g.alive.all() and all_good(new, loss, grads)
         if fine:
             g.prev, g.grads = g.params, grads
             g._last_move = g._grad_norm = None  # computed from these when asked for
@@ -280,14 +265,7 @@ class Simulation:
             g.steps += 1
         else:
             # Runs that went bad stop at their last good point; the others move on.
-            with np.errstate(all="ignore"):
-                ok = (
-                    g.alive
-                    & np.isfinite(loss)
-                    & np.all(np.isfinite(new), axis=1)
-                    & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
-                    & np.all(np.isfinite(grads), axis=1)
-                )
+            ok = g.alive & good_runs(new, loss, grads)
             g.alive &= ok
             g._last_move = np.where(ok, _row_norm(np.where(ok[:, None], new - g.params, 0.0)), 0.0)
             g._grad_norm = np.where(ok, _row_norm(np.where(np.isfinite(grads), grads, 0.0)), g.grad_norm)
@@ -446,6 +424,51 @@ class Simulation:
                     )
                 )
         return out
+
+
+def total_noise(noise: float, hp: Mapping[str, float]) -> float:
+    """σ of the gradient noise of a run: the simulation's ``noise`` and the optimizer's own (sgd's) together."""
+    return float(np.hypot(noise, hp.get("noise", 0.0)))
+
+
+def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None):
+    """One step of every particle: ``(new_params, new_state, loss_at_new, grads_at_params)``.
+
+    The arithmetic of a step, shared by :class:`Simulation` and :mod:`landscape_gui.core.basins` so that both
+    compute the same trajectories bit for bit. ``noise`` (the same shape as ``params``, or None) is added to
+    the gradient the optimizer sees, in the parameters' column-major layout; the returned ``grads`` are the
+    exact ones. Nothing is checked here: see :func:`all_good` and :func:`good_runs`.
+    """
+    with np.errstate(all="ignore"):
+        grads = landscape.grad(params)
+        noisy = grads if noise is None else np.add(grads, noise, order="F")
+        hess = landscape.hessian(params) if optimizer.needs_hessian else None
+        new, state = optimizer.update(params, noisy, state, hp, hess)
+        loss = landscape.value(new)
+    return new, state, loss, grads
+
+
+def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
+    """Whether every particle's step was good (finite, inside ±DIVERGENCE_LIMIT): one reduction per array
+    (a non-finite entry, or an overflow, makes the sum non-finite; NaN fails the comparisons)."""
+    with np.errstate(all="ignore"):
+        return bool(
+            np.isfinite(loss.sum())
+            and np.isfinite(grads.sum())
+            and new.max(initial=-np.inf) <= DIVERGENCE_LIMIT
+            and new.min(initial=np.inf) >= -DIVERGENCE_LIMIT
+        )
+
+
+def good_runs(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    """Per particle: the step was good (what :func:`all_good` checks, one run at a time)."""
+    with np.errstate(all="ignore"):
+        return (
+            np.isfinite(loss)
+            & np.all(np.isfinite(new), axis=1)
+            & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
+            & np.all(np.isfinite(grads), axis=1)
+        )
 
 
 def _row_norm(x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,112 @@
+"""Random restarts statistics and the Hessian inspector's values."""
+
+import math
+
+import numpy as np
+import pytest
+
+from landscape_gui.core.basins import BasinProblem, settle
+from landscape_gui.core.critical import critical_points
+from landscape_gui.core.inspector import inspect_point, inspect_points
+from landscape_gui.core.library import get_landscape
+from landscape_gui.core.restarts import CATEGORIES, random_starts, run_restarts, success_curve
+
+
+def two_wells(seed=1, n=400):
+    return run_restarts(
+        get_landscape("two_wells"),
+        [("gd", {"lr": 0.05}), ("momentum", {"lr": 0.05})],
+        n=n,
+        seed=seed,
+        steps=300,
+    )
+
+
+def test_restarts_are_reproducible_from_the_seed():
+    a, b, c = two_wells(), two_wells(), two_wells(seed=2)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x.settled.starts, y.settled.starts)
+        np.testing.assert_array_equal(x.settled.labels, y.settled.labels)
+        np.testing.assert_array_equal(x.measured, y.measured)
+    assert not np.array_equal(a[0].settled.starts, c[0].settled.starts)
+    np.testing.assert_array_equal(a[0].settled.starts, a[1].settled.starts)  # same starts for each optimizer
+    L = get_landscape("two_wells")
+    starts = random_starts(L, 400, 1)
+    assert L.contains(starts).all()
+    np.testing.assert_array_equal(starts, np.random.default_rng(1).random((400, 2)) * [4, 3] + [-2, -1.5])
+
+
+def test_summary_shares_p_and_best_run():
+    gd = two_wells()[0]
+    cats = gd.categories()
+    assert list(cats) == list(CATEGORIES) and sum(cats.values()) == pytest.approx(1.0)
+    assert 0.2 < gd.p < 0.8 and cats["global_minimum"] == pytest.approx(gd.p)
+    assert cats["other_minimum"] == pytest.approx(1 - gd.p)  # two wells: every run ends in one of them
+    b = gd.best()
+    s = gd.settled
+    assert s.loss[b] == np.min(s.loss) and gd.success[b]
+    # the same outcomes as stepping those starts directly
+    direct = settle(BasinProblem(get_landscape("two_wells"), "gd", {"lr": 0.05}, steps=300, seed=1), s.starts)
+    np.testing.assert_array_equal(direct.labels, s.labels)
+
+
+def test_success_curve_against_its_formula():
+    gd = two_wells()[0]
+    p, k = gd.p, gd.ks
+    np.testing.assert_allclose(gd.formula(), 1 - (1 - p) ** k, rtol=0, atol=0)
+    sd = np.sqrt(gd.formula() * (1 - gd.formula()) / gd.samples)
+    assert np.all(np.abs(gd.measured - gd.formula()) <= 4.5 * sd + 1e-12)
+    need = gd.restarts_needed(0.99)
+    assert 1 - (1 - p) ** need >= 0.99 > 1 - (1 - p) ** (need - 1)
+    # a known sample: 1 success in 4 runs
+    measured = success_curve(np.array([True, False, False, False]), [1, 2, 3], 20000, 0)
+    np.testing.assert_allclose(measured, [0.25, 1 - 0.75**2, 1 - 0.75**3], atol=0.015)
+
+
+def test_restarts_needed_edges():
+    r = run_restarts(get_landscape("booth"), [("gd", {"lr": 0.05})], n=20, seed=0, steps=300)[0]
+    assert r.p == 1.0 and r.restarts_needed(0.9) == 1
+    r = run_restarts(get_landscape("booth"), [("gd", {"lr": 1e-6})], n=20, seed=0, steps=3)[0]
+    assert r.p == 0.0 and math.isinf(r.restarts_needed(0.9))
+    with pytest.raises(ValueError, match="number of runs"):
+        random_starts(get_landscape("booth"), 0, 0)
+
+
+# -- Hessian inspector -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fid", ["himmelblau", "rosenbrock", "six_hump_camel", "seed_curve"])
+def test_inspector_values_are_the_cores_hessian_and_eigh(fid):
+    L = get_landscape(fid)
+    rng = np.random.default_rng(0)
+    lo = np.array([a for a, _ in L.domain])
+    hi = np.array([b for _, b in L.domain])
+    pts = lo + (hi - lo) * rng.random((25, L.dim))
+    r = inspect_points(L, pts)
+    np.testing.assert_array_equal(r["hessian"], L.hessian(pts))
+    np.testing.assert_array_equal(r["grad"], L.grad(pts))
+    np.testing.assert_array_equal(r["value"], L.value(pts))
+    w, v = np.linalg.eigh(L.hessian(pts))
+    np.testing.assert_array_equal(r["eigenvalues"], w)
+    np.testing.assert_array_equal(r["eigenvectors"], v)
+    for i in range(len(pts)):
+        one = inspect_point(L, pts[i])
+        np.testing.assert_array_equal(one.eigenvalues, w[i])
+        h = L.hessian(pts[i])
+        for k in range(L.dim):  # H v = λ v, and the sign says which way it curves
+            np.testing.assert_allclose(
+                h @ one.eigenvectors[:, k], w[i, k] * one.eigenvectors[:, k], atol=1e-9 * max(1, abs(h).max())
+            )
+            assert one.curvature[k] == ("up" if w[i, k] > 0 else "down")
+
+
+def test_inspector_names_the_kind_at_critical_points():
+    L = get_landscape("himmelblau")
+    kinds = set()
+    for c in critical_points(L):
+        i = inspect_point(L, c.position)
+        assert i.kind == c.kind and i.critical == c
+        assert np.linalg.norm(i.grad) < 1e-6
+        kinds.add(i.kind)
+    assert kinds == {"minimum", "saddle", "maximum"}
+    assert inspect_point(L, [0.0, 0.0]).kind is None
+    monkey = inspect_point(get_landscape("monkey_saddle"), [0.0, 0.0])
+    assert monkey.kind == "degenerate" and monkey.curvature == ("flat", "flat")
