@@ -186,10 +186,11 @@ class Optimizer:
         """The state buffers, in the order the update computes them."""
         return tuple(t for t in self.terms if isinstance(t, Buffer))
 
-    def quantity(self, symbol: str) -> Quantity:
-        """The declared quantity written ``symbol`` (``KeyError`` if there is none)."""
+    def quantity(self, symbol: str, hp: Mapping[str, float] | None = None) -> Quantity:
+        """The declared quantity written ``symbol`` (the one in use with ``hp``, when given; an optimizer may
+        declare one symbol twice with different ``when``); ``KeyError`` if there is none."""
         for t in self.terms:
-            if isinstance(t, Quantity) and t.symbol == symbol:
+            if isinstance(t, Quantity) and t.symbol == symbol and (hp is None or t.active(hp)):
                 return t
         raise KeyError(f"{self.id} declares no quantity {symbol!r}")
 
