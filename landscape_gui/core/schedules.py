@@ -335,15 +335,11 @@ def parse_schedule(text: str) -> Schedule:
         key = key.strip()
         if not sep or not key:
             known = ", ".join(h.name for h in kind.parameters) or "none"
-            raise ValueError(
-                f"bad schedule setting {item!r} in {text!r}: expected key=value (known keys: {known})"
-            )
+            raise ValueError(f"setting {item!r}: expected key=value (known keys: {known})")
         try:
             number = float(value)
         except ValueError:
-            raise ValueError(
-                f"bad schedule setting {item!r} in {text!r}: {value.strip()!r} is not a number"
-            ) from None
+            raise ValueError(f"setting {item!r}: {value.strip()!r} is not a number") from None
         params[key] = number
     kind.resolve(params)  # unknown keys and out-of-range values, one line each
     return Schedule(name, params)
