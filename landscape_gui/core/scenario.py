@@ -20,6 +20,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     id = "gd"
     lr = 0.05                      # hyperparameters inline (landscape-gui optimizers lists them)
     # label = "GD, lr 0.05"        # optional legend text
+    # schedule = { name = "cosine", T_max = 100, eta_min = 0.001 }   # lr schedule (landscape-gui schedules)
 
     [run]
     starts = [[-2.6], [0.3]]       # 1-D: [[x], ...] or [x, ...]; 2-D: [[x, y], ...]
@@ -60,7 +61,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
 ... steps = 200
 ... ''')
 >>> s.optimizers[0]
-OptimizerSpec(id='gd', params={'lr': 0.05}, label='')
+OptimizerSpec(id='gd', params={'lr': 0.05}, label='', schedule=None)
 >>> loads_scenario(dumps_scenario(s)) == s
 True
 >>> sim = s.build_simulation(); sim.step(s.steps); sim.runs()[0].reached
@@ -83,6 +84,7 @@ from typing import Any
 import tomli_w
 
 from landscape_gui.core.scenario_parse import ScenarioError, parse_scenario
+from landscape_gui.core.schedules import Schedule
 
 __all__ = [
     "COLORMAPS",
@@ -148,19 +150,22 @@ class LandscapeSpec:
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label."""
+    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label and
+    an optional learning-rate schedule (None: constant)."""
 
     id: str
     params: Mapping[str, float] = field(default_factory=dict)
     label: str = ""
+    schedule: Schedule | None = None
 
     def display_name(self) -> str:
         """Legend text: the label, else the id with its hyperparameters (``gd (lr=0.05)``)."""
         if self.label:
             return self.label
-        if not self.params:
-            return self.id
-        return f"{self.id} ({', '.join(f'{k}={v:g}' for k, v in self.params.items())})"
+        settings = [f"{k}={v:g}" for k, v in self.params.items()]
+        if self.schedule is not None and not self.schedule.is_constant:
+            settings.append(self.schedule.text())
+        return f"{self.id} ({', '.join(settings)})" if settings else self.id
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,7 @@ class Scenario:
         return Simulation(
             self.build_landscape(),
             [list(p) for p in self.starts],
-            [(o.id, dict(o.params)) for o in self.optimizers],
+            [(o.id, dict(o.params), o.schedule) for o in self.optimizers],
             noise=self.noise,
             seed=self.seed,
             max_points=max_points,
@@ -314,6 +319,9 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         if o.label:
             entry["label"] = o.label
         entry.update({k: _num(v) for k, v in o.params.items()})
+        if o.schedule is not None and not o.schedule.is_constant:
+            full = o.schedule.resolved()  # whole-number parameters as int
+            entry["schedule"] = {"name": o.schedule.id, **{k: full[k] for k in o.schedule.params}}
         opts.append(entry)
     doc["optimizers"] = opts
     dim = len(s.starts[0]) if s.starts else 2
