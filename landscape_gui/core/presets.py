@@ -26,6 +26,9 @@ LECTURE_ORDER = (
     "rosenbrock-race",
     "newton-saddle",
     "double-well",
+    "momentum-speed",
+    "adam-step-by-step",
+    "warmup-cosine",
 )
 
 
