@@ -23,7 +23,7 @@ def by_optimizer(sim):
     return out
 
 
-def test_seven_presets_listed_in_lecture_order_with_titles():
+def test_presets_listed_in_lecture_order_with_titles():
     listed = list_presets()
     assert [pid for pid, _ in listed] == list(LECTURE_ORDER)
     assert all(title and title != pid for pid, title in listed)
