@@ -124,6 +124,7 @@ class _Group:
         self.optimizer = optimizer
         self.hp = optimizer.resolve(hp)
         self.schedule = schedule
+        self.schedule_params = schedule.resolved()
         self.lr = schedule.initial(self.hp["lr"])  # in force for the next step
         self.lr_used = array("d")  # the learning rate of each step taken
         self.rng = rng
@@ -280,6 +281,7 @@ class Simulation:
         the next step uses the schedule's value at this step number)."""
         g = self.groups[group]
         g.schedule = _as_schedule(schedule)
+        g.schedule_params = g.schedule.resolved()
         self._specs[group] = (g.optimizer, dict(g.hp), g.schedule)
         g.lr = g.schedule.lr_at(g.hp["lr"], g.t + 1)
 
@@ -365,7 +367,8 @@ class Simulation:
             g.steps += ok
         g.t += 1
         g.lr_used.append(hp["lr"])
-        g.lr = g.schedule.advance(g.lr, g.t, g.hp["lr"])
+        if not g.schedule.is_constant:
+            g.lr = g.schedule.advance(g.lr, g.t, g.hp["lr"], g.schedule_params)
         g.last = StepContext(g.t, hp, g.prev, g.params, noisy, before, g.state, hess)
         g.record(g.loss)
 
