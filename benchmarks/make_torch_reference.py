@@ -3,7 +3,13 @@
 Every optimizer that torch.optim has runs 200 steps on rosenbrock, himmelblau and saddle from a few starts,
 with its defaults and with one non-default setting (weight decay included), in float64. Torch is given the
 landscape's exact gradient (``p.grad = torch.from_numpy(landscape.grad(p))``) so that the comparison isolates
-the update rule. Every 10th point (and the last) is stored, as JSON floats (``repr``: exact round trip).
+the update rule. Every 10th point (and the last) is stored, as JSON floats (``repr``: exact round trip), and
+the optimizer's state (every tensor torch keeps per parameter, under torch's names) after the steps in
+STATE_STEPS.
+
+SCHEDULE_CASES run an optimizer with each torch.optim.lr_scheduler (``scheduler.step()`` after every
+``optimizer.step()``, as in torch's documentation): the same points and states, and the learning rate of every
+step (``param_groups[0]["lr"]`` when the step was taken).
 
 Run it with torch installed (the tests themselves do not need torch):
 
@@ -29,6 +35,8 @@ from landscape_gui.core.library import get_landscape  # noqa: E402
 OUT = ROOT / "tests" / "data" / "torch_reference.json"
 STEPS = 200
 STRIDE = 10
+#: Steps after which the optimizer's state is stored (the first steps hold the special cases).
+STATE_STEPS = (1, 2, 3, 5, 10, 50, 100, 200)
 
 #: Start points per landscape; every particle of a case runs in one (K, 2) tensor.
 STARTS = {
@@ -87,6 +95,21 @@ CASES: dict[str, list[tuple[dict[str, float], tuple[str, ...] | None]]] = {
         ({"lr": 1e-2, "beta1": 0.4, "beta2": 0.9, "eps": 1e-7, "weight_decay": 0.01}, None),
     ],
 }
+
+
+#: (optimizer, hp, schedule as on the command line, landscape): each run from the landscape's STARTS. The cosine
+#: cases run well past T_max (torch's recursive form climbs back up; period 2·T_max).
+SCHEDULE_CASES: list[tuple[str, dict[str, float], str, str]] = [
+    ("gd", {"lr": 0.01}, "step:step_size=30,gamma=0.5", "himmelblau"),
+    ("nesterov", {"lr": 0.002}, "step", "himmelblau"),
+    ("momentum", {"lr": 0.002}, "exponential:gamma=0.99", "himmelblau"),
+    ("adam", {"lr": 0.05}, "cosine:T_max=40,eta_min=0.001", "himmelblau"),
+    ("rmsprop", {"lr": 0.01}, "cosine:T_max=60", "himmelblau"),
+    ("adagrad", {"lr": 0.5}, "linear", "himmelblau"),
+    ("adamw", {"lr": 0.02}, "linear:start_factor=0.1,end_factor=0.8,total_iters=50", "himmelblau"),
+    ("gd", {"lr": 0.0005}, "cosine:T_max=25,eta_min=0.0001", "rosenbrock"),
+    ("adam", {"lr": 0.02, "weight_decay": 0.01}, "exponential:gamma=0.98", "rosenbrock"),
+]
 
 
 def cases():
@@ -152,8 +175,29 @@ def make_torch_optimizer(optimizer_id: str, hp: dict[str, float], params: list):
     raise KeyError(f"torch.optim has no equivalent of {optimizer_id!r}")
 
 
-def torch_trajectory(optimizer_id: str, hp: dict[str, float], landscape_id: str, starts, steps: int = STEPS):
-    """Positions (steps + 1, K, 2) of torch.optim run on the landscape's exact gradient."""
+def make_torch_scheduler(optimizer, schedule_text: str):
+    """The torch.optim.lr_scheduler for a schedule written as on the command line (None for constant)."""
+    import torch
+
+    from landscape_gui.core.schedules import parse_schedule
+
+    schedule = parse_schedule(schedule_text)
+    if schedule.is_constant:
+        return None
+    return getattr(torch.optim.lr_scheduler, schedule.kind.torch_name)(optimizer, **schedule.resolved())
+
+
+def torch_run(
+    optimizer_id: str,
+    hp: dict[str, float],
+    landscape_id: str,
+    starts,
+    steps: int = STEPS,
+    schedule: str = "constant",
+    state_steps=(),
+):
+    """torch.optim run on the landscape's exact gradient: positions (steps + 1, K, 2), the lr of each step,
+    and ``{step: {name: (K, 2) array}}``, the per-parameter state tensors after each of ``state_steps``."""
     import torch
 
     from landscape_gui.core.optimizers import get_optimizer
@@ -162,13 +206,35 @@ def torch_trajectory(optimizer_id: str, hp: dict[str, float], landscape_id: str,
     landscape = get_landscape(landscape_id)
     p = torch.tensor(np.asarray(starts, dtype=np.float64))
     opt = make_torch_optimizer(optimizer_id, full, [p])
+    scheduler = make_torch_scheduler(opt, schedule)
     out = np.empty((steps + 1, *p.shape))
     out[0] = p.numpy()
+    lrs, states = [], {}
     for k in range(steps):
         p.grad = torch.from_numpy(landscape.grad(p.detach().numpy()))
+        lrs.append(opt.param_groups[0]["lr"])
         opt.step()
+        if scheduler is not None:
+            scheduler.step()
         out[k + 1] = p.detach().numpy()
-    return out
+        if k + 1 in state_steps:
+            states[k + 1] = {
+                name: v.detach().numpy().copy()
+                for name, v in opt.state[p].items()
+                if isinstance(v, torch.Tensor) and v.shape == p.shape
+            }
+    return out, lrs, states
+
+
+def torch_trajectory(optimizer_id: str, hp: dict[str, float], landscape_id: str, starts, steps: int = STEPS):
+    """Positions (steps + 1, K, 2) of torch.optim run on the landscape's exact gradient."""
+    return torch_run(optimizer_id, hp, landscape_id, starts, steps)[0]
+
+
+def _states_json(states: dict) -> dict:
+    """``{name: [state after each of STATE_STEPS]}``."""
+    names = sorted(states[STATE_STEPS[0]])
+    return {name: [states[k][name].tolist() for k in STATE_STEPS] for name in names}
 
 
 def main() -> None:
@@ -177,7 +243,7 @@ def main() -> None:
     out = []
     kept = sorted(set(range(0, STEPS + 1, STRIDE)) | {STEPS})
     for optimizer_id, hp, landscape_id, starts in cases():
-        traj = torch_trajectory(optimizer_id, hp, landscape_id, starts)
+        traj, _, states = torch_run(optimizer_id, hp, landscape_id, starts, state_steps=STATE_STEPS)
         if not (np.isfinite(traj).all() and np.abs(traj).max() < 1e4):
             raise RuntimeError(f"{optimizer_id} {hp} on {landscape_id} ran away: pick other settings")
         out.append(
@@ -187,14 +253,37 @@ def main() -> None:
                 "landscape": landscape_id,
                 "starts": starts,
                 "points": traj[kept].tolist(),
+                "state": _states_json(states),
+            }
+        )
+    scheduled = []
+    for optimizer_id, hp, schedule, landscape_id in SCHEDULE_CASES:
+        starts = STARTS[landscape_id]
+        traj, lrs, states = torch_run(
+            optimizer_id, hp, landscape_id, starts, schedule=schedule, state_steps=STATE_STEPS
+        )
+        if not (np.isfinite(traj).all() and np.abs(traj).max() < 1e4):
+            raise RuntimeError(f"{optimizer_id} {hp} {schedule} on {landscape_id} ran away")
+        scheduled.append(
+            {
+                "optimizer": optimizer_id,
+                "hp": hp,
+                "schedule": schedule,
+                "landscape": landscape_id,
+                "starts": starts,
+                "points": traj[kept].tolist(),
+                "lr": lrs,
+                "state": _states_json(states),
             }
         )
     data = {
         "torch_version": torch.__version__,
         "steps": STEPS,
         "kept_steps": kept,
+        "state_steps": list(STATE_STEPS),
         "note": "torch.optim (foreach=False, float64) on the landscape's exact gradient; see benchmarks/",
         "cases": out,
+        "schedule_cases": scheduled,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n")

@@ -2,7 +2,8 @@
 
     landscape-gui [SCENARIO.toml]       the app (optionally opening a scenario)
     landscape-gui functions             built-in landscapes
-    landscape-gui optimizers            optimizers and their hyperparameters
+    landscape-gui optimizers            optimizers, their hyperparameters and state buffers
+    landscape-gui schedules             learning-rate schedules and their parameters
     landscape-gui trace ...             trajectories as JSON or CSV
     landscape-gui critical ...          critical points as JSON or text
     landscape-gui basins ...            basins of attraction: a PNG map and the shares
@@ -158,16 +159,10 @@ def cmd_optimizers(args) -> int:
                 "id": o.id,
                 "name": o.name,
                 "summary": o.summary,
-                "hyperparameters": [
-                    {
-                        "name": h.name,
-                        "default": h.default,
-                        "min": h.low,
-                        "max": h.high,
-                        "log": h.log,
-                        "help": h.help,
-                    }
-                    for h in o.hyperparameters
+                "hyperparameters": [_hyperparameter_json(h) for h in o.hyperparameters],
+                "state": [
+                    {"name": b.name, "symbol": b.symbol, "meaning": b.meaning, "update": b.line()}
+                    for b in o.buffers
                 ],
             }
             for o in OPTIMIZERS.values()
@@ -179,7 +174,49 @@ def cmd_optimizers(args) -> int:
         print(f"{o.id:<{width}}  {o.name}: {o.summary}")
         for h in o.hyperparameters:
             print(f"{'':<{width}}    {h.name}={h.default:g}  [{h.low:g} … {h.high:g}]  {h.help}")
+        for b in o.buffers:
+            print(f"{'':<{width}}    state {b.name}: {b.meaning};  {b.line()}")
     return 0
+
+
+def _hyperparameter_json(h) -> dict:
+    return {"name": h.name, "default": h.default, "min": h.low, "max": h.high, "log": h.log, "help": h.help}
+
+
+def cmd_schedules(args) -> int:
+    from landscape_gui.core.schedules import SCHEDULES
+
+    if args.format == "json":
+        data = [
+            {
+                "id": k.id,
+                "name": k.name,
+                "torch": k.torch_name,
+                "summary": k.summary,
+                "parameters": [_hyperparameter_json(h) for h in k.parameters],
+            }
+            for k in SCHEDULES.values()
+        ]
+        print(json.dumps({"schedules": data}, indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(i) for i in SCHEDULES)
+    for k in SCHEDULES.values():
+        print(f"{k.id:<{width}}  {k.name} ({k.torch_name}): {k.summary}")
+        for h in k.parameters:
+            print(f"{'':<{width}}    {h.name}={h.default:g}  [{h.low:g} … {h.high:g}]  {h.help}")
+    return 0
+
+
+def parse_schedule_option(text: str | None):
+    """``--schedule NAME:key=value,...`` as a Schedule (constant when not given)."""
+    from landscape_gui.core.schedules import CONSTANT, parse_schedule
+
+    if text is None:
+        return CONSTANT
+    try:
+        return parse_schedule(text)
+    except ValueError as e:
+        raise UsageError(f"bad --schedule {text!r}: {e}") from None
 
 
 def cmd_trace(args) -> int:
@@ -202,10 +239,18 @@ def cmd_trace(args) -> int:
         raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
     if not (math.isfinite(args.noise) and args.noise >= 0):
         raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
+    schedule = parse_schedule_option(args.schedule)
     sim = Simulation(
-        landscape, starts, [(optimizer.id, params)], noise=args.noise, seed=args.seed, max_points=None
+        landscape,
+        starts,
+        [(optimizer.id, params, schedule)],
+        noise=args.noise,
+        seed=args.seed,
+        max_points=None,
     )
-    sim.step(args.steps)
+    states = _step_recording_state(sim, args.steps) if args.state else None
+    if states is None:
+        sim.step(args.steps)
     runs = []
     for run in sim.runs():
         steps, loss = sim.loss_history(0, run.index)
@@ -220,10 +265,13 @@ def cmd_trace(args) -> int:
                 "steps": run.step,
             }
         )
+        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
+            runs[-1]["state"] = states[run.index][: run.step]
     out = {
         "function": landscape.id if args.function else landscape.formula,
         "optimizer": optimizer.id,
         "params": params,
+        "schedule": {"name": schedule.id, **schedule.resolved()},
         "noise": args.noise,
         "seed": args.seed,
         "runs": runs,
@@ -232,12 +280,31 @@ def cmd_trace(args) -> int:
         print(json.dumps(out))
     else:
         names = list(landscape.variables)
+        buffers = [b.name for b in optimizer.active_buffers(params)] if states is not None else []
+        extra = ["lr", *(f"{b}_{v}" for b in buffers for v in names)] if states is not None else []
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["run", "step", *names, "loss", "status"])
+        w.writerow(["run", "step", *names, "loss", "status", *extra])
         for i, r in enumerate(runs):
             for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
-                w.writerow([i, k, *(repr(c) for c in p), repr(v), r["status"]])
+                row = [i, k, *(repr(c) for c in p), repr(v), r["status"]]
+                if extra:  # the state after step k; none at the start
+                    st = r["state"][k - 1] if k else None
+                    row += [""] * len(extra) if st is None else [repr(st["lr"])]
+                    row += [] if st is None else [repr(c) for b in buffers for c in st[b]]
+                w.writerow(row)
     return 0
+
+
+def _step_recording_state(sim, steps: int) -> list[list[dict]]:
+    """Step ``sim`` (one optimizer) ``steps`` times; per run, per step: the lr used and the state after it."""
+    out: list[list[dict]] = [[] for _ in range(len(sim.starts))]
+    for _ in range(steps):
+        sim.step(1)
+        lr = sim.lr_history(0)[-1].item()
+        buffers = {name: value.tolist() for name, value in sim.buffers(0).items()}
+        for i, rows in enumerate(out):
+            rows.append({"lr": lr, **{name: value[i] for name, value in buffers.items()}})
+    return out
 
 
 def cmd_critical(args) -> int:
@@ -390,11 +457,20 @@ _gui_app = None
 
 
 def _offscreen_painting() -> None:
-    """A QGuiApplication for QPainter's fonts, on the offscreen platform (no display, no OpenGL needed)."""
+    """An application for QPainter's fonts. With a display it is the app's own QApplication (shared GL contexts),
+    so the same process can still open OpenGL views afterwards; without one, a QGuiApplication on the offscreen
+    platform (no OpenGL is needed to paint a QImage)."""
     global _gui_app
     from PySide6.QtGui import QGuiApplication
 
-    _gui_app = QGuiApplication.instance() or QGuiApplication([PROG, "-platform", "offscreen"])
+    from landscape_gui.gui.app import create_app, has_display
+
+    if QGuiApplication.instance() is not None:
+        _gui_app = QGuiApplication.instance()
+    elif has_display():
+        _gui_app = create_app([PROG])
+    else:
+        _gui_app = QGuiApplication([PROG, "-platform", "offscreen"])
 
 
 def cmd_basins(args) -> int:
@@ -469,27 +545,46 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("functions", help="list the built-in landscapes")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.set_defaults(func=cmd_functions)
 
-    p = sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("optimizers", help="list the optimizers, their hyperparameters and state buffers")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.set_defaults(func=cmd_optimizers)
+
+    p = sub.add_parser("schedules", help="list the learning-rate schedules and their parameters")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.set_defaults(func=cmd_schedules)
 
     p = sub.add_parser("trace", help="run one optimizer from start points and print the trajectories")
     _add_landscape_args(p)
-    p.add_argument("--optimizer", required=True, metavar="ID")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
+    p.add_argument(
+        "--optimizer", required=True, metavar="ID", help="optimizer id (see 'landscape-gui optimizers')"
+    )
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter (repeatable)"
+    )
+    p.add_argument(
+        "--schedule",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="learning-rate schedule, stepped after every step, e.g. cosine:T_max=100,eta_min=0.001 "
+        "(see 'landscape-gui schedules'; default: constant)",
+    )
     p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
-    p.add_argument("--steps", type=int, required=True, metavar="N")
+    p.add_argument("--steps", type=int, required=True, metavar="N", help="number of steps")
     p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA", help="σ of Gaussian gradient noise")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise")
-    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument(
+        "--state",
+        action="store_true",
+        help="add each run's \"state\": per step, the lr it used and the optimizer's buffers after it",
+    )
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("critical", help="find and classify the critical points of a landscape")
     _add_landscape_args(p)
-    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.add_argument("--format", choices=("json", "text"), default="json", help="output format")
     p.set_defaults(func=cmd_critical)
 
     for name, helptext in (
@@ -499,7 +594,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("source", nargs="?", metavar="SCENARIO", help="a scenario file (.toml) or preset id")
         _add_landscape_args(p)
-        p.add_argument("--optimizer", metavar="ID")
+        p.add_argument(
+            "--optimizer",
+            metavar="ID",
+            help="optimizer id (see 'optimizers'); optional with a one-optimizer scenario",
+        )
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
         p.add_argument(
             "--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)"
@@ -507,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
         p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")
         p.add_argument("--seed", type=int, metavar="K", help="seed of the noise (and of the random starts)")
-        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
         if name == "basins":
             p.add_argument("--grid", type=int, metavar="N", help="starts per axis (default 200)")
             p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the map, as a PNG")

@@ -193,3 +193,82 @@ def test_basins_and_restarts_sections_are_validated():
     ):
         with pytest.raises(ScenarioError, match=field):
             loads_scenario(base + bad)
+
+
+# -- inside one update: velocity, Adam's per-axis steps, schedules -------------------------------------------
+
+
+def test_momentum_builds_speed_along_a_shallow_valley():
+    from landscape_gui.core.glyphs import glyphs
+
+    s = load_preset("momentum-speed")
+    sim = s.build_simulation()
+    mom_group = 1
+    assert [o.id for o in s.optimizers] == ["gd", "momentum"]
+    assert s.optimizers[1].params["lr"] == s.optimizers[0].params["lr"] == 0.1
+    for k in range(1, s.steps + 1):
+        sim.step(1)
+        if 30 <= k <= s.steps:
+            arrows = glyphs(sim, mom_group)
+            # the velocity arrow is −momentum_buffer; along the valley it is > 10× the gradient arrow
+            assert arrows.velocity[0, 0] > 10 * arrows.neg_gradient[0, 0] > 0, k
+        if k >= 10:
+            gd_x, mom_x = sim.positions()[:, 0, 0]
+            assert mom_x > gd_x, k  # momentum ahead along the valley at every step
+    gd, mom = sim.runs()
+    assert gd.start == (-10.0, 1.0) and abs(gd.position[1]) < 1e-6  # on the valley floor
+    assert -7.0 < gd.position[0] < -6.4  # a third of the way (x ≈ −6.7)
+    assert abs(mom.position[0]) < 0.1 and abs(mom.position[1]) < 0.01  # at the bottom
+
+
+def test_adam_one_step_at_a_time():
+    from landscape_gui.core.captions import step_caption
+    from landscape_gui.core.glyphs import glyphs
+
+    s = load_preset("adam-step-by-step")
+    sim = s.build_simulation()
+    adam, gd = 0, 1
+    assert [o.id for o in s.optimizers] == ["adam", "gd"]
+    sim.step(1)
+    cap = step_caption(sim, adam, 0)
+    np.testing.assert_allclose(cap.value("Δθ"), [0.1, -0.1], rtol=1e-8)  # lr along both axes, up to ε
+    np.testing.assert_allclose(cap.value("m̂") / np.sqrt(cap.value("v̂")), [-1.0, 1.0], rtol=1e-12)
+    assert cap.value("∇J")[1] == -10 * cap.value("∇J")[0]  # at the start, 10× steeper along y
+    assert "Δθ = −lr_eff·m̂ = (0.1, -0.1)" in cap.text_lines()
+    gd_step = step_caption(sim, gd, 0).value("Δθ")
+    assert gd_step[1] == pytest.approx(-1.8) and abs(gd_step[0]) < 0.2  # across the narrow axis
+    ys = [sim.positions()[gd, 0, 1]]
+    for k in range(2, s.steps + 1):
+        eff = glyphs(sim, adam).effective_lr[0]
+        assert eff[0] > 7 * eff[1], k  # x's effective step size more than 7× y's
+        sim.step(1)
+        ys.append(sim.positions()[gd, 0, 1])
+    eff = glyphs(sim, adam).effective_lr[0]
+    assert eff[0] > 7 * eff[1]
+    assert len(ys) == 30 and all(a * b < 0 for a, b in zip(ys, ys[1:], strict=False))  # GD zig-zags
+    assert ys[0] * 1.0 < 0  # the first step crossed the valley (started at y = 1)
+
+
+def test_warmup_and_cosine_decay():
+    s = load_preset("warmup-cosine")
+    assert {o.id for o in s.optimizers} == {"sgd"}
+    const_big, warm, const_noisy, cosine = (o for o in s.optimizers)
+    assert const_big.params == warm.params and const_noisy.params == cosine.params  # pairs differ by schedule
+    assert const_big.schedule is None and warm.schedule.id == "linear"
+    assert const_noisy.schedule is None and cosine.schedule.id == "cosine"
+    sim = s.build_simulation()
+    sim.step(s.steps)
+    runs = sim.runs()
+    assert runs[0].status == "diverged"  # lr 0.3 from the first step
+    assert runs[1].status == "converged" and np.hypot(*runs[1].position) < 1e-6  # the same lr after warm-up
+    assert sim.lr_history(1)[0] == pytest.approx(0.015) and sim.lr_history(1)[-1] == pytest.approx(0.3)
+    assert sim.lr_history(3)[-1] < 1e-4  # cosine down to ~0
+    ratios = []
+    for seed in range(10):
+        other = replace(s, seed=seed).build_simulation()
+        other.step(s.steps)
+        d_const, d_cos = np.hypot(*other.positions()[2:, 0].T)
+        ratios.append(d_cos / d_const)
+        if seed == s.seed:
+            assert d_cos < 0.5 * d_const  # the shipped seed: about three times closer
+    assert max(ratios) < 1 and np.median(ratios) < 0.5  # closer for every seed, typically 2–3×

@@ -325,7 +325,7 @@ def settle(
             noise = sigma * rng.standard_normal((n, d))
             if idx.size < n:
                 noise = noise[idx]
-        new, new_state, new_loss, grads = advance(L, opt, hp, params, state, noise)
+        new, new_state, new_loss, grads, _, _ = advance(L, opt, hp, params, state, noise)
         m = idx.size
         if not all_good(new, new_loss, grads):
             ok = good_runs(new, new_loss, grads)

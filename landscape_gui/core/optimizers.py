@@ -1,4 +1,4 @@
-"""Optimizers as pure, vectorised update rules (in the style of optax).
+"""Optimizers as pure, vectorised update rules (in the style of optax), each with its declaration.
 
 Parameters are an array of shape (N, d): N particles (one per start point) in d = 1 or 2 dimensions, all
 stepped by one call. Each :class:`Optimizer` has
@@ -9,11 +9,19 @@ stepped by one call. Each :class:`Optimizer` has
   may keep the old arrays. The hyperparameters ``hp`` are read at every call, so a change between two steps
   applies from the next step, with no reset of the state.
 
+and declares (see :mod:`landscape_gui.core.optimizer_spec`) its hyperparameters, the buffers it keeps between
+steps (under torch.optim's names where torch has the optimizer: ``momentum_buffer``, ``sum``, ``square_avg``,
+``acc_delta``, ``grad_avg``, ``exp_avg``, ``exp_avg_sq``, ``exp_inf``, ``max_exp_avg_sq``; qhoptim's for QHM
+and QHAdam), the other quantities of one update (m̂, v̂, the effective step size ``lr_eff``) in the order the
+update computes them, and the formula of its step. Captions, glyphs and ``trace --state`` are generated from
+these declarations, so a new optimizer gets them for free.
+
 Where ``torch.optim`` has the optimizer, the rule, the hyperparameter names and their defaults are those of
 torch.optim 2.13 (its single-tensor path, ``foreach=False, maximize=False, differentiable=False``),
 computed with the same floating-point operations in the same order (``lerp``'s two branches, ``addcmul``,
 ``addcdiv``, the bias corrections), so trajectories agree with torch's to about 1e-12 in float64 (torch's
-CPU kernels may fuse a multiply-add where numpy rounds twice, which is the only source of difference).
+CPU kernels may fuse a multiply-add where numpy rounds twice, which is the only source of difference). The
+rules themselves are in :mod:`landscape_gui.core.update_rules`.
 
 - ``gd``, ``sgd``, ``momentum``, ``nesterov``: ``torch.optim.SGD``. ``sgd`` has one more hyperparameter,
   ``noise``, the σ of the Gaussian noise the *simulation* adds to each gradient; the update ignores it.
@@ -42,6 +50,8 @@ Three steps of Adam on the parabola J = x² + 10y²:
 array([[0.701586, 0.701586]])
 >>> int(state["step"])
 3
+>>> [b.name for b in adam.buffers]
+['exp_avg', 'exp_avg_sq']
 >>> adam.resolve({"lrr": 1.0})
 Traceback (most recent call last):
 ...
@@ -50,92 +60,21 @@ ValueError: unknown hyperparameter 'lrr' for adam (known: lr, beta1, beta2, eps,
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-
 import numpy as np
+
+from landscape_gui.core import update_rules as r
+from landscape_gui.core.optimizer_spec import Buffer, Hyperparameter, Optimizer, Quantity, StepContext
 
 __all__ = [
     "OPTIMIZERS",
     "OPTIMIZER_IDS",
+    "Buffer",
     "Hyperparameter",
     "Optimizer",
+    "Quantity",
+    "StepContext",
     "get_optimizer",
 ]
-
-State = dict[str, np.ndarray]
-
-
-@dataclass(frozen=True)
-class Hyperparameter:
-    """One hyperparameter of an optimizer, with its default and the valid (slider) range ``[low, high]``."""
-
-    name: str
-    default: float
-    low: float
-    high: float
-    log: bool = False
-    help: str = ""
-    integer: bool = False
-
-    def check(self, value: float, optimizer_id: str = "") -> float:
-        """``value`` as a float, or ``ValueError`` when it is not finite, out of range or not an integer."""
-        where = f" for {optimizer_id}" if optimizer_id else ""
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"hyperparameter {self.name}{where} must be a number, not {value!r}") from None
-        if not math.isfinite(v):
-            raise ValueError(f"hyperparameter {self.name}{where} must be finite, not {v}")
-        if not self.low <= v <= self.high:
-            raise ValueError(
-                f"hyperparameter {self.name}{where} must lie in [{self.low:g}, {self.high:g}], not {v:g}"
-            )
-        if self.integer and v != int(v):
-            raise ValueError(f"hyperparameter {self.name}{where} must be a whole number, not {v:g}")
-        return v
-
-
-@dataclass(frozen=True)
-class Optimizer:
-    """An update rule with its hyperparameters (see the module docstring for the contract)."""
-
-    id: str
-    name: str
-    summary: str
-    hyperparameters: tuple[Hyperparameter, ...]
-    init: Callable[[np.ndarray], State]
-    update: Callable[..., tuple[np.ndarray, State]]
-    needs_hessian: bool = False
-
-    def defaults(self) -> dict[str, float]:
-        """Every hyperparameter at its default."""
-        return {h.name: h.default for h in self.hyperparameters}
-
-    def resolve(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
-        """Every hyperparameter, ``values`` over the defaults, each checked against its range.
-
-        Raises ``ValueError`` for an unknown name, a value outside ``[low, high]`` or a non-finite value.
-        """
-        out = self.defaults()
-        if values:
-            known = {h.name: h for h in self.hyperparameters}
-            for name, value in values.items():
-                h = known.get(name)
-                if h is None:
-                    raise ValueError(
-                        f"unknown hyperparameter {name!r} for {self.id} (known: {', '.join(known)})"
-                    )
-                out[name] = h.check(value, self.id)
-        return out
-
-    def hyperparameter(self, name: str) -> Hyperparameter:
-        """The hyperparameter called ``name`` (``KeyError`` if there is none)."""
-        for h in self.hyperparameters:
-            if h.name == name:
-                return h
-        raise KeyError(f"unknown hyperparameter {name!r} for {self.id}")
 
 
 # -- hyperparameters ----------------------------------------------------------------------------------------
@@ -147,408 +86,127 @@ def _lr(default: float, help: str = "learning rate: the step size") -> Hyperpara
 
 def _eps(default: float) -> Hyperparameter:
     return Hyperparameter(
-        "eps", default, 1e-12, 1e-2, log=True, help="ε added to the denominator for stability"
+        "eps", default, 1e-12, 1e-2, log=True, help="ε added to the denominator for stability", symbol="ε"
     )
 
 
 def _momentum(note: str) -> Hyperparameter:
-    return Hyperparameter("momentum", 0.9, 0.0, 0.9999, help=f"μ: fraction of the last step kept ({note})")
+    return Hyperparameter(
+        "momentum", 0.9, 0.0, 0.9999, help=f"μ: fraction of the last step kept ({note})", symbol="μ"
+    )
 
 
-_WD = Hyperparameter("weight_decay", 0.0, 0.0, 1.0, help="L2 penalty: adds weight_decay·θ to the gradient")
-_BETA1 = Hyperparameter("beta1", 0.9, 0.0, 0.9999, help="β₁: decay rate of the running mean of gradients")
+_WD = Hyperparameter(
+    "weight_decay", 0.0, 0.0, 1.0, help="L2 penalty: adds weight_decay·θ to the gradient", symbol="wd"
+)
+_BETA1 = Hyperparameter(
+    "beta1", 0.9, 0.0, 0.9999, help="β₁: decay rate of the running mean of gradients", symbol="β₁"
+)
 _BETA2 = Hyperparameter(
-    "beta2", 0.999, 0.0, 0.9999, help="β₂: decay rate of the running mean of squared gradients"
+    "beta2", 0.999, 0.0, 0.9999, help="β₂: decay rate of the running mean of squared gradients", symbol="β₂"
 )
 
 
-# -- torch-exact arithmetic helpers -------------------------------------------------------------------------
+# -- declared quantities, computed with the update's own arithmetic ----------------------------------------
 
 
-def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
-    """``torch.lerp(start, end, weight)`` as torch's CPU kernel computes it (two branches for accuracy)."""
-    d = np.subtract(end, start)
-    if abs(weight) < 0.5:
-        d *= weight
-        d += start
-    else:
-        d *= 1.0 - weight
-        np.subtract(end, d, out=d)
-    return d
+def _g(c: StepContext) -> np.ndarray:
+    return r.with_weight_decay(c.theta, c.grad, c.hp["weight_decay"])
 
 
-def _with_weight_decay(params: np.ndarray, grads: np.ndarray, wd: float) -> np.ndarray:
-    """``grad.add(param, alpha=wd)``: a new array, or ``grads`` itself when ``wd`` is 0."""
-    if wd == 0:
-        return grads
-    g = params * wd
-    g += grads
-    return g
+def _bias1(c: StepContext) -> float:
+    return 1 - c.hp["beta1"] ** c.t
 
 
-def _step_to(params: np.ndarray, direction: np.ndarray, scale: float) -> np.ndarray:
-    """``param.add(direction, alpha=scale)``, i.e. params + scale·direction, as a new array."""
-    out = direction * scale
-    out += params
-    return out
+def _bias2_sqrt(c: StepContext) -> float:
+    return (1 - c.hp["beta2"] ** c.t) ** 0.5
 
 
-def _step_div(params: np.ndarray, num: np.ndarray, den: np.ndarray, value: float) -> np.ndarray:
-    """``param.addcdiv(num, den, value=value)``, i.e. params + (value·num)/den, as a new array."""
-    out = num * value
-    out /= den
-    out += params
-    return out
+def _adam_lr_eff(c: StepContext, key: str) -> np.ndarray:
+    """lr/(√v̂ + ε) as torch's Adam computes its denominator: √v/√(1 − β₂ᵗ) + ε."""
+    denom = np.sqrt(c.after[key])
+    denom /= _bias2_sqrt(c)
+    denom += c.hp["eps"]
+    return c.hp["lr"] / denom
 
 
-def _ema_sq(avg: np.ndarray, g: np.ndarray, decay: float) -> np.ndarray:
-    """``avg.mul(decay).addcmul_(g, g, value=1 − decay)``, i.e. decay·avg + ((1 − decay)·g)·g."""
-    out = avg * decay
-    t = g * (1.0 - decay)
-    t *= g
-    out += t
-    return out
-
-
-def _zeros(params: np.ndarray) -> np.ndarray:
-    return np.zeros_like(np.asarray(params, dtype=np.float64))  # same memory layout as the parameters
-
-
-def _step0() -> np.ndarray:
-    return np.zeros((), dtype=np.float64)
-
-
-def _count(state: State) -> float:
-    """The number of this step (1 on the first), from the state's count of steps taken."""
-    return float(state["step"]) + 1.0
-
-
-# -- SGD family (torch.optim.SGD) ---------------------------------------------------------------------------
-
-
-def _plain_init(params: np.ndarray) -> State:
-    return {"step": _step0()}
-
-
-def _gd_update(params, grads, state, hp, hessian=None):
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    return _step_to(params, g, -hp["lr"]), {"step": np.asarray(_count(state))}
-
-
-def _momentum_init(params: np.ndarray) -> State:
-    # torch creates the buffer (as a copy of the gradient) at the first step with momentum ≠ 0
-    return {"step": _step0(), "momentum_buffer": _zeros(params), "has_buffer": np.zeros((), dtype=bool)}
-
-
-def _sgd_momentum(params, grads, state, hp, nesterov: bool):
-    lr, mom, damp = hp["lr"], hp["momentum"], hp.get("dampening", 0.0)
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    new_state = {"step": np.asarray(_count(state))}
-    if mom != 0:
-        if state["has_buffer"]:
-            buf = state["momentum_buffer"] * mom
-            t = g * (1.0 - damp)
-            buf += t
-        else:
-            buf = g.copy()
-        new_state["momentum_buffer"] = buf
-        new_state["has_buffer"] = np.ones((), dtype=bool)
-        if nesterov:
-            t = buf * mom
-            t += g
-            g = t
-        else:
-            g = buf
-    else:
-        new_state["momentum_buffer"] = state["momentum_buffer"]
-        new_state["has_buffer"] = state["has_buffer"]
-    return _step_to(params, g, -lr), new_state
-
-
-def _momentum_update(params, grads, state, hp, hessian=None):
-    return _sgd_momentum(params, grads, state, hp, nesterov=False)
-
-
-def _nesterov_update(params, grads, state, hp, hessian=None):
-    return _sgd_momentum(params, grads, state, hp, nesterov=True)
-
-
-# -- Adagrad ------------------------------------------------------------------------------------------------
-
-
-def _adagrad_init(params: np.ndarray) -> State:
-    # torch starts the sum at initial_accumulator_value; init() has no hyperparameters: update adds it
-    return {"step": _step0(), "sum": _zeros(params)}
-
-
-def _adagrad_update(params, grads, state, hp, hessian=None):
-    step = _count(state)
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
-    s = g * g  # state_sum.addcmul_(g, g, value=1)
-    if step == 1:
-        s += state["sum"] + hp["initial_accumulator_value"]
-    else:
-        s += state["sum"]
-    std = np.sqrt(s)
-    std += hp["eps"]
-    return _step_div(params, g, std, -clr), {"step": np.asarray(step), "sum": s}
-
-
-# -- Adadelta -----------------------------------------------------------------------------------------------
-
-
-def _adadelta_init(params: np.ndarray) -> State:
-    return {"step": _step0(), "square_avg": _zeros(params), "acc_delta": _zeros(params)}
-
-
-def _adadelta_update(params, grads, state, hp, hessian=None):
-    rho, eps = hp["rho"], hp["eps"]
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    square_avg = _ema_sq(state["square_avg"], g, rho)
-    std = square_avg + eps
-    np.sqrt(std, out=std)
-    delta = state["acc_delta"] + eps
-    np.sqrt(delta, out=delta)
-    delta /= std
-    delta *= g
-    acc_delta = _ema_sq(state["acc_delta"], delta, rho)
-    new_state = {"step": np.asarray(_count(state)), "square_avg": square_avg, "acc_delta": acc_delta}
-    return _step_to(params, delta, -hp["lr"]), new_state
-
-
-# -- RMSprop ------------------------------------------------------------------------------------------------
-
-
-def _rmsprop_init(params: np.ndarray) -> State:
-    return {
-        "step": _step0(),
-        "square_avg": _zeros(params),
-        "grad_avg": _zeros(params),
-        "momentum_buffer": _zeros(params),
-    }
-
-
-def _rmsprop_update(params, grads, state, hp, hessian=None):
-    alpha, mom = hp["alpha"], hp["momentum"]
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    square_avg = _ema_sq(state["square_avg"], g, alpha)
-    new_state = {"step": np.asarray(_count(state)), "square_avg": square_avg}
-    if hp["centered"]:
-        grad_avg = _lerp(state["grad_avg"], g, 1.0 - alpha)
-        avg = grad_avg * grad_avg  # square_avg.addcmul(grad_avg, grad_avg, value=-1)
-        np.subtract(square_avg, avg, out=avg)
+def _rms_denominator(c: StepContext) -> np.ndarray:
+    """RMSprop's √v + ε, or √(v − ḡ²) + ε when centered."""
+    v = c.after["square_avg"]
+    if c.hp["centered"]:
+        avg = c.after["grad_avg"] * c.after["grad_avg"]
+        np.subtract(v, avg, out=avg)
         np.sqrt(avg, out=avg)
     else:
-        grad_avg = state["grad_avg"]
-        avg = np.sqrt(square_avg)
-    new_state["grad_avg"] = grad_avg
-    avg += hp["eps"]
-    if mom > 0:
-        buf = state["momentum_buffer"] * mom
-        t = np.divide(g, avg)
-        buf += t
-        new_state["momentum_buffer"] = buf
-        return _step_to(params, buf, -hp["lr"]), new_state
-    new_state["momentum_buffer"] = state["momentum_buffer"]
-    return _step_div(params, g, avg, -hp["lr"]), new_state
+        avg = np.sqrt(v)
+    avg += c.hp["eps"]
+    return avg
 
 
-# -- Adam, AdamW, AMSGrad -----------------------------------------------------------------------------------
+def _adadelta_delta(c: StepContext) -> np.ndarray:
+    std = c.after["square_avg"] + c.hp["eps"]
+    np.sqrt(std, out=std)
+    delta = c.before["acc_delta"] + c.hp["eps"]
+    np.sqrt(delta, out=delta)
+    delta /= std
+    delta *= _g(c)
+    return delta
 
 
-def _adam_init(params: np.ndarray) -> State:
-    return {"step": _step0(), "exp_avg": _zeros(params), "exp_avg_sq": _zeros(params)}
+def _adadelta_lr_eff(c: StepContext) -> np.ndarray:
+    std = np.sqrt(c.after["square_avg"] + c.hp["eps"])
+    return c.hp["lr"] * np.sqrt(c.before["acc_delta"] + c.hp["eps"]) / std
 
 
-def _amsgrad_init(params: np.ndarray) -> State:
-    return {**_adam_init(params), "max_exp_avg_sq": _zeros(params)}
-
-
-def _adam(params, grads, state, hp, decoupled: bool, amsgrad: bool):
-    lr, beta1, beta2, wd = hp["lr"], hp["beta1"], hp["beta2"], hp["weight_decay"]
-    step = _count(state)
-    p, g = params, grads
-    if wd != 0:
-        if decoupled:
-            p = params * (1 - lr * wd)
-        else:
-            g = _with_weight_decay(params, grads, wd)
-    exp_avg = _lerp(state["exp_avg"], g, 1 - beta1)
-    exp_avg_sq = _ema_sq(state["exp_avg_sq"], g, beta2)
-    step_size = lr / (1 - beta1**step)
-    bias_correction2_sqrt = (1 - beta2**step) ** 0.5
-    new_state = {"step": np.asarray(step), "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
-    if amsgrad:
-        vmax = np.maximum(state["max_exp_avg_sq"], exp_avg_sq)
-        new_state["max_exp_avg_sq"] = vmax
-        denom = np.sqrt(vmax)
-    else:
-        denom = np.sqrt(exp_avg_sq)
-    denom /= bias_correction2_sqrt
-    denom += hp["eps"]
-    return _step_div(p, exp_avg, denom, -step_size), new_state
-
-
-def _adam_update(params, grads, state, hp, hessian=None):
-    return _adam(params, grads, state, hp, decoupled=False, amsgrad=False)
-
-
-def _adamw_update(params, grads, state, hp, hessian=None):
-    return _adam(params, grads, state, hp, decoupled=True, amsgrad=False)
-
-
-def _amsgrad_update(params, grads, state, hp, hessian=None):
-    return _adam(params, grads, state, hp, decoupled=False, amsgrad=True)
-
-
-# -- Adamax -------------------------------------------------------------------------------------------------
-
-
-def _adamax_init(params: np.ndarray) -> State:
-    return {"step": _step0(), "exp_avg": _zeros(params), "exp_inf": _zeros(params)}
-
-
-def _adamax_update(params, grads, state, hp, hessian=None):
-    beta1 = hp["beta1"]
-    step = _count(state)
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    exp_avg = _lerp(state["exp_avg"], g, 1 - beta1)
-    exp_inf = state["exp_inf"] * hp["beta2"]
-    t = np.abs(g)
-    t += hp["eps"]
-    np.maximum(exp_inf, t, out=exp_inf)
-    clr = hp["lr"] / (1 - beta1**step)
-    new_state = {"step": np.asarray(step), "exp_avg": exp_avg, "exp_inf": exp_inf}
-    return _step_div(params, exp_avg, exp_inf, -clr), new_state
-
-
-# -- QHM and QHAdam (Ma & Yarats 2019, facebookresearch/qhoptim) --------------------------------------------
-
-
-def _qhm_init(params: np.ndarray) -> State:
-    return {"step": _step0(), "momentum_buffer": _zeros(params)}
-
-
-def _qhm_update(params, grads, state, hp, hessian=None):
-    lr, beta, nu = hp["lr"], hp["momentum"], hp["nu"]
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    buf = state["momentum_buffer"] * beta  # buf.mul_(β).add_(1 − β, g)
-    t = g * (1.0 - beta)
-    buf += t
-    new = _step_to(params, buf, -lr * nu)  # p.add_(−lr·ν, buf)
-    t = g * (-lr * (1.0 - nu))  # p.add_(−lr·(1 − ν), g)
-    new += t
-    return new, {"step": np.asarray(_count(state)), "momentum_buffer": buf}
-
-
-def _qhadam_init(params: np.ndarray) -> State:
-    return {
-        "step": _step0(),
-        "beta1_weight": np.zeros(()),
-        "beta2_weight": np.zeros(()),
-        "exp_avg": _zeros(params),
-        "exp_avg_sq": _zeros(params),
-    }
-
-
-def _qhadam_update(params, grads, state, hp, hessian=None):
-    beta1, beta2, nu1, nu2, eps = hp["beta1"], hp["beta2"], hp["nu1"], hp["nu2"], hp["eps"]
-    g = _with_weight_decay(params, grads, hp["weight_decay"])
-    g_sq = g * g
-    # bias correction as in qhoptim: w ← 1 + β·w (= Σ βᵏ), and the running means use 1 − 1/w as their decay
-    w1 = 1.0 + beta1 * float(state["beta1_weight"])
-    w2 = 1.0 + beta2 * float(state["beta2_weight"])
-    adj1 = 1.0 - 1.0 / w1
-    adj2 = 1.0 - 1.0 / w2
-    exp_avg = state["exp_avg"] * adj1
-    t = g * (1.0 - adj1)
-    exp_avg += t
-    exp_avg_sq = state["exp_avg_sq"] * adj2
-    t = g_sq * (1.0 - adj2)
-    exp_avg_sq += t
-    avg_grad = exp_avg * nu1
-    if nu1 != 1.0:
-        t = g * (1.0 - nu1)
-        avg_grad += t
-    rms = exp_avg_sq * nu2
+def _qhadam_lr_eff(c: StepContext) -> np.ndarray:
+    g = _g(c)
+    nu2 = c.hp["nu2"]
+    rms = c.after["exp_avg_sq"] * nu2
     if nu2 != 1.0:
-        t = g_sq * (1.0 - nu2)
-        rms += t
+        rms += (g * g) * (1.0 - nu2)
     np.sqrt(rms, out=rms)
-    if eps != 0.0:
-        rms += eps
-    new_state = {
-        "step": np.asarray(_count(state)),
-        "beta1_weight": np.asarray(w1),
-        "beta2_weight": np.asarray(w2),
-        "exp_avg": exp_avg,
-        "exp_avg_sq": exp_avg_sq,
-    }
-    return _step_div(params, avg_grad, rms, -hp["lr"]), new_state
+    if c.hp["eps"] != 0.0:
+        rms += c.hp["eps"]
+    return c.hp["lr"] / rms
 
 
-# -- Newton and saddle-free Newton --------------------------------------------------------------------------
-
-_TINY = 8 * np.finfo(np.float64).eps
-
-
-def _newton_update(params, grads, state, hp, hessian=None):
-    """θ − lr·(H + λI)⁻¹∇J by the closed-form inverse of the 1×1 or 2×2 damped Hessian."""
-    if hessian is None:
-        raise ValueError("newton needs the Hessian: call update(params, grads, state, hp, hessian)")
-    lam = hp["damping"]
-    d = params.shape[1]
-    with np.errstate(all="ignore"):
-        if d == 1:
-            a = hessian[:, 0, 0] + lam
-            det = a
-            scale = np.abs(a)
-            direction = grads / a[:, None]
-        else:
-            a = hessian[:, 0, 0] + lam
-            b = hessian[:, 0, 1]
-            c = hessian[:, 1, 0]
-            e = hessian[:, 1, 1] + lam
-            det = a * e - b * c
-            scale = np.abs(a * e) + np.abs(b * c)
-            g0, g1 = grads[:, 0], grads[:, 1]
-            direction = np.empty_like(grads)
-            direction[:, 0] = (e * g0 - b * g1) / det
-            direction[:, 1] = (a * g1 - c * g0) / det
-        # singular (up to rounding) or non-finite: that particle stays where it is
-        bad = (np.abs(det) <= _TINY * scale) | ~np.isfinite(direction).all(axis=1)
-    if bad.any():
-        direction[bad] = 0.0
-    return _step_to(params, direction, -hp["lr"]), {"step": np.asarray(_count(state))}
+def _newton_direction(c: StepContext) -> np.ndarray:
+    """The direction d of θ_new = θ − lr·d, from the step actually taken."""
+    return -c.step / c.hp["lr"]
 
 
-def _saddle_free_newton_update(params, grads, state, hp, hessian=None):
-    """θ − lr·(|H| + λI)⁻¹∇J with |H| = V|Λ|Vᵀ from a batched eigendecomposition."""
-    if hessian is None:
-        raise ValueError(
-            "saddle_free_newton needs the Hessian: call update(params, grads, state, hp, hessian)"
-        )
-    lam = hp["damping"]
-    direction = np.zeros_like(grads)
-    ok = np.isfinite(hessian).all(axis=(1, 2)) & np.isfinite(grads).all(axis=1)
-    if ok.any():
-        h = hessian if ok.all() else hessian[ok]
-        g = grads if ok.all() else grads[ok]
-        h = 0.5 * (h + np.swapaxes(h, 1, 2))  # exactly symmetric for eigh
-        lam_h, vecs = np.linalg.eigh(h)  # (M, d), (M, d, d), columns are eigenvectors
-        mod = np.abs(lam_h) + lam
-        coef = np.einsum("mji,mj->mi", vecs, g)  # Vᵀg
-        with np.errstate(all="ignore"):
-            coef /= mod
-            sub = np.einsum("mij,mj->mi", vecs, coef)  # V·diag(1/(|Λ| + λ))·Vᵀg
-            bad = (mod.min(axis=1) <= _TINY * mod.max(axis=1)) | ~np.isfinite(sub).all(axis=1)
-        sub[bad] = 0.0
-        if ok.all():
-            direction = sub
-        else:
-            direction[np.flatnonzero(ok)] = sub
-    return _step_to(params, direction, -hp["lr"]), {"step": np.asarray(_count(state))}
+_GRAD = Quantity("g", "the gradient, with weight decay", "∇J + wd·θ", _g)
+_HESSIAN = Quantity("H", "the Hessian ∇²J where the step was taken", "∇²J", lambda c: c.hessian)
+
+
+def _m(formula: str = "β₁·m + (1−β₁)·g") -> Buffer:
+    return Buffer("exp_avg", "m", "running mean of the gradients (first moment)", formula)
+
+
+def _v(formula: str = "β₂·v + (1−β₂)·g²") -> Buffer:
+    return Buffer("exp_avg_sq", "v", "running mean of the squared gradients (second moment)", formula)
+
+
+_M_HAT = Quantity(
+    "m̂", "bias-corrected mean of the gradients", "m/(1−β₁ᵗ)", lambda c: c.after["exp_avg"] / _bias1(c)
+)
+_V_HAT = Quantity(
+    "v̂",
+    "bias-corrected mean of the squared gradients",
+    "v/(1−β₂ᵗ)",
+    lambda c: c.after["exp_avg_sq"] / (1 - c.hp["beta2"] ** c.t),
+)
+_ADAM_LR = Quantity(
+    "lr_eff", "effective step size per axis", "lr/(√v̂ + ε)", lambda c: _adam_lr_eff(c, "exp_avg_sq")
+)
+
+
+def _momentum_on(hp) -> bool:
+    return hp["momentum"] != 0
+
+
+def _momentum_off(hp) -> bool:
+    return hp["momentum"] == 0
 
 
 # -- the table ----------------------------------------------------------------------------------------------
@@ -563,8 +221,10 @@ OPTIMIZERS: dict[str, Optimizer] = {
             "Gradient descent",
             "θ ← θ − lr·(∇J + wd·θ)",
             (_lr(1e-3), _WD),
-            _plain_init,
-            _gd_update,
+            r.plain_init,
+            r.gd_update,
+            terms=(_GRAD,),
+            step="−lr·g",
         ),
         Optimizer(
             "sgd",
@@ -579,10 +239,13 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     0.0,
                     100.0,
                     help="σ of the Gaussian noise added to each gradient (mimics mini-batch noise)",
+                    symbol="σ",
                 ),
             ),
-            _plain_init,
-            _gd_update,
+            r.plain_init,
+            r.gd_update,
+            terms=(_GRAD,),
+            step="−lr·g",
         ),
         Optimizer(
             "momentum",
@@ -591,11 +254,25 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (
                 _lr(1e-3),
                 _momentum("torch's default is 0, plain GD; 0.9 here"),
-                Hyperparameter("dampening", 0.0, 0.0, 1.0, help="τ: scales the new gradient by 1 − τ"),
+                Hyperparameter(
+                    "dampening", 0.0, 0.0, 1.0, help="τ: scales the new gradient by 1 − τ", symbol="τ"
+                ),
                 _WD,
             ),
-            _momentum_init,
-            _momentum_update,
+            r.momentum_init,
+            r.momentum_update,
+            terms=(
+                _GRAD,
+                Buffer(
+                    "momentum_buffer",
+                    "b",
+                    "velocity: the gradients summed with decay μ",
+                    "μ·b + (1−τ)·g  (b = g at the first step)",
+                    when=_momentum_on,
+                ),
+            ),
+            step="−lr·b  (μ = 0: −lr·g)",
+            velocity="momentum_buffer",
         ),
         Optimizer(
             "nesterov",
@@ -606,8 +283,20 @@ OPTIMIZERS: dict[str, Optimizer] = {
                 _momentum("torch needs > 0 for Nesterov; 0.9 here"),
                 _WD,
             ),
-            _momentum_init,
-            _nesterov_update,
+            r.momentum_init,
+            r.nesterov_update,
+            terms=(
+                _GRAD,
+                Buffer(
+                    "momentum_buffer",
+                    "b",
+                    "velocity: the gradients summed with decay μ",
+                    "μ·b + g  (b = g at the first step)",
+                    when=_momentum_on,
+                ),
+            ),
+            step="−lr·(g + μ·b)  (look-ahead)",
+            velocity="momentum_buffer",
         ),
         Optimizer(
             "adagrad",
@@ -615,7 +304,9 @@ OPTIMIZERS: dict[str, Optimizer] = {
             f"{_G};  G ← G + g²;  θ ← θ − lr/(1 + (t−1)·η)·g/(√G + ε)",
             (
                 _lr(1e-2),
-                Hyperparameter("lr_decay", 0.0, 0.0, 1.0, help="η: the step size is lr/(1 + (t−1)·η)"),
+                Hyperparameter(
+                    "lr_decay", 0.0, 0.0, 1.0, help="η: the step size is lr/(1 + (t−1)·η)", symbol="η"
+                ),
                 _WD,
                 Hyperparameter(
                     "initial_accumulator_value",
@@ -623,11 +314,30 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     0.0,
                     10.0,
                     help="starting value of the sum of squared gradients G (read at the first step)",
+                    symbol="G₀",
                 ),
                 _eps(1e-10),
             ),
-            _adagrad_init,
-            _adagrad_update,
+            r.adagrad_init,
+            r.adagrad_update,
+            terms=(
+                _GRAD,
+                Buffer(
+                    "sum", "G", "sum of the squared gradients so far", "G + g²  (G = G₀ before the first)"
+                ),
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis",
+                    "lr/(1 + (t−1)·η)/(√G + ε)",
+                    lambda c: (
+                        c.hp["lr"]
+                        / (1 + (c.t - 1) * c.hp["lr_decay"])
+                        / (np.sqrt(c.after["sum"]) + c.hp["eps"])
+                    ),
+                ),
+            ),
+            step="−lr_eff·g",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "adadelta",
@@ -635,12 +345,23 @@ OPTIMIZERS: dict[str, Optimizer] = {
             f"{_G};  v ← ρv + (1−ρ)g²;  Δ ← √(u + ε)/√(v + ε)·g;  u ← ρu + (1−ρ)Δ²;  θ ← θ − lr·Δ",
             (
                 _lr(1.0, "learning rate: scales the step Δ (1 in the original Adadelta)"),
-                Hyperparameter("rho", 0.9, 0.0, 0.9999, help="ρ: decay rate of the running averages"),
+                Hyperparameter(
+                    "rho", 0.9, 0.0, 0.9999, help="ρ: decay rate of the running averages", symbol="ρ"
+                ),
                 _eps(1e-6),
                 _WD,
             ),
-            _adadelta_init,
-            _adadelta_update,
+            r.adadelta_init,
+            r.adadelta_update,
+            terms=(
+                _GRAD,
+                Buffer("square_avg", "v", "running mean of the squared gradients", "ρ·v + (1−ρ)·g²"),
+                Quantity("lr_eff", "effective step size per axis", "lr·√(u + ε)/√(v + ε)", _adadelta_lr_eff),
+                Quantity("Δ", "the unit-corrected gradient", "√(u + ε)/√(v + ε)·g", _adadelta_delta),
+                Buffer("acc_delta", "u", "running mean of the squared updates Δ²", "ρ·u + (1−ρ)·Δ²"),
+            ),
+            step="−lr·Δ",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "rmsprop",
@@ -649,10 +370,19 @@ OPTIMIZERS: dict[str, Optimizer] = {
             "  (centered: √(v − ḡ²); momentum: b ← μb + g/(√v + ε))",
             (
                 _lr(1e-2),
-                Hyperparameter("alpha", 0.99, 0.0, 0.9999, help="α: decay rate of the running mean of g²"),
+                Hyperparameter(
+                    "alpha", 0.99, 0.0, 0.9999, help="α: decay rate of the running mean of g²", symbol="α"
+                ),
                 _eps(1e-8),
                 _WD,
-                Hyperparameter("momentum", 0.0, 0.0, 0.9999, help="μ: momentum on the scaled step (0: none)"),
+                Hyperparameter(
+                    "momentum",
+                    0.0,
+                    0.0,
+                    0.9999,
+                    help="μ: momentum on the scaled step (0: none)",
+                    symbol="μ",
+                ),
                 Hyperparameter(
                     "centered",
                     0.0,
@@ -662,24 +392,78 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     help="1: divide by the estimated variance √(v − ḡ²) instead of √v",
                 ),
             ),
-            _rmsprop_init,
-            _rmsprop_update,
+            r.rmsprop_init,
+            r.rmsprop_update,
+            terms=(
+                _GRAD,
+                Buffer("square_avg", "v", "running mean of the squared gradients", "α·v + (1−α)·g²"),
+                Buffer(
+                    "grad_avg",
+                    "ḡ",
+                    "running mean of the gradients (centered only)",
+                    "α·ḡ + (1−α)·g",
+                    when=lambda hp: bool(hp["centered"]),
+                ),
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis",
+                    "lr/(√v + ε)",
+                    lambda c: c.hp["lr"] / _rms_denominator(c),
+                    when=lambda hp: not hp["centered"],
+                ),
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis, from the variance of the gradients",
+                    "lr/(√(v − ḡ²) + ε)",
+                    lambda c: c.hp["lr"] / _rms_denominator(c),
+                    when=lambda hp: bool(hp["centered"]),
+                ),
+                Buffer(
+                    "momentum_buffer",
+                    "b",
+                    "velocity: the scaled gradients summed with decay μ",
+                    "μ·b + g·lr_eff/lr",
+                    when=lambda hp: hp["momentum"] > 0,
+                ),
+            ),
+            step="−lr_eff·g  (momentum: −lr·b)",
+            velocity="momentum_buffer",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "adam",
             "Adam",
             f"{_G};  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr·m̂/(√v̂ + ε)",
             (_lr(1e-3), _BETA1, _BETA2, _eps(1e-8), _WD),
-            _adam_init,
-            _adam_update,
+            r.adam_init,
+            r.adam_update,
+            terms=(_GRAD, _m(), _v(), _M_HAT, _V_HAT, _ADAM_LR),
+            step="−lr_eff·m̂",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "adamax",
             "Adamax",
             f"{_G};  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − lr/(1−β₁ᵗ)·m/u",
             (_lr(2e-3), _BETA1, _BETA2, _eps(1e-8), _WD),
-            _adamax_init,
-            _adamax_update,
+            r.adamax_init,
+            r.adamax_update,
+            terms=(
+                _GRAD,
+                _m(),
+                Buffer("exp_inf", "u", "decaying maximum of |g| (infinity norm)", "max(β₂·u, |g| + ε)"),
+                _M_HAT,
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis",
+                    "lr/u",
+                    lambda c: c.hp["lr"] / c.after["exp_inf"],
+                ),
+            ),
+            step="−lr_eff·m̂",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "adamw",
@@ -696,18 +480,39 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     0.0,
                     1.0,
                     help="decoupled weight decay: θ shrinks by lr·weight_decay·θ each step",
+                    symbol="wd",
                 ),
             ),
-            _adam_init,
-            _adamw_update,
+            r.adam_init,
+            r.adamw_update,
+            terms=(_m("β₁·m + (1−β₁)·∇J"), _v("β₂·v + (1−β₂)·∇J²"), _M_HAT, _V_HAT, _ADAM_LR),
+            step="−lr·wd·θ − lr_eff·m̂  (decoupled weight decay)",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "amsgrad",
             "AMSGrad",
             f"{_G};  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  v̄ ← max(v̄, v);  θ ← θ − lr·m̂/(√(v̄/(1−β₂ᵗ))+ε)",
             (_lr(1e-3), _BETA1, _BETA2, _eps(1e-8), _WD),
-            _amsgrad_init,
-            _amsgrad_update,
+            r.amsgrad_init,
+            r.amsgrad_update,
+            terms=(
+                _GRAD,
+                _m(),
+                _v(),
+                Buffer("max_exp_avg_sq", "v̄", "largest second moment so far", "max(v̄, v)"),
+                _M_HAT,
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis",
+                    "lr/(√(v̄/(1−β₂ᵗ)) + ε)",
+                    lambda c: _adam_lr_eff(c, "max_exp_avg_sq"),
+                ),
+            ),
+            step="−lr_eff·m̂",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "qhm",
@@ -716,7 +521,12 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (
                 _lr(1e-3, "learning rate (the momentum is dampened: lr ≈ lr_momentum/(1 − β))"),
                 Hyperparameter(
-                    "momentum", 0.999, 0.0, 0.9999, help="β: decay rate of the momentum buffer (paper: 0.999)"
+                    "momentum",
+                    0.999,
+                    0.0,
+                    0.9999,
+                    help="β: decay rate of the momentum buffer (paper: 0.999)",
+                    symbol="β",
                 ),
                 Hyperparameter(
                     "nu",
@@ -724,11 +534,18 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     0.0,
                     1.0,
                     help="ν: weight of the momentum buffer vs the plain gradient (paper: 0.7)",
+                    symbol="ν",
                 ),
                 _WD,
             ),
-            _qhm_init,
-            _qhm_update,
+            r.qhm_init,
+            r.qhm_update,
+            terms=(
+                _GRAD,
+                Buffer("momentum_buffer", "b", "velocity: running mean of the gradients", "β·b + (1−β)·g"),
+            ),
+            step="−lr·[(1−ν)·g + ν·b]",
+            velocity="momentum_buffer",
         ),
         Optimizer(
             "qhadam",
@@ -738,7 +555,12 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (
                 _lr(1e-3),
                 Hyperparameter(
-                    "beta1", 0.995, 0.0, 0.9999, help="β₁: decay rate of the mean of gradients (paper: 0.995)"
+                    "beta1",
+                    0.995,
+                    0.0,
+                    0.9999,
+                    help="β₁: decay rate of the mean of gradients (paper: 0.995)",
+                    symbol="β₁",
                 ),
                 Hyperparameter(
                     "beta2",
@@ -746,18 +568,40 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     0.0,
                     0.9999,
                     help="β₂: decay rate of the mean of squared gradients (paper: 0.999)",
+                    symbol="β₂",
                 ),
                 Hyperparameter(
-                    "nu1", 0.7, 0.0, 1.0, help="ν₁: weight of the mean vs the plain gradient (paper: 0.7)"
+                    "nu1",
+                    0.7,
+                    0.0,
+                    1.0,
+                    help="ν₁: weight of the mean vs the plain gradient (paper: 0.7)",
+                    symbol="ν₁",
                 ),
                 Hyperparameter(
-                    "nu2", 1.0, 0.0, 1.0, help="ν₂: weight of the mean vs the plain g² (paper: 1)"
+                    "nu2",
+                    1.0,
+                    0.0,
+                    1.0,
+                    help="ν₂: weight of the mean vs the plain g² (paper: 1)",
+                    symbol="ν₂",
                 ),
                 _eps(1e-8),
                 _WD,
             ),
-            _qhadam_init,
-            _qhadam_update,
+            r.qhadam_init,
+            r.qhadam_update,
+            terms=(
+                _GRAD,
+                _m("(1 − 1/w₁)·m + g/w₁,  w₁ = 1 + β₁ + … + β₁ᵗ⁻¹  (bias-corrected: m̂ = m)"),
+                _v("(1 − 1/w₂)·v + g²/w₂,  w₂ = 1 + β₂ + … + β₂ᵗ⁻¹  (v̂ = v)"),
+                Quantity(
+                    "lr_eff", "effective step size per axis", "lr/(√[(1−ν₂)·g² + ν₂·v] + ε)", _qhadam_lr_eff
+                ),
+            ),
+            step="−lr_eff·[(1−ν₁)·g + ν₁·m]",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
         ),
         Optimizer(
             "newton",
@@ -766,12 +610,27 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (
                 _lr(1.0, "learning rate: 1 is the full Newton step"),
                 Hyperparameter(
-                    "damping", 0.0, 0.0, 10.0, help="λ added to the Hessian's diagonal (Levenberg–Marquardt)"
+                    "damping",
+                    0.0,
+                    0.0,
+                    10.0,
+                    help="λ added to the Hessian's diagonal (Levenberg–Marquardt)",
+                    symbol="λ",
                 ),
             ),
-            _plain_init,
-            _newton_update,
+            r.plain_init,
+            r.newton_update,
             needs_hessian=True,
+            terms=(
+                _HESSIAN,
+                Quantity(
+                    "d",
+                    "the Newton direction (0 where H + λI is singular)",
+                    "(H + λI)⁻¹∇J",
+                    _newton_direction,
+                ),
+            ),
+            step="−lr·d",
         ),
         Optimizer(
             "saddle_free_newton",
@@ -786,11 +645,22 @@ OPTIMIZERS: dict[str, Optimizer] = {
                     10.0,
                     log=True,
                     help="λ added to |H|'s eigenvalues: keeps |H| invertible near flat directions",
+                    symbol="λ",
                 ),
             ),
-            _plain_init,
-            _saddle_free_newton_update,
+            r.plain_init,
+            r.saddle_free_newton_update,
             needs_hessian=True,
+            terms=(
+                _HESSIAN,
+                Quantity(
+                    "d",
+                    "the saddle-free direction: H's eigenvalues made positive",
+                    "(|H| + λI)⁻¹∇J,  |H| = V|Λ|Vᵀ",
+                    _newton_direction,
+                ),
+            ),
+            step="−lr·d",
         ),
     )
 }

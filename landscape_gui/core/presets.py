@@ -28,6 +28,9 @@ LECTURE_ORDER = (
     "newton-saddle",
     "double-well",
     "himmelblau-basins",
+    "momentum-speed",
+    "adam-step-by-step",
+    "warmup-cosine",
 )
 
 

@@ -20,6 +20,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     id = "gd"
     lr = 0.05                      # hyperparameters inline (landscape-gui optimizers lists them)
     # label = "GD, lr 0.05"        # optional legend text
+    # schedule = { name = "cosine", T_max = 100, eta_min = 0.001 }   # lr schedule (landscape-gui schedules)
 
     [run]
     starts = [[-2.6], [0.3]]       # 1-D: [[x], ...] or [x, ...]; 2-D: [[x, y], ...]
@@ -60,7 +61,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
 ... steps = 200
 ... ''')
 >>> s.optimizers[0]
-OptimizerSpec(id='gd', params={'lr': 0.05}, label='')
+OptimizerSpec(id='gd', params={'lr': 0.05}, label='', schedule=None)
 >>> loads_scenario(dumps_scenario(s)) == s
 True
 >>> sim = s.build_simulation(); sim.step(s.steps); sim.runs()[0].reached
@@ -164,6 +165,9 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         if o.label:
             entry["label"] = o.label
         entry.update({k: _num(v) for k, v in o.params.items()})
+        if o.schedule is not None and not o.schedule.is_constant:
+            full = o.schedule.resolved()  # whole-number parameters as int
+            entry["schedule"] = {"name": o.schedule.id, **{k: full[k] for k in o.schedule.params}}
         opts.append(entry)
     doc["optimizers"] = opts
     dim = len(s.starts[0]) if s.starts else 2

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from landscape_gui.core.schedules import Schedule
+
 FORMAT_VERSION = 1
 
 #: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
@@ -57,19 +59,22 @@ class LandscapeSpec:
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label."""
+    """One optimizer of the scenario: its id, the hyperparameters the file sets, an optional legend label and
+    an optional learning-rate schedule (None: constant)."""
 
     id: str
     params: Mapping[str, float] = field(default_factory=dict)
     label: str = ""
+    schedule: Schedule | None = None
 
     def display_name(self) -> str:
         """Legend text: the label, else the id with its hyperparameters (``gd (lr=0.05)``)."""
         if self.label:
             return self.label
-        if not self.params:
-            return self.id
-        return f"{self.id} ({', '.join(f'{k}={v:g}' for k, v in self.params.items())})"
+        settings = [f"{k}={v:g}" for k, v in self.params.items()]
+        if self.schedule is not None and not self.schedule.is_constant:
+            settings.append(self.schedule.text())
+        return f"{self.id} ({', '.join(settings)})" if settings else self.id
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,7 @@ class Scenario:
         return Simulation(
             self.build_landscape(),
             [list(p) for p in self.starts],
-            [(o.id, dict(o.params)) for o in self.optimizers],
+            [(o.id, dict(o.params), o.schedule) for o in self.optimizers],
             noise=self.noise,
             seed=self.seed,
             max_points=max_points,

@@ -160,10 +160,11 @@ def _optimizers(ctx: Ctx, data: Any):
                 f"unknown optimizer {show(oid)}{suggest(oid, OPTIMIZER_IDS)} (known: {', '.join(OPTIMIZER_IDS)})",
             )
         label = t.str("label", "")
+        schedule = _schedule(ctx, t, ("optimizers", i), name) if t.has("schedule") else None
         opt = get_optimizer(oid)
         names = [h.name for h in opt.hyperparameters]
         params: dict[str, float] = {}
-        for key in [k for k in t.data if k not in ("id", "label")]:
+        for key in [k for k in t.data if k not in ("id", "label", "schedule")]:
             value = t.raw(key)
             if key not in names:
                 known = ", ".join(names) or "none"
@@ -180,8 +181,47 @@ def _optimizers(ctx: Ctx, data: Any):
         except (KeyError, ValueError) as e:
             raise ctx.fail(("optimizers", i), name, e.args[0] if e.args else str(e)) from None
         t.done()
-        out.append(OptimizerSpec(id=oid, params=params, label=label))
+        out.append(OptimizerSpec(id=oid, params=params, label=label, schedule=schedule))
     return tuple(out)
+
+
+def _schedule(ctx: Ctx, parent: Table, path: tuple, name: str):
+    """``schedule = { name = "cosine", T_max = 100 }`` in an [[optimizers]] table."""
+    from landscape_gui.core.schedules import SCHEDULE_IDS, Schedule, get_schedule_kind
+
+    raw = parent.raw("schedule")
+    if not isinstance(raw, dict):
+        raise parent.fail(
+            "schedule", f'expected a table like {{ name = "cosine", T_max = 100 }}, got {show(raw)}'
+        )
+    t = Table(ctx, raw, (*path, "schedule"), f"{name} schedule")
+    if not t.has("name"):
+        raise ctx.fail((*path, "schedule"), t.name, f"missing key 'name' (one of {', '.join(SCHEDULE_IDS)})")
+    kind_id = t.str("name")
+    if kind_id not in SCHEDULE_IDS:
+        raise t.fail(
+            "name",
+            f"unknown schedule {show(kind_id)}{suggest(kind_id, SCHEDULE_IDS)} (known: {', '.join(SCHEDULE_IDS)})",
+        )
+    kind = get_schedule_kind(kind_id)
+    keys = [h.name for h in kind.parameters]
+    params: dict[str, float] = {}
+    for key in [k for k in raw if k != "name"]:
+        value = t.raw(key)
+        if key not in keys:
+            known = ", ".join(keys) or "none"
+            raise t.fail(
+                key, f"unknown parameter of the {kind_id} schedule{suggest(key, keys)} (known: {known})"
+            )
+        if not (is_number(value) and math.isfinite(value)):
+            raise t.fail(key, f"expected a finite number, got {show(value)}")
+        try:
+            kind.resolve({key: float(value)})
+        except ValueError as e:
+            raise t.fail(key, str(e)) from None
+        params[key] = float(value)
+    t.done()
+    return None if kind_id == "constant" else Schedule(kind_id, params)
 
 
 def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:

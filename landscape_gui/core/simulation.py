@@ -25,6 +25,14 @@ is full, every second row is dropped (the start is always kept) and from then on
 recorded, so the path keeps its whole shape at half the resolution. The current position is always exact.
 With ``max_points=None`` every step is kept (the ``trace`` command does this).
 
+Each optimizer may have a learning-rate schedule (:mod:`landscape_gui.core.schedules`), stepped once after
+every optimizer step as torch's is: :meth:`Simulation.lr` is the learning rate in force for the next step and
+:meth:`Simulation.lr_history` the one each step used. The slider's ``lr`` is the schedule's base learning
+rate; an edit applies from the next step, at the value the schedule would have reached from the new base.
+:meth:`Simulation.last_step` holds everything the last step saw and produced (a
+:class:`~landscape_gui.core.optimizer_spec.StepContext`), from which captions and glyphs are computed, and
+:meth:`Simulation.buffers` the optimizer's state under its declared names.
+
 >>> from landscape_gui.core.library import get_landscape
 >>> sim = Simulation(get_landscape("booth"), [[0.0, 0.0], [5.0, 5.0]], [("gd", {"lr": 0.05})])
 >>> sim.step(200)
@@ -38,13 +46,17 @@ With ``max_points=None`` every step is kept (the ``trace`` command does this).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from landscape_gui.core.landscapes import Landscape, as_points
+from landscape_gui.core.optimizer_spec import StepContext
 from landscape_gui.core.optimizers import Optimizer, get_optimizer
+from landscape_gui.core.schedules import CONSTANT, Schedule, parse_schedule
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 DIVERGENCE_LIMIT = 1e6
@@ -101,9 +113,21 @@ class Run:
 class _Group:
     """The particles of one optimizer: one per start point."""
 
-    def __init__(self, optimizer: Optimizer, hp: Mapping[str, float], starts: np.ndarray, rng, capacity):
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        hp: Mapping[str, float],
+        schedule: Schedule,
+        starts: np.ndarray,
+        rng,
+        capacity,
+    ):
         self.optimizer = optimizer
         self.hp = optimizer.resolve(hp)
+        self.schedule = schedule
+        self.schedule_params = schedule.resolved()
+        self.lr = schedule.initial(self.hp["lr"])  # in force for the next step
+        self.lr_used = array("d")  # the learning rate of each step taken
         self.rng = rng
         n, d = starts.shape
         # Column-major (N, d): each coordinate is one contiguous array, as the landscape's functions take
@@ -116,6 +140,7 @@ class _Group:
         # (statuses, the runs table), from the last gradients and the position before the step
         self.grads: np.ndarray | None = None
         self.prev: np.ndarray | None = None
+        self.last: StepContext | None = None  # the last step, for captions and glyphs
         self._grad_norm: np.ndarray | None = np.full(n, np.inf)
         self._last_move: np.ndarray | None = np.full(n, np.inf)
         self.capacity = capacity
@@ -169,8 +194,10 @@ class _Group:
 class Simulation:
     """Start points × optimizers, stepped together.
 
-    ``optimizers`` is a sequence of ``(optimizer_id, hyperparameters)`` pairs; the same optimizer may appear
-    twice with different settings (to compare learning rates, say). ``noise`` is the σ of Gaussian noise added
+    ``optimizers`` is a sequence of ``(optimizer_id, hyperparameters)`` pairs, or triples with a learning-rate
+    schedule third (a :class:`~landscape_gui.core.schedules.Schedule`, its text ``"cosine:T_max=100"``, or
+    None for a constant lr); the same optimizer may appear twice with different settings (to compare
+    learning rates, or a schedule with none). ``noise`` is the σ of Gaussian noise added
     to every gradient of every run (an optimizer's own ``noise`` hyperparameter, as ``sgd`` has, adds to it:
     σ = √(noise² + own²)); ``seed`` makes the noise reproducible.
     """
@@ -192,7 +219,7 @@ class Simulation:
         self.starts = self.starts.copy()
         if not np.isfinite(self.starts).all():
             raise ValueError("start points must be finite numbers")
-        self._specs = [(get_optimizer(oid), dict(hp or {})) for oid, hp in optimizers]
+        self._specs = [_spec(entry) for entry in optimizers]
         if not np.isfinite(noise) or noise < 0:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
         self.noise = float(noise)
@@ -223,8 +250,8 @@ class Simulation:
     def reset(self) -> None:
         """Back to step 0 at the start points, optimizer state and noise streams fresh."""
         self.groups = [
-            _Group(opt, hp, self.starts, np.random.default_rng([self.seed, g]), self.max_points)
-            for g, (opt, hp) in enumerate(self._specs)
+            _Group(opt, hp, sched, self.starts, np.random.default_rng([self.seed, g]), self.max_points)
+            for g, (opt, hp, sched) in enumerate(self._specs)
         ]
         for group in self.groups:
             group.loss = self.landscape.value(group.params)
@@ -235,11 +262,52 @@ class Simulation:
     def optimizers(self) -> list[tuple[str, dict[str, float]]]:
         return [(g.optimizer.id, dict(g.hp)) for g in self.groups]
 
+    @property
+    def schedules(self) -> list[Schedule]:
+        """Each optimizer's learning-rate schedule (constant where none was given)."""
+        return [g.schedule for g in self.groups]
+
     def set_hyperparameters(self, group: int, hp: Mapping[str, float]) -> None:
-        """Change one optimizer's hyperparameters; they apply from the next step, with no reset."""
+        """Change one optimizer's hyperparameters; they apply from the next step, with no reset.
+
+        A new ``lr`` is the schedule's new base: the next step uses the schedule's value for it.
+        """
         g = self.groups[group]
         g.hp = g.optimizer.resolve({**g.hp, **hp})
-        self._specs[group] = (g.optimizer, dict(g.hp))
+        self._specs[group] = (g.optimizer, dict(g.hp), g.schedule)
+        g.lr = g.hp["lr"] if g.schedule.is_constant else g.schedule.lr_at(g.hp["lr"], g.t + 1)
+
+    def set_schedule(self, group: int, schedule: Schedule | str | None) -> None:
+        """Give one optimizer another learning-rate schedule, from the next step (as if it had always had it:
+        the next step uses the schedule's value at this step number)."""
+        g = self.groups[group]
+        g.schedule = _as_schedule(schedule)
+        g.schedule_params = g.schedule.resolved()
+        self._specs[group] = (g.optimizer, dict(g.hp), g.schedule)
+        g.lr = g.schedule.lr_at(g.hp["lr"], g.t + 1)
+
+    def lr(self, group: int) -> float:
+        """The learning rate in force for one optimizer's next step."""
+        return self.groups[group].lr
+
+    def lr_history(self, group: int) -> np.ndarray:
+        """The learning rate each step of one optimizer used, step 1 first (shape (steps,))."""
+        return np.array(self.groups[group].lr_used, dtype=np.float64)
+
+    def last_step(self, group: int) -> StepContext | None:
+        """Everything one optimizer's last step saw and produced, for every particle; None before a step.
+
+        Particles that had diverged earlier show a step of zero and their state as it was.
+        """
+        return self.groups[group].last
+
+    def buffers(self, group: int) -> dict[str, np.ndarray]:
+        """One optimizer's state buffers in use, by their declared names, shape (starts, d) each.
+
+        The arrays are the simulation's own: read them, do not write into them.
+        """
+        g = self.groups[group]
+        return {b.name: g.state[b.name] for b in g.optimizer.active_buffers(g.hp)}
 
     def set_noise(self, sigma: float) -> None:
         if not np.isfinite(sigma) or sigma < 0:
@@ -256,8 +324,12 @@ class Simulation:
     def _step_group(self, g: _Group) -> None:
         sigma = total_noise(self.noise, g.hp)
         noise = sigma * g.rng.standard_normal(g.params.shape) if sigma > 0 else None
-        new, state, loss, grads = advance(self.landscape, g.optimizer, g.hp, g.params, g.state, noise)
+        hp = g.hp if g.schedule.is_constant else {**g.hp, "lr": g.lr}
+        new, state, loss, grads, noisy, hess = advance(
+            self.landscape, g.optimizer, hp, g.params, g.state, noise
+        )
         fine = g.alive.all() and all_good(new, loss, grads)
+        before = g.state
         if fine:
             g.prev, g.grads = g.params, grads
             g._last_move = g._grad_norm = None  # computed from these when asked for
@@ -267,6 +339,7 @@ class Simulation:
             # Runs that went bad stop at their last good point; the others move on.
             ok = g.alive & good_runs(new, loss, grads)
             g.alive &= ok
+            g.prev = g.params
             g._last_move = np.where(ok, _row_norm(np.where(ok[:, None], new - g.params, 0.0)), 0.0)
             g._grad_norm = np.where(ok, _row_norm(np.where(np.isfinite(grads), grads, 0.0)), g.grad_norm)
             g.params = np.where(ok[:, None], new, g.params)
@@ -274,6 +347,10 @@ class Simulation:
             g.loss = np.where(ok, loss, g.loss)
             g.steps += ok
         g.t += 1
+        g.lr_used.append(hp["lr"])
+        if not g.schedule.is_constant:
+            g.lr = g.schedule.advance(g.lr, g.t, g.hp["lr"], g.schedule_params)
+        g.last = StepContext(g.t, hp, g.prev, g.params, noisy, before, g.state, hess)
         g.record(g.loss)
 
     # -- results ------------------------------------------------------------------------------------------
@@ -431,8 +508,19 @@ def total_noise(noise: float, hp: Mapping[str, float]) -> float:
     return float(np.hypot(noise, hp.get("noise", 0.0)))
 
 
-def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None):
-    """One step of every particle: ``(new_params, new_state, loss_at_new, grads_at_params)``.
+class Advance(NamedTuple):
+    """What one step of :func:`advance` computed."""
+
+    new: np.ndarray  #: the new parameters
+    state: dict  #: the optimizer's new state
+    loss: np.ndarray  #: the loss at the new parameters
+    grads: np.ndarray  #: the exact gradient at the old parameters
+    noisy: np.ndarray  #: the gradient the optimizer saw (with the noise added)
+    hess: np.ndarray | None  #: the Hessian at the old parameters, for optimizers that need it
+
+
+def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None) -> Advance:
+    """One step of every particle: an :class:`Advance` (new params, new state, loss at new, grads at old, ...).
 
     The arithmetic of a step, shared by :class:`Simulation` and :mod:`landscape_gui.core.basins` so that both
     compute the same trajectories bit for bit. ``noise`` (the same shape as ``params``, or None) is added to
@@ -445,7 +533,7 @@ def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise
         hess = landscape.hessian(params) if optimizer.needs_hessian else None
         new, state = optimizer.update(params, noisy, state, hp, hess)
         loss = landscape.value(new)
-    return new, state, loss, grads
+    return Advance(new, state, loss, grads, noisy, hess)
 
 
 def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
@@ -469,6 +557,22 @@ def good_runs(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> np.ndarra
             & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
             & np.all(np.isfinite(grads), axis=1)
         )
+
+
+def _as_schedule(schedule: Schedule | str | None) -> Schedule:
+    if schedule is None:
+        return CONSTANT
+    if isinstance(schedule, Schedule):
+        return schedule
+    return parse_schedule(schedule)
+
+
+def _spec(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
+    """``(id, hp)`` or ``(id, hp, schedule)`` as (optimizer, hyperparameters, schedule)."""
+    oid, hp, *rest = entry
+    if len(rest) > 1:
+        raise ValueError(f"an optimizer is (id, hyperparameters[, schedule]), not {entry!r}")
+    return get_optimizer(oid), dict(hp or {}), _as_schedule(rest[0] if rest else None)
 
 
 def _row_norm(x: np.ndarray) -> np.ndarray:
