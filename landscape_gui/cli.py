@@ -120,17 +120,18 @@ def cmd_functions(args) -> int:
     rows = []
     for lid in LANDSCAPE_IDS:
         L = get_landscape(lid)
-        rows.append(
-            {
-                "id": lid,
-                "name": L.name,
-                "dim": L.dim,
-                "formula": L.formula,
-                "domain": [list(b) for b in L.domain],
-                "description": L.description,
-                "source": L.source,
-            }
-        )
+        row = {
+            "id": lid,
+            "name": L.name,
+            "dim": L.dim,
+            "formula": L.formula,
+            "domain": [list(b) for b in L.domain],
+            "description": L.description,
+            "source": L.source,
+        }
+        describe_json = getattr(L, "describe_json", None)  # a landscape made of data says what data
+        row.update(describe_json() if describe_json else {"kind": "formula"})
+        rows.append(row)
     if args.format == "json":
         print(json.dumps({"functions": rows}, indent=2, ensure_ascii=False))
     else:
@@ -139,6 +140,9 @@ def cmd_functions(args) -> int:
             dom = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r["domain"])
             print(f"{r['id']:<{width}}  {r['dim']}-D  {r['description']}")
             print(f"{'':<{width}}       {r['formula']}   on {dom}")
+            if r["kind"] == "data":
+                n = len(r["data"]["y"])
+                print(f"{'':<{width}}       model {r['model']}; {n} samples, {r['n_parameters']} parameters")
     return 0
 
 
@@ -195,8 +199,15 @@ def cmd_trace(args) -> int:
         raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
     if not (math.isfinite(args.noise) and args.noise >= 0):
         raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
+    _check_batch_size(args.batch_size, landscape)
     sim = Simulation(
-        landscape, starts, [(optimizer.id, params)], noise=args.noise, seed=args.seed, max_points=None
+        landscape,
+        starts,
+        [(optimizer.id, params)],
+        noise=args.noise,
+        seed=args.seed,
+        max_points=None,
+        batch_size=args.batch_size,
     )
     sim.step(args.steps)
     runs = []
@@ -219,6 +230,7 @@ def cmd_trace(args) -> int:
         "params": params,
         "noise": args.noise,
         "seed": args.seed,
+        "batch_size": args.batch_size,
         "runs": runs,
     }
     if args.format == "json":
@@ -231,6 +243,22 @@ def cmd_trace(args) -> int:
             for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
                 w.writerow([i, k, *(repr(c) for c in p), repr(v), r["status"]])
     return 0
+
+
+def _check_batch_size(batch_size: int | None, landscape) -> None:
+    """``--batch-size``: only on a landscape made of data, 1 … its number of samples."""
+    if batch_size is None:
+        return
+    from landscape_gui.core.library import DATA_LANDSCAPE_IDS
+
+    n = getattr(landscape, "n_samples", None)
+    if n is None:
+        raise UsageError(
+            f"--batch-size needs a landscape made of data ({', '.join(DATA_LANDSCAPE_IDS)}); "
+            f"{landscape.name!r} is a formula"
+        )
+    if not 1 <= batch_size <= n:
+        raise UsageError(f"--batch-size must be 1 … {n} (the samples of {landscape.id}), not {batch_size}")
 
 
 def cmd_critical(args) -> int:
@@ -352,7 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
     p.add_argument("--steps", type=int, required=True, metavar="N")
     p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA", help="σ of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise and the minibatches")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="B",
+        help="data landscapes: each step uses the mean gradient of B samples (default: all of them)",
+    )
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=cmd_trace)
 

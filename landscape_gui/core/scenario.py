@@ -25,6 +25,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     starts = [[-2.6], [0.3]]       # 1-D: [[x], ...] or [x, ...]; 2-D: [[x, y], ...]
     steps = 300
     noise = 0.0                    # σ of Gaussian noise added to every gradient
+    # batch_size = 8               # data landscapes: minibatches of 8 samples (default: the whole data)
     seed = 0
     highlight_best = false         # mark the run with the lowest final loss
 
@@ -244,6 +245,8 @@ class Scenario:
     noise: float = 0.0
     seed: int = 0
     highlight_best: bool = False
+    #: Minibatch size on a data landscape; None: the whole data.
+    batch_size: int | None = None
     view: ViewSettings = field(default_factory=ViewSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
 
@@ -261,6 +264,7 @@ class Scenario:
             noise=self.noise,
             seed=self.seed,
             max_points=max_points,
+            batch_size=self.batch_size,
         )
 
 
@@ -325,6 +329,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         "seed": s.seed,
         "highlight_best": s.highlight_best,
     }
+    if s.batch_size is not None:
+        doc["run"]["batch_size"] = s.batch_size
     v = s.view
     view: dict[str, Any] = {
         "colormap": v.colormap,

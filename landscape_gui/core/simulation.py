@@ -25,6 +25,13 @@ is full, every second row is dropped (the start is always kept) and from then on
 recorded, so the path keeps its whole shape at half the resolution. The current position is always exact.
 With ``max_points=None`` every step is kept (the ``trace`` command does this).
 
+**Minibatches.** On a landscape made of data (:class:`~landscape_gui.core.data_landscapes.DataLandscape`),
+``batch_size=B`` makes every optimizer see, at each step, the mean gradient over a batch of B samples,
+drawn as a shuffling data loader draws them (:class:`~landscape_gui.core.minibatch.BatchSampler`: a new
+permutation each epoch, seeded by ``seed``). All runs of a step see the same batch (:attr:`Simulation.batch`).
+The losses recorded and the statuses are those of the whole data. ``batch_size=None`` or the dataset's size is
+plain gradient descent on the full loss, bit for bit.
+
 >>> from landscape_gui.core.library import get_landscape
 >>> sim = Simulation(get_landscape("booth"), [[0.0, 0.0], [5.0, 5.0]], [("gd", {"lr": 0.05})])
 >>> sim.step(200)
@@ -43,7 +50,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_gui.core.data_landscapes import DataLandscape
 from landscape_gui.core.landscapes import Landscape, as_points
+from landscape_gui.core.minibatch import BatchSampler
 from landscape_gui.core.optimizers import Optimizer, get_optimizer
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
@@ -101,8 +110,11 @@ class Run:
 class _Group:
     """The particles of one optimizer: one per start point."""
 
-    def __init__(self, optimizer: Optimizer, hp: Mapping[str, float], starts: np.ndarray, rng, capacity):
+    def __init__(
+        self, optimizer: Optimizer, hp: Mapping[str, float], starts: np.ndarray, rng, capacity, full_grad
+    ):
         self.optimizer = optimizer
+        self.full_grad = full_grad  # ∇J of the whole data, for the status after a minibatch step
         self.hp = optimizer.resolve(hp)
         self.rng = rng
         n, d = starts.shape
@@ -129,6 +141,8 @@ class _Group:
     @property
     def grad_norm(self) -> np.ndarray:
         if self._grad_norm is None:
+            if self.grads is None:  # the last step saw a minibatch: the status looks at the whole data
+                self.grads = self.full_grad(self.prev)
             self._grad_norm = _row_norm(self.grads)
         return self._grad_norm
 
@@ -172,7 +186,8 @@ class Simulation:
     ``optimizers`` is a sequence of ``(optimizer_id, hyperparameters)`` pairs; the same optimizer may appear
     twice with different settings (to compare learning rates, say). ``noise`` is the σ of Gaussian noise added
     to every gradient of every run (an optimizer's own ``noise`` hyperparameter, as ``sgd`` has, adds to it:
-    σ = √(noise² + own²)); ``seed`` makes the noise reproducible.
+    σ = √(noise² + own²)); ``seed`` makes the noise reproducible, and the minibatches: ``batch_size`` (data
+    landscapes only, see the module docstring).
     """
 
     def __init__(
@@ -186,6 +201,7 @@ class Simulation:
         max_points: int | None = 0,
         gtol: float = 1e-6,
         xtol: float = 1e-9,
+        batch_size: int | None = None,
     ):
         self.landscape = landscape
         self.starts, _ = as_points(starts, landscape.dim)
@@ -197,6 +213,7 @@ class Simulation:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
         self.noise = float(noise)
         self.seed = int(seed)
+        self.batch_size = self._check_batch_size(batch_size)
         n_runs = max(1, len(self.starts) * max(1, len(self._specs)))
         if max_points == 0:  # default: share the memory budget between all runs
             per_point = (landscape.dim + 1) * 8
@@ -220,12 +237,43 @@ class Simulation:
         norms = norms[np.isfinite(norms)]
         return float(max(1.0, np.median(norms))) if norms.size else 1.0
 
+    def _check_batch_size(self, batch_size: int | None) -> int | None:
+        if batch_size is None:
+            return None
+        if not isinstance(self.landscape, DataLandscape):
+            raise ValueError(
+                f"a batch size needs a landscape made of data; {self.landscape.name!r} is a formula"
+            )
+        n = self.landscape.n_samples
+        if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
+            raise ValueError(
+                f"batch size must be a whole number 1 … {n} (the samples of the data), not {batch_size}"
+            )
+        return int(batch_size)
+
+    def _new_sampler(self) -> BatchSampler | None:
+        """Minibatches, or None for the whole data (then the full gradient is used as it is)."""
+        b = self.batch_size
+        if b is None or b >= self.landscape.n_samples:
+            return None
+        return BatchSampler(self.landscape.n_samples, b, self.seed)
+
     def reset(self) -> None:
-        """Back to step 0 at the start points, optimizer state and noise streams fresh."""
+        """Back to step 0 at the start points, optimizer state, noise streams and minibatches fresh."""
         self.groups = [
-            _Group(opt, hp, self.starts, np.random.default_rng([self.seed, g]), self.max_points)
+            _Group(
+                opt,
+                hp,
+                self.starts,
+                np.random.default_rng([self.seed, g]),
+                self.max_points,
+                self.landscape.grad,
+            )
             for g, (opt, hp) in enumerate(self._specs)
         ]
+        self._sampler = self._new_sampler()
+        #: The sample indices of the minibatch of the last step (None before it, or with the whole data).
+        self.batch: np.ndarray | None = None
         for group in self.groups:
             group.loss = self.landscape.value(group.params)
             group.alive &= np.isfinite(group.loss)
@@ -246,22 +294,40 @@ class Simulation:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {sigma}")
         self.noise = float(sigma)
 
+    def set_batch_size(self, batch_size: int | None) -> None:
+        """Minibatches of this size from the next step on (a new epoch starts); None: the whole data."""
+        self.batch_size = self._check_batch_size(batch_size)
+        self._sampler = self._new_sampler()
+        self.batch = None
+
+    def batch_grid(self, resolution: int = 200, **callbacks) -> tuple[np.ndarray, ...]:
+        """``(xs, ys, Z)``: the loss of the last step's minibatch over the domain (the whole data's before
+        the first step or without minibatches); ``progress``/``cancelled`` as ``DataLandscape.grid``."""
+        if not isinstance(self.landscape, DataLandscape):
+            raise ValueError(f"{self.landscape.name!r} is a formula: it has no minibatches")
+        return self.landscape.batch_grid(self.batch, resolution, **callbacks)
+
     # -- stepping -----------------------------------------------------------------------------------------
     def step(self, n: int = 1) -> None:
         """Advance every run that has not diverged by ``n`` steps."""
         for _ in range(int(n)):
+            batch = None
+            if self._sampler is not None:  # one batch per step, the same for every run
+                batch = self.batch = self._sampler.next()
             for group in self.groups:
-                self._step_group(group)
+                self._step_group(group, batch)
 
-    def _step_group(self, g: _Group) -> None:
+    def _step_group(self, g: _Group, batch: np.ndarray | None = None) -> None:
         L = self.landscape
         sigma = float(np.hypot(self.noise, g.hp.get("noise", 0.0)))
         with np.errstate(all="ignore"):
-            grads = L.grad(g.params)
+            grads = L.grad(g.params) if batch is None else L.batch_grad(g.params, batch)
             noisy = grads
             if sigma > 0:  # drawn row by row; added in the parameters' column-major layout
                 noisy = np.add(grads, sigma * g.rng.standard_normal(g.params.shape), order="F")
-            hess = L.hessian(g.params) if g.optimizer.needs_hessian else None
+            hess = None
+            if g.optimizer.needs_hessian:
+                hess = L.hessian(g.params) if batch is None else L.batch_hessian(g.params, batch)
             new, state = g.optimizer.update(g.params, noisy, g.state, g.hp, hess)
             loss = L.value(new)
             # One reduction per array first (a non-finite entry, or an overflow, makes the sum non-finite;
@@ -274,7 +340,7 @@ class Simulation:
                 and new.min(initial=np.inf) >= -DIVERGENCE_LIMIT
             )
         if fine:
-            g.prev, g.grads = g.params, grads
+            g.prev, g.grads = g.params, (grads if batch is None else None)  # None: full ∇J when asked
             g._last_move = g._grad_norm = None  # computed from these when asked for
             g.params, g.state, g.loss = new, state, loss
             g.steps += 1
@@ -289,6 +355,8 @@ class Simulation:
                     & np.all(np.isfinite(grads), axis=1)
                 )
             g.alive &= ok
+            if batch is not None:  # statuses look at the whole data's gradient
+                grads = L.grad(g.params)
             g._last_move = np.where(ok, _row_norm(np.where(ok[:, None], new - g.params, 0.0)), 0.0)
             g._grad_norm = np.where(ok, _row_norm(np.where(np.isfinite(grads), grads, 0.0)), g.grad_norm)
             g.params = np.where(ok[:, None], new, g.params)
