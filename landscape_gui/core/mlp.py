@@ -249,9 +249,11 @@ def train_adam(
 def filter_normalised_direction(net: Network, theta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A Gaussian random direction, filter-normalised (Li et al., 2018): each filter (the row of a weight
     matrix that feeds one output neuron) rescaled to the norm of the same filter of θ; biases zero
-    ("ignore biasbn"), as ``net_plotter.normalize_direction`` in tomgoldstein/loss-landscape does."""
+    ("ignore biasbn"), as ``net_plotter.normalize_direction`` in tomgoldstein/loss-landscape does (without
+    its 1e-10 in the denominator, so each filter's norm matches to rounding)."""
     d = rng.standard_normal(theta.size)
     for (wd, bd), (w, _) in zip(net.unflatten(d), net.unflatten(theta), strict=True):
-        wd *= (np.linalg.norm(w, axis=1) / (np.linalg.norm(wd, axis=1) + 1e-10))[:, None]
+        norm = np.linalg.norm(wd, axis=1)  # > 0: a Gaussian row is almost surely not zero
+        wd *= (np.linalg.norm(w, axis=1) / np.where(norm > 0, norm, 1.0))[:, None]
         bd[:] = 0.0
     return d

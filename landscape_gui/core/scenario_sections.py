@@ -197,6 +197,13 @@ def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:
     return out
 
 
+def _words(landscape) -> str:
+    """The landscape as the file names it: its built-in id, or the formula typed."""
+    from landscape_gui.core.library import LANDSCAPE_IDS
+
+    return landscape.id if landscape.id in LANDSCAPE_IDS else landscape.formula
+
+
 def _batch_size(t: Table, landscape) -> int | None:
     """``batch_size``: minibatches of a data landscape, 1 … its number of samples."""
     if not t.has("batch_size"):
@@ -207,7 +214,7 @@ def _batch_size(t: Table, landscape) -> int | None:
     if n is None:
         raise t.fail(
             "batch_size",
-            f"minibatches need a landscape made of data; {show(landscape.name)} is a formula "
+            f"minibatches need a landscape made of data; {show(_words(landscape))} is a formula "
             f"(drop batch_size, or use one of: {', '.join(DATA_LANDSCAPE_IDS)})",
         )
     return t.int("batch_size", None, 1, n, what=f"a whole number of samples (the data has {n})")
