@@ -57,7 +57,7 @@ class DataModel:
     id: str
     params: tuple[str, str]
     model: str  # the model's formula, in the parameters and the inputs
-    loss: str  # the landscape's formula: a mean over the samples i
+    loss: str  # the landscape's formula J(p, q) (right-hand side): a mean over the samples i
 
     def value(self, p, q, x, y) -> np.ndarray:
         """Mean loss over the samples (x, y) at each of the N points (p[k], q[k]): shape (N,)."""
@@ -179,24 +179,24 @@ MODELS: dict[str, DataModel] = {
         "linreg",
         ("slope", "intercept"),
         "y = slope*x + intercept",
-        "J(slope, intercept) = mean_i (slope*x_i + intercept - y_i)**2",
+        "mean_i (slope*x_i + intercept - y_i)**2",
     ),
     "logreg": _LogReg(
         "logreg",
         ("w1", "w2"),
         "P(y = 1 | x1, x2) = 1/(1 + exp(-(w1*x1 + w2*x2)))",
-        "J(w1, w2) = mean_i [log(1 + exp(w1*x1_i + w2*x2_i)) - y_i*(w1*x1_i + w2*x2_i)]",
+        "mean_i [log(1 + exp(w1*x1_i + w2*x2_i)) - y_i*(w1*x1_i + w2*x2_i)]",
     ),
     "tanh_neuron": _TanhNeuron(
         "tanh_neuron",
         ("w1", "w2"),
         "y = w2*tanh(w1*x)",
-        "J(w1, w2) = mean_i (w2*tanh(w1*x_i) - y_i)**2",
+        "mean_i (w2*tanh(w1*x_i) - y_i)**2",
     ),
     "two_lines": _RobustLine(
         "two_lines",
         ("slope", "intercept"),
         "y = slope*x + intercept",
-        f"J(slope, intercept) = mean_i [1 - exp(-(slope*x_i + intercept - y_i)**2/(2*{TWO_LINES_WIDTH}**2))]",
+        f"mean_i [1 - exp(-(slope*x_i + intercept - y_i)**2/(2*{TWO_LINES_WIDTH}**2))]",
     ),
 }

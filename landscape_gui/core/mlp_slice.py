@@ -170,7 +170,7 @@ def build_mlp_slice(settings: SliceSettings = SliceSettings()) -> DataLandscape:
         name=_NAME,
         dim=2,
         domain=((-1.0, 1.0), (-1.0, 1.0)),
-        formula="J(a, b) = L(theta* + a*delta + b*eta), L(theta) = mean_i CE(net(x_i; theta), y_i) "
+        formula="L(theta* + a*delta + b*eta) with L(theta) = mean_i CE(net(x_i; theta), y_i) "
         f"+ {net.weight_decay:g}/2*|theta|**2  ({arch} tanh network)",
         description=_DESCRIPTION,
         source="Li, Xu, Taylor, Studer & Goldstein, 'Visualizing the Loss Landscape of Neural Nets', "
