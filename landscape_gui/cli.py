@@ -128,17 +128,18 @@ def cmd_functions(args) -> int:
     rows = []
     for lid in LANDSCAPE_IDS:
         L = get_landscape(lid)
-        rows.append(
-            {
-                "id": lid,
-                "name": L.name,
-                "dim": L.dim,
-                "formula": L.formula,
-                "domain": [list(b) for b in L.domain],
-                "description": L.description,
-                "source": L.source,
-            }
-        )
+        row = {
+            "id": lid,
+            "name": L.name,
+            "dim": L.dim,
+            "formula": L.formula,
+            "domain": [list(b) for b in L.domain],
+            "description": L.description,
+            "source": L.source,
+        }
+        describe_json = getattr(L, "describe_json", None)  # a landscape made of data says what data
+        row.update(describe_json() if describe_json else {"kind": "formula"})
+        rows.append(row)
     if args.format == "json":
         print(json.dumps({"functions": rows}, indent=2, ensure_ascii=False))
     else:
@@ -147,6 +148,9 @@ def cmd_functions(args) -> int:
             dom = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r["domain"])
             print(f"{r['id']:<{width}}  {r['dim']}-D  {r['description']}")
             print(f"{'':<{width}}       {r['formula']}   on {dom}")
+            if r["kind"] == "data":
+                n = len(r["data"]["y"])
+                print(f"{'':<{width}}       model {r['model']}; {n} samples, {r['n_parameters']} parameters")
     return 0
 
 
@@ -240,6 +244,7 @@ def cmd_trace(args) -> int:
     if not (math.isfinite(args.noise) and args.noise >= 0):
         raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
     schedule = parse_schedule_option(args.schedule)
+    _check_batch_size(args.batch_size, landscape)
     sim = Simulation(
         landscape,
         starts,
@@ -247,6 +252,7 @@ def cmd_trace(args) -> int:
         noise=args.noise,
         seed=args.seed,
         max_points=None,
+        batch_size=args.batch_size,
     )
     states = _step_recording_state(sim, args.steps) if args.state else None
     if states is None:
@@ -274,6 +280,7 @@ def cmd_trace(args) -> int:
         "schedule": {"name": schedule.id, **schedule.resolved()},
         "noise": args.noise,
         "seed": args.seed,
+        "batch_size": args.batch_size,
         "runs": runs,
     }
     if args.format == "json":
@@ -305,6 +312,22 @@ def _step_recording_state(sim, steps: int) -> list[list[dict]]:
         for i, rows in enumerate(out):
             rows.append({"lr": lr, **{name: value[i] for name, value in buffers.items()}})
     return out
+
+
+def _check_batch_size(batch_size: int | None, landscape) -> None:
+    """``--batch-size``: only on a landscape made of data, 1 … its number of samples."""
+    if batch_size is None:
+        return
+    from landscape_gui.core.library import DATA_LANDSCAPE_IDS
+
+    n = getattr(landscape, "n_samples", None)
+    if n is None:
+        raise UsageError(
+            f"--batch-size needs a landscape made of data ({', '.join(DATA_LANDSCAPE_IDS)}); "
+            f"{landscape.name!r} is a formula"
+        )
+    if not 1 <= batch_size <= n:
+        raise UsageError(f"--batch-size must be 1 … {n} (the samples of {landscape.id}), not {batch_size}")
 
 
 def cmd_critical(args) -> int:
@@ -573,11 +596,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
     p.add_argument("--steps", type=int, required=True, metavar="N", help="number of steps")
     p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA", help="σ of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise and the minibatches")
     p.add_argument(
         "--state",
         action="store_true",
         help="add each run's \"state\": per step, the lr it used and the optimizer's buffers after it",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="B",
+        help="data landscapes: each step uses the mean gradient of B samples (default: all of them)",
     )
     p.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
     p.set_defaults(func=cmd_trace)

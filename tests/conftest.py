@@ -2,7 +2,8 @@
 
 Hypothesis draws the same examples on every run (``derandomize``), so CI is repeatable: a formula fuzzer
 that found a formula sympy takes minutes to differentiate would otherwise stall a random CI run. Explore
-new examples with ``pytest --hypothesis-profile=explore``.
+new examples with ``pytest --hypothesis-profile=explore``. The disk cache of ``mlp_slice`` lives in a temporary
+folder for the session.
 """
 
 from hypothesis import settings
@@ -10,3 +11,23 @@ from hypothesis import settings
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile("default")
+
+
+# -- the disk cache (mlp_slice's trained network) goes to a temporary folder, never the user's ----------
+_cache_dir: str | None = None
+
+
+def pytest_configure(config):
+    import os
+    import tempfile
+
+    global _cache_dir
+    _cache_dir = tempfile.mkdtemp(prefix="landscape-gui-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = _cache_dir  # subprocesses (the CLI tests) inherit it
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if _cache_dir:
+        shutil.rmtree(_cache_dir, ignore_errors=True)

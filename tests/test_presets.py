@@ -77,6 +77,31 @@ def test_sgd_noise_hops_out_of_the_shallow_well():
     assert deep >= 8
 
 
+def test_minibatch_noise_carries_sgd_out_of_the_shallow_minimum():
+    s, sim = run("minibatch-escape")
+    assert s.landscape.function == "two_lines" and s.batch_size == 2
+    assert s.noise == 0.0 and all(o.id == "gd" and not o.params.get("noise") for o in s.optimizers)
+    landscape = sim.landscape
+    (deep,) = landscape.global_minima
+    shallow = next(p.position for p in sim._critical_points()[0] if p.kind == "minimum" and not p.is_global)
+    (sgd,) = sim.runs()
+    start_to_shallow = np.hypot(*np.subtract(sgd.start, shallow))
+    assert start_to_shallow < 0.3 < np.hypot(*np.subtract(sgd.start, deep))  # starts by the shallow one
+    assert np.hypot(*np.subtract(sgd.position, deep)) < 0.2  # minibatches carried it to the deep one
+    # the whole data (full-batch gradient descent) from the same start stays in the shallow minimum
+    full = replace(s, batch_size=None).build_simulation()
+    full.step(s.steps)
+    (gd,) = full.runs()
+    assert gd.near == "local_minimum" or gd.reached == "local_minimum"
+    assert np.hypot(*np.subtract(gd.position, shallow)) < 1e-3
+    escaped = 0
+    for seed in range(20):  # and for most seeds
+        other = replace(s, seed=seed).build_simulation()
+        other.step(s.steps)
+        escaped += np.hypot(*(other.positions()[0, 0] - deep)) < 0.2
+    assert escaped >= 14
+
+
 def test_random_restarts_reach_different_minima_and_the_best_is_marked():
     s, sim = run("random-restarts")
     assert s.highlight_best and len(s.starts) == 20

@@ -56,12 +56,12 @@ def function_source(name: str, exprs, symbols, printer=None) -> str:
 def generate() -> str:
     """The text of ``_builtins_numpy.py`` for the library as it is now."""
     from landscape_gui.core.landscapes import derivatives
-    from landscape_gui.core.library import LANDSCAPE_IDS, _symbolic
+    from landscape_gui.core.library import FORMULA_IDS, _symbolic
 
     printer = _printer()
     parts = [HEADER]
     table = []
-    for lid in LANDSCAPE_IDS:
+    for lid in FORMULA_IDS:
         expr, symbols = _symbolic(lid)
         grad, hess = derivatives(expr, symbols)
         names = (f"{lid}_value", f"{lid}_grad", f"{lid}_hess")

@@ -225,13 +225,13 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
         ctx.curv_scale = float(np.median(hs)) if hs.size else 1.0
         return seeds[:, None], None
 
-    m = 400
+    m = ls.search_grid
     while True:
         ctx.check()
         seeds, g, (xs, ys), osc = _sign_change_cells(ls, ctx.lo, ctx.hi, m)
-        if 6 * osc <= m or m >= 2000:
+        if 6 * osc <= m or m >= 5 * ls.search_grid:
             break
-        m = min(2000, 6 * osc)
+        m = min(5 * ls.search_grid, 6 * osc)
     ctx.oscillation = osc
     ctx.fine_step = float(max((ctx.hi - ctx.lo) / (m - 1)))
     gn = np.hypot(g[..., 0], g[..., 1])
@@ -245,7 +245,7 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
         if np.any(bhi - blo < 0.5 * (ctx.hi - ctx.lo)):
             box = (blo, bhi)
 
-    k = 64
+    k = min(64, ls.search_grid)
     cx, cy = np.meshgrid(np.linspace(ctx.lo[0], ctx.hi[0], k), np.linspace(ctx.lo[1], ctx.hi[1], k))
     h = ls.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
     ok = np.all(np.isfinite(h), axis=(1, 2))
@@ -512,7 +512,9 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
     quality = [np.empty(0)]
     try:
         sign_seeds, box = _scales(ctx)
-        if seeds_per_axis is None:
+        if seeds_per_axis is None and ls.search_seeds is not None:
+            n = ls.search_seeds
+        elif seeds_per_axis is None:
             if d == 1:
                 n = int(np.clip(4 * ctx.oscillation, 400, 5000))
             else:
@@ -522,7 +524,7 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         lit = np.array([m for m in ls.global_minima if len(m) == d], dtype=np.float64).reshape(-1, d)
         seeds = [lit, sign_seeds, _uniform_seeds(ctx, n)]
         if box is not None:  # the gradient is negligible outside a small box: search that one finer
-            seeds.append(_sign_change_cells(ls, box[0], box[1], 400)[0])
+            seeds.append(_sign_change_cells(ls, box[0], box[1], ls.search_grid)[0])
             seeds.append(_uniform_seeds(ctx, n, box))
         seeds = np.concatenate(seeds)
         # seeds in a region where the computed gradient and Hessian are exactly zero (Easom far out,

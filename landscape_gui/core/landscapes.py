@@ -106,6 +106,10 @@ class Landscape:
     source: str = ""
     #: Known global minima from the literature (positions), empty when unknown.
     global_minima: tuple[tuple[float, ...], ...] = ()
+    #: Points per axis of the grid on which the critical-point search samples ∇J (2-D), and of its grid of
+    #: Newton seeds (None: chosen by the search): lower for landscapes that are costly to evaluate.
+    search_grid: int = 400
+    search_seeds: int | None = None
     _value: Callable = field(repr=False, default=None)
     _grad: Callable = field(repr=False, default=None)
     _hess: Callable = field(repr=False, default=None)

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from landscape_gui.core.data_landscapes import DATA_IDS, build_data_landscape, describe_data
 from landscape_gui.core.landscapes import Landscape
+from landscape_gui.core.mlp_slice import MLP_SLICE_ID, build_mlp_slice, describe_mlp_slice
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -284,8 +286,14 @@ _ENTRIES = [
 
 _BY_ID = {e.id: e for e in _ENTRIES}
 
-#: Built-in landscape ids, in the order menus show them (lecture examples first).
-LANDSCAPE_IDS: tuple[str, ...] = tuple(e.id for e in _ENTRIES)
+#: Built-in formula landscapes (compiled ahead in ``_builtins_numpy``).
+FORMULA_IDS: tuple[str, ...] = tuple(e.id for e in _ENTRIES)
+
+#: Built-in landscapes made of data (:mod:`landscape_gui.core.data_landscapes`, the network slice).
+DATA_LANDSCAPE_IDS: tuple[str, ...] = (*DATA_IDS, MLP_SLICE_ID)
+
+#: Built-in landscape ids, in the order menus show them (lecture examples first, data landscapes last).
+LANDSCAPE_IDS: tuple[str, ...] = FORMULA_IDS + DATA_LANDSCAPE_IDS
 
 
 @cache
@@ -304,8 +312,13 @@ def get_landscape(landscape_id: str) -> Landscape:
 
     Its value, gradient and Hessian are the functions precompiled in ``_builtins_numpy`` (bit-identical to
     compiling ``expr`` with :meth:`Landscape.from_sympy`; ``tests/test_codegen.py`` checks). Raises
-    ``KeyError`` with the list of valid ids for an unknown one.
+    ``KeyError`` with the list of valid ids for an unknown one. The data landscapes are generated (and the
+    network of ``mlp_slice`` trained, or read from its disk cache) on first use.
     """
+    if landscape_id in DATA_IDS:
+        return build_data_landscape(landscape_id)
+    if landscape_id == MLP_SLICE_ID:
+        return build_mlp_slice()
     try:
         e = _BY_ID[landscape_id]
     except KeyError:
@@ -329,6 +342,10 @@ def get_landscape(landscape_id: str) -> Landscape:
 
 
 def describe(landscape_id: str) -> tuple[str, str]:
-    """``(name, description)`` of a built-in without compiling it."""
+    """``(name, description)`` of a built-in without compiling it (nor generating its data)."""
+    if landscape_id in DATA_IDS:
+        return describe_data(landscape_id)
+    if landscape_id == MLP_SLICE_ID:
+        return describe_mlp_slice()
     e = _BY_ID[landscape_id]
     return e.name, e.description

@@ -22,6 +22,7 @@ LECTURE_ORDER = (
     "local-vs-global",
     "saddle-escape",
     "sgd-noise",
+    "minibatch-escape",
     "random-restarts",
     "rastrigin-restarts",
     "rosenbrock-race",

@@ -26,6 +26,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     starts = [[-2.6], [0.3]]       # 1-D: [[x], ...] or [x, ...]; 2-D: [[x, y], ...]
     steps = 300
     noise = 0.0                    # σ of Gaussian noise added to every gradient
+    # batch_size = 8               # data landscapes: minibatches of 8 samples (default: the whole data)
     seed = 0
     highlight_best = false         # mark the run with the lowest final loss
 
@@ -179,6 +180,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         "seed": s.seed,
         "highlight_best": s.highlight_best,
     }
+    if s.batch_size is not None:
+        doc["run"]["batch_size"] = s.batch_size
     v = s.view
     view: dict[str, Any] = {
         "colormap": v.colormap,

@@ -181,6 +181,8 @@ class Scenario:
     noise: float = 0.0
     seed: int = 0
     highlight_best: bool = False
+    #: Minibatch size on a data landscape; None: the whole data.
+    batch_size: int | None = None
     view: ViewSettings = field(default_factory=ViewSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     #: The optional [basins] and [restarts] sections (None: absent), see core/scenario_analysis.py.
@@ -201,4 +203,5 @@ class Scenario:
             noise=self.noise,
             seed=self.seed,
             max_points=max_points,
+            batch_size=self.batch_size,
         )

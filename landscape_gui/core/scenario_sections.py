@@ -34,7 +34,7 @@ from landscape_gui.core.scenario_parse import (
 SECTIONS = (
     "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
 )  # fmt: skip
-RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best")
+RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best", "batch_size")
 VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
 EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format")
@@ -252,9 +252,33 @@ def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:
         "noise": t.float("noise", 0.0, 0.0, 1e6),
         "seed": t.int("seed", 0, 0, 2**63 - 1),
         "highlight_best": t.bool("highlight_best", False),
+        "batch_size": _batch_size(t, landscape),
     }
     t.done()
     return out
+
+
+def _words(landscape) -> str:
+    """The landscape as the file names it: its built-in id, or the formula typed."""
+    from landscape_gui.core.library import LANDSCAPE_IDS
+
+    return landscape.id if landscape.id in LANDSCAPE_IDS else landscape.formula
+
+
+def _batch_size(t: Table, landscape) -> int | None:
+    """``batch_size``: minibatches of a data landscape, 1 … its number of samples."""
+    if not t.has("batch_size"):
+        return None
+    from landscape_gui.core.library import DATA_LANDSCAPE_IDS
+
+    n = getattr(landscape, "n_samples", None)
+    if n is None:
+        raise t.fail(
+            "batch_size",
+            f"minibatches need a landscape made of data; {show(_words(landscape))} is a formula "
+            f"(drop batch_size, or use one of: {', '.join(DATA_LANDSCAPE_IDS)})",
+        )
+    return t.int("batch_size", None, 1, n, what=f"a whole number of samples (the data has {n})")
 
 
 def _view(ctx: Ctx, data: Any):

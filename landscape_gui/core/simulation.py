@@ -33,6 +33,13 @@ rate; an edit applies from the next step, at the value the schedule would have r
 :class:`~landscape_gui.core.optimizer_spec.StepContext`), from which captions and glyphs are computed, and
 :meth:`Simulation.buffers` the optimizer's state under its declared names.
 
+**Minibatches.** On a landscape made of data (:class:`~landscape_gui.core.data_landscapes.DataLandscape`),
+``batch_size=B`` makes every optimizer see, at each step, the mean gradient over a batch of B samples,
+drawn as a shuffling data loader draws them (:class:`~landscape_gui.core.minibatch.BatchSampler`: a new
+permutation each epoch, seeded by ``seed``). All runs of a step see the same batch (:attr:`Simulation.batch`).
+The losses recorded and the statuses are those of the whole data. ``batch_size=None`` or the dataset's size is
+plain gradient descent on the full loss, bit for bit.
+
 >>> from landscape_gui.core.library import get_landscape
 >>> sim = Simulation(get_landscape("booth"), [[0.0, 0.0], [5.0, 5.0]], [("gd", {"lr": 0.05})])
 >>> sim.step(200)
@@ -53,7 +60,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from landscape_gui.core.data_landscapes import DataLandscape
 from landscape_gui.core.landscapes import Landscape, as_points
+from landscape_gui.core.minibatch import BatchSampler
 from landscape_gui.core.optimizer_spec import StepContext
 from landscape_gui.core.optimizers import Optimizer, get_optimizer
 from landscape_gui.core.schedules import CONSTANT, Schedule, parse_schedule
@@ -121,8 +130,10 @@ class _Group:
         starts: np.ndarray,
         rng,
         capacity,
+        full_grad,
     ):
         self.optimizer = optimizer
+        self.full_grad = full_grad  # ∇J of the whole data, for the status after a minibatch step
         self.hp = optimizer.resolve(hp)
         self.schedule = schedule
         self.schedule_params = schedule.resolved()
@@ -154,6 +165,8 @@ class _Group:
     @property
     def grad_norm(self) -> np.ndarray:
         if self._grad_norm is None:
+            if self.grads is None:  # the last step saw a minibatch: the status looks at the whole data
+                self.grads = self.full_grad(self.prev)
             self._grad_norm = _row_norm(self.grads)
         return self._grad_norm
 
@@ -199,7 +212,8 @@ class Simulation:
     None for a constant lr); the same optimizer may appear twice with different settings (to compare
     learning rates, or a schedule with none). ``noise`` is the σ of Gaussian noise added
     to every gradient of every run (an optimizer's own ``noise`` hyperparameter, as ``sgd`` has, adds to it:
-    σ = √(noise² + own²)); ``seed`` makes the noise reproducible.
+    σ = √(noise² + own²)); ``seed`` makes the noise reproducible, and the minibatches: ``batch_size`` (data
+    landscapes only, see the module docstring).
     """
 
     def __init__(
@@ -213,6 +227,7 @@ class Simulation:
         max_points: int | None = 0,
         gtol: float = 1e-6,
         xtol: float = 1e-9,
+        batch_size: int | None = None,
     ):
         self.landscape = landscape
         self.starts, _ = as_points(starts, landscape.dim)
@@ -224,6 +239,7 @@ class Simulation:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
         self.noise = float(noise)
         self.seed = int(seed)
+        self.batch_size = self._check_batch_size(batch_size)
         n_runs = max(1, len(self.starts) * max(1, len(self._specs)))
         if max_points == 0:  # default: share the memory budget between all runs
             per_point = (landscape.dim + 1) * 8
@@ -247,12 +263,44 @@ class Simulation:
         norms = norms[np.isfinite(norms)]
         return float(max(1.0, np.median(norms))) if norms.size else 1.0
 
+    def _check_batch_size(self, batch_size: int | None) -> int | None:
+        if batch_size is None:
+            return None
+        if not isinstance(self.landscape, DataLandscape):
+            raise ValueError(
+                f"a batch size needs a landscape made of data; {self.landscape.name!r} is a formula"
+            )
+        n = self.landscape.n_samples
+        if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
+            raise ValueError(
+                f"batch size must be a whole number 1 … {n} (the samples of the data), not {batch_size}"
+            )
+        return int(batch_size)
+
+    def _new_sampler(self) -> BatchSampler | None:
+        """Minibatches, or None for the whole data (then the full gradient is used as it is)."""
+        b = self.batch_size
+        if b is None or b >= self.landscape.n_samples:
+            return None
+        return BatchSampler(self.landscape.n_samples, b, self.seed)
+
     def reset(self) -> None:
-        """Back to step 0 at the start points, optimizer state and noise streams fresh."""
+        """Back to step 0 at the start points, optimizer state, noise streams and minibatches fresh."""
         self.groups = [
-            _Group(opt, hp, sched, self.starts, np.random.default_rng([self.seed, g]), self.max_points)
+            _Group(
+                opt,
+                hp,
+                sched,
+                self.starts,
+                np.random.default_rng([self.seed, g]),
+                self.max_points,
+                self.landscape.grad,
+            )
             for g, (opt, hp, sched) in enumerate(self._specs)
         ]
+        self._sampler = self._new_sampler()
+        #: The sample indices of the minibatch of the last step (None before it, or with the whole data).
+        self.batch: np.ndarray | None = None
         for group in self.groups:
             group.loss = self.landscape.value(group.params)
             group.alive &= np.isfinite(group.loss)
@@ -314,24 +362,40 @@ class Simulation:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {sigma}")
         self.noise = float(sigma)
 
+    def set_batch_size(self, batch_size: int | None) -> None:
+        """Minibatches of this size from the next step on (a new epoch starts); None: the whole data."""
+        self.batch_size = self._check_batch_size(batch_size)
+        self._sampler = self._new_sampler()
+        self.batch = None
+
+    def batch_grid(self, resolution: int = 200, **callbacks) -> tuple[np.ndarray, ...]:
+        """``(xs, ys, Z)``: the loss of the last step's minibatch over the domain (the whole data's before
+        the first step or without minibatches); ``progress``/``cancelled`` as ``DataLandscape.grid``."""
+        if not isinstance(self.landscape, DataLandscape):
+            raise ValueError(f"{self.landscape.name!r} is a formula: it has no minibatches")
+        return self.landscape.batch_grid(self.batch, resolution, **callbacks)
+
     # -- stepping -----------------------------------------------------------------------------------------
     def step(self, n: int = 1) -> None:
         """Advance every run that has not diverged by ``n`` steps."""
         for _ in range(int(n)):
+            batch = None
+            if self._sampler is not None:  # one batch per step, the same for every run
+                batch = self.batch = self._sampler.next()
             for group in self.groups:
-                self._step_group(group)
+                self._step_group(group, batch)
 
-    def _step_group(self, g: _Group) -> None:
+    def _step_group(self, g: _Group, batch: np.ndarray | None = None) -> None:
         sigma = total_noise(self.noise, g.hp)
         noise = sigma * g.rng.standard_normal(g.params.shape) if sigma > 0 else None
         hp = g.hp if g.schedule.is_constant else {**g.hp, "lr": g.lr}
         new, state, loss, grads, noisy, hess = advance(
-            self.landscape, g.optimizer, hp, g.params, g.state, noise
+            self.landscape, g.optimizer, hp, g.params, g.state, noise, batch
         )
         fine = g.alive.all() and all_good(new, loss, grads)
         before = g.state
         if fine:
-            g.prev, g.grads = g.params, grads
+            g.prev, g.grads = g.params, (grads if batch is None else None)  # None: full ∇J when asked
             g._last_move = g._grad_norm = None  # computed from these when asked for
             g.params, g.state, g.loss = new, state, loss
             g.steps += 1
@@ -340,6 +404,8 @@ class Simulation:
             ok = g.alive & good_runs(new, loss, grads)
             g.alive &= ok
             g.prev = g.params
+            if batch is not None:  # statuses look at the whole data's gradient
+                grads = self.landscape.grad(g.params)
             g._last_move = np.where(ok, _row_norm(np.where(ok[:, None], new - g.params, 0.0)), 0.0)
             g._grad_norm = np.where(ok, _row_norm(np.where(np.isfinite(grads), grads, 0.0)), g.grad_norm)
             g.params = np.where(ok[:, None], new, g.params)
@@ -519,18 +585,21 @@ class Advance(NamedTuple):
     hess: np.ndarray | None  #: the Hessian at the old parameters, for optimizers that need it
 
 
-def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None) -> Advance:
+def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None, batch=None) -> Advance:
     """One step of every particle: an :class:`Advance` (new params, new state, loss at new, grads at old, ...).
 
     The arithmetic of a step, shared by :class:`Simulation` and :mod:`landscape_gui.core.basins` so that both
     compute the same trajectories bit for bit. ``noise`` (the same shape as ``params``, or None) is added to
     the gradient the optimizer sees, in the parameters' column-major layout; the returned ``grads`` are the
-    exact ones. Nothing is checked here: see :func:`all_good` and :func:`good_runs`.
+    exact ones (of the minibatch ``batch`` of a data landscape, when given). Nothing is checked here: see
+    :func:`all_good` and :func:`good_runs`.
     """
     with np.errstate(all="ignore"):
-        grads = landscape.grad(params)
+        grads = landscape.grad(params) if batch is None else landscape.batch_grad(params, batch)
         noisy = grads if noise is None else np.add(grads, noise, order="F")
-        hess = landscape.hessian(params) if optimizer.needs_hessian else None
+        hess = None
+        if optimizer.needs_hessian:
+            hess = landscape.hessian(params) if batch is None else landscape.batch_hessian(params, batch)
         new, state = optimizer.update(params, noisy, state, hp, hess)
         loss = landscape.value(new)
     return Advance(new, state, loss, grads, noisy, hess)
