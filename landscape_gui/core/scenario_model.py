@@ -170,4 +170,5 @@ class Scenario:
             noise=self.noise,
             seed=self.seed,
             max_points=max_points,
+            step_limit=self.steps,
         )
