@@ -168,6 +168,7 @@ class FrameRenderer:
             rows=self._legend(losses, best),
             step=target,
             steps=self.scenario.steps,
+            description=self.scenario.description,
         )
         rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
         rgb = ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image

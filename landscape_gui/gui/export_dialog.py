@@ -46,6 +46,7 @@ OVERLAY_TEXT = (
     ("legend", "Legend"),
     ("step", "Step counter"),
     ("loss", "Loss of each run"),
+    ("caption", "Lesson caption (title and description)"),
 )
 
 
