@@ -104,7 +104,7 @@ def random_restarts(s, out):
 
 def rosenbrock_race(s, out):
     """From one start GD creeps and is far from (1, 1) at the end; momentum, Nesterov and Adam reach it;
-    momentum swings from wall to wall; RMSprop zigzags and is on its way."""
+    Nesterov overshoots widely at first, momentum swings from wall to wall; RMSprop zigzags, on its way."""
     runs = {r["optimizer"]: r for r in out["runs"]}
     assert list(runs) == ["gd", "momentum", "nesterov", "rmsprop", "adam"]
     assert len({tuple(r["start"]) for r in runs.values()}) == 1
@@ -122,6 +122,11 @@ def rosenbrock_race(s, out):
         return np.abs(off[np.argmax(np.abs(off) < 0.05) :]).max()
 
     assert swing(runs["momentum"]) > 3 * swing(runs["gd"])
+    overshoot = {
+        oid: float(np.max(np.array(r["path"])[:, 1] - np.array(r["path"])[:, 0] ** 2))
+        for oid, r in runs.items()
+    }
+    assert overshoot["nesterov"] > 4 * overshoot["gd"]  # far past the floor on the other wall
     signs = np.sign(
         np.diff(np.array(runs["rmsprop"]["path"])[:, 1] - np.array(runs["rmsprop"]["path"])[:, 0] ** 2)
     )
