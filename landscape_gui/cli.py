@@ -5,6 +5,7 @@
     landscape-gui optimizers            optimizers, their hyperparameters and state buffers
     landscape-gui schedules             learning-rate schedules and their parameters
     landscape-gui trace ...             trajectories as JSON or CSV
+    landscape-gui trace SCENARIO        every run of a scenario file or preset, as JSON or CSV
     landscape-gui critical ...          critical points as JSON or text
     landscape-gui basins ...            basins of attraction: a PNG map and the shares
     landscape-gui restarts ...          random restarts: outcome shares and success probability
@@ -226,7 +227,16 @@ def parse_schedule_option(text: str | None):
 def cmd_trace(args) -> int:
     from landscape_gui.core.optimizers import get_optimizer
     from landscape_gui.core.simulation import Simulation
+    from landscape_gui.core.trace import trace_runs
 
+    if args.scenario is not None:
+        return _trace_scenario(args)
+    if args.optimizer is None or args.steps is None:
+        raise UsageError(
+            "the following arguments are required: --optimizer, --steps (or give a scenario: trace SCENARIO)"
+        )
+    args.noise = 0.0 if args.noise is None else args.noise
+    args.seed = 0 if args.seed is None else args.seed
     landscape = load_landscape(args.function, args.expr, args.domain)
     try:
         optimizer = get_optimizer(args.optimizer)
@@ -257,22 +267,10 @@ def cmd_trace(args) -> int:
     states = _step_recording_state(sim, args.steps) if args.state else None
     if states is None:
         sim.step(args.steps)
-    runs = []
-    for run in sim.runs():
-        steps, loss = sim.loss_history(0, run.index)
-        runs.append(
-            {
-                "start": list(run.start),
-                "path": sim.path(0, run.index).tolist(),
-                "loss": loss.tolist(),
-                "status": run.status,
-                "reached": run.reached,
-                "near": run.near,
-                "steps": run.step,
-            }
-        )
-        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
-            runs[-1]["state"] = states[run.index][: run.step]
+    runs = trace_runs(sim)
+    if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
+        for run, record in zip(sim.runs(), runs, strict=True):
+            record["state"] = states[run.index][: run.step]
     out = {
         "function": landscape.id if args.function else landscape.formula,
         "optimizer": optimizer.id,
@@ -328,6 +326,59 @@ def _check_batch_size(batch_size: int | None, landscape) -> None:
         )
     if not 1 <= batch_size <= n:
         raise UsageError(f"--batch-size must be 1 … {n} (the samples of {landscape.id}), not {batch_size}")
+
+
+def _trace_scenario(args) -> int:
+    """``trace SCENARIO``: every start × optimizer of a scenario file or preset, for its steps."""
+    from pathlib import Path
+
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario import ScenarioError, load_scenario
+    from landscape_gui.core.trace import trace_scenario
+
+    given = [
+        flag
+        for flag, value in (
+            ("--function", args.function),
+            ("--expr", args.expr),
+            ("--domain", args.domain),
+            ("--optimizer", args.optimizer),
+            ("--set", args.set),
+            ("--start", args.start),
+            ("--steps", args.steps),
+            ("--noise", args.noise),
+            ("--seed", args.seed),
+            ("--schedule", args.schedule),
+            ("--batch-size", args.batch_size),
+            ("--state", args.state or None),
+        )  # fmt: skip
+        if value not in (None, [])
+    ]
+    if given:
+        raise UsageError(
+            f"trace {args.scenario}: the scenario sets the landscape, optimizers, starts and steps;"
+            f" drop {', '.join(given)} (or drop the scenario)"
+        )
+    try:
+        if args.scenario.endswith(".toml") or Path(args.scenario).is_file():
+            scenario = load_scenario(args.scenario)
+        else:
+            scenario = load_preset(args.scenario)
+    except ScenarioError as e:
+        raise UsageError(str(e)) from None
+    except KeyError as e:
+        raise UsageError(f"{e.args[0]}; or give a scenario file (.toml)") from None
+    out = trace_scenario(scenario)
+    if args.format == "json":
+        print(json.dumps(out))
+        return 0
+    dim = len(out["domain"])
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["run", "optimizer", "step", *("x", "y")[:dim], "loss", "status"])
+    for i, r in enumerate(out["runs"]):
+        for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
+            w.writerow([i, r["optimizer"], k, *(repr(c) for c in p), repr(v), r["status"]])
+    return 0
 
 
 def cmd_critical(args) -> int:
@@ -579,11 +630,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.set_defaults(func=cmd_schedules)
 
-    p = sub.add_parser("trace", help="run one optimizer from start points and print the trajectories")
-    _add_landscape_args(p)
-    p.add_argument(
-        "--optimizer", required=True, metavar="ID", help="optimizer id (see 'landscape-gui optimizers')"
+    p = sub.add_parser(
+        "trace", help="run one optimizer from start points, or a whole scenario, and print the trajectories"
     )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a scenario file (.toml) or a preset id: run all of it (instead of --function ... --steps)",
+    )
+    _add_landscape_args(p)
+    p.add_argument("--optimizer", metavar="ID", help="optimizer id (see 'landscape-gui optimizers')")
     p.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter (repeatable)"
     )
@@ -594,9 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(see 'landscape-gui schedules'; default: constant)",
     )
     p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
-    p.add_argument("--steps", type=int, required=True, metavar="N", help="number of steps")
-    p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA", help="σ of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the noise and the minibatches")
+    p.add_argument("--steps", type=int, metavar="N", help="number of steps")
+    p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise (default 0)")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the noise and the minibatches (default 0)")
     p.add_argument(
         "--state",
         action="store_true",

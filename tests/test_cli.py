@@ -194,12 +194,45 @@ def test_trace_one_d(capsys):
         (["critical", "--expr", "x +* y"], "bad formula"),
         (["frobnicate"], "unknown command"),
         (["trace", "--function", "booth"], "required"),
+        (["trace", "saddle-escape", "--optimizer", "gd"], "drop --optimizer"),
+        (["trace", "saddle-escape", "--function", "booth", "--steps", "3"], "drop --function, --steps"),
+        (["trace", "no-such-preset"], "unknown preset 'no-such-preset'"),
+        (["trace", "/no/such/file.toml"], "file.toml"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, args, message):
     code, out, err = run_cli(capsys, *args)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_trace_scenario_runs_every_start_and_optimizer(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "trace", "saddle-escape")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["function"] == "saddle" and data["steps"] == 100
+    runs = data["runs"]
+    assert [(r["optimizer"], r["label"]) for r in runs] == [
+        ("gd", "Gradient descent"), ("momentum", "Momentum (0.9)"), ("adam", "Adam")
+    ]  # fmt: skip
+    for r in runs:  # the keys of a one-optimizer trace, and the same numbers
+        assert {"start", "path", "loss", "status", "reached", "near", "steps"} <= set(r)
+        assert len(r["path"]) == len(r["loss"]) == 101
+    one = json.loads(
+        run_cli(capsys, "trace", "--function", "saddle", "--domain=-2.5,2.5,-3,3", "--optimizer", "momentum",
+                "--set", "lr=0.01", "--set", "momentum=0.9", "--start=-1.8,0.0001", "--steps", "100")[1]
+    )  # fmt: skip
+    assert one["runs"][0]["path"] == runs[1]["path"]
+    assert runs[0]["outcome"] == "stalled at a saddle — step limit reached"
+    # a scenario file works too, and CSV names the optimizer of each row
+    from landscape_gui.core.presets import preset_path
+
+    path = tmp_path / "mine.toml"
+    path.write_text(preset_path("local-vs-global").read_text("utf-8"), "utf-8")
+    code, out, _ = run_cli(capsys, "trace", str(path), "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "run,optimizer,step,x,loss,status"
+    assert lines[1].startswith("0,gd,0,-2.8,") and len(lines) == 1 + 2 * 121
 
 
 def test_critical_json_contract(capsys):

@@ -67,6 +67,35 @@ def test_gif_loops_with_one_palette_and_the_right_delay(tmp_path):
     assert (decoded[:, 50:, :] == decoded[0, 50:, :]).all()  # the static part never changes colour
 
 
+def gif_durations_ms(path):
+    im = Image.open(path)
+    out = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        out.append(im.info["duration"])
+    return out
+
+
+@pytest.mark.parametrize(("fps", "seconds"), [(30, 6.0), (24, 2.5), (15, 1.0), (60, 1.0)])
+def test_gif_plays_exactly_as_long_as_the_clip(tmp_path, fps, seconds):
+    """Delays are whole centiseconds: they alternate so that frame i starts at round(100·i/fps) cs."""
+    n = round(fps * seconds)
+    out = tmp_path / "t.gif"
+    still = frames(2)[0][:16, :16]
+    with open_writer(out, (16, 16), fps) as w:
+        for _ in range(n):
+            w.write(still)
+    durations = gif_durations_ms(out)
+    assert len(durations) == n
+    if fps <= 50:
+        assert sum(durations) == round(1000 * seconds)  # 6.0 s at 30 fps plays 6.0 s, not 5.4 s
+        starts = np.cumsum([0, *durations[:-1]])
+        assert all(starts[i] == 10 * round(100 * i / fps) for i in range(n))
+        assert set(durations) <= {10 * (100 // fps), 10 * (100 // fps + 1)}
+    else:  # browsers slow delays under 2 cs: 50 fps is the fastest a GIF really plays
+        assert set(durations) == {20}
+
+
 def test_format_by_extension():
     assert [format_for(n) for n in ("a.mp4", "a.GIF", "a.webm", "frames", "frames/")] == [
         "mp4",

@@ -29,8 +29,11 @@ COLORMAPS = (
     "CET-D1",
 )
 THEMES = ("dark", "light")
-#: What an exported frame can show on top of the 3D view.
-OVERLAYS = ("title", "legend", "step", "loss")
+#: What an exported frame can show on top of the 3D view ("caption": the lesson's title and description in a
+#: band along the bottom).
+OVERLAYS = ("title", "legend", "step", "loss", "caption")
+#: The overlays of an export that names none.
+DEFAULT_OVERLAYS = ("title", "legend", "step", "loss")
 #: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
 EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 
@@ -122,7 +125,7 @@ class ExportSettings:
     duration: float | None = 6.0
     steps_per_frame: int | None = None
     orbit: float = 0.0
-    overlays: tuple[str, ...] = OVERLAYS
+    overlays: tuple[str, ...] = DEFAULT_OVERLAYS
     format: str = "mp4"
 
     def __post_init__(self):
@@ -204,4 +207,5 @@ class Scenario:
             seed=self.seed,
             max_points=max_points,
             batch_size=self.batch_size,
+            step_limit=self.steps,
         )

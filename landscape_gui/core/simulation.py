@@ -17,8 +17,11 @@ Each run has a status:
 
 A running run that crawls (gradient below ``STALL_GRADIENT`` × the landscape's typical gradient) within
 ``STALL_RADIUS`` × the domain's diagonal of a critical point is *near* it (:attr:`Run.near`): it is still
-``running`` (it may yet escape, or converge), and its label says so in the lecture's words: "stalled at a
-saddle", "stuck in a local minimum", "approaching the global minimum".
+``running`` (it may yet escape, or converge). With gradient noise a run never crawls; it is near a minimum
+when it is within that radius of it. :attr:`Run.oscillating` says that a noiseless running run made no
+progress over the last :data:`~landscape_gui.core.status.WINDOW` steps, :attr:`Run.outside` that it is
+outside the landscape's domain and :attr:`Run.at_limit` that the simulation took its ``step_limit``.
+:attr:`Run.label` is the status in the lecture's words, as :mod:`landscape_gui.core.status` defines them all.
 
 Trajectory memory is bounded by **decimation**: each group keeps at most ``max_points`` rows; when the buffer
 is full, every second row is dropped (the start is always kept) and from then on only every second step is
@@ -66,8 +69,18 @@ from landscape_gui.core.minibatch import BatchSampler
 from landscape_gui.core.optimizer_spec import StepContext
 from landscape_gui.core.optimizers import Optimizer, get_optimizer
 from landscape_gui.core.schedules import CONSTANT, Schedule, parse_schedule
+from landscape_gui.core.status import (
+    CONVERGED,
+    DIVERGED,
+    RUNNING,
+    WINDOW,
+    describe,
+    not_improving,
+    outside_domain,
+    tone,
+)
 
-RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+__all__ = ["CONVERGED", "DIVERGED", "RUNNING", "Run", "Simulation"]
 DIVERGENCE_LIMIT = 1e6
 
 #: A running run slower than this fraction of the typical gradient, this close to a saddle, is stalled.
@@ -96,27 +109,24 @@ class Run:
     #: 'global_minimum' or 'maximum'; None otherwise.
     near: str | None = None
 
+    #: A noiseless running run whose loss made no progress over the last window (see core/status.py).
+    oscillating: bool = False
+    #: The simulation has taken its step limit.
+    at_limit: bool = False
+    #: The run is outside the landscape's domain (the part the window and the export show).
+    outside: bool = False
+    #: The run's gradient is noisy (σ > 0).
+    noisy: bool = False
+
     @property
     def label(self) -> str:
-        """The status in the lecture's words."""
-        if self.status == DIVERGED:
-            return "diverged"
-        if self.status == RUNNING:
-            return {
-                "saddle": "stalled at a saddle",
-                "degenerate": "stalled at a degenerate point",
-                "local_minimum": "stuck in a local minimum",
-                "global_minimum": "approaching the global minimum",
-            }.get(self.near or "", "running")
-        if self.status == CONVERGED:
-            return {
-                "global_minimum": "reached the global minimum",
-                "local_minimum": "stuck in a local minimum",
-                "saddle": "stalled at a saddle",
-                "maximum": "stopped on a maximum",
-                "degenerate": "stalled at a degenerate point",
-            }.get(self.reached or "", "converged")
-        return "running"
+        """The status in the lecture's words (:func:`landscape_gui.core.status.describe`)."""
+        return describe(self)
+
+    @property
+    def tone(self) -> str | None:
+        """The status's colour key (:func:`landscape_gui.core.status.tone`)."""
+        return tone(self)
 
 
 class _Group:
@@ -213,7 +223,8 @@ class Simulation:
     learning rates, or a schedule with none). ``noise`` is the σ of Gaussian noise added
     to every gradient of every run (an optimizer's own ``noise`` hyperparameter, as ``sgd`` has, adds to it:
     σ = √(noise² + own²)); ``seed`` makes the noise reproducible, and the minibatches: ``batch_size`` (data
-    landscapes only, see the module docstring).
+    landscapes only, see the module docstring). ``step_limit`` is only reported (runs that reach it say so,
+    :attr:`Run.at_limit`): :meth:`step` takes the steps it is asked for.
     """
 
     def __init__(
@@ -228,6 +239,7 @@ class Simulation:
         gtol: float = 1e-6,
         xtol: float = 1e-9,
         batch_size: int | None = None,
+        step_limit: int | None = None,
     ):
         self.landscape = landscape
         self.starts, _ = as_points(starts, landscape.dim)
@@ -249,6 +261,8 @@ class Simulation:
         self.max_points = max_points
         self.gtol = gtol
         self.xtol = xtol
+        #: Steps the runs are meant to take (the scenario's steps, the window's Max steps); None: no limit.
+        self.step_limit = step_limit
         self._grad_scale = self._typical_gradient()
         self._global_value: float | None = None
         self._critical = None  # (points, positions), once a run first crawls
@@ -386,7 +400,7 @@ class Simulation:
                 self._step_group(group, batch)
 
     def _step_group(self, g: _Group, batch: np.ndarray | None = None) -> None:
-        sigma = total_noise(self.noise, g.hp)
+        sigma = self._sigma(g)
         noise = sigma * g.rng.standard_normal(g.params.shape) if sigma > 0 else None
         hp = g.hp if g.schedule.is_constant else {**g.hp, "lr": g.lr}
         new, state, loss, grads, noisy, hess = advance(
@@ -443,13 +457,25 @@ class Simulation:
 
     def near(self, group: int) -> list[str | None]:
         """For each running run that crawls by a critical point, its kind (see the module docs)."""
+        return self._near(group)[0]
+
+    def _sigma(self, g: _Group) -> float:
+        return total_noise(self.noise, g.hp)
+
+    def _near(self, group: int) -> tuple[list[str | None], np.ndarray]:
+        """:meth:`near`, and the value of the critical point each run is near (0 where none)."""
         g = self.groups[group]
         status = self.statuses(group)
         out: list[str | None] = [None] * len(status)
-        slow = np.flatnonzero((status == RUNNING) & (g.grad_norm <= STALL_GRADIENT * self._grad_scale))
+        values = np.zeros(len(status))
+        noisy = self._sigma(g) > 0
+        slow = status == RUNNING
+        if not noisy:  # a noisy gradient never gets small: there, being close to a minimum is enough
+            slow &= g.grad_norm <= STALL_GRADIENT * self._grad_scale
+        slow = np.flatnonzero(slow)
         points, where = self._critical_points() if slow.size else ([], None)
         if not points:
-            return out
+            return out, values
         diagonal = float(np.linalg.norm([hi - lo for lo, hi in self.landscape.domain]))
         chunk = max(1, 2**20 // len(points))  # bounded memory for the (runs × points) distances
         for first in range(0, slow.size, chunk):
@@ -458,11 +484,22 @@ class Simulation:
             dist = np.sqrt((offset * offset).sum(axis=2))
             nearest = np.argmin(dist, axis=1)  # the first of equals, as a loop would take it
             for i, k, d in zip(rows, nearest, dist[np.arange(rows.size), nearest], strict=True):
-                if d <= STALL_RADIUS * diagonal:
-                    point = points[k]
+                point = points[k]
+                if d <= STALL_RADIUS * diagonal and (point.kind == "minimum" or not noisy):
                     minimum = "global_minimum" if point.is_global else "local_minimum"
                     out[i] = minimum if point.kind == "minimum" else point.kind
-        return out
+                    values[i] = point.value
+        return out, values
+
+    def _oscillating(self, group: int, status: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        """Noiseless running runs whose loss made no progress over the last window (core/status.py)."""
+        g = self.groups[group]
+        running = status == RUNNING
+        if self._sigma(g) > 0 or not running.any() or g.rec_loss is None:
+            return np.zeros(len(status), dtype=bool)
+        steps = np.asarray(g.rec_steps[: g.n_rec], dtype=np.int64)
+        window = max(WINDOW, 2 * g.stride)  # at least two recorded rows in each window
+        return running & not_improving(steps, g.rec_loss[: g.n_rec], g.t, ref, window)
 
     def _critical_points(self):
         """The landscape's critical points and their positions as one (P, d) array (computed once)."""
@@ -549,7 +586,11 @@ class Simulation:
         for gi, g in enumerate(self.groups):
             status = self.statuses(gi)
             reached = self.reached(gi)
-            near = self.near(gi)
+            near, ref = self._near(gi)
+            oscillating = self._oscillating(gi, status, ref)
+            outside = outside_domain(g.params, self.landscape.domain)
+            at_limit = self.step_limit is not None and g.t >= self.step_limit
+            noisy = self._sigma(g) > 0
             for i in range(len(self.starts)):
                 out.append(
                     Run(
@@ -564,6 +605,10 @@ class Simulation:
                         status=str(status[i]),
                         reached=reached[i],
                         near=near[i],
+                        oscillating=bool(oscillating[i]),
+                        at_limit=at_limit,
+                        outside=bool(outside[i]),
+                        noisy=noisy,
                     )
                 )
         return out

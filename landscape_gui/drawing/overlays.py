@@ -1,4 +1,5 @@
-"""Text painted over exported frames with QPainter: title, legend with optimizer colours, step, losses.
+"""Text painted over exported frames with QPainter: title, legend with optimizer colours, step, losses, and
+the lesson's caption (title and description, wrapped in a band along the bottom).
 
 Sizes scale with the frame height (a 720p frame gets 20 px titles), so a 4K export looks like a 720p one,
 only sharper. Every block sits on a translucent panel so that it reads on any part of the surface and on
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
+from landscape_gui.drawing.caption import caption_band
 
 #: Most legend rows with one line per run; beyond it the legend gives each optimizer's best loss.
 MAX_RUN_ROWS = 8
@@ -37,7 +40,7 @@ class OverlayPainter:
         self.w, self.h = size
         self.overlays = set(overlays)
         self.unit = max(6.0, self.h / 720 * 16)  # body text height in px
-        dark = theme == "dark"
+        self.dark = dark = theme == "dark"
         self.fg = QColor(235, 237, 242) if dark else QColor(25, 25, 32)
         self.panel = QColor(10, 11, 14, 150) if dark else QColor(255, 255, 255, 185)
         self.body = QFont("DejaVu Sans")
@@ -48,20 +51,33 @@ class OverlayPainter:
         self.mono = QFont("DejaVu Sans Mono")
         self.mono.setPixelSize(round(self.unit))
 
-    def paint(self, image: QImage, *, title: str, rows: list[LegendRow], step: int, steps: int) -> None:
+    def paint(
+        self,
+        image: QImage,
+        *,
+        title: str,
+        rows: list[LegendRow],
+        step: int,
+        steps: int,
+        description: str = "",
+    ) -> None:
         p = QPainter(image)
         p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         try:
             margin = self.unit * 1.2
+            bottom = self.h - margin
+            if "caption" in self.overlays and (title or description):
+                # the title is on the frame already when the "title" overlay is on: the band tells the rest
+                heading = "" if "title" in self.overlays else title
+                bottom = caption_band(p, (self.w, self.h), self.unit, self.dark, heading, description)
+                bottom -= margin * 0.5
             if "title" in self.overlays and title:
                 self._text_block(p, margin, margin, [(title, self.bold)], align_right=False)
             if "legend" in self.overlays and rows:
                 self._legend(p, rows, margin)
             if "step" in self.overlays:
                 text = f"step {step:,} / {steps:,}"
-                self._text_block(
-                    p, margin, self.h - margin, [(text, self.mono)], align_right=False, bottom=True
-                )
+                self._text_block(p, margin, bottom, [(text, self.mono)], align_right=False, bottom=True)
         finally:
             p.end()
 

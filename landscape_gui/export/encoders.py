@@ -13,7 +13,7 @@ import numpy as np
 
 from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe
 
-__all__ = ["FFmpegWriter", "GifWriter", "PngFolderWriter", "WebmWriter", "webm_available"]
+__all__ = ["FFmpegWriter", "GifWriter", "PngFolderWriter", "WebmWriter", "gif_delays", "webm_available"]
 
 
 def _encoders() -> str:
@@ -101,6 +101,20 @@ class WebmWriter(FFmpegWriter):
     fmt = "webm"
 
 
+def gif_delays(frames: int, fps: int) -> list[int]:
+    """Each GIF frame's delay in hundredths of a second, so that frame i starts at round(100·i / fps).
+
+    GIF delays are whole centiseconds: at 30 fps they alternate 3 and 4 (3, 4, 3, 3, 4, 3, …) and n frames
+    play exactly n / fps seconds, where a fixed round(100 / fps) = 3 would play 6 s of frames in 5.4 s.
+    Browsers slow delays under 2 cs down, so above 50 fps every frame gets 2 cs (the clip plays at 50 fps).
+
+    >>> gif_delays(6, 30), sum(gif_delays(180, 30))
+    ([3, 4, 3, 3, 4, 3], 600)
+    """
+    starts = [round(100 * i / fps) for i in range(frames + 1)]
+    return [max(2, b - a) for a, b in zip(starts, starts[1:], strict=False)]
+
+
 class GifWriter(FrameWriter):
     """Looping GIF with one global palette (see the module docstring of :mod:`.writers`)."""
 
@@ -135,8 +149,8 @@ class GifWriter(FrameWriter):
 
         n = self.frames_written
         pal = self._palette(n)
-        delay_ms = 10 * max(2, round(100 / self.fps))
-        info = {"loop": 0, "duration": delay_ms, "optimize": False}
+        delays = gif_delays(n, self.fps)
+        info = {"loop": 0, "duration": delays[0] * 10, "optimize": False}
         prev = None
         with open(self.tmp, "wb") as f:
             for i in range(n):
@@ -156,7 +170,8 @@ class GifWriter(FrameWriter):
                     else:  # identical: still one GIF frame, so frames in = frames out
                         x0, x1, y0, y1 = 0, 1, 0, 1
                     box, offset = im.crop((x0, y0, x1, y1)), (int(x0), int(y0))
-                f.write(b"".join(GifImagePlugin.getdata(box, offset, duration=delay_ms, disposal=1)))
+                data = GifImagePlugin.getdata(box, offset, duration=delays[i] * 10, disposal=1)
+                f.write(b"".join(data))
                 prev = cur
             f.write(b";")
             f.flush()

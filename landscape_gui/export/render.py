@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from landscape_gui.core.scenario import ExportSettings, Scenario
+from landscape_gui.core.status import outside_domain
 
 __all__ = ["FrameRenderer", "ensure_app"]
 
@@ -114,21 +115,25 @@ class FrameRenderer:
 
         n_starts = len(self.sim.starts)
         per_run = n_starts > 1 and len(self._names) * n_starts <= MAX_RUN_ROWS
+        # runs that left the shown domain are marked, not silently drawn in the void
+        gone = outside_domain(self.sim.positions().reshape(-1, self.landscape.dim), self.landscape.domain)
         rows = []
         for g, name in enumerate(self._names):
             group_losses = losses[g * n_starts : (g + 1) * n_starts]
+            group_gone = gone[g * n_starts : (g + 1) * n_starts]
             if per_run:
                 for i in range(n_starts):
                     start = ", ".join(f"{c:.3g}" for c in self.sim.starts[i])
-                    rows.append(
-                        LegendRow(optimizer_color(g), f"{name} from ({start})", float(group_losses[i]))
-                    )
+                    text = f"{name} from ({start})" + (" — left the domain" if group_gone[i] else "")
+                    rows.append(LegendRow(optimizer_color(g), text, float(group_losses[i])))
             elif n_starts == 1:
-                rows.append(LegendRow(optimizer_color(g), name, float(group_losses[0])))
+                text = name + (" — left the domain" if group_gone[0] else "")
+                rows.append(LegendRow(optimizer_color(g), text, float(group_losses[0])))
             else:
+                left = f", {int(group_gone.sum())} left the domain" if group_gone.any() else ""
                 rows.append(
                     LegendRow(
-                        optimizer_color(g), f"{name} ({n_starts} runs, best)", float(group_losses.min())
+                        optimizer_color(g), f"{name} ({n_starts} runs{left}, best)", float(group_losses.min())
                     )
                 )
         if best >= 0:
@@ -168,6 +173,7 @@ class FrameRenderer:
             rows=self._legend(losses, best),
             step=target,
             steps=self.scenario.steps,
+            description=self.scenario.description,
         )
         rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
         rgb = ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image

@@ -25,8 +25,9 @@ frame without dithering: colours are stable from frame to frame and encoding is 
 needs the whole clip, frames are spooled to a temporary file as they arrive and quantised at the end (still
 on the writer thread). Each frame is stored as the rectangle that changed since the previous one; a frame
 identical to the previous one is still written (as a 1×1 patch), so the file has exactly one GIF frame per
-frame written. GIF delays are in hundredths of a second: ``round(100 / fps)`` (browsers slow down delays
-below 2/100 s, so GIFs above 50 fps play slower than asked).
+frame written. GIF delays are in hundredths of a second: they alternate (3 and 4 cs at 30 fps) so that frame
+i starts at round(100·i / fps) and the clip lasts exactly frames / fps (browsers slow down delays below
+2/100 s, so GIFs above 50 fps play at 50 fps).
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ OVERLAY_TEXT = (
     ("legend", "Legend"),
     ("step", "Step counter"),
     ("loss", "Loss of each run"),
+    ("caption", "Lesson caption (title and description)"),
 )
 
 
@@ -222,9 +223,11 @@ class ExportDialog(QDialog):
             self.progress.setValue(self.job.done)
             if not more:
                 self.timer.stop()
-                path = self.job.finish()
+                # Done: closing the progress dialog emits canceled(), which is no cancel any more
+                self.progress.canceled.disconnect(self._cancel)
+                job, self.job = self.job, None
+                path = job.finish()
                 self.progress.close()
-                self.job = None
                 QMessageBox.information(self, "Exported", f"Wrote {path}")
                 self.accept()
         except (ExportError, OSError) as e:

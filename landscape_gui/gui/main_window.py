@@ -224,12 +224,14 @@ class MainWindow(QMainWindow):
         entries, html = [], []
         for g, (oid, hp) in enumerate(c.optimizers):
             diverged = sum(1 for r in runs if r.group == g and r.status == "diverged")
+            outside = sum(1 for r in runs if r.group == g and r.outside and r.status != "diverged")
             text = (
                 f"{get_optimizer(oid).name} (lr {hp.get('lr', 0):.3g})"
                 if "lr" in hp
                 else get_optimizer(oid).name
             )
             text += f" — {diverged} diverged" if diverged else ""
+            text += f" — {outside} left the domain" if outside else ""
             entries.append((optimizer_color(g), text))
             r, gg, b, _ = optimizer_color(g)
             html.append(f"<span style='color:rgb({r},{gg},{b})'>●</span> {text}")
@@ -258,7 +260,10 @@ class MainWindow(QMainWindow):
             self._last_slow = now
             self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad)
             diverged_before = getattr(self, "_diverged", 0)
-            self._diverged = sum(r.status == "diverged" for r in frame.runs)
+            self._diverged = (
+                sum(r.status == "diverged" for r in frame.runs),
+                sum(r.outside for r in frame.runs),
+            )
             self.table.update_runs(frame.runs, best)
             if self._diverged != diverged_before:
                 self._update_legends()

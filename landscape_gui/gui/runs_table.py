@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from landscape_gui.core.optimizers import get_optimizer
 
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
+#: Status colours by the core's tone (core/status.py); the text itself is the core's ``Run.label``.
 STATUS_COLORS = {
-    "reached the global minimum": (46, 204, 64),
-    "approaching the global minimum": (120, 200, 120),
-    "stuck in a local minimum": (235, 90, 70),
-    "stalled at a saddle": (255, 190, 40),
+    "global": (46, 204, 64),
+    "local": (235, 90, 70),
+    "saddle": (255, 190, 40),
+    "warning": (230, 140, 30),
     "diverged": (255, 60, 60),
 }
 
@@ -77,7 +78,7 @@ class RunsTable(QTableWidget):
                     item.setText(text)
             if row < len(self._colors):
                 _set_foreground(self.item(row, 0), QBrush(QColor(*self._colors[row])))
-            color = STATUS_COLORS.get(label)
+            color = STATUS_COLORS.get(run.tone)
             status = self.item(row, len(COLUMNS) - 1)
             font = status.font()
             if font.bold() != (row == best):

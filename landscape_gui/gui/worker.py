@@ -107,6 +107,7 @@ class SimulationWorker(QObject):
             self.sim = Simulation(
                 spec["landscape"], starts, spec["optimizers"], noise=spec.get("noise", 0.0),
                 seed=spec.get("seed", 0), max_points=TRAIL_POINTS,
+                step_limit=int(spec.get("max_steps", self.max_steps)),
             )  # fmt: skip
         except (ValueError, KeyError) as e:
             self.sim = None
@@ -168,6 +169,8 @@ class SimulationWorker(QObject):
     @Slot(int)
     def set_max_steps(self, steps: int) -> None:
         self.max_steps = max(1, int(steps))
+        if self.sim is not None:
+            self.sim.step_limit = self.max_steps  # the runs that reach it say so
 
     # -- stepping -----------------------------------------------------------------------------------------
     def _set_playing(self, playing: bool) -> None:

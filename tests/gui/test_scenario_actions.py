@@ -99,7 +99,8 @@ def test_dropping_a_toml_opens_it(window, actions, tmp_path):
 def test_export_dialog_exports_a_gif_with_progress(window, actions, tmp_path, qtbot, monkeypatch):
     from landscape_gui.gui.export_dialog import ExportDialog
 
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, title, text: said.append((title, text)))
     actions.open_preset("double-well")
     dlg = ExportDialog(actions.current(), window, folder=tmp_path)
     qtbot.addWidget(dlg)
@@ -117,12 +118,15 @@ def test_export_dialog_exports_a_gif_with_progress(window, actions, tmp_path, qt
     frames = iio.imread(tmp_path / "clip.gif", index=None)
     assert frames.shape[:3] == (5, 120, 200)
     assert not np.array_equal(frames[0], frames[-1])
+    # a successful export says so, and only that: no "Export cancelled" before it
+    assert said == [("Exported", f"Wrote {tmp_path / 'clip.gif'}")]
 
 
 def test_export_dialog_cancel_leaves_nothing(window, actions, tmp_path, qtbot, monkeypatch):
     from landscape_gui.gui.export_dialog import ExportDialog
 
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, title, text: said.append(title))
     dlg = ExportDialog(actions.current(), window, folder=tmp_path)
     qtbot.addWidget(dlg)
     dlg.res.setCurrentIndex(dlg.res.count() - 1)
@@ -135,6 +139,7 @@ def test_export_dialog_cancel_leaves_nothing(window, actions, tmp_path, qtbot, m
     dlg.progress.cancel()  # as the Cancel button: the next tick sees it
     qtbot.waitUntil(lambda: dlg.job is None, timeout=5000)
     assert list(tmp_path.iterdir()) == []
+    assert said == ["Export cancelled"]
 
 
 def test_export_image_dialog_sizes_and_saves_a_png(window, actions, tmp_path):

@@ -1,0 +1,31 @@
+"""The exported legend marks a run that left the shown domain (it is not silently drawn in the void)."""
+
+import os
+from dataclasses import replace
+
+import pytest
+
+from landscape_gui.core.presets import load_preset
+from landscape_gui.core.scenario import LandscapeSpec
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DISPLAY"), reason="needs a display (pytest-xvfb gives one)"
+)
+
+
+def test_a_run_outside_the_domain_is_marked_in_the_export_legend():
+    from landscape_gui.export.exporter import export_settings
+    from landscape_gui.export.render import FrameRenderer
+
+    s = load_preset("saddle-escape")  # Adam ends at y ≈ 2.75: outside a domain cut at ±2.5
+    s = replace(s, landscape=LandscapeSpec(function="saddle", domain=((-2.5, 2.5), (-2.5, 2.5))))
+    renderer = FrameRenderer(s, export_settings(s.export, s.steps, size=(160, 96), steps_per_frame=s.steps))
+    try:
+        texts = []
+        for k in range(renderer.total):
+            renderer.render(k)
+            texts.append([row.text for row in renderer._legend(renderer.sim.losses().reshape(-1), -1)])
+    finally:
+        renderer.close()
+    assert texts[0] == ["Gradient descent", "Momentum (0.9)", "Adam"]
+    assert texts[-1] == ["Gradient descent", "Momentum (0.9)", "Adam — left the domain"]
