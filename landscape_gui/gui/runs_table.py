@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.drawing.palette import readable_text
 
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
 STATUS_COLORS = {
@@ -55,14 +56,22 @@ class RunsTable(QTableWidget):
             sample = max(fm.horizontalAdvance(widest.get(col, "")), fm.horizontalAdvance(COLUMNS[col]))
             self.setColumnWidth(col, max(self.columnWidth(col), sample + pad))
 
-    def update_runs(self, runs, best: int | None = None) -> None:
-        """One row per run; the ``best`` run (an index) is marked ★ and bold."""
+    def _readable(self, color) -> QBrush:
+        """``color`` as a text brush with a 4.5 : 1 contrast on the table's background (either theme)."""
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return QBrush(QColor(*readable_text(color, (base.red(), base.green(), base.blue()))))
+
+    def update_runs(self, runs, best: int | None = None, outside=None) -> None:
+        """One row per run; the ``best`` run (an index) is marked ★ and bold; runs flagged in ``outside``
+        (bools) are said to have left the shown domain (the views clip them to its edge)."""
         resized = self.rowCount() != len(runs)
         if resized:
             self.setRowCount(len(runs))
         for row, run in enumerate(runs):
             label = run.label
             shown = f"★ best · {label}" if row == best else label
+            if outside is not None and row < len(outside) and outside[row]:
+                shown += " · left the shown domain"
             start = "(" + ", ".join(f"{c:.3g}" for c in run.start) + ")"
             name = get_optimizer(run.optimizer).name
             values = (name, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), shown)
@@ -76,14 +85,14 @@ class RunsTable(QTableWidget):
                 if item.text() != text:  # every change repaints its cell: change only what changed
                     item.setText(text)
             if row < len(self._colors):
-                _set_foreground(self.item(row, 0), QBrush(QColor(*self._colors[row])))
+                _set_foreground(self.item(row, 0), self._readable(self._colors[row]))
             color = STATUS_COLORS.get(label)
             status = self.item(row, len(COLUMNS) - 1)
             font = status.font()
             if font.bold() != (row == best):
                 font.setBold(row == best)
                 status.setFont(font)
-            _set_foreground(status, QBrush(QColor(*color)) if color else QBrush())
+            _set_foreground(status, self._readable(color) if color else QBrush())
         if resized:
             self._fit_columns()
 
