@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 
-HALO_ALPHA = 0.5
+HALO_ALPHA = 0.7
 RING_WIDTH = 5.0  # pixels of ring around the best ball, at scale 1
 _OVER = {  # alpha blending without the depth test: drawn over the surface
     GL.GL_DEPTH_TEST: False,

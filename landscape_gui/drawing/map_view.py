@@ -160,9 +160,11 @@ class MapView(pg.PlotWidget):
         self.undefined.setVisible(bool(undefined.any()))
 
     def set_undefined_style(self, color) -> None:
-        """Colour of the hatching (the theme's foreground)."""
+        """Colour of the hatching and of the 1-D curve J(x) (the theme's foreground: the curve's old pale
+        grey vanished on the light theme's white)."""
         brush = QBrush(QColor(*color), Qt.BrushStyle.BDiagPattern)
         self.undefined.setBrush(brush)
+        self.curve.setPen(pg.mkPen((*color[:3], 200), width=2))
 
     def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)

@@ -18,7 +18,7 @@ from landscape_gui.drawing.curves import grouped, joined, line_width
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 AXIS_WIDTH = 62  # px at scale 1: room for "1e-10" or "-8000" at the left of both plots
 TICK_PT, LABEL_PT = 9, 10
-MIN_LOG_SPAN = 1.0  # the gradient plot shows at least one decade (a single point's range made ticks overlap)
+MIN_LOG_SPAN = 3.0  # decades the gradient plot shows at least: fewer labelled 2, 3, … 9 on top of each other
 
 
 class PlotsPanel(QWidget):
@@ -37,7 +37,8 @@ class PlotsPanel(QWidget):
         for p in (self.loss_plot, self.grad_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
-            p.getPlotItem().vb.setLimits(xMin=0)  # no negative steps when a plot is still empty
+            # no negative steps, and at least 10 steps wide (not 0.2, 0.4, … before the first step)
+            p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
             p.setMinimumHeight(120)
             layout.addWidget(p)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per

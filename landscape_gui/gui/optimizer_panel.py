@@ -28,7 +28,7 @@ class OptimizerPanel(QWidget):
         self.list.setToolTip(
             "Tick every optimizer to race; each runs from every start point. Select one to edit it."
         )
-        self.list.setMaximumHeight(190)
+        self.list.setMaximumHeight(150)  # ~7 rows: room below for the selected one's hyperparameters
         for oid in OPTIMIZER_IDS:
             opt = get_optimizer(oid)
             item = QListWidgetItem(opt.name)
