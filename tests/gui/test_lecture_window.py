@@ -368,3 +368,12 @@ def test_the_essential_controls_fit_without_scrolling(window, qtbot, size, optim
         assert shown.size() == w.size(), f"{name}: only {shown.size()} of {w.size()} in view at {size}"
         corner = w.mapTo(window, QPoint(w.width(), w.height()))
         assert window.rect().contains(corner - QPoint(1, 1)), f"{name} ends outside the window at {size}"
+
+
+def test_a_preset_selects_one_of_its_optimizers_so_its_hyperparameters_show(window, actions):
+    window.panel.optimizer_panel.list.setCurrentRow(0)  # gradient descent
+    assert actions.open_preset("newton-saddle")  # Newton and saddle-free Newton only
+    opt = window.panel.optimizer_panel
+    assert opt.list.currentItem().data(Qt.ItemDataRole.UserRole) == "newton"
+    assert opt.editor is not None and "lr" in opt.editor.spins
+    assert opt.editor.spins["lr"].value() == 0.5
