@@ -128,7 +128,7 @@ scenarios = st.builds(
         ),
         colormap=st.sampled_from(COLORMAPS),
         log_height=st.sampled_from([None, True, False]),
-        theme=st.sampled_from(["dark", "light"]),
+        theme=st.sampled_from([None, "dark", "light"]),
         contours=st.booleans(),
         critical_points=st.booleans(),
         trails=st.booleans(),

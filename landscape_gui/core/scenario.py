@@ -33,7 +33,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     [view]
     colormap = "viridis"
     log_height = "auto"            # true, false or "auto"
-    theme = "dark"                 # or "light"
+    theme = "light"                # or "dark"; absent: the viewer's own choice (dark for exports)
     contours = true
     critical_points = true
     trails = true
@@ -186,7 +186,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     view: dict[str, Any] = {
         "colormap": v.colormap,
         "log_height": "auto" if v.log_height is None else v.log_height,
-        "theme": v.theme,
+        **({"theme": v.theme} if v.theme is not None else {}),
         "contours": v.contours,
         "critical_points": v.critical_points,
         "trails": v.trails,

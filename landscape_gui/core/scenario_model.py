@@ -100,15 +100,21 @@ class Camera:
 
 @dataclass(frozen=True)
 class ViewSettings:
-    """How the scene looks. ``camera=None`` means the default camera; ``log_height=None`` means automatic."""
+    """How the scene looks. ``camera=None`` means the default camera; ``log_height=None`` means automatic;
+    ``theme=None`` (no ``theme`` in the file) leaves the theme to the viewer: the window keeps the user's, an
+    export without one is dark (:meth:`theme_or_default`)."""
 
     camera: Camera | None = None
     colormap: str = "viridis"
     log_height: bool | None = None
-    theme: str = "dark"
+    theme: str | None = None
     contours: bool = True
     critical_points: bool = True
     trails: bool = True
+
+    def theme_or_default(self) -> str:
+        """The theme to draw with when nobody else chose one."""
+        return self.theme or "dark"
 
 
 @dataclass(frozen=True)

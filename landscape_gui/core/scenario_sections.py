@@ -308,7 +308,7 @@ def _view(ctx: Ctx, data: Any):
         camera=camera,
         colormap=t.str("colormap", "viridis", choices=COLORMAPS),
         log_height=log_height,
-        theme=t.str("theme", "dark", choices=THEMES),
+        theme=t.str("theme", None, choices=THEMES),  # None: the viewer's choice
         contours=t.bool("contours", True),
         critical_points=t.bool("critical_points", True),
         trails=t.bool("trails", True),

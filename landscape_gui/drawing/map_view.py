@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import grouped, joined, line_width
@@ -32,6 +33,7 @@ class MapView(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.landscape = None
+        self.scale = 1.0
         self.setMinimumSize(240, 200)
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)
@@ -48,6 +50,13 @@ class MapView(pg.PlotWidget):
             size=11, symbol="x", pen=pg.mkPen("w", width=1), brush=pg.mkBrush(255, 255, 255, 230)
         )
         self.markers: list[pg.ScatterPlotItem] = []
+        # hatching where J is undefined (log(x) for x ≤ 0): seen through the heatmap's transparent pixels
+        self.undefined = QGraphicsPathItem()
+        self.undefined.setPen(QPen(Qt.PenStyle.NoPen))
+        self.undefined.setZValue(-20)
+        self.undefined.setToolTip("J is undefined here (not a real number)")
+        self.plot_item.addItem(self.undefined, ignoreBounds=True)
+        self.set_undefined_style((128, 128, 128))
         for item in (self.image, self.contours, self.curve, self.starts, self.balls):
             self.plot_item.addItem(item)
         self.image.setZValue(-10)
@@ -65,6 +74,22 @@ class MapView(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("")
 
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: ball and start sizes, trail widths and axis fonts × ``scale``."""
+        from PySide6.QtGui import QFont
+
+        self.scale = float(scale)
+        font = QFont()
+        font.setPointSizeF(9 * self.scale)
+        for a in ("left", "bottom"):
+            self.plot_item.getAxis(a).setStyle(tickFont=font)
+            self.plot_item.getAxis(a).label.setFont(font)
+        self.starts.setSize(11 * self.scale)
+        for t in self.trails:
+            pen = pg.mkPen(t.opts["pen"])
+            pen.setWidthF(line_width(self._n_runs) * self.scale)
+            t.setPen(pen)
+
     def set_landscape(
         self, landscape, *, colormap="viridis", log_height=False, contours=True, resolution=200
     ):
@@ -78,10 +103,16 @@ class MapView(pg.PlotWidget):
             d = _display_values(z, log_height)
             finite = d[np.isfinite(d)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-            self.image.setImage(np.nan_to_num(d, nan=hi, posinf=hi, neginf=lo), levels=(lo, hi + 1e-300))
-            self.image.setColorMap(cmap)
+            defined = np.isfinite(z)
+            rgba = cmap.map(
+                np.clip((np.nan_to_num(d, nan=lo) - lo) / (hi - lo + 1e-300), 0, 1).ravel(), "byte"
+            )
+            rgba = rgba.reshape(*d.shape, 4)
+            rgba[..., 3] = np.where(defined, 255, 0)  # undefined: transparent over the hatching
+            self.image.setImage(rgba, levels=None)
             (y_lo, y_hi) = landscape.domain[1]
             self.image.setRect(x_lo, y_lo, x_hi - x_lo, y_hi - y_lo)
+            self._hatch(xs, ys, ~defined)
             self.image.show()
             seg = contour_segments(d, contour_levels(d, 16))
             if len(seg):
@@ -101,11 +132,39 @@ class MapView(pg.PlotWidget):
             xs, v = landscape.grid(int(resolution) * 4)
             self.image.hide()
             self.contours.setData([], [])
-            self.curve.setData(xs, np.nan_to_num(v))
+            defined = np.isfinite(v)
+            self.curve.setData(xs, np.where(defined, v, np.nan), connect="finite")  # a gap where undefined
+            self._hatch(xs, None, ~defined)
             self.plot_item.setLabel("left", "J(x)")
             self.plot_item.setRange(xRange=(x_lo, x_hi), padding=0.03)
             self.plot_item.enableAutoRange(axis="y")
         self.set_critical_points([])
+
+    def _hatch(self, xs, ys, undefined: np.ndarray) -> None:
+        """Hatch the grid cells (2-D) or x intervals (1-D, full height) where J is undefined."""
+        path = QPainterPath()
+        if undefined.any():
+            dx = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
+            if ys is None:
+                for i in np.flatnonzero(undefined):
+                    path.addRect(QRectF(xs[i] - dx / 2, -1e9, dx, 2e9))
+            else:
+                dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1)
+                for i in np.flatnonzero(undefined.any(axis=1)):  # one rectangle per run of cells in a column
+                    col = np.concatenate([[False], undefined[i], [False]]).astype(np.int8)
+                    edges = np.flatnonzero(np.diff(col))
+                    for j0, j1 in zip(edges[0::2], edges[1::2], strict=True):
+                        path.addRect(QRectF(xs[i] - dx / 2, ys[j0] - dy / 2, dx, (j1 - j0) * dy))
+            path = path.simplified()
+        self.undefined.setPath(path)
+        self.undefined.setVisible(bool(undefined.any()))
+
+    def set_undefined_style(self, color) -> None:
+        """Colour of the hatching and of the 1-D curve J(x) (the theme's foreground: the curve's old pale
+        grey vanished on the light theme's white)."""
+        brush = QBrush(QColor(*color), Qt.BrushStyle.BDiagPattern)
+        self.undefined.setBrush(brush)
+        self.curve.setPen(pg.mkPen((*color[:3], 200), width=2))
 
     def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
@@ -152,7 +211,7 @@ class MapView(pg.PlotWidget):
         """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
         one item per run cost ~15 ms per frame at 32 runs in pyqtgraph's per-item bookkeeping."""
         self.clear_runs()
-        width = line_width(len(colors))
+        width = line_width(len(colors)) * self.scale
         for key, runs in grouped(tuple(int(v) for v in c) for c in colors):
             t = pg.PlotCurveItem(pen=pg.mkPen(key, width=width), connect="finite")
             t.setZValue(5)
@@ -179,9 +238,9 @@ class MapView(pg.PlotWidget):
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
-            size = np.full(n, 13.0)
+            size = np.full(n, 13.0 * self.scale)
             if best is not None and 0 <= best < n:
-                size[best] = 24.0
+                size[best] = 24.0 * self.scale
             self.balls.setData(x, y, brush=self._brushes[:n], size=size)
         else:
             self.balls.setData([], [])

@@ -1,14 +1,24 @@
-"""The plots dock: loss against iteration and gradient norm (log scale) for every run."""
+"""The plots dock: loss against iteration and gradient norm (log scale) for every run.
+
+The two plots share the step axis. pyqtgraph links x axes by screen position, so both left axes have the same
+fixed width: with the gradient plot's wider labels (10⁻¹⁰) its first ~25 steps used to fall left of the view.
+A diverged run is drawn in curves that do not count for the automatic range (one run at 1e30 would flatten all
+the others to a line) and marked with a ▲ at the top of the plot, at the step where it left the finite range.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from landscape_gui.drawing.curves import grouped, joined, line_width
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
+AXIS_WIDTH = 62  # px at scale 1: room for "1e-10" or "-8000" at the left of both plots
+TICK_PT, LABEL_PT = 9, 10
+MIN_LOG_SPAN = 3.0  # decades the gradient plot shows at least: fewer labelled 2, 3, … 9 on top of each other
 
 
 class PlotsPanel(QWidget):
@@ -17,39 +27,70 @@ class PlotsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setLabel("left", "loss J")
-        self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.setToolTip("Loss of every run against its step")
+        self.loss_plot.setToolTip("Loss of every run against its step (▲: a run that diverged)")
         self.grad_plot = pg.PlotWidget()
-        self.grad_plot.setLabel("left", "‖∇J‖")
-        self.grad_plot.setLabel("bottom", "step")
         self.grad_plot.setLogMode(False, True)
         self.grad_plot.setToolTip("Gradient norm (log scale): a dip that lingers means a saddle or a plateau")
         self.grad_plot.setXLink(self.loss_plot)
+        self.grad_plot.getPlotItem().vb.setLimits(minYRange=MIN_LOG_SPAN)
+        self.scale = 1.0
         for p in (self.loss_plot, self.grad_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
-            p.getPlotItem().vb.setLimits(xMin=0)  # no negative steps when a plot is still empty
+            # no negative steps, and at least 10 steps wide (not 0.2, 0.4, … before the first step)
+            p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
             p.setMinimumHeight(120)
             layout.addWidget(p)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
-        # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs.
+        # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs. Each has a twin for
+        # its diverged runs, outside the automatic range.
         self.loss_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
+        self.diverged_curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.curve_runs: list[np.ndarray] = []  # the runs each pair of curves draws, in run order
+        self.diverged_marks = pg.ScatterPlotItem(symbol="t1", size=14, pen=pg.mkPen("w", width=1))
+        self.diverged_marks.setZValue(20)
+        self.loss_plot.addItem(self.diverged_marks, ignoreBounds=True)
+        self._brushes: list = []
+        self.set_scale(1.0)
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: axis fonts, axis width, line widths and markers × ``scale``."""
+        self.scale = float(scale)
+        tick = QFont()
+        tick.setPointSizeF(TICK_PT * self.scale)
+        size = {"font-size": f"{LABEL_PT * self.scale:.0f}pt"}
+        for p, name in ((self.loss_plot, "loss J"), (self.grad_plot, "‖∇J‖")):
+            for a, text in (("left", name), ("bottom", "step")):
+                p.setLabel(a, text, **{**p.getAxis(a).labelStyle, **size})  # keeps the theme's colour
+            for a in ("left", "bottom"):
+                p.getAxis(a).setStyle(tickFont=tick)
+            p.getAxis("left").setWidth(round(AXIS_WIDTH * self.scale))
+        self.diverged_marks.setSize(14 * self.scale)
+        width = line_width(len(self._brushes)) * self.scale
+        for item in self.loss_curves + self.grad_curves + [c for pair in self.diverged_curves for c in pair]:
+            pen = pg.mkPen(item.opts["pen"])
+            pen.setWidthF(width)
+            item.setPen(pen)
 
     def set_runs(self, colors, n_starts: int) -> None:
         for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
             for c in curves:
                 p.removeItem(c)
             curves.clear()
+        for loss, grad in self.diverged_curves:
+            self.loss_plot.removeItem(loss)
+            self.grad_plot.removeItem(grad)
+        self.diverged_curves = []
         keys = [
             (tuple(int(v) for v in color), START_STYLES[(i % max(1, n_starts)) % len(START_STYLES)])
             for i, color in enumerate(colors)
         ]
         self.curve_runs = []
-        width = line_width(len(colors))
+        self._brushes = [pg.mkBrush(*c) for c in colors]
+        width = line_width(len(colors)) * self.scale
         for (color, style), runs in grouped(keys):
+            pair = []
             for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):
                 pen = pg.mkPen(color, width=width)
                 if style:
@@ -57,20 +98,47 @@ class PlotsPanel(QWidget):
                 item = pg.PlotDataItem(pen=pen, connect="finite")
                 p.addItem(item)
                 curves.append(item)
+                twin = pg.PlotDataItem(pen=pg.mkPen(pen), connect="finite")
+                p.addItem(twin, ignoreBounds=True)
+                pair.append(twin)
+            self.diverged_curves.append(tuple(pair))
             self.curve_runs.append(runs)
+        self.diverged_marks.setData([], [])
 
-    def update_runs(self, steps, losses, grads) -> None:
-        for loss_curve, grad_curve, runs in zip(
-            self.loss_curves, self.grad_curves, self.curve_runs, strict=True
+    def update_runs(self, steps, losses, grads, diverged=None) -> None:
+        """Curves of every run; ``diverged`` (bool per run) moves a run out of the automatic range."""
+        n_runs = min(len(steps), len(losses), len(grads))
+        gone = np.zeros(n_runs, bool) if diverged is None else np.asarray(diverged, bool)[:n_runs]
+        marks = []
+        for loss_curve, grad_curve, (loss_twin, grad_twin), runs in zip(
+            self.loss_curves, self.grad_curves, self.diverged_curves, self.curve_runs, strict=True
         ):
-            loss_xy, grad_xy = [], []
+            kept = {False: ([], []), True: ([], [])}
             for i in runs:
-                if i >= min(len(steps), len(losses), len(grads)):
+                if i >= n_runs:
                     continue
                 s, v, g = steps[i], losses[i], grads[i]
                 ok = np.isfinite(v)
+                loss_xy, grad_xy = kept[bool(gone[i])]
                 loss_xy.append((s[ok], v[ok]))
                 n = min(len(s), len(g))
                 grad_xy.append((s[:n], np.clip(g[:n], 1e-16, 1e300)))
-            loss_curve.setData(*joined(loss_xy))
-            grad_curve.setData(*joined(grad_xy))
+                if gone[i]:
+                    marks.append((i, s[ok][-1] if ok.any() else (s[0] if len(s) else 0)))
+            loss_curve.setData(*joined(kept[False][0]))
+            grad_curve.setData(*joined(kept[False][1]))
+            loss_twin.setData(*joined(kept[True][0]))
+            grad_twin.setData(*joined(kept[True][1]))
+        self._mark_diverged(marks, [losses[i] for i in range(n_runs) if not gone[i]])
+
+    def _mark_diverged(self, marks, finite_losses) -> None:
+        """▲ at the top of the finite runs' range, at the last finite step of each diverged run."""
+        if not marks:
+            self.diverged_marks.setData([], [])
+            return
+        values = [v[np.isfinite(v)] for v in finite_losses]
+        values = [v for v in values if len(v)]
+        top = max(float(v.max()) for v in values) if values else 1.0
+        self.diverged_marks.setData(
+            [float(s) for _, s in marks], [top] * len(marks), brush=[self._brushes[i] for i, _ in marks]
+        )

@@ -39,9 +39,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
+from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 
 HEIGHT = 1.0
+BALL_SIZE, BEST_SIZE, START_SIZE = 15.0, 28.0, 9.0  # pixels at scale 1 (presentation mode scales them)
+TRAIL_WIDTH, LABEL_PT = 2.5, 9
 FLOOR = -0.35
 RIBBON = 0.12  # half-width of the 1-D ribbon
 LIFT = 0.012  # balls and trails float this far above the surface
@@ -69,6 +72,27 @@ def auto_log_height(landscape, resolution: int = 100) -> bool:
     k = v.size // 10
     low = np.partition(v, k)[k] - v.min()  # the 10th percentile (np.percentile's first call costs ~20 ms)
     return bool(spread > 0 and low > 0 and spread / low > 200) or bool(spread > 0 and low == 0)
+
+
+def surface_with_gaps(xs, ys, zs, colors, defined) -> gl.GLMeshItem:
+    """The surface as a mesh of the grid cells whose corners are all ``defined``: undefined parts are holes."""
+    nx, ny = zs.shape
+    verts = np.column_stack([np.repeat(xs, ny), np.tile(ys, nx), np.where(defined, zs, 0.0).ravel()]).astype(
+        np.float32
+    )
+    idx = np.arange(nx * ny).reshape(nx, ny)
+    a, b, c, d = idx[:-1, :-1], idx[1:, :-1], idx[1:, 1:], idx[:-1, 1:]
+    ok = (defined[:-1, :-1] & defined[1:, :-1] & defined[1:, 1:] & defined[:-1, 1:]).ravel()
+    faces = np.concatenate(
+        [
+            np.column_stack([a.ravel(), b.ravel(), c.ravel()])[ok],
+            np.column_stack([a.ravel(), c.ravel(), d.ravel()])[ok],
+        ]
+    )
+    return gl.GLMeshItem(
+        vertexes=verts, faces=faces.astype(np.uint32), vertexColors=colors.reshape(-1, 4).astype(np.float32),
+        smooth=True, computeNormals=False, glOptions="opaque",
+    )  # fmt: skip
 
 
 def _nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
@@ -100,6 +124,7 @@ class Scene3D:
         self.log_height = False
         self.colormap = "viridis"
         self.theme = "dark"
+        self.scale = 1.0  # presentation mode: ball sizes, line widths and label fonts × scale
         self._visible = {"contours": True, "markers": True, "trails": True}
         self._lo = np.zeros(2)
         self._hi = np.ones(2)
@@ -113,13 +138,14 @@ class Scene3D:
         self.marker_items: list = []
         self.star_labels: list[gl.GLTextItem] = []
         self.starts_item = gl.GLScatterPlotItem(
-            pos=np.zeros((0, 3)), size=9, color=(1, 1, 1, 0.9), glOptions=_TRANSLUCENT
+            pos=np.zeros((0, 3)), size=START_SIZE, color=(1, 1, 1, 0.9), glOptions=_TRANSLUCENT
         )
         self.trail_item = gl.GLLinePlotItem(
-            pos=np.zeros((0, 3)), mode="lines", width=2.5, antialias=True, glOptions=_TRANSLUCENT
+            pos=np.zeros((0, 3)), mode="lines", width=TRAIL_WIDTH, antialias=True, glOptions=_TRANSLUCENT
         )
         self.ball_item = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions=_TRANSLUCENT)
-        for item in (self.starts_item, self.trail_item, self.ball_item):
+        self.halos = BallHalos()  # every ball again, translucent, over the surface; a ring on the best run
+        for item in (self.starts_item, self.trail_item, self.ball_item, *self.halos.items):
             view.addItem(item)
         self._colors = np.zeros((0, 4))
         self.static_version = 0  # bumped whenever a cached (non-moving) item changes
@@ -223,16 +249,24 @@ class Scene3D:
             zs = np.repeat(self.z_of_values(values)[:, None], 2, axis=1)
         colors = cmap.map(np.clip(zs / HEIGHT, 0, 1).ravel(), mode="float").reshape(*zs.shape, -1)
         colors[..., :3] *= self._shade(xs, ys, zs)[..., None]
-        self.surface = gl.GLSurfacePlotItem(
-            x=xs, y=ys, z=zs.astype(np.float32), colors=colors.astype(np.float32), computeNormals=False,
-            smooth=True, glOptions="opaque",
-        )  # fmt: skip
+        defined = np.isfinite(values) if landscape.dim == 2 else np.repeat(np.isfinite(values)[:, None], 2, 1)
+        if defined.all():
+            self.surface = gl.GLSurfacePlotItem(
+                x=xs, y=ys, z=zs.astype(np.float32), colors=colors.astype(np.float32), computeNormals=False,
+                smooth=True, glOptions="opaque",
+            )  # fmt: skip
+        else:  # J undefined somewhere (log(x), sqrt(x)): a gap there, not a plateau at the top
+            self.surface = surface_with_gaps(xs, ys, zs, colors, defined)
         self._add_static(self.surface)
         if landscape.dim == 2:
-            self._build_contours(xs, ys, zs, cmap)
+            self._build_contours(xs, ys, np.where(defined, zs, np.nan), cmap)
         else:
             curve = np.column_stack([xs, np.zeros_like(xs), zs[:, 0] + LIFT * 0.5])
-            self._add_static(gl.GLLinePlotItem(pos=curve, color=(1, 1, 1, 0.5), width=1.5, antialias=True))
+            ok = defined[:-1, 0] & defined[1:, 0]  # segments between defined neighbours only
+            pairs = np.stack([curve[:-1][ok], curve[1:][ok]], axis=1).reshape(-1, 3)
+            self._add_static(
+                gl.GLLinePlotItem(pos=pairs, mode="lines", color=(1, 1, 1, 0.5), width=1.5, antialias=True)
+            )
             self.contour_item = None
         self._build_axes(grid)
         self.set_critical_points([])
@@ -244,7 +278,7 @@ class Scene3D:
         self.view.addItem(item)
         self._static.append(item)
         # runs and markers are drawn after the surface (translucent items need the depth buffer filled)
-        for it in (self.starts_item, self.trail_item, self.ball_item, *self.marker_items):
+        for it in (self.starts_item, self.trail_item, self.ball_item, *self.halos.items, *self.marker_items):
             self.view.removeItem(it)
             self.view.addItem(it)
 
@@ -316,13 +350,13 @@ class Scene3D:
         # The floor box is hidden where the surface stands in front of it; the height axis is drawn over
         # everything, as its labels are.
         self.axis_items = [
-            gl.GLLinePlotItem(pos=np.array(s, dtype=np.float32), mode="lines", width=1.0, glOptions=o)
+            gl.GLLinePlotItem(pos=np.array(s, dtype=np.float32), mode="lines", width=self.scale, glOptions=o)
             for s, o in ((seg, _TRANSLUCENT), (height, _OVER))
         ]
         for item in self.axis_items:
             self._add_static(item)
         font = QFont()
-        font.setPointSize(9)
+        font.setPointSizeF(LABEL_PT * self.scale)
         for pos, text, align in labels:
             item = gl.GLTextItem(pos=pos, text=text, font=font)
             if align is not None:
@@ -395,13 +429,14 @@ class Scene3D:
         if n == 0:
             self.ball_item.setData(pos=np.zeros((0, 3), np.float32))
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
+            self.halos.update(np.zeros((0, 3)), self._colors, np.zeros(0), None)
             return
-        size = np.full(n, 15.0)
+        size = np.full(n, BALL_SIZE * self.scale)
         if best is not None and 0 <= best < n:
-            size[best] = 28.0
-        self.ball_item.setData(
-            pos=self._xyz(pos[:n], None if values is None else values[:n]), color=self._colors[:n], size=size
-        )
+            size[best] = BEST_SIZE * self.scale
+        balls = self._xyz(pos[:n], None if values is None else values[:n])
+        self.ball_item.setData(pos=balls, color=self._colors[:n], size=size)
+        self.halos.update(balls, self._colors[:n], size, best)
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
         runs, parts, vals = [], [], []
         for i, path in enumerate(list(paths)[:n]):
@@ -438,6 +473,7 @@ class Scene3D:
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r} (known: {', '.join(THEMES)})")
         self.theme = theme
+        self.halos.set_theme(theme)
         self.view.setBackgroundColor(THEMES[theme]["background"])
         self._apply_theme_colors()
 
@@ -448,6 +484,19 @@ class Scene3D:
         for label in self._labels:
             label.setData(color=t["text"])
         self.starts_item.setData(color=(1, 1, 1, 0.95) if self.theme == "dark" else (0.1, 0.1, 0.1, 0.95))
+        self._static_changed()
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: balls, start dots, trail and axis lines and label fonts × ``scale`` (1, 1.5, 2)."""
+        self.scale = self.halos.scale = float(scale)
+        self.starts_item.setData(size=START_SIZE * self.scale)
+        self.trail_item.setData(width=TRAIL_WIDTH * self.scale)
+        font = QFont()
+        font.setPointSizeF(LABEL_PT * self.scale)
+        for label in self._labels:
+            label.setData(font=font)
+        for item in self.axis_items:
+            item.setData(width=self.scale)
         self._static_changed()
 
     def reset_camera(self) -> None:

@@ -45,21 +45,28 @@ class ViewLegend(QLabel):
         self.setObjectName("legend3d")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.scale = 1.0  # presentation mode: font size × scale
+        self._shown = ("", "dark")
         self.hide()  # until there is something to show
         view.installEventFilter(self)
 
     def show_legend(self, html: str, theme: str) -> None:
         """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
+        self._shown = (html, theme)
         r, g, b = SCENE_THEMES[theme]["background"]
         self.setStyleSheet(
             f"QLabel#legend3d {{ background: rgba({r}, {g}, {b}, {self.PANEL_ALPHA[theme]});"
             f" color: {THEMES[theme]['text']};"
-            " border-radius: 6px; padding: 4px 8px; font-size: 10pt; }"
+            f" border-radius: 6px; padding: 4px 8px; font-size: {10 * self.scale:.0f}pt; }}"
         )
         self.setText(html)
         self.adjustSize()
         self._place()
         self.setVisible(bool(html))
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = float(scale)
+        self.show_legend(*self._shown)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
@@ -205,28 +212,38 @@ class SurfaceView(CachedGLView):
         inside = (np.abs(pts[:, 0]) <= sx) & (np.abs(pts[:, 1]) <= sy)
         if not inside.any():
             return None
-        f = np.full(len(t), np.inf)
+        # height above the surface along the ray; NaN outside the box and where J is undefined (no surface)
+        f = np.full(len(t), np.nan)
         f[inside] = pts[inside, 2] - self._surface_z(pts[inside, :2])
-        below = np.flatnonzero(inside & (f <= 0))
-        if below.size == 0:
+        # Only a ray that crosses the surface sheet places a start: one that enters the box through its side
+        # below the surface's edge (a click on the floor under the surface) never crosses it.
+        ok = np.isfinite(f[:-1]) & np.isfinite(f[1:])
+        cross = np.flatnonzero(ok & ((f[:-1] > 0) != (f[1:] > 0)))
+        if cross.size == 0:
             return None
-        k = below[0]
-        if k == 0 or not inside[k - 1]:
-            lo = hi = t[k]  # entered the box through a wall below the surface: take the entry point
-        else:
-            lo, hi = t[k - 1], t[k]
-            for _ in range(40):
-                mid = (lo + hi) / 2
-                p = near + mid * direction
-                if p[2] - self._surface_z(p[None, :2])[0] > 0:
-                    lo = mid
-                else:
-                    hi = mid
+        k = cross[0]
+        above = f[k] > 0
+        lo, hi = t[k], t[k + 1]
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            p = near + mid * direction
+            z = self._surface_z(p[None, :2])[0]
+            if not np.isfinite(z):
+                break
+            if (p[2] - z > 0) == above:
+                lo = mid
+            else:
+                hi = mid
         hit = near + hi * direction
         return self.scene3d.to_domain(hit[None, :2])[0]
 
     def _surface_z(self, xy: np.ndarray) -> np.ndarray:
-        return self.scene3d.height(self.scene3d.to_domain(xy))
+        """Scene z of the surface above scene (x, y); NaN where J is undefined (a gap in the surface)."""
+        scene = self.scene3d
+        points = scene.to_domain(xy)
+        with np.errstate(all="ignore"):
+            values = np.asarray(scene.landscape.value(points), dtype=np.float64).reshape(-1)
+        return np.where(np.isfinite(values), scene.z_of_values(values), np.nan)
 
     def project(self, xyz: np.ndarray) -> np.ndarray:
         """Scene points (N, 3) → logical pixel coordinates (N, 2)."""

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QApplication
 THEMES = {
     "dark": {
         "window": "#1f2228", "base": "#16181d", "alt": "#23262d", "text": "#dfe2e8", "button": "#2a2e36",
-        "highlight": "#3d7bd9", "hint": "#9aa1ad", "error": "#ff6b6b", "ok": "#5fd38d", "plot_bg": "#16181d",
+        "highlight": "#2f6ac8", "hint": "#9aa1ad", "error": "#ff6b6b", "ok": "#5fd38d", "plot_bg": "#16181d",
         "plot_fg": "#c8ccd4",
     },
     "light": {
         "window": "#f3f4f6", "base": "#ffffff", "alt": "#eef0f3", "text": "#15171a", "button": "#e6e8ec",
-        "highlight": "#2563c9", "hint": "#555b66", "error": "#c62828", "ok": "#1b7f3b", "plot_bg": "#ffffff",
+        "highlight": "#2563c9", "hint": "#555b66", "error": "#c62828", "ok": "#176b32", "plot_bg": "#ffffff",
         "plot_fg": "#2a2d33",
     },
 }  # fmt: skip
@@ -49,6 +49,7 @@ def apply_theme(app: QApplication, name: str) -> dict:
         " QGroupBox { font-weight: 600; margin-top: 14px; padding-top: 4px; }"
         " QGroupBox::title { subcontrol-origin: margin; left: 6px; }"
         " QDockWidget::title { padding: 4px; font-weight: 600; }"
+        f" QFrame#lesson {{ background: {t['alt']}; border-bottom: 1px solid {t['button']}; }}"
     )
     font = QFont(app.font())
     font.setPointSize(max(10, font.pointSize()))
@@ -67,6 +68,8 @@ def style_plot(widget, name: str) -> None:
         ax = item.getAxis(axis)
         ax.setPen(t["plot_fg"])
         ax.setTextPen(t["plot_fg"])
+        if ax.labelText:  # the axis title keeps the colour it was given when set: give it the theme's
+            ax.setLabel(ax.labelText, units=ax.labelUnits, **{**ax.labelStyle, "color": t["plot_fg"]})
     if item.legend is not None:
         item.legend.setLabelTextColor(t["plot_fg"])
         item.legend.setBrush(

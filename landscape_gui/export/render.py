@@ -72,7 +72,7 @@ class FrameRenderer:
         view = scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
         self.scene = self.widget.scene3d
-        self.scene.set_theme(view.theme)
+        self.scene.set_theme(view.theme_or_default())
         self.scene.set_landscape(
             self.landscape, colormap=view.colormap, log_height=log, contours=view.contours
         )
@@ -85,7 +85,7 @@ class FrameRenderer:
         else:
             self.scene.reset_camera()
         self.camera = self.scene.camera()
-        self.overlay = OverlayPainter(self.size, view.theme, self.export.overlays)
+        self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
         self._names = [o.display_name() for o in scenario.optimizers]
 
     # -- one frame ------------------------------------------------------------------------------------------

@@ -19,19 +19,25 @@ def has_display() -> bool:
 def create_app(argv: list[str] | None = None):
     """The QApplication, created with shared GL contexts (needed by a second GL view, e.g. the exporter)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(list(argv if argv is not None else sys.argv[:1]))
-        app.setApplicationName("landscape-gui")
-        app.setApplicationDisplayName("Landscape GUI")
-        app.setOrganizationName("landscape-gui")
-        if ICON.exists():
-            app.setWindowIcon(QIcon(str(ICON)))
+        configure_app(app)
     return app
+
+
+def configure_app(app) -> None:
+    """Names and icon. No ``applicationDisplayName``: Qt would append it to every window title ("Landscape
+    GUI — Two wells — Landscape GUI"); the main window writes "Landscape GUI — <what is shown>" itself."""
+    from PySide6.QtGui import QIcon
+
+    app.setApplicationName("landscape-gui")
+    app.setOrganizationName("landscape-gui")
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
 
 
 def run_app(scenario_path: str | None = None) -> int:

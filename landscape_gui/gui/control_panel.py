@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_gui.core.defined import undefined_note
 from landscape_gui.core.library import LANDSCAPE_IDS, describe
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.hyperparameters import NumberSpinBox
@@ -79,14 +80,16 @@ class ControlPanel(QScrollArea):
         self.setWidget(body)
         layout = QVBoxLayout(body)
         layout.addWidget(self._landscape_box())
-        starts = QGroupBox("Start points")
-        QVBoxLayout(starts).addWidget(StartsPanel(controller))
-        self.starts_panel = starts.layout().itemAt(0).widget()
-        layout.addWidget(starts)
+        # optimizers before the start points: the landscape, the optimizers and the selected one's
+        # hyperparameters must fit a 1280×720 screen without scrolling
         opts = QGroupBox("Optimizers")
         self.optimizer_panel = OptimizerPanel(controller)
         QVBoxLayout(opts).addWidget(self.optimizer_panel)
         layout.addWidget(opts)
+        starts = QGroupBox("Start points")
+        QVBoxLayout(starts).addWidget(StartsPanel(controller))
+        self.starts_panel = starts.layout().itemAt(0).widget()
+        layout.addWidget(starts)
         layout.addWidget(self._run_box())
         layout.addStretch(1)
         self.checker = _FormulaChecker()
@@ -94,6 +97,13 @@ class ControlPanel(QScrollArea):
         self._debounce = QTimer(self, singleShot=True, interval=FORMULA_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._check_formula)
         controller.landscapeChanged.connect(lambda *_: self.sync_landscape())
+        for signal in (
+            controller.noiseChanged,
+            controller.seedChanged,
+            controller.maxStepsChanged,
+            controller.speedChanged,
+        ):  # a scenario opened sets them: the fields show the values in use
+            signal.connect(lambda *_: self.sync_run())
         self.sync_landscape()
 
     # -- landscape ----------------------------------------------------------------------------------------
@@ -126,7 +136,13 @@ class ControlPanel(QScrollArea):
         self.formula_message = QLabel()
         self.formula_message.setWordWrap(True)
         self.formula_message.setObjectName("hint")
+        self.formula_message.hide()
         form.addWidget(self.formula_message)
+        self.formula_note = QLabel()  # where the formula is undefined (drawn as a gap)
+        self.formula_note.setWordWrap(True)
+        self.formula_note.setObjectName("error")
+        self.formula_note.hide()
+        form.addWidget(self.formula_note)
         grid = QGridLayout()
         self.domain_spins = []
         for row, axis in enumerate(("x", "y")):
@@ -157,6 +173,9 @@ class ControlPanel(QScrollArea):
         text = L.description or ""
         self.description.setText(f"{text}<br><span style='font-family:monospace'>J = {L.formula}</span>")
         self.description.setToolTip(L.source or L.description)
+        note = undefined_note(L)
+        self.formula_note.setText(f"{note}: drawn as a gap; starts there are refused" if note else "")
+        self.formula_note.setVisible(bool(note))
         if c.formula and self.formula_edit.text() != c.formula:
             self.formula_edit.setText(c.formula)
         for row, pair in enumerate(self.domain_spins):
@@ -167,6 +186,11 @@ class ControlPanel(QScrollArea):
                 spin.setValue(L.domain[row][k] if enabled else 0.0)
                 spin.blockSignals(False)
 
+    def _say(self, text: str) -> None:
+        """The formula box's message (hidden when empty, so it takes no room)."""
+        self.formula_message.setText(text)
+        self.formula_message.setVisible(bool(text))
+
     def _combo_chosen(self, index: int) -> None:
         key = self.landscape_combo.itemData(index)
         if key == CUSTOM:
@@ -174,16 +198,16 @@ class ControlPanel(QScrollArea):
             if self.formula_edit.text():
                 self._check_formula()
             return
-        self.formula_message.setText("")
+        self._say("")
         if key != self.controller.landscape_id or self.controller.formula:
             self.controller.set_landscape(key)
 
     def _check_formula(self) -> None:
         text = self.formula_edit.text().strip()
         if not text:
-            self.formula_message.setText("")
+            self._say("")
             return
-        self.formula_message.setText("checking…")
+        self._say("checking…")
         self.checker.submit(text, None)
 
     def _formula_checked(self, gen: int, text: str, result) -> None:
@@ -191,10 +215,10 @@ class ControlPanel(QScrollArea):
             return  # the user typed on: an older formula's result
         if isinstance(result, Exception):
             self.formula_message.setObjectName("error")
-            self.formula_message.setText(f"✗ {result} — the landscape is unchanged")
+            self._say(f"✗ {result} — the landscape is unchanged")
         else:
             self.formula_message.setObjectName("ok")
-            self.formula_message.setText(f"✓ {result.dim}-D formula in use")
+            self._say(f"✓ {result.dim}-D formula in use")
             self.controller.set_landscape(result)
             self.controller.formula = text
             self.landscape_combo.setCurrentIndex(self.landscape_combo.findData(CUSTOM))

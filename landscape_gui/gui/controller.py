@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from landscape_gui.core.defined import defined_at
 from landscape_gui.core.library import get_landscape
 from landscape_gui.core.optimizers import get_optimizer
 
@@ -64,7 +65,23 @@ def default_starts(landscape) -> np.ndarray:
     lo = np.array([a for a, _ in landscape.domain])
     hi = np.array([b for _, b in landscape.domain])
     fr = np.array([[0.2, 0.8], [0.85, 0.25]])[:, : landscape.dim]
-    return lo + fr * (hi - lo)
+    starts = lo + fr * (hi - lo)
+    ok = defined_at(landscape, starts)
+    if ok.all():
+        return starts
+    # J is undefined at a default start (log(x) for x ≤ 0): the nearest point of a grid where it is defined
+    axes = [np.linspace(a, b, 41) for a, b in landscape.domain]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, landscape.dim)
+    grid = grid[defined_at(landscape, grid)]
+    if not len(grid):
+        return starts[ok]
+    near = [grid[np.argmin(np.linalg.norm(grid - p, axis=1))] for p in starts[~ok]]
+    return np.vstack([starts[ok], *near])
+
+
+def landscape_key(landscape) -> str:
+    """What "the same landscape" means for per-landscape view choices: a built-in id or a formula (any domain)."""
+    return landscape.id if _is_builtin(landscape) else f"formula:{landscape.formula}"
 
 
 def demo_hyperparameters(optimizer_id: str) -> dict[str, float]:
@@ -99,6 +116,8 @@ class Controller(QObject):
         self.max_steps = 2000
         self.speed = 1.0
         self.view = dict(DEFAULT_VIEW)
+        # log height chosen explicitly (toggle, scenario) per landscape: another landscape starts at "auto"
+        self._log_height_by_landscape: dict[str, bool] = {}
 
     # -- landscape ----------------------------------------------------------------------------------------
     def set_landscape(self, landscape, *, keep_starts: bool = True) -> None:
@@ -112,10 +131,16 @@ class Controller(QObject):
         old_dim = self.landscape.dim
         self.landscape = landscape
         starts = self.starts if keep_starts and old_dim == landscape.dim else np.zeros((0, landscape.dim))
-        inside = landscape.contains(starts) if len(starts) else np.zeros(0, bool)
+        inside = (
+            landscape.contains(starts) & defined_at(landscape, starts) if len(starts) else np.zeros(0, bool)
+        )
         self.starts = starts[inside] if inside.any() and keep_starts else default_starts(landscape)
+        log_before = self.view["log_height"]
+        self.view["log_height"] = self._log_height_by_landscape.get(landscape_key(landscape), "auto")
         self.landscapeChanged.emit(landscape)
         self.startsChanged.emit(self.starts.copy())
+        if self.view["log_height"] != log_before:
+            self.viewChanged.emit(dict(self.view))
 
     def set_formula(self, text: str, domain=None) -> None:
         """Use a typed formula (raises the core's ``FormulaError`` and keeps the landscape when it is bad)."""
@@ -138,12 +163,23 @@ class Controller(QObject):
         self.startsChanged.emit(self.starts.copy())
 
     def add_start(self, point) -> None:
-        self.set_starts(np.vstack([self.starts, np.asarray(point, dtype=np.float64).reshape(1, -1)]))
+        """Add a start point (``ValueError`` with the reason where J is undefined or not a number)."""
+        p = np.asarray(point, dtype=np.float64).reshape(1, -1)
+        self._check_defined(p[0])
+        self.set_starts(np.vstack([self.starts, p]))
 
     def move_start(self, index: int, point) -> None:
         pts = self.starts.copy()
         pts[index] = np.asarray(point, dtype=np.float64).reshape(-1)
+        self._check_defined(pts[index])
         self.set_starts(pts)
+
+    def _check_defined(self, point: np.ndarray) -> None:
+        if np.isfinite(point).all() and not defined_at(self.landscape, point[None])[0]:
+            where = ", ".join(f"{v}={c:.3g}" for v, c in zip(self.landscape.variables, point, strict=True))
+            raise ValueError(
+                f"no start at {where}: J = {self.landscape.formula} is undefined there (not a real number)"
+            )
 
     def remove_start(self, index: int) -> None:
         self.set_starts(np.delete(self.starts, index, axis=0))
@@ -200,6 +236,12 @@ class Controller(QObject):
         if unknown:
             raise ValueError(f"unknown view setting(s): {', '.join(sorted(unknown))}")
         self.view.update(settings)
+        if "log_height" in settings:  # an explicit choice holds for this landscape only
+            key = landscape_key(self.landscape)
+            if settings["log_height"] == "auto":
+                self._log_height_by_landscape.pop(key, None)
+            else:
+                self._log_height_by_landscape[key] = bool(settings["log_height"])
         self.viewChanged.emit(dict(self.view))
 
     # -- whole state --------------------------------------------------------------------------------------

@@ -11,18 +11,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from landscape_gui.core.optimizers import get_optimizer
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.palette import CRITICAL_STYLE, optimizer_color, optimizer_color_f
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, scenario_actions
+from landscape_gui.gui import actions, presentation, scenario_actions
 from landscape_gui.gui.control_panel import ControlPanel
-from landscape_gui.gui.controller import Controller
+from landscape_gui.gui.controller import Controller, landscape_key
+from landscape_gui.gui.labels import optimizer_labels
+from landscape_gui.gui.lesson_panel import LessonPanel
 from landscape_gui.gui.runs_table import RunsTable
 from landscape_gui.gui.worker import WorkerHandle
 
@@ -72,7 +74,15 @@ class MainWindow(QMainWindow):
 
         self.surface = SurfaceView()
         self.scene3d = self.surface.scene3d
-        self.setCentralWidget(self.surface)
+        self.lesson = LessonPanel()  # the open scenario's title and description, above the 3D view
+        self._lesson_key = None
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.lesson)
+        column.addWidget(self.surface, 1)
+        self.setCentralWidget(central)
         self.legend3d = ViewLegend(self.surface)
         self.map = MapView()
         self.panel = ControlPanel(self.controller)
@@ -90,6 +100,9 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
+        # the controls take the whole height at the left (the runs table stays under the views): landscape,
+        # optimizers and hyperparameters then fit 1280×720 without scrolling
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         # first launch (saved geometry, if any, is restored later): most of the screen, so the docks have room
         screen = QApplication.primaryScreen()
         if screen is not None:
@@ -117,14 +130,18 @@ class MainWindow(QMainWindow):
         self._critical_timer = QTimer(self, singleShot=True, interval=1000)
         self._critical_timer.timeout.connect(self._request_critical)
         self.actions = actions.install(self)
+        view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
+        presentation.install(self, view_menu)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
+        c.landscapeChanged.connect(self._lesson_still_true)
         c.startsChanged.connect(lambda *_: self._restart_runs())
         c.optimizersChanged.connect(self._restart_runs)
         c.seedChanged.connect(lambda *_: self._restart_runs())
         c.hyperparametersChanged.connect(self.worker.hyperparametersRequested)
+        c.hyperparametersChanged.connect(lambda *_: self._update_legends())  # the legend shows the new lr
         c.noiseChanged.connect(self.worker.noiseRequested)
         c.speedChanged.connect(self.worker.speedRequested)
         c.maxStepsChanged.connect(self.worker.maxStepsRequested)
@@ -162,8 +179,10 @@ class MainWindow(QMainWindow):
         self.scene3d.set_landscape(L, **kw)
         self.map.set_landscape(L, **kw)
         self.surface.critical = []
+        self.actions["log_height"].blockSignals(True)  # showing the automatic choice is not the user's toggle
         self.actions["log_height"].setChecked(log)
-        self.setWindowTitle(f"{APP_NAME} — {L.name}")
+        self.actions["log_height"].blockSignals(False)
+        self._update_title()
         self.critical.generation += 1  # markers still being searched for the previous landscape are stale
         self._critical_pending = L
         self._critical_timer.start()
@@ -205,8 +224,11 @@ class MainWindow(QMainWindow):
     def _view_changed(self, view: dict) -> None:
         prev = self._applied_view or {}
         self._applied_view = dict(view)
-        if prev and (prev.get("colormap"), prev.get("log_height")) != (view["colormap"], view["log_height"]):
-            self._rebuild_landscape()
+        if prev and (self.scene3d.colormap, self.scene3d.log_height) != (
+            view["colormap"],
+            self._log_height(),
+        ):
+            self._rebuild_landscape()  # compared with what is drawn: "auto" → the same choice costs nothing
         vis = {k: view[k] for k in ("contours", "markers", "trails")}
         self.scene3d.set_visibility(**vis)
         self.map.set_visibility(**vis)
@@ -215,30 +237,31 @@ class MainWindow(QMainWindow):
             self.scene3d.set_theme(view["theme"])
             for w in (self.map, self.plots.loss_plot, self.plots.grad_plot):
                 style_plot(w, view["theme"])
+            self.map.set_undefined_style(QColor(self.theme["plot_fg"]).getRgb()[:3])
             self._update_legends()
+            if self.frame is not None:  # text colours are made readable on the new background
+                self.table.update_runs(self.frame.runs, self._best_run(self.frame))
         actions.sync_view_actions(self)
 
     def _update_legends(self) -> None:
         c = self.controller
         runs = self.frame.runs if self.frame is not None else []
         entries, html = [], []
-        for g, (oid, hp) in enumerate(c.optimizers):
+        labels = optimizer_labels(
+            c.optimizers, getattr(getattr(self, "scenario_actions", None), "base", None)
+        )
+        for g, text in enumerate(labels):
             diverged = sum(1 for r in runs if r.group == g and r.status == "diverged")
-            outside = sum(1 for r in runs if r.group == g and r.outside and r.status != "diverged")
-            text = (
-                f"{get_optimizer(oid).name} (lr {hp.get('lr', 0):.3g})"
-                if "lr" in hp
-                else get_optimizer(oid).name
-            )
+            left = sum(1 for r in runs if r.group == g and r.outside and r.status != "diverged")
             text += f" — {diverged} diverged" if diverged else ""
-            text += f" — {outside} left the domain" if outside else ""
+            text += f" — {left} left the domain" if left else ""
             entries.append((optimizer_color(g), text))
             r, gg, b, _ = optimizer_color(g)
             html.append(f"<span style='color:rgb({r},{gg},{b})'>●</span> {text}")
         self.map.set_optimizer_legend(entries)
         crit = []
         for key, (color, _, label) in CRITICAL_STYLE.items():
-            if any(m.opts.get("name") == label for m in self.map.markers):
+            if c.view["markers"] and any(m.opts.get("name") == label for m in self.map.markers):
                 sym = "★" if key == "global" else "●"
                 crit.append(f"<span style='color:rgb({color[0]},{color[1]},{color[2]})'>{sym}</span> {label}")
         body = "<br>".join(html) + ("<br>" + " &nbsp;".join(crit) if crit else "")
@@ -258,17 +281,31 @@ class MainWindow(QMainWindow):
         now = time.perf_counter()
         if not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
             self._last_slow = now
-            self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad)
-            diverged_before = getattr(self, "_diverged", 0)
-            self._diverged = (
-                sum(r.status == "diverged" for r in frame.runs),
-                sum(r.outside for r in frame.runs),
-            )
+            diverged = [r.status == "diverged" for r in frame.runs]
+            self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad, diverged)
+            marks_before = getattr(self, "_marks", (0, 0))
+            self._marks = (sum(diverged), sum(r.outside for r in frame.runs))
             self.table.update_runs(frame.runs, best)
-            if self._diverged != diverged_before:
+            if self._marks != marks_before:
                 self._update_legends()
         if self._critical_pending is not None:
             QTimer.singleShot(0, self._request_critical)  # after this frame is painted
+
+    # -- lesson and title ---------------------------------------------------------------------------------
+    def set_lesson(self, title: str, description: str) -> None:
+        """Show a scenario's title (window title) and description (the lesson banner)."""
+        self.lesson.set_lesson(title, description)
+        self._lesson_key = landscape_key(self.controller.landscape) if title or description else None
+        self._update_title()
+
+    def _lesson_still_true(self, landscape) -> None:
+        """Another landscape: the scenario's lesson no longer describes the screen."""
+        if self._lesson_key is not None and landscape_key(landscape) != self._lesson_key:
+            self.set_lesson("", "")
+
+    def _update_title(self) -> None:
+        title = self.lesson.title.text() if self._lesson_key is not None else ""
+        self.setWindowTitle(f"{APP_NAME} — {title or self.controller.landscape.name}")
 
     def _best_run(self, frame) -> int | None:
         """Index of the run with the lowest loss (diverged runs excluded), when the view highlights it."""

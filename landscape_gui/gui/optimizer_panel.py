@@ -28,7 +28,7 @@ class OptimizerPanel(QWidget):
         self.list.setToolTip(
             "Tick every optimizer to race; each runs from every start point. Select one to edit it."
         )
-        self.list.setMaximumHeight(190)
+        self.list.setMaximumHeight(150)  # ~7 rows: room below for the selected one's hyperparameters
         for oid in OPTIMIZER_IDS:
             opt = get_optimizer(oid)
             item = QListWidgetItem(opt.name)
@@ -67,6 +67,14 @@ class OptimizerPanel(QWidget):
             idx = self._index_of(item.data(Qt.ItemDataRole.UserRole))
             item.setCheckState(Qt.CheckState.Checked if idx is not None else Qt.CheckState.Unchecked)
             item.setIcon(_swatch(optimizer_color(idx) if idx is not None else None))
+        current = self.list.currentItem()
+        if current is None or self._index_of(current.data(Qt.ItemDataRole.UserRole)) is None:
+            # a scenario without the selected optimizer: show the first one it runs, not "Tick … to run it"
+            ticked = [
+                i for i in range(self.list.count()) if self.list.item(i).checkState() == Qt.CheckState.Checked
+            ]
+            if ticked:
+                self.list.setCurrentRow(ticked[0])
         self.list.blockSignals(False)
         self._show_editor()
 

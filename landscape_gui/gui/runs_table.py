@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.drawing.palette import readable_text
 
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
 #: Status colours by the core's tone (core/status.py); the text itself is the core's ``Run.label``.
@@ -56,8 +57,14 @@ class RunsTable(QTableWidget):
             sample = max(fm.horizontalAdvance(widest.get(col, "")), fm.horizontalAdvance(COLUMNS[col]))
             self.setColumnWidth(col, max(self.columnWidth(col), sample + pad))
 
+    def _readable(self, color) -> QBrush:
+        """``color`` as a text brush with a 4.5 : 1 contrast on the table's background (either theme)."""
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return QBrush(QColor(*readable_text(color, (base.red(), base.green(), base.blue()))))
+
     def update_runs(self, runs, best: int | None = None) -> None:
-        """One row per run; the ``best`` run (an index) is marked ★ and bold."""
+        """One row per run, its status in the core's words (a run outside the shown domain says so); the
+        ``best`` run (an index) is marked ★ and bold."""
         resized = self.rowCount() != len(runs)
         if resized:
             self.setRowCount(len(runs))
@@ -77,14 +84,14 @@ class RunsTable(QTableWidget):
                 if item.text() != text:  # every change repaints its cell: change only what changed
                     item.setText(text)
             if row < len(self._colors):
-                _set_foreground(self.item(row, 0), QBrush(QColor(*self._colors[row])))
+                _set_foreground(self.item(row, 0), self._readable(self._colors[row]))
             color = STATUS_COLORS.get(run.tone)
             status = self.item(row, len(COLUMNS) - 1)
             font = status.font()
             if font.bold() != (row == best):
                 font.setBold(row == best)
                 status.setFont(font)
-            _set_foreground(status, QBrush(QColor(*color)) if color else QBrush())
+            _set_foreground(status, self._readable(color) if color else QBrush())
         if resized:
             self._fit_columns()
 

@@ -21,6 +21,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from landscape_gui.gui.labels import optimizer_labels
+
 if TYPE_CHECKING:  # the scenario module (TOML reading and writing) is imported when a file is first used
     from landscape_gui.core.scenario import Scenario
 
@@ -33,15 +35,14 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     from landscape_gui.core.scenario import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
 
     st = win.controller.state()
+    labels = optimizer_labels(win.controller.optimizers, base)
     base = base or Scenario(landscape=LandscapeSpec(function="booth"), optimizers=(), starts=())
-    labels = {i: o.label for i, o in enumerate(base.optimizers)}
     if st["landscape"]:
         land = LandscapeSpec(function=st["landscape"], domain=tuple(tuple(b) for b in st["domain"]))
     else:
         land = LandscapeSpec(expr=st["formula"], domain=tuple(tuple(b) for b in st["domain"]))
     optimizers = []
-    for i, o in enumerate(st["optimizers"]):
-        label = labels.get(i, "") if i < len(base.optimizers) and base.optimizers[i].id == o["id"] else ""
+    for o, label in zip(st["optimizers"], labels, strict=True):
         optimizers.append(OptimizerSpec(o["id"], {k: float(v) for k, v in o["hp"].items()}, label))
     view = st["view"]
     cam = win.scene3d.camera()
@@ -86,8 +87,9 @@ def state_of(s: Scenario) -> dict:
             "contours": v.contours,
             "markers": v.critical_points,
             "trails": v.trails,
-            "theme": v.theme,
             "highlight_best": s.highlight_best,
+            # a scenario without a theme leaves the user's (the room's) choice alone
+            **({"theme": v.theme} if v.theme is not None else {}),
         },
     }
 
@@ -249,8 +251,7 @@ class ScenarioActions(QObject):
         else:
             self.win.scene3d.reset_camera()
         self.base = scenario
-        if scenario.title:
-            self.win.setWindowTitle(f"{scenario.title} — Landscape GUI")
+        self.win.set_lesson(scenario.title, scenario.description)
         return True
 
     def current(self) -> Scenario:

@@ -84,14 +84,24 @@ class StartsPanel(QWidget):
             self.message.show()
             self.sync()
             return
-        self.message.hide()
         p = self.controller.starts[i].copy()
         p[j] = v
-        self.controller.move_start(i, p)
+        try:
+            self.controller.move_start(i, p)
+        except ValueError as e:
+            self.message.setText(f"{e}: start point {i + 1} unchanged")
+            self.message.show()
+            self.sync()
+            return
+        self.message.hide()
 
     def _add_centre(self) -> None:
         dom = self.controller.landscape.domain
-        self.controller.add_start([(lo + hi) / 2 for lo, hi in dom])
+        try:
+            self.controller.add_start([(lo + hi) / 2 for lo, hi in dom])
+        except ValueError as e:  # J undefined at the centre (log(x) on [-2, 2])
+            self.message.setText(str(e))
+            self.message.show()
 
     def delete_selected(self) -> None:
         rows = sorted({idx.row() for idx in self.table.selectedIndexes()}, reverse=True)

@@ -1,0 +1,79 @@
+"""The lesson banner above the 3D view: the open scenario's title and description in large type.
+
+A lecturer's audience reads it from the back of the room, so the text is large (and grows with the
+presentation scale). The ▾/▸ button folds the description away, leaving the title line; the banner hides
+itself when the scenario has no description (the title alone is in the window title).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout
+
+TITLE_PT = 16
+BODY_PT = 12
+
+
+class LessonPanel(QFrame):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lesson")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.scale = 1.0
+        self.title = QLabel()
+        self.title.setObjectName("lesson_title")
+        self.title.setWordWrap(True)
+        self.body = QLabel()
+        self.body.setObjectName("lesson_body")
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fold = QToolButton()
+        self.fold.setObjectName("lesson_fold")
+        self.fold.setCheckable(True)
+        self.fold.setChecked(True)
+        self.fold.setAutoRaise(True)
+        self.fold.toggled.connect(self.set_expanded)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.fold, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(2)
+        layout.addLayout(head)
+        layout.addWidget(self.body)
+        self.set_scale(1.0)
+        self.set_expanded(True)
+        self.set_lesson("", "")
+
+    def set_lesson(self, title: str, description: str) -> None:
+        """Show a scenario's lesson; hidden when there is no description."""
+        self.title.setText(title or "")
+        self.body.setText(" ".join((description or "").split()))
+        self.setVisible(bool((description or "").strip()))
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Show or fold away the description (the title line stays)."""
+        self.fold.blockSignals(True)
+        self.fold.setChecked(expanded)
+        self.fold.blockSignals(False)
+        self.fold.setText("▾" if expanded else "▸")
+        self.fold.setToolTip("Fold the lesson text away" if expanded else "Show the lesson text")
+        self.body.setVisible(expanded)
+
+    @property
+    def expanded(self) -> bool:
+        return self.fold.isChecked()
+
+    def set_scale(self, scale: float) -> None:
+        """Text size: 1 = normal, 1.5 and 2 for presentation mode."""
+        self.scale = float(scale)
+        title = QFont(self.font())
+        title.setPointSizeF(TITLE_PT * self.scale)
+        title.setBold(True)
+        body = QFont(self.font())
+        body.setPointSizeF(BODY_PT * self.scale)
+        self.title.setFont(title)
+        self.body.setFont(body)
+        self.fold.setFont(title)
