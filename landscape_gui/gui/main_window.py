@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
 from landscape_gui.core.optimizers import get_optimizer
@@ -20,10 +20,11 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, scenario_actions
+from landscape_gui.gui import actions, scenario_actions, session
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.runs_table import RunsTable
+from landscape_gui.gui.settings import open_settings
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.controller = Controller(self)
-        self.settings = QSettings("landscape-gui", "landscape-gui") if restore_settings else None
+        self.settings = open_settings() if restore_settings else None
         self.theme = apply_theme(QApplication.instance(), "dark")
         self.frame = None  # newest frame drawn
         self._n_starts = 0
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._critical_timer.timeout.connect(self._request_critical)
         self.actions = actions.install(self)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
+        session.install(self)  # the message banner, Help → Reset to first-run state
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -133,8 +135,7 @@ class MainWindow(QMainWindow):
         self.map.pointClicked.connect(self._add_start)
         self.panel.reset_hint.clicked.connect(self.reset_runs)
 
-        if self.settings is not None:
-            actions.restore_state(self)
+        session.start(self)  # the last session, or the first-run demo
         self._applied_view = None
         self._view_changed(c.view)
         self._rebuild_landscape()
