@@ -20,7 +20,7 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, scenario_actions, session
+from landscape_gui.gui import accessibility, actions, scenario_actions, session
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.runs_table import RunsTable
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.actions = actions.install(self)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
         session.install(self)  # the message banner, Help → Reset to first-run state
+        accessibility.install(self)  # tooltips on the docks' title buttons, accessible names
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
