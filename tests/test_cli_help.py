@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,7 @@ def test_settings_follow_xdg_config_home_and_reset_removes_them(tmp_path):
 def test_tests_never_touch_the_users_settings():
     from landscape_gui.gui.settings import settings_path
 
-    home_config = Path.home() / ".config"
-    assert not Path(settings_path()).is_relative_to(home_config)
-    assert os.environ["XDG_CONFIG_HOME"] in settings_path()
+    # conftest.py's private XDG_CONFIG_HOME, or a GUI test's own QSettings.setPath folder: a temp folder
+    assert os.environ["XDG_CONFIG_HOME"].startswith(tempfile.gettempdir())
+    assert Path(settings_path()).resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    assert not Path(settings_path()).resolve().is_relative_to(Path.home().resolve())
