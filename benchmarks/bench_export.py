@@ -1,10 +1,13 @@
+#!/usr/bin/env python3
 """Export speed: ``landscape-gui export`` against a matplotlib FuncAnimation script, whole process each.
 
 Both render the Rosenbrock race preset at 1920×1080, 150 frames at 30 fps, to H.264 MP4 through the same
 ffmpeg binary (imageio-ffmpeg's), in the same run, each as a fresh Python process (start-up, imports,
 rendering and encoding all counted). Goal: landscape-gui at least 5× faster.
 
-    python benchmarks/bench_export.py            # under xvfb-run, or with no display (a private Xvfb starts)
+    benchmarks/bench_export.py            # under xvfb-run, or with no display (a private Xvfb starts)
+
+On its first run it makes benchmarks/.venv-compare (the app and matplotlib), never touching the app's .venv.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, ["matplotlib"])
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE, FRAMES, FPS = "1920x1080", 150, 30

@@ -1,8 +1,11 @@
+#!/usr/bin/env python3
 """GUI speed figures: app frame time vs a bare GLViewWidget drawing the same scene, and launch time.
 
 Run under a display (software GL is fine):
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench_gui.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" benchmarks/bench_gui.py
+
+On its first run it makes benchmarks/.venv-compare (the app alone), never touching the app's .venv.
 
 1. Frame time: the app animating 8 runs (4 start points × 2 optimizers) on a 200×200 surface with its 3D view
    at 1280×720 (taking the newest frame, updating trails/balls in both views, repainting), against a bare
@@ -24,6 +27,13 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, [])
 
 import numpy as np
 

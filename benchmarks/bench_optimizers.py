@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Particle-steps per second: our numpy core against torch.optim, Adam on Rosenbrock.
 
 200 × 200 start points on a grid over Rosenbrock's domain, 500 Adam steps (lr 1e-3, torch's defaults):
@@ -17,7 +18,9 @@ Each is run 3 times and the best time is kept; torch uses its default number of 
 sets the allocator as the app does (``landscape_gui.core.allocator``), which torch shares. The final positions
 of ours and torch's are compared (max abs difference). Run with
 
-    .venv/bin/python benchmarks/bench_optimizers.py [--steps 500] [--grid 200] [--repeats 3]
+    benchmarks/bench_optimizers.py [--steps 500] [--grid 200] [--repeats 3]
+
+On its first run it makes benchmarks/.venv-compare (the app and torch 2.13.0), never touching the app's .venv.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ import os
 import sys
 import time
 from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, ["torch==2.13.0"])
 
 import numpy as np
 

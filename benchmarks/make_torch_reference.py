@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Write tests/data/torch_reference.json: torch.optim trajectories the optimizer tests compare against.
 
 Every optimizer that torch.optim has runs 200 steps on rosenbrock, himmelblau and saddle from a few starts,
@@ -13,7 +14,7 @@ step (``param_groups[0]["lr"]`` when the step was taken).
 
 Run it with torch installed (the tests themselves do not need torch):
 
-    .venv/bin/python benchmarks/make_torch_reference.py
+    benchmarks/make_torch_reference.py     # in benchmarks/.venv-compare, with torch 2.13.0 (made on first use)
 
 ``tests/test_optimizers.py`` imports :func:`torch_trajectory` and :func:`cases` from here to recompute the
 trajectories live when torch is importable.
@@ -24,6 +25,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, ["torch==2.13.0"])
 
 import numpy as np
 

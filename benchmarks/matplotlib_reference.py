@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """The approach of the popular optimizer-animation scripts, as a baseline for ``bench_export.py``.
 
 A matplotlib 3D surface of Rosenbrock with each optimizer's path drawn by ``FuncAnimation`` (lines and
@@ -6,12 +7,20 @@ those scripts do), saved with ``FFMpegWriter`` through the same ffmpeg binary im
 same size, frame count and codec (H.264, yuv420p) as ``landscape-gui export``. The trajectories are
 computed up front with the app's own simulation, so both sides animate exactly the same paths.
 
-    python benchmarks/matplotlib_reference.py OUT.mp4 [--size 1920x1080] [--frames 150] [--fps 30]
+    benchmarks/matplotlib_reference.py OUT.mp4 [--size 1920x1080] [--frames 150] [--fps 30]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, ["matplotlib"])
 
 import imageio_ffmpeg
 import matplotlib

@@ -1,6 +1,7 @@
 """Command line: ``landscape-gui`` launches the app; subcommands work without a display.
 
     landscape-gui [SCENARIO.toml]       the app (optionally opening a scenario)
+    landscape-gui --reset               forget the saved settings: the next start is a first run
     landscape-gui functions             built-in landscapes
     landscape-gui optimizers            optimizers, their hyperparameters and state buffers
     landscape-gui schedules             learning-rate schedules and their parameters
@@ -19,9 +20,12 @@ import argparse
 import csv
 import json
 import math
+import re
 import sys
 import threading
 from collections.abc import Sequence
+
+from landscape_gui import __version__
 
 PROG = "landscape-gui"
 
@@ -30,8 +34,19 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
 
+#: A value that starts with a minus sign and a digit (``-1.5,2``, ``-2,2,-1,1``, ``-1e-3``) is a value, not an
+#: option: argparse's own test accepts only a single negative number, so ``--start -1.5,2`` would fail.
+_NEGATIVE_VALUE = re.compile(r"^-\.?\d")
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_VALUE  # argparse's hook for "looks like a negative number"
+
     def error(self, message: str):  # one line, not usage + message
+        if message.endswith("expected one argument"):
+            message += " (a value that starts with a minus sign can also be joined with '=': --start=-1.5,2)"
         raise UsageError(message)
 
 
@@ -152,6 +167,7 @@ def cmd_functions(args) -> int:
             if r["kind"] == "data":
                 n = len(r["data"]["y"])
                 print(f"{'':<{width}}       model {r['model']}; {n} samples, {r['n_parameters']} parameters")
+            print(f"{'':<{width}}       source: {r['source']}")
     return 0
 
 
@@ -181,6 +197,8 @@ def cmd_optimizers(args) -> int:
             print(f"{'':<{width}}    {h.name}={h.default:g}  [{h.low:g} … {h.high:g}]  {h.help}")
         for b in o.buffers:
             print(f"{'':<{width}}    state {b.name}: {b.meaning};  {b.line()}")
+    print()
+    print(NOISE_MODEL)
     return 0
 
 
@@ -224,6 +242,34 @@ def parse_schedule_option(text: str | None):
         raise UsageError(f"bad --schedule {text!r}: {e}") from None
 
 
+#: The gradient noise model, as `optimizers`, `trace --help` and the README tell it.
+NOISE_MODEL = (
+    "Gradient noise: a run's gradient is ∇J + σξ with ξ ~ N(0, I). Only sgd is noisy by default, through its\n"
+    "own hyperparameter noise (σ = 1); every other optimizer has σ = 0. `trace --noise SIGMA` sets σ for the\n"
+    "traced optimizer, whichever it is: for sgd it replaces its own noise (one σ, not two added up), so\n"
+    "`--optimizer sgd --noise 0.1` runs with σ = 0.1. In the window and in scenario files, the run's\n"
+    "'Gradient noise σ' adds to sgd's own: σ = √(noise² + sgd's noise²)."
+)
+
+
+def trace_noise(optimizer, params: dict[str, float], noise: float | None, explicit: set[str]):
+    """``(params, simulation noise, σ)`` for ``trace``: ``--noise`` is the traced optimizer's one σ.
+
+    An optimizer with its own ``noise`` hyperparameter (sgd) takes ``--noise`` as that value; any other gets
+    it as the simulation's noise. Giving both ``--noise`` and ``--set noise=...`` is refused.
+    """
+    own = "noise" in {h.name for h in optimizer.hyperparameters}
+    if noise is None:
+        return params, 0.0, params.get("noise", 0.0) if own else 0.0
+    if not (math.isfinite(noise) and noise >= 0):
+        raise UsageError(f"--noise must be a finite number ≥ 0, not {noise}")
+    if own:
+        if "noise" in explicit:
+            raise UsageError("give the noise once: --noise SIGMA or --set noise=SIGMA, not both")
+        return optimizer.resolve({**params, "noise": noise}), 0.0, noise
+    return params, noise, noise
+
+
 def cmd_trace(args) -> int:
     from landscape_gui.core.optimizers import get_optimizer
     from landscape_gui.core.simulation import Simulation
@@ -235,7 +281,6 @@ def cmd_trace(args) -> int:
         raise UsageError(
             "the following arguments are required: --optimizer, --steps (or give a scenario: trace SCENARIO)"
         )
-    args.noise = 0.0 if args.noise is None else args.noise
     args.seed = 0 if args.seed is None else args.seed
     landscape = load_landscape(args.function, args.expr, args.domain)
     try:
@@ -251,15 +296,14 @@ def cmd_trace(args) -> int:
     starts = [parse_point(s, landscape.dim) for s in args.start]
     if args.steps < 0:
         raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
-    if not (math.isfinite(args.noise) and args.noise >= 0):
-        raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
     schedule = parse_schedule_option(args.schedule)
     _check_batch_size(args.batch_size, landscape)
+    params, sim_noise, sigma = trace_noise(optimizer, params, args.noise, set(parse_settings(args.set)))
     sim = Simulation(
         landscape,
         starts,
         [(optimizer.id, params, schedule)],
-        noise=args.noise,
+        noise=sim_noise,
         seed=args.seed,
         max_points=None,
         batch_size=args.batch_size,
@@ -276,7 +320,7 @@ def cmd_trace(args) -> int:
         "optimizer": optimizer.id,
         "params": params,
         "schedule": {"name": schedule.id, **schedule.resolved()},
-        "noise": args.noise,
+        "noise": sigma,
         "seed": args.seed,
         "batch_size": args.batch_size,
         "runs": runs,
@@ -601,6 +645,16 @@ def cmd_restarts(args) -> int:
     return 0
 
 
+def cmd_reset() -> int:
+    """``--reset``: remove the saved settings (window layout, last session, recent files)."""
+    from landscape_gui.gui.settings import reset_settings
+
+    path = reset_settings()
+    print(f"settings reset: {path} removed; the next start opens the first-run demo" if path else
+          "settings reset: nothing was saved; the next start opens the first-run demo")  # fmt: skip
+    return 0
+
+
 def cmd_gui(scenario: str | None) -> int:
     from landscape_gui.gui.app import run_app
 
@@ -615,23 +669,38 @@ def _add_landscape_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="See why gradient descent gets stuck.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser = _Parser(
+        prog=PROG,
+        usage="%(prog)s [SCENARIO.toml]\n       %(prog)s COMMAND [options]\n       %(prog)s --reset",
+        description="See why gradient descent gets stuck. With no arguments, or with a scenario file "
+        "(SCENARIO.toml), it opens the window; a command runs without a display and prints its result.",
+        epilog="'%(prog)s COMMAND --help' lists a command's options.",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="forget the saved window layout, last session and recent files: the next start is a first run",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands", metavar="COMMAND")
 
-    p = sub.add_parser("functions", help="list the built-in landscapes")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p = sub.add_parser("functions", help="list the built-in landscapes: formula, domain and source")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_functions)
 
     p = sub.add_parser("optimizers", help="list the optimizers, their hyperparameters and state buffers")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_optimizers)
 
     p = sub.add_parser("schedules", help="list the learning-rate schedules and their parameters")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_schedules)
 
     p = sub.add_parser(
-        "trace", help="run one optimizer from start points, or a whole scenario, and print the trajectories"
+        "trace",
+        help="run one optimizer from start points, or a whole scenario, and print the trajectories",
+        epilog=NOISE_MODEL,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "scenario",
@@ -650,9 +719,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="learning-rate schedule, stepped after every step, e.g. cosine:T_max=100,eta_min=0.001 "
         "(see 'landscape-gui schedules'; default: constant)",
     )
-    p.add_argument("--start", action="append", default=[], metavar="X[,Y]", help="a start point (repeatable)")
+    p.add_argument(
+        "--start",
+        action="append",
+        default=[],
+        metavar="X[,Y]",
+        help="a start point, e.g. --start -1.5,2 (repeatable)",
+    )
     p.add_argument("--steps", type=int, metavar="N", help="number of steps")
-    p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise (default 0)")
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        metavar="SIGMA",
+        help="σ of the Gaussian noise added to each gradient (default: sgd's own noise, 1; others 0)",
+    )
     p.add_argument("--seed", type=int, metavar="S", help="seed of the noise and the minibatches (default 0)")
     p.add_argument(
         "--state",
@@ -665,12 +746,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="B",
         help="data landscapes: each step uses the mean gradient of B samples (default: all of them)",
     )
-    p.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: json)")
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("critical", help="find and classify the critical points of a landscape")
     _add_landscape_args(p)
-    p.add_argument("--format", choices=("json", "text"), default="json", help="output format")
+    p.add_argument("--format", choices=("json", "text"), default="json", help="output format (default: json)")
     p.set_defaults(func=cmd_critical)
 
     for name, helptext in (
@@ -738,6 +819,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
             return cmd_gui(argv[0] if argv else None)
         args = parser.parse_args(argv)
+        if args.reset:
+            if args.command is not None:
+                raise UsageError("--reset takes no command: run 'landscape-gui --reset' on its own")
+            return cmd_reset()
         if args.command is None:
             parser.print_help()
             return 0

@@ -4,9 +4,22 @@ Hypothesis draws the same examples on every run (``derandomize``), so CI is repe
 that found a formula sympy takes minutes to differentiate would otherwise stall a random CI run. Explore
 new examples with ``pytest --hypothesis-profile=explore``. The disk cache of ``mlp_slice`` lives in a temporary
 folder for the session.
+
+The tests never read or write the user's settings: ``XDG_CONFIG_HOME`` (where Qt keeps QSettings on Linux)
+points to a private folder for the whole session, before any QSettings exists, and the processes the tests
+start inherit it.
 """
 
+import atexit
+import os
+import shutil
+import tempfile
+
 from hypothesis import settings
+
+_CONFIG = tempfile.mkdtemp(prefix="landscape-gui-test-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG
+atexit.register(shutil.rmtree, _CONFIG, ignore_errors=True)
 
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False)

@@ -102,11 +102,14 @@ class CachedGLView(gl.GLViewWidget):
             return super().paint(region=region, viewport=viewport, useItemNames=useItemNames)
         self.setProjection(region, viewport)
         self.setModelview()
-        x, y, w, h = viewport
+        # ``viewport`` is in logical pixels (pyqtgraph's getViewport); OpenGL works in device pixels, twice as
+        # many each way on a 200 % screen, where logical sizes drew the scene into the bottom-left quarter.
+        dpr = self.devicePixelRatioF()
+        x, y, w, h = (round(v * dpr) for v in viewport)
         target = self.defaultFramebufferObject()
         key = (
             self.scene3d.static_version,
-            tuple(viewport),
+            (x, y, w, h),
             tuple(self.opts["bgcolor"]),
             tuple(self.projectionMatrix(region, viewport).data()),
             tuple(self.viewMatrix().data()),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -27,6 +29,44 @@ def needs_display() -> bool:
     return sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
     )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def _load_prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PDEATHSIG = _load_prctl() if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    """In the Xvfb child: the kernel sends it SIGTERM when this process ends, however it ends. Stopping it
+    from an ``atexit`` handler instead cut Qt's X connection before Qt had closed it, and the bundled app then
+    exited with status 1 ("The X11 connection broke") after a complete export."""
+    if _PDEATHSIG is not None:
+        _PDEATHSIG(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def system_env() -> dict[str, str]:
+    """The environment for a system program such as Xvfb: inside a PyInstaller bundle, without the bundle's
+    own library folder (``LD_LIBRARY_PATH``), which would make Xvfb load the bundle's copies of libGL & co.
+    and crash once the export's OpenGL context talks to it."""
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            env.pop("LD_LIBRARY_PATH", None)
+        else:
+            env["LD_LIBRARY_PATH"] = original
+    return env
 
 
 def private_display() -> None:
@@ -45,7 +85,14 @@ def private_display() -> None:
     args = [xvfb, "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp",
             "+extension", "GLX", "+render", "-noreset"]  # fmt: skip
     try:
-        proc = subprocess.Popen(args, pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            args,
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=system_env(),
+            preexec_fn=_die_with_parent,
+        )
     except OSError as e:
         raise DisplayError(f"cannot start Xvfb: {e.strerror or e}") from None
     finally:
@@ -62,12 +109,8 @@ def private_display() -> None:
         proc.kill()
         raise DisplayError("Xvfb did not start: " + NO_DISPLAY)
 
-    def stop() -> None:
-        with contextlib.suppress(OSError):
-            proc.terminate()
-            proc.wait(timeout=5)
-
-    atexit.register(stop)
+    if not _PDEATHSIG:  # no prctl: stop it at exit (Qt may still hold its connection then)
+        atexit.register(_stop, proc)
     os.environ["DISPLAY"] = f":{number.decode().strip()}"
     os.environ["QT_QPA_PLATFORM"] = "xcb"
 

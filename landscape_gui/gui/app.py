@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "landscape-gui.svg"
+from landscape_gui import resources_dir
+
+ICONS = resources_dir() / "icons"
+ICON = ICONS / "landscape-gui.svg"
+
+
+def app_icon():
+    """The window icon: the PNGs rendered for each size (packaging/render_icons.py), the SVG for the rest."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for png in sorted(ICONS.glob("hicolor/*/apps/landscape-gui.png")):
+        icon.addFile(str(png))
+    if ICON.exists():
+        icon.addFile(str(ICON))
+    return icon
 
 
 def has_display() -> bool:
@@ -32,12 +46,9 @@ def create_app(argv: list[str] | None = None):
 def configure_app(app) -> None:
     """Names and icon. No ``applicationDisplayName``: Qt would append it to every window title ("Landscape
     GUI — Two wells — Landscape GUI"); the main window writes "Landscape GUI — <what is shown>" itself."""
-    from PySide6.QtGui import QIcon
-
     app.setApplicationName("landscape-gui")
     app.setOrganizationName("landscape-gui")
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
+    app.setWindowIcon(app_icon())
 
 
 def run_app(scenario_path: str | None = None) -> int:
@@ -52,9 +63,9 @@ def run_app(scenario_path: str | None = None) -> int:
     from landscape_gui.gui.main_window import MainWindow
 
     window = MainWindow()
-    if scenario_path:
-        _open_scenario(window, scenario_path)
     window.show()
+    if scenario_path:
+        open_on_window(window, scenario_path)
     status = app.exec()
     # Delete the GL view and its items while the application still exists (else a crash at interpreter exit).
     window.deleteLater()
@@ -66,5 +77,16 @@ def run_app(scenario_path: str | None = None) -> int:
     return status
 
 
-def _open_scenario(window, path: str) -> None:
-    window.open_scenario(path)  # a bad file is reported in the window; the default session stays
+def open_on_window(window, path: str) -> bool:
+    """Open the command line's scenario; a missing or bad file is reported on the window's banner and
+    status bar (the session stays as it was), not in a dialog before the window is up."""
+
+    def report(title: str, message: str) -> None:
+        window.banner.show_message(f"{title}: {message}", "error")
+        window.statusBar().showMessage(message)
+
+    window.scenario_actions.report = report
+    try:
+        return window.open_scenario(path)
+    finally:
+        window.scenario_actions.report = None

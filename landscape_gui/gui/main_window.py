@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
@@ -20,12 +20,13 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, presentation, scenario_actions
+from landscape_gui.gui import accessibility, actions, presentation, scenario_actions, session
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller, landscape_key
 from landscape_gui.gui.labels import optimizer_labels
 from landscape_gui.gui.lesson_panel import LessonPanel
 from landscape_gui.gui.runs_table import RunsTable
+from landscape_gui.gui.settings import open_settings
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"
@@ -64,7 +65,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.controller = Controller(self)
-        self.settings = QSettings("landscape-gui", "landscape-gui") if restore_settings else None
+        self.settings = open_settings() if restore_settings else None
         self.theme = apply_theme(QApplication.instance(), "dark")
         self.frame = None  # newest frame drawn
         self._n_starts = 0
@@ -133,6 +134,8 @@ class MainWindow(QMainWindow):
         view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
         presentation.install(self, view_menu)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
+        session.install(self)  # the message banner, Help → Reset to first-run state
+        accessibility.install(self)  # tooltips on the docks' title buttons, accessible names
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -150,8 +153,7 @@ class MainWindow(QMainWindow):
         self.map.pointClicked.connect(self._add_start)
         self.panel.reset_hint.clicked.connect(self.reset_runs)
 
-        if self.settings is not None:
-            actions.restore_state(self)
+        session.start(self)  # the last session, or the first-run demo
         self._applied_view = None
         self._view_changed(c.view)
         self._rebuild_landscape()

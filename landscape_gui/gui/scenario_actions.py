@@ -17,11 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from landscape_gui.gui.labels import optimizer_labels
+from landscape_gui.gui.settings import open_settings
 
 if TYPE_CHECKING:  # the scenario module (TOML reading and writing) is imported when a file is first used
     from landscape_gui.core.scenario import Scenario
@@ -102,7 +103,10 @@ class ScenarioActions(QObject):
         self.win = win
         self.path: Path | None = None
         self.base: Scenario | None = None
-        self.settings = QSettings("landscape-gui", "landscape-gui")
+        self.settings = open_settings()
+        #: ``report(title, message)`` replaces the error dialog while set (the command line's file is
+        #: reported on the window's banner instead of in a dialog before the window is up)
+        self.report = None
         self.acts: dict[str, QAction] = {}
         self._build_menus()
         win.setAcceptDrops(True)
@@ -196,7 +200,10 @@ class ScenarioActions(QObject):
 
     # -- open -----------------------------------------------------------------------------------------------
     def _error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.win, title, message)
+        if self.report is not None:
+            self.report(title, message)
+        else:
+            QMessageBox.warning(self.win, title, message)
 
     def open_dialog(self) -> None:
         start = str(self.path.parent) if self.path else ""

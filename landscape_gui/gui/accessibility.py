@@ -1,0 +1,26 @@
+"""Keyboard and screen-reader finishing touches of the main window.
+
+- The buttons Qt puts in each dock's title bar (float, close) get tooltips naming their panel.
+- Each dock's widget gets an accessible name (its title), so a screen reader says which panel has focus.
+
+Menus carry mnemonics (Alt+F, Alt+R, Alt+V, Alt+H, Alt+L), every tool-bar action is also in a menu, and Tab
+goes through the panels in reading order (controls, map, plots, runs table);
+``tests/gui/test_accessibility.py`` checks all of it, and that every control has a tooltip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton
+
+
+def install(win) -> None:
+    for dock in win.docks.values():
+        title = dock.windowTitle()
+        dock.widget().setAccessibleName(title)
+        for name, tip in (
+            ("qt_dockwidget_floatbutton", f"Detach the {title} panel into its own window"),
+            ("qt_dockwidget_closebutton", f"Hide the {title} panel (View → {title} shows it again)"),
+        ):
+            button = dock.findChild(QAbstractButton, name)
+            if button is not None:
+                button.setToolTip(tip)
