@@ -1,4 +1,5 @@
-"""The plots dock: loss against iteration and gradient norm (log scale) for every run."""
+"""The plots dock: loss against iteration and gradient norm (log scale) for every run, and the learning rate
+each optimizer used at each step (shown when a schedule changes it)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ class PlotsPanel(QWidget):
         self.grad_plot.setLogMode(False, True)
         self.grad_plot.setToolTip("Gradient norm (log scale): a dip that lingers means a saddle or a plateau")
         self.grad_plot.setXLink(self.loss_plot)
-        for p in (self.loss_plot, self.grad_plot):
+        self.lr_plot = pg.PlotWidget()
+        self.lr_plot.setLabel("left", "lr")
+        self.lr_plot.setLabel("bottom", "step")
+        self.lr_plot.setToolTip("The learning rate each optimizer used at each step (its schedule's)")
+        self.lr_plot.setXLink(self.loss_plot)
+        for p in (self.loss_plot, self.grad_plot, self.lr_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
             p.getPlotItem().vb.setLimits(xMin=0)  # no negative steps when a plot is still empty
@@ -37,6 +43,33 @@ class PlotsPanel(QWidget):
         self.loss_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.curve_runs: list[np.ndarray] = []  # the runs each pair of curves draws, in run order
+        self.lr_curves: list[pg.PlotDataItem] = []  # one per optimizer
+        self.lr_plot.setMinimumHeight(70)
+        self.lr_plot.setMaximumHeight(150)
+        self.lr_plot.getAxis("left").enableAutoSIPrefix(False)  # lr 0.3, not "300 (x0.001)"
+        self.lr_plot.hide()
+
+    def set_lr_curves(self, colors, shown: bool) -> None:
+        """One learning-rate curve per optimizer (``colors``: its colour); the plot is shown when ``shown``."""
+        for c in self.lr_curves:
+            self.lr_plot.removeItem(c)
+        self.lr_curves = []
+        for color in colors:
+            item = pg.PlotDataItem(pen=pg.mkPen(tuple(int(v) for v in color), width=2), connect="finite")
+            self.lr_plot.addItem(item)
+            self.lr_curves.append(item)
+        self.show_lr(shown)
+
+    def show_lr(self, shown: bool) -> None:
+        """Show or hide the learning-rate plot (the other two give it room within the same height)."""
+        self.lr_plot.setVisible(bool(shown))
+        for p in (self.loss_plot, self.grad_plot):
+            p.setMinimumHeight(90 if shown else 120)
+
+    def update_lr(self, histories) -> None:
+        """``histories``: per optimizer, ``(steps, lr)`` of the steps taken."""
+        for item, (steps, lrs) in zip(self.lr_curves, histories, strict=False):
+            item.setData(np.asarray(steps), np.asarray(lrs))
 
     def set_runs(self, colors, n_starts: int) -> None:
         for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):

@@ -20,7 +20,7 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, scenario_actions
+from landscape_gui.gui import actions, scenario_actions, teaching
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.runs_table import RunsTable
@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._critical_timer.timeout.connect(self._request_critical)
         self.actions = actions.install(self)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
+        teaching.install(self)  # View: glyphs on the balls, step captions; the lr in force and its curve
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         c.optimizersChanged.connect(self._restart_runs)
         c.seedChanged.connect(lambda *_: self._restart_runs())
         c.hyperparametersChanged.connect(self.worker.hyperparametersRequested)
+        c.scheduleChanged.connect(self.worker.scheduleRequested)
+        c.scheduleChanged.connect(self.teaching.schedule_changed)
         c.noiseChanged.connect(self.worker.noiseRequested)
         c.speedChanged.connect(self.worker.speedRequested)
         c.maxStepsChanged.connect(self.worker.maxStepsRequested)
@@ -199,6 +202,7 @@ class MainWindow(QMainWindow):
         self.table.set_colors(self._colors)
         self.table.setRowCount(0)
         self.frame = None
+        self.teaching.restart()
         self._update_legends()
         self.worker.configureRequested.emit(c.simulation_spec())
 
@@ -213,10 +217,11 @@ class MainWindow(QMainWindow):
         if prev.get("theme") != view["theme"]:
             self.theme = apply_theme(QApplication.instance(), view["theme"])
             self.scene3d.set_theme(view["theme"])
-            for w in (self.map, self.plots.loss_plot, self.plots.grad_plot):
+            for w in (self.map, self.plots.loss_plot, self.plots.grad_plot, self.plots.lr_plot):
                 style_plot(w, view["theme"])
             self._update_legends()
         actions.sync_view_actions(self)
+        self.teaching.view_changed(view)
 
     def _update_legends(self) -> None:
         c = self.controller
@@ -230,6 +235,9 @@ class MainWindow(QMainWindow):
                 if "lr" in hp
                 else get_optimizer(oid).name
             )
+            schedule = c.schedules[g] if g < len(c.schedules) else None
+            if schedule is not None and not schedule.is_constant and "lr" in hp:
+                text = text[:-1] + f", {schedule.id} schedule)"
             text += f" — {diverged} diverged" if diverged else ""
             text += f" — {outside} left the domain" if outside else ""
             entries.append((optimizer_color(g), text))
@@ -242,6 +250,8 @@ class MainWindow(QMainWindow):
                 sym = "★" if key == "global" else "●"
                 crit.append(f"<span style='color:rgb({color[0]},{color[1]},{color[2]})'>{sym}</span> {label}")
         body = "<br>".join(html) + ("<br>" + " &nbsp;".join(crit) if crit else "")
+        glyphs = self.teaching.legend_html()
+        body += ("<br>" + glyphs) if glyphs else ""
         self.legend3d.show_legend(body, self.controller.view["theme"])
 
     # -- frames -------------------------------------------------------------------------------------------
@@ -256,7 +266,9 @@ class MainWindow(QMainWindow):
         self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         now = time.perf_counter()
-        if not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
+        slow = not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL
+        self.teaching.frame(frame, slow)
+        if slow:
             self._last_slow = now
             self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad)
             diverged_before = getattr(self, "_diverged", 0)

@@ -31,6 +31,7 @@ FILTER = "Scenario files (*.toml);;All files (*)"
 def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     """The window's current session as a Scenario (extras such as the title taken from ``base``)."""
     from landscape_gui.core.scenario import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
+    from landscape_gui.gui.controller import schedule_of
 
     st = win.controller.state()
     base = base or Scenario(landscape=LandscapeSpec(function="booth"), optimizers=(), starts=())
@@ -42,7 +43,15 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     optimizers = []
     for i, o in enumerate(st["optimizers"]):
         label = labels.get(i, "") if i < len(base.optimizers) and base.optimizers[i].id == o["id"] else ""
-        optimizers.append(OptimizerSpec(o["id"], {k: float(v) for k, v in o["hp"].items()}, label))
+        schedule = schedule_of(o.get("schedule"))
+        optimizers.append(
+            OptimizerSpec(
+                o["id"],
+                {k: float(v) for k, v in o["hp"].items()},
+                label,
+                None if schedule.is_constant else schedule,
+            )
+        )
     view = st["view"]
     cam = win.scene3d.camera()
     log = view.get("log_height", "auto")
@@ -76,7 +85,7 @@ def state_of(s: Scenario) -> dict:
         "formula": s.landscape.expr,
         "domain": domain,
         "starts": [list(p) for p in s.starts],
-        "optimizers": [{"id": o.id, "hp": dict(o.params)} for o in s.optimizers],
+        "optimizers": [{"id": o.id, "hp": dict(o.params), "schedule": o.schedule} for o in s.optimizers],
         "noise": s.noise,
         "seed": s.seed,
         "max_steps": max(1, s.steps),
