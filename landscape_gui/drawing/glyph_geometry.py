@@ -72,12 +72,12 @@ class GlyphSet:
 
     def legend(self, velocity_buffer: str | None = None) -> str:
         """What the glyph shows and its scale: ``−∇J, arrow ×0.5`` or, for the boxes, ``effective step size
-        per axis: box half-width = lr_eff ×10``."""
+        box half-widths: lr_eff per axis ×10``."""
         text = STYLE[self.kind][2]
         if self.kind == "velocity" and velocity_buffer:
             text = f"−velocity = −{velocity_buffer}"
         if self.kind == "effective_lr":
-            return f"{text}: box half-width = lr_eff ×{self.scale:g}"
+            return f"box half-widths: lr_eff per axis ×{self.scale:g}"
         return f"{text}, arrow ×{self.scale:g}"
 
 

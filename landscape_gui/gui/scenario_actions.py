@@ -71,6 +71,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
             contours=bool(view.get("contours", True)),
             critical_points=bool(view.get("markers", True)),
             trails=bool(view.get("trails", True)),
+            glyphs=tuple(view.get("glyphs", ())),
         ),
         highlight_best=bool(view.get("highlight_best", False)),
     )
@@ -97,6 +98,7 @@ def state_of(s: Scenario) -> dict:
             "trails": v.trails,
             "theme": v.theme,
             "highlight_best": s.highlight_best,
+            "glyphs": tuple(v.glyphs),
         },
     }
 
