@@ -32,6 +32,8 @@ STYLE = {
     "step": (None, "→", "step taken Δθ"),
     "effective_lr": ((170, 255, 40), "□", "effective step size per axis"),
 }
+#: Darker colours for the light theme (the dark theme's cyan and lime fade on white).
+LIGHT = {"gradient": (0, 140, 200), "velocity": (200, 0, 150), "effective_lr": (40, 150, 0)}
 #: Kinds that share one scale (their vectors have the same units).
 SHARED = ("gradient", "velocity")
 
@@ -51,6 +53,8 @@ def theme_foreground(theme: str) -> tuple[int, int, int]:
 
 
 def color_of(kind: str, theme: str) -> tuple[int, int, int]:
+    if theme == "light" and kind in LIGHT:
+        return LIGHT[kind]
     color = STYLE[kind][0]
     return color if color is not None else theme_foreground(theme)
 
