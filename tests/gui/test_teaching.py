@@ -161,3 +161,10 @@ def test_step_caption_shows_the_selected_runs_update(window, actions, qtbot):
     assert "DejaVu Sans Mono" in panel.text()
     window.teaching.acts["step_caption"].trigger()  # C again: hidden
     assert not panel.isVisible()
+
+
+def test_export_dialog_offers_every_overlay():
+    from landscape_gui.core.scenario import OVERLAYS
+    from landscape_gui.gui.export_dialog import OVERLAY_TEXT
+
+    assert [k for k, _ in OVERLAY_TEXT] == list(OVERLAYS)
