@@ -37,6 +37,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     contours = true
     critical_points = true
     trails = true
+    # glyphs = ["gradient", "velocity", "step", "effective_lr"]   # arrows and boxes on every ball
     [view.camera]                  # optional: absent means the default camera for the landscape
     distance = 8.0
     elevation = 30.0
@@ -48,7 +49,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     fps = 30
     duration = 6.0                 # seconds, or steps_per_frame = 5 (not both)
     orbit = 0.0                    # degrees the camera turns over the clip
-    overlays = ["title", "legend", "step", "loss"]
+    overlays = ["title", "legend", "step", "loss"]   # also "caption", "step_caption"
     format = "mp4"                 # mp4, gif, webm or png (a folder of frames)
 
 >>> s = loads_scenario('''
@@ -85,6 +86,7 @@ from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
     FORMAT_VERSION,
+    GLYPHS,
     OVERLAYS,
     THEMES,
     Camera,
@@ -100,6 +102,7 @@ from landscape_gui.core.scenario_sections import parse_scenario
 __all__ = [
     "COLORMAPS",
     "EXPORT_FORMATS",
+    "GLYPHS",
     "OVERLAYS",
     "THEMES",
     "Camera",
@@ -191,6 +194,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         "critical_points": v.critical_points,
         "trails": v.trails,
     }
+    if v.glyphs:
+        view["glyphs"] = list(v.glyphs)
     if v.camera is not None:
         c = v.camera
         view["camera"] = {

@@ -30,10 +30,14 @@ COLORMAPS = (
 )
 THEMES = ("dark", "light")
 #: What an exported frame can show on top of the 3D view ("caption": the lesson's title and description in a
-#: band along the bottom).
-OVERLAYS = ("title", "legend", "step", "loss", "caption")
+#: band along the bottom; "step_caption": the last update of the first run in its optimizer's formulas, with
+#: the numbers, see :mod:`landscape_gui.core.captions`).
+OVERLAYS = ("title", "legend", "step", "loss", "caption", "step_caption")
 #: The overlays of an export that names none.
 DEFAULT_OVERLAYS = ("title", "legend", "step", "loss")
+#: Glyphs a view can draw on every ball (:mod:`landscape_gui.core.glyphs`): arrows along −∇J, the velocity
+#: buffer and the step taken, and a box whose half-widths are the per-axis effective step size.
+GLYPHS = ("gradient", "velocity", "step", "effective_lr")
 #: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
 EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 
@@ -111,6 +115,11 @@ class ViewSettings:
     contours: bool = True
     critical_points: bool = True
     trails: bool = True
+    #: The glyphs drawn on every ball, from :data:`GLYPHS` (none by default).
+    glyphs: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "glyphs", tuple(self.glyphs))
 
     def theme_or_default(self) -> str:
         """The theme to draw with when nobody else chose one."""

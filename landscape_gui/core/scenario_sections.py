@@ -10,6 +10,7 @@ from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
     FORMAT_VERSION,
+    GLYPHS,
     OVERLAYS,
     THEMES,
     Camera,
@@ -35,7 +36,7 @@ SECTIONS = (
     "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
 )  # fmt: skip
 RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best", "batch_size")
-VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "camera")
+VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "glyphs", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
 EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format")
 
@@ -312,9 +313,21 @@ def _view(ctx: Ctx, data: Any):
         contours=t.bool("contours", True),
         critical_points=t.bool("critical_points", True),
         trails=t.bool("trails", True),
+        glyphs=_names(t, "glyphs", GLYPHS, "glyph") if t.has("glyphs") else (),
     )
     t.done()
     return view
+
+
+def _names(t: Table, key: str, known: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A list of names from ``known`` (each once, in the file's order); did-you-mean for an unknown one."""
+    v = t.raw(key)
+    if not isinstance(v, list) or not all(isinstance(o, str) for o in v):
+        raise t.fail(key, f"expected a list of names from {', '.join(known)}, got {show(v)}")
+    for o in v:
+        if o not in known:
+            raise t.fail(key, f"unknown {what} {show(o)}{suggest(o, known)} (known: {', '.join(known)})")
+    return tuple(dict.fromkeys(v))
 
 
 def _export(ctx: Ctx, data: Any, steps: int):

@@ -1,5 +1,6 @@
-"""Text painted over exported frames with QPainter: title, legend with optimizer colours, step, losses, and
-the lesson's caption (title and description, wrapped in a band along the bottom).
+"""Text painted over exported frames with QPainter: title, legend with optimizer colours, step, losses, the
+lesson's caption (title and description, wrapped in a band along the bottom) and the step caption (the last
+update of one run in its optimizer's formulas, with the numbers: monospace, in the lower left).
 
 Sizes scale with the frame height (a 720p frame gets 20 px titles), so a 4K export looks like a 720p one,
 only sharper. Every block sits on a translucent panel so that it reads on any part of the surface and on
@@ -25,6 +26,8 @@ class LegendRow:
     text: str
     loss: float | None = None
     highlight: bool = False
+    #: Drawn in the row's colour instead of the round swatch (e.g. "→" for a glyph's row).
+    symbol: str = ""
 
 
 def _loss_text(v: float) -> str:
@@ -50,6 +53,10 @@ class OverlayPainter:
         self.bold.setBold(True)
         self.mono = QFont("DejaVu Sans Mono")
         self.mono.setPixelSize(round(self.unit))
+        self.caption_font = QFont("DejaVu Sans Mono")
+        self.caption_font.setPixelSize(round(self.unit * 1.05))
+        self.caption_bold = QFont(self.caption_font)
+        self.caption_bold.setBold(True)
 
     def paint(
         self,
@@ -60,7 +67,10 @@ class OverlayPainter:
         step: int,
         steps: int,
         description: str = "",
+        step_caption: list[str] | None = None,
     ) -> None:
+        """Paint the overlays; ``step_caption`` is a caption's lines, its title first (the "step_caption"
+        overlay)."""
         p = QPainter(image)
         p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         try:
@@ -78,6 +88,11 @@ class OverlayPainter:
             if "step" in self.overlays:
                 text = f"step {step:,} / {steps:,}"
                 self._text_block(p, margin, bottom, [(text, self.mono)], align_right=False, bottom=True)
+                bottom -= QFontMetricsF(self.mono).height() + self.unit * 1.5
+            if "step_caption" in self.overlays and step_caption:
+                lines = [(step_caption[0], self.caption_bold)]
+                lines += [(text, self.caption_font) for text in step_caption[1:]]
+                self._text_block(p, margin, bottom, lines, align_right=False, bottom=True)
         finally:
             p.end()
 
@@ -129,7 +144,13 @@ class OverlayPainter:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             cy = y + line_h / 2
-            p.drawEllipse(QRectF(left + pad, cy - swatch / 2, swatch, swatch))
+            if r.symbol:
+                p.setPen(color)
+                p.setFont(self.bold)
+                box = QRectF(left + pad - swatch * 0.3, y, swatch * 1.6, line_h)
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter, r.symbol)
+            else:
+                p.drawEllipse(QRectF(left + pad, cy - swatch / 2, swatch, swatch))
             if r.highlight:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 ring = QColor(self.fg)

@@ -4,6 +4,8 @@ The two plots share the step axis. pyqtgraph links x axes by screen position, so
 fixed width: with the gradient plot's wider labels (10⁻¹⁰) its first ~25 steps used to fall left of the view.
 A diverged run is drawn in curves that do not count for the automatic range (one run at 1e30 would flatten all
 the others to a line) and marked with a ▲ at the top of the plot, at the step where it left the finite range.
+
+The third plot shows the learning rate each optimizer used at each step (shown when a schedule changes it).
 """
 
 from __future__ import annotations
@@ -33,8 +35,13 @@ class PlotsPanel(QWidget):
         self.grad_plot.setToolTip("Gradient norm (log scale): a dip that lingers means a saddle or a plateau")
         self.grad_plot.setXLink(self.loss_plot)
         self.grad_plot.getPlotItem().vb.setLimits(minYRange=MIN_LOG_SPAN)
+        self.lr_plot = pg.PlotWidget()
+        self.lr_plot.setLabel("left", "lr")
+        self.lr_plot.setLabel("bottom", "step")
+        self.lr_plot.setToolTip("The learning rate each optimizer used at each step (its schedule's)")
+        self.lr_plot.setXLink(self.loss_plot)
         self.scale = 1.0
-        for p in (self.loss_plot, self.grad_plot):
+        for p in (self.loss_plot, self.grad_plot, self.lr_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
             # no negative steps, and at least 10 steps wide (not 0.2, 0.4, … before the first step)
@@ -52,6 +59,11 @@ class PlotsPanel(QWidget):
         self.diverged_marks.setZValue(20)
         self.loss_plot.addItem(self.diverged_marks, ignoreBounds=True)
         self._brushes: list = []
+        self.lr_curves: list[pg.PlotDataItem] = []  # one per optimizer
+        self.lr_plot.setMinimumHeight(70)
+        self.lr_plot.setMaximumHeight(150)
+        self.lr_plot.getAxis("left").enableAutoSIPrefix(False)  # lr 0.3, not "300 (x0.001)"
+        self.lr_plot.hide()
         self.set_scale(1.0)
 
     def set_scale(self, scale: float) -> None:
@@ -60,7 +72,7 @@ class PlotsPanel(QWidget):
         tick = QFont()
         tick.setPointSizeF(TICK_PT * self.scale)
         size = {"font-size": f"{LABEL_PT * self.scale:.0f}pt"}
-        for p, name in ((self.loss_plot, "loss J"), (self.grad_plot, "‖∇J‖")):
+        for p, name in ((self.loss_plot, "loss J"), (self.grad_plot, "‖∇J‖"), (self.lr_plot, "lr")):
             for a, text in (("left", name), ("bottom", "step")):
                 p.setLabel(a, text, **{**p.getAxis(a).labelStyle, **size})  # keeps the theme's colour
             for a in ("left", "bottom"):
@@ -72,6 +84,28 @@ class PlotsPanel(QWidget):
             pen = pg.mkPen(item.opts["pen"])
             pen.setWidthF(width)
             item.setPen(pen)
+
+    def set_lr_curves(self, colors, shown: bool) -> None:
+        """One learning-rate curve per optimizer (``colors``: its colour); the plot is shown when ``shown``."""
+        for c in self.lr_curves:
+            self.lr_plot.removeItem(c)
+        self.lr_curves = []
+        for color in colors:
+            item = pg.PlotDataItem(pen=pg.mkPen(tuple(int(v) for v in color), width=2), connect="finite")
+            self.lr_plot.addItem(item)
+            self.lr_curves.append(item)
+        self.show_lr(shown)
+
+    def show_lr(self, shown: bool) -> None:
+        """Show or hide the learning-rate plot (the other two give it room within the same height)."""
+        self.lr_plot.setVisible(bool(shown))
+        for p in (self.loss_plot, self.grad_plot):
+            p.setMinimumHeight(90 if shown else 120)
+
+    def update_lr(self, histories) -> None:
+        """``histories``: per optimizer, ``(steps, lr)`` of the steps taken."""
+        for item, (steps, lrs) in zip(self.lr_curves, histories, strict=False):
+            item.setData(np.asarray(steps), np.asarray(lrs))
 
     def set_runs(self, colors, n_starts: int) -> None:
         for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):

@@ -87,6 +87,11 @@ class FrameRenderer:
         self.camera = self.scene.camera()
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
         self._names = [o.display_name() for o in scenario.optimizers]
+        self.glyph_layer = None  # the [view] glyphs, when the scenario asks for some
+        if view.glyphs:
+            from landscape_gui.drawing.glyph_layers import GlyphLayer3D
+
+            self.glyph_layer = GlyphLayer3D(self.scene)
 
     # -- one frame ------------------------------------------------------------------------------------------
     def _runs(self):
@@ -154,8 +159,18 @@ class FrameRenderer:
         current = int(self.sim.groups[0].t) if self.sim.groups else 0
         if target > current:
             self.sim.step(target - current)
+        from landscape_gui.export.frame_extras import caption_lines, glyph_legend, glyph_sets_of
+
         colors, paths, path_values, positions, losses, best = self._runs()
         self.scene.set_runs(colors, paths, positions, path_values, losses)
+        rows = self._legend(losses, best)
+        if self.glyph_layer is not None:
+            sets = glyph_sets_of(self.sim, self.scenario.view.glyphs)
+            self.glyph_layer.update(sets, self.scenario.view.theme)
+            rows += glyph_legend(self.sim, sets, self.scenario.view.theme)
+        caption = None
+        if "step_caption" in self.export.overlays:
+            caption = caption_lines(self.sim, self._names[0] if self._names else "")
         cam = dict(self.camera)
         cam["azimuth"] = self.camera["azimuth"] + self.export.orbit * k / self.total
         self.scene.set_camera(cam)
@@ -170,10 +185,11 @@ class FrameRenderer:
         self.overlay.paint(
             image,
             title=self.scenario.title,
-            rows=self._legend(losses, best),
+            rows=rows,
             step=target,
             steps=self.scenario.steps,
             description=self.scenario.description,
+            step_caption=caption,
         )
         rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
         rgb = ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image

@@ -12,6 +12,7 @@ COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo")
 SHORTCUTS = (
     ("Space", "Play / pause"),
     ("→", "One step"),
+    ("C", "Step captions: the selected run's update with its numbers"),
     ("R", "Reset the runs to their start points"),
     ("Delete", "Clear the start points"),
     ("Home", "Reset the camera"),

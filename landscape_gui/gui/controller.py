@@ -8,6 +8,12 @@ Widgets and views subscribe to the signals; scenario/preset code can read :meth:
 >>> c.set_optimizers([("gd", {"lr": 0.001}), ("adam", {"lr": 0.05})])
 >>> c.set_hyperparameters(1, {"lr": 0.02}); c.state()["optimizers"][1]
 {'id': 'adam', 'hp': {'lr': 0.02, ...}}
+>>> c.set_schedule(1, "cosine:T_max=100"); c.schedules[1].id
+'cosine'
+
+Each optimizer has a learning-rate schedule (:attr:`Controller.schedules`, parallel to
+:attr:`Controller.optimizers`; constant by default): ``set_optimizers`` takes ``(id, hp)`` pairs or
+``(id, hp, schedule)`` triples, and the worker gets triples.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from PySide6.QtCore import QObject, Signal
 from landscape_gui.core.defined import defined_at
 from landscape_gui.core.library import get_landscape
 from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.core.schedules import CONSTANT, Schedule, parse_schedule
 
 DEFAULT_LANDSCAPE = "two_wells"
 
@@ -51,6 +58,8 @@ DEFAULT_VIEW = {
     "trails": True,
     "theme": "dark",
     "highlight_best": False,  # mark the run with the lowest loss (random restarts)
+    "glyphs": (),  # glyphs on the balls: names from core.scenario_model.GLYPHS
+    "step_caption": False,  # the selected run's last update, with its numbers, over the 3D view
 }
 
 
@@ -96,6 +105,7 @@ class Controller(QObject):
     startsChanged = Signal(object)  # (S, d) array
     optimizersChanged = Signal()  # the list of optimizers changed (runs restart)
     hyperparametersChanged = Signal(int, object)  # (index, full hp dict): applies from the next step
+    scheduleChanged = Signal(int, object)  # (index, Schedule): applies from the next step
     noiseChanged = Signal(float)
     seedChanged = Signal(int)
     maxStepsChanged = Signal(int)
@@ -111,6 +121,7 @@ class Controller(QObject):
         self.optimizers: list[tuple[str, dict[str, float]]] = [
             (o, demo_hyperparameters(o)) for o in DEFAULT_OPTIMIZERS
         ]
+        self.schedules: list[Schedule] = [CONSTANT for _ in self.optimizers]
         self.noise = 0.0
         self.seed = 0
         self.max_steps = 2000
@@ -188,18 +199,33 @@ class Controller(QObject):
         self.set_starts(np.zeros((0, self.landscape.dim)))
 
     # -- optimizers ---------------------------------------------------------------------------------------
-    def set_optimizers(self, optimizers: Sequence[tuple[str, Mapping[str, float]]]) -> None:
-        """Replace the list of optimizers (``ValueError``/``KeyError`` on unknown ids or bad values)."""
-        resolved = [(oid, get_optimizer(oid).resolve(dict(hp or {}))) for oid, hp in optimizers]
-        self.optimizers = resolved
+    def set_optimizers(self, optimizers: Sequence[tuple]) -> None:
+        """Replace the list of optimizers: ``(id, hp)`` pairs (constant lr) or ``(id, hp, schedule)`` triples,
+        the schedule a :class:`Schedule`, its text or None (``ValueError``/``KeyError`` on unknown ids or bad
+        values)."""
+        resolved, schedules = [], []
+        for entry in optimizers:
+            oid, hp, *rest = entry
+            resolved.append((oid, get_optimizer(oid).resolve(dict(hp or {}))))
+            schedules.append(as_schedule(rest[0] if rest else None))
+        self.optimizers, self.schedules = resolved, schedules
         self.optimizersChanged.emit()
+
+    def entries(self) -> list[tuple[str, dict[str, float], Schedule]]:
+        """Every optimizer as ``(id, hp, schedule)``."""
+        return [(o, dict(hp), s) for (o, hp), s in zip(self.optimizers, self.schedules, strict=True)]
 
     def set_optimizer_enabled(self, optimizer_id: str, enabled: bool) -> None:
         ids = [o for o, _ in self.optimizers]
         if enabled and optimizer_id not in ids:
-            self.set_optimizers([*self.optimizers, (optimizer_id, demo_hyperparameters(optimizer_id))])
+            self.set_optimizers([*self.entries(), (optimizer_id, demo_hyperparameters(optimizer_id))])
         elif not enabled and optimizer_id in ids:
-            self.set_optimizers([o for o in self.optimizers if o[0] != optimizer_id])
+            self.set_optimizers([e for e in self.entries() if e[0] != optimizer_id])
+
+    def set_schedule(self, index: int, schedule: Schedule | str | None) -> None:
+        """Give one optimizer another learning-rate schedule; it applies from the next step, no reset."""
+        self.schedules[index] = as_schedule(schedule)
+        self.scheduleChanged.emit(index, self.schedules[index])
 
     def set_hyperparameters(self, index: int, hp: Mapping[str, float]) -> None:
         """Change one optimizer's hyperparameters; they apply from the next step, no reset."""
@@ -231,7 +257,8 @@ class Controller(QObject):
         self.speedChanged.emit(self.speed)
 
     def set_view(self, **settings) -> None:
-        """View settings: colormap, log_height (True/False/"auto"), contours, markers, trails, theme."""
+        """View settings: colormap, log_height (True/False/"auto"), contours, markers, trails, theme, glyphs,
+        step_caption."""
         unknown = set(settings) - set(DEFAULT_VIEW)
         if unknown:
             raise ValueError(f"unknown view setting(s): {', '.join(sorted(unknown))}")
@@ -252,7 +279,10 @@ class Controller(QObject):
             "formula": self.formula,
             "domain": [list(b) for b in self.landscape.domain],
             "starts": self.starts.tolist(),
-            "optimizers": [{"id": o, "hp": dict(hp)} for o, hp in self.optimizers],
+            "optimizers": [
+                {"id": o, "hp": dict(hp), **schedule_state(s)}
+                for (o, hp), s in zip(self.optimizers, self.schedules, strict=True)
+            ],
             "noise": self.noise,
             "seed": self.seed,
             "max_steps": self.max_steps,
@@ -269,7 +299,9 @@ class Controller(QObject):
             if state.get("domain"):
                 self.set_domain(state["domain"])
         if "optimizers" in state:
-            self.set_optimizers([(o["id"], o.get("hp", {})) for o in state["optimizers"]])
+            self.set_optimizers(
+                [(o["id"], o.get("hp", {}), schedule_of(o.get("schedule"))) for o in state["optimizers"]]
+            )
         if "starts" in state:
             self.set_starts(state["starts"])
         for key, setter in (
@@ -286,11 +318,34 @@ class Controller(QObject):
         return {
             "landscape": self.landscape,
             "starts": self.starts.copy(),
-            "optimizers": [(o, dict(hp)) for o, hp in self.optimizers],
+            "optimizers": self.entries(),
             "noise": self.noise,
             "seed": self.seed,
             "max_steps": self.max_steps,
         }
+
+
+def as_schedule(schedule: Schedule | str | None) -> Schedule:
+    """A :class:`Schedule` from a schedule, its text (``"cosine:T_max=100"``) or None (constant)."""
+    if schedule is None:
+        return CONSTANT
+    return schedule if isinstance(schedule, Schedule) else parse_schedule(schedule)
+
+
+def schedule_state(schedule: Schedule) -> dict:
+    """``{"schedule": {"id": ..., "params": {...}}}`` for a state dict (plain JSON), nothing when constant."""
+    if schedule.is_constant:
+        return {}
+    return {"schedule": {"id": schedule.id, "params": dict(schedule.params)}}
+
+
+def schedule_of(data) -> Schedule:
+    """The schedule of a state dict's ``"schedule"`` entry (None or absent: constant)."""
+    if data is None:
+        return CONSTANT
+    if isinstance(data, str | Schedule):
+        return as_schedule(data)
+    return Schedule(data["id"], dict(data.get("params", {})))
 
 
 def _is_builtin(landscape) -> bool:

@@ -47,6 +47,7 @@ OVERLAY_TEXT = (
     ("step", "Step counter"),
     ("loss", "Loss of each run"),
     ("caption", "Lesson caption (title and description)"),
+    ("step_caption", "Step caption (the first run's update, with its numbers)"),
 )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -88,7 +89,17 @@ class OptimizerHyperparameters(QWidget):
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-        for row, hp in enumerate(optimizer.hyperparameters):
+        self.lr_in_force = QLabel()  # under the lr slider: the schedule's lr for the next step
+        self.lr_in_force.setObjectName("hint")
+        self.lr_in_force.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.lr_in_force.setToolTip(
+            "The learning rate the schedule gives the next step (lr above is its base)"
+        )
+        self.lr_in_force.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.lr_in_force.hide()
+        row = -1
+        for hp in optimizer.hyperparameters:
+            row += 1
             label = QLabel(hp.name)
             tip = f"<b>{hp.name}</b> (default {hp.default:g}, range {hp.low:g}–{hp.high:g}"
             tip += ", log scale)" if hp.log else ")"
@@ -117,6 +128,9 @@ class OptimizerHyperparameters(QWidget):
             spin.valueChanged.connect(lambda v, n=hp.name: self._set(n, v))
             grid.addWidget(slider, row, 1)
             grid.addWidget(spin, row, 2)
+            if hp.name == "lr":
+                row += 1
+                grid.addWidget(self.lr_in_force, row, 1, 1, 2)
         buttons = QHBoxLayout()
         reset = QPushButton("Reset to defaults")
         reset.setToolTip(f"Restore the defaults the core declares for {optimizer.name}")
@@ -140,6 +154,8 @@ class OptimizerHyperparameters(QWidget):
         t = pos / SLIDER_STEPS
         if hp.log and hp.low > 0:
             v = 10 ** (math.log10(hp.low) + t * (math.log10(hp.high) - math.log10(hp.low)))
+            if hp.integer:
+                return float(round(float(f"{v:.2g}")))  # whole numbers: 10, 20, …, 100, 200, …
             return float(f"{v:.3g}")  # round to 3 significant digits: 0.0316, not 0.031622776...
         v = hp.low + t * (hp.high - hp.low)
         return float(round(v)) if hp.integer else float(f"{v:.4g}")
@@ -176,6 +192,15 @@ class OptimizerHyperparameters(QWidget):
                 w.blockSignals(False)
         if emit:
             self.changed.emit(dict(self.values))
+
+    def show_lr_in_force(self, text: str | None) -> None:
+        """The text under the lr slider (the lr in force for the next step), hidden for None."""
+        if text is None:
+            self.lr_in_force.hide()
+            return
+        if self.lr_in_force.text() != text:
+            self.lr_in_force.setText(text)
+        self.lr_in_force.show()
 
     def reset_defaults(self) -> None:
         self.set_values(self.optimizer.defaults())

@@ -20,7 +20,7 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import accessibility, actions, presentation, scenario_actions, session
+from landscape_gui.gui import accessibility, actions, presentation, scenario_actions, session, teaching
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller, landscape_key
 from landscape_gui.gui.labels import optimizer_labels
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
         session.install(self)  # the message banner, Help → Reset to first-run state
         accessibility.install(self)  # tooltips on the docks' title buttons, accessible names
+        teaching.install(self)  # View: glyphs on the balls, step captions; the lr in force and its curve
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         c.seedChanged.connect(lambda *_: self._restart_runs())
         c.hyperparametersChanged.connect(self.worker.hyperparametersRequested)
         c.hyperparametersChanged.connect(lambda *_: self._update_legends())  # the legend shows the new lr
+        c.scheduleChanged.connect(self.worker.scheduleRequested)
+        c.scheduleChanged.connect(self.teaching.schedule_changed)
         c.noiseChanged.connect(self.worker.noiseRequested)
         c.speedChanged.connect(self.worker.speedRequested)
         c.maxStepsChanged.connect(self.worker.maxStepsRequested)
@@ -220,6 +223,7 @@ class MainWindow(QMainWindow):
         self.table.set_colors(self._colors)
         self.table.setRowCount(0)
         self.frame = None
+        self.teaching.restart()
         self._update_legends()
         self.worker.configureRequested.emit(c.simulation_spec())
 
@@ -237,13 +241,14 @@ class MainWindow(QMainWindow):
         if prev.get("theme") != view["theme"]:
             self.theme = apply_theme(QApplication.instance(), view["theme"])
             self.scene3d.set_theme(view["theme"])
-            for w in (self.map, self.plots.loss_plot, self.plots.grad_plot):
+            for w in (self.map, self.plots.loss_plot, self.plots.grad_plot, self.plots.lr_plot):
                 style_plot(w, view["theme"])
             self.map.set_undefined_style(QColor(self.theme["plot_fg"]).getRgb()[:3])
             self._update_legends()
             if self.frame is not None:  # text colours are made readable on the new background
                 self.table.update_runs(self.frame.runs, self._best_run(self.frame))
         actions.sync_view_actions(self)
+        self.teaching.view_changed(view)
 
     def _update_legends(self) -> None:
         c = self.controller
@@ -255,6 +260,14 @@ class MainWindow(QMainWindow):
         for g, text in enumerate(labels):
             diverged = sum(1 for r in runs if r.group == g and r.status == "diverged")
             left = sum(1 for r in runs if r.group == g and r.outside and r.status != "diverged")
+            schedule = c.schedules[g] if g < len(c.schedules) else None
+            if (
+                schedule is not None
+                and not schedule.is_constant
+                and text.endswith(")")
+                and schedule.id not in text
+            ):
+                text = text[:-1] + f", {schedule.id} schedule)"
             text += f" — {diverged} diverged" if diverged else ""
             text += f" — {left} left the domain" if left else ""
             entries.append((optimizer_color(g), text))
@@ -267,6 +280,8 @@ class MainWindow(QMainWindow):
                 sym = "★" if key == "global" else "●"
                 crit.append(f"<span style='color:rgb({color[0]},{color[1]},{color[2]})'>{sym}</span> {label}")
         body = "<br>".join(html) + ("<br>" + " &nbsp;".join(crit) if crit else "")
+        glyphs = self.teaching.legend_html()
+        body += ("<br>" + glyphs) if glyphs else ""
         self.legend3d.show_legend(body, self.controller.view["theme"])
 
     # -- frames -------------------------------------------------------------------------------------------
@@ -281,7 +296,9 @@ class MainWindow(QMainWindow):
         self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         now = time.perf_counter()
-        if not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
+        slow = not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL
+        self.teaching.frame(frame, slow)
+        if slow:
             self._last_slow = now
             diverged = [r.status == "diverged" for r in frame.runs]
             self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad, diverged)

@@ -1,15 +1,21 @@
-"""Optimizer checklist (several at once, each in its run colour) and the selected one's hyperparameters."""
+"""Optimizer checklist (several at once, each in its run colour) and the selected one's hyperparameters and
+learning-rate schedule, with the lr in force shown live under the lr slider.
+
+An optimizer that runs more than once (a scenario may race SGD against itself with and without a schedule)
+gets a chooser of which of its entries the editors change.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from landscape_gui.core.optimizers import OPTIMIZER_IDS, get_optimizer
 from landscape_gui.drawing.palette import optimizer_color
 from landscape_gui.gui.controller import Controller, demo_hyperparameters
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
+from landscape_gui.gui.schedule_panel import ScheduleEditor
 
 
 def _swatch(color) -> QIcon:
@@ -41,6 +47,13 @@ class OptimizerPanel(QWidget):
         self.editor_box = QVBoxLayout()
         layout.addLayout(self.editor_box)
         self.editor: OptimizerHyperparameters | None = None
+        self.schedule_editor: ScheduleEditor | None = None
+        self.entry = QComboBox()  # which entry of an optimizer that runs more than once
+        self.entry.setToolTip("This optimizer runs more than once: choose the entry to edit")
+        self.entry.hide()
+        self.entry.activated.connect(lambda _: self._show_editor(keep_entry=True))
+        self.editor_box.addWidget(self.entry)
+        self._lrs: list[float] = []
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
@@ -49,6 +62,7 @@ class OptimizerPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._show_editor())
         controller.optimizersChanged.connect(self.sync)
         controller.hyperparametersChanged.connect(self._hp_changed_elsewhere)
+        controller.scheduleChanged.connect(self._schedule_changed_elsewhere)
         self.sync()
         for i in range(self.list.count()):
             if self.list.item(i).checkState() == Qt.CheckState.Checked:
@@ -56,8 +70,23 @@ class OptimizerPanel(QWidget):
                 break
 
     def _index_of(self, oid: str) -> int | None:
-        ids = [o for o, _ in self.controller.optimizers]
-        return ids.index(oid) if oid in ids else None
+        """The controller's index of the first entry of ``oid`` (None when it is not running)."""
+        indices = self._indices(oid)
+        return indices[0] if indices else None
+
+    def _indices(self, oid: str) -> list[int]:
+        return [i for i, (o, _) in enumerate(self.controller.optimizers) if o == oid]
+
+    def edited_index(self) -> int | None:
+        """The controller's index of the optimizer entry the editors show (None: none)."""
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        indices = self._indices(item.data(Qt.ItemDataRole.UserRole))
+        if not indices:
+            return None
+        chosen = self.entry.currentData()
+        return chosen if self.entry.count() == len(indices) and chosen in indices else indices[0]
 
     def sync(self) -> None:
         """Tick boxes and colour swatches follow the controller's optimizer list."""
@@ -68,13 +97,20 @@ class OptimizerPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked if idx is not None else Qt.CheckState.Unchecked)
             item.setIcon(_swatch(optimizer_color(idx) if idx is not None else None))
         current = self.list.currentItem()
-        if current is None or self._index_of(current.data(Qt.ItemDataRole.UserRole)) is None:
-            # a scenario without the selected optimizer: show the first one it runs, not "Tick … to run it"
-            ticked = [
-                i for i in range(self.list.count()) if self.list.item(i).checkState() == Qt.CheckState.Checked
-            ]
-            if ticked:
-                self.list.setCurrentRow(ticked[0])
+        if self.controller.optimizers and (
+            current is None or self._index_of(current.data(Qt.ItemDataRole.UserRole)) is None
+        ):  # e.g. a scenario was opened: edit its first optimizer
+            first = self.controller.optimizers[0][0]
+            row = next(
+                (
+                    i
+                    for i in range(self.list.count())
+                    if self.list.item(i).data(Qt.ItemDataRole.UserRole) == first
+                ),
+                None,
+            )
+            if row is not None:
+                self.list.setCurrentRow(row)
         self.list.blockSignals(False)
         self._show_editor()
 
@@ -83,18 +119,20 @@ class OptimizerPanel(QWidget):
         self.controller.set_optimizer_enabled(oid, item.checkState() == Qt.CheckState.Checked)
         self.list.setCurrentItem(item)
 
-    def _show_editor(self) -> None:
-        if self.editor is not None:
-            self.editor.setParent(None)
-            self.editor.deleteLater()
-            self.editor = None
+    def _show_editor(self, keep_entry: bool = False) -> None:
+        for w in (self.editor, self.schedule_editor):
+            if w is not None:
+                w.setParent(None)
+                w.deleteLater()
+        self.editor = self.schedule_editor = None
         item = self.list.currentItem()
+        self._fill_entries(item.data(Qt.ItemDataRole.UserRole) if item is not None else None, keep_entry)
         if item is None:
             self.hint.setText("Select an optimizer to see its hyperparameters.")
             self.hint.show()
             return
         oid = item.data(Qt.ItemDataRole.UserRole)
-        idx = self._index_of(oid)
+        idx = self.edited_index()
         if idx is None:
             self.hint.setText(f"Tick {item.text()} to run it and edit its hyperparameters.")
             self.hint.show()
@@ -103,20 +141,64 @@ class OptimizerPanel(QWidget):
         self.editor = OptimizerHyperparameters(get_optimizer(oid), self.controller.optimizers[idx][1])
         self.editor.changed.connect(lambda hp, o=oid: self._edited(o, hp))
         self.editor_box.addWidget(self.editor)
+        self.schedule_editor = ScheduleEditor(self.controller.schedules[idx])
+        self.schedule_editor.changed.connect(lambda s, o=oid: self._schedule_edited(o, s))
+        self.editor_box.addWidget(self.schedule_editor)
+        self.show_lrs(self._lrs)
+
+    def _fill_entries(self, oid: str | None, keep: bool) -> None:
+        """The entry chooser, shown when ``oid`` runs more than once."""
+        indices = self._indices(oid) if oid is not None else []
+        current = self.entry.currentIndex() if keep else 0
+        self.entry.blockSignals(True)
+        self.entry.clear()
+        for k, i in enumerate(indices):
+            schedule = self.controller.schedules[i]
+            lr = self.controller.optimizers[i][1].get("lr")
+            text = f"#{k + 1}: lr {lr:.3g}" + ("" if schedule.is_constant else f", {schedule.id} schedule")
+            self.entry.addItem(text, i)
+        self.entry.setCurrentIndex(min(max(current, 0), max(len(indices) - 1, 0)))
+        self.entry.blockSignals(False)
+        self.entry.setVisible(len(indices) > 1)
+
+    def _schedule_edited(self, oid: str, schedule) -> None:
+        idx = self.edited_index()
+        if idx is not None:
+            self.controller.set_schedule(idx, schedule)
+            self._fill_entries(oid, keep=True)  # the chooser names each entry's schedule
+
+    def _schedule_changed_elsewhere(self, index: int, schedule) -> None:
+        ed = self.schedule_editor
+        if ed is not None and self.edited_index() == index and ed.schedule != schedule:
+            ed.set_schedule(schedule, emit=False)
+
+    def show_lrs(self, lrs) -> None:
+        """Each optimizer's lr in force for its next step (a frame's ``lrs``): shown under the lr slider of the
+        entry being edited when its schedule changes the lr."""
+        self._lrs = list(lrs)
+        idx = self.edited_index()
+        if self.editor is None or idx is None:
+            return
+        schedule = self.controller.schedules[idx] if idx < len(self.controller.schedules) else None
+        if schedule is None or schedule.is_constant or idx >= len(self._lrs):
+            self.editor.show_lr_in_force(None)
+        else:
+            self.editor.show_lr_in_force(f"lr now {self._lrs[idx]:.5g} ({schedule.id})")
 
     def _edited(self, oid: str, hp: dict) -> None:
-        idx = self._index_of(oid)
+        idx = self.edited_index()
         if idx is None:
             return
         try:
             self.controller.set_hyperparameters(idx, hp)
+            self._fill_entries(oid, keep=True)  # the chooser names each entry's lr
         except ValueError as e:
             self.hint.setText(str(e))
             self.hint.show()
 
     def _hp_changed_elsewhere(self, index: int, hp: dict) -> None:
         editor = self.editor
-        if editor is not None and self._index_of(editor.optimizer.id) == index and editor.values != hp:
+        if editor is not None and self.edited_index() == index and editor.values != hp:
             editor.set_values(hp, emit=False)
 
     def demo_values(self, oid: str) -> dict:

@@ -34,6 +34,7 @@ FILTER = "Scenario files (*.toml);;All files (*)"
 def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     """The window's current session as a Scenario (extras such as the title taken from ``base``)."""
     from landscape_gui.core.scenario import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
+    from landscape_gui.gui.controller import schedule_of
 
     st = win.controller.state()
     labels = optimizer_labels(win.controller.optimizers, base)
@@ -44,7 +45,15 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
         land = LandscapeSpec(expr=st["formula"], domain=tuple(tuple(b) for b in st["domain"]))
     optimizers = []
     for o, label in zip(st["optimizers"], labels, strict=True):
-        optimizers.append(OptimizerSpec(o["id"], {k: float(v) for k, v in o["hp"].items()}, label))
+        schedule = schedule_of(o.get("schedule"))
+        optimizers.append(
+            OptimizerSpec(
+                o["id"],
+                {k: float(v) for k, v in o["hp"].items()},
+                label,
+                None if schedule.is_constant else schedule,
+            )
+        )
     view = st["view"]
     cam = win.scene3d.camera()
     log = view.get("log_height", "auto")
@@ -64,6 +73,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
             contours=bool(view.get("contours", True)),
             critical_points=bool(view.get("markers", True)),
             trails=bool(view.get("trails", True)),
+            glyphs=tuple(view.get("glyphs", ())),
         ),
         highlight_best=bool(view.get("highlight_best", False)),
     )
@@ -78,7 +88,7 @@ def state_of(s: Scenario) -> dict:
         "formula": s.landscape.expr,
         "domain": domain,
         "starts": [list(p) for p in s.starts],
-        "optimizers": [{"id": o.id, "hp": dict(o.params)} for o in s.optimizers],
+        "optimizers": [{"id": o.id, "hp": dict(o.params), "schedule": o.schedule} for o in s.optimizers],
         "noise": s.noise,
         "seed": s.seed,
         "max_steps": max(1, s.steps),
@@ -91,6 +101,7 @@ def state_of(s: Scenario) -> dict:
             "highlight_best": s.highlight_best,
             # a scenario without a theme leaves the user's (the room's) choice alone
             **({"theme": v.theme} if v.theme is not None else {}),
+            "glyphs": tuple(v.glyphs),
         },
     }
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from landscape_gui.core.captions import Caption, step_caption
+from landscape_gui.core.glyphs import Glyphs, glyphs
 from landscape_gui.core.simulation import Simulation
 
 STEPS_PER_SECOND = 40.0  # at speed 1×
 TICK_MS = 16
 FAST_BUDGET_S = 0.012  # "as fast as possible": step for this long per tick, then show a frame
 TRAIL_POINTS = 2000  # trajectory rows kept per run (the core decimates beyond this)
+LR_POINTS = 2000  # points of each optimizer's learning-rate curve sent per frame
 
 
 @dataclass
@@ -38,6 +41,13 @@ class Frame:
     history_grad: list[np.ndarray]  # R × (K,)  ‖∇J‖ along the recorded path
     runs: list = field(default_factory=list)  # core Run objects
     playing: bool = False
+    lrs: list[float] = field(default_factory=list)  # per optimizer: the lr in force for its next step
+    lr_history: list[tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=list
+    )  # per optimizer: (steps, lr)
+    glyphs: list[Glyphs] | None = None  # per optimizer, when asked for (:meth:`SimulationWorker.set_detail`)
+    caption: Caption | None = None  # the last step of the run asked for, once it has taken one
+    caption_run: int | None = None  # the run the caption is about
 
 
 class Mailbox:
@@ -82,6 +92,8 @@ class SimulationWorker(QObject):
         self._last = time.perf_counter()
         self._serial = 0
         self._stopped = False
+        self.want_glyphs = False
+        self.caption_run: int | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     @Slot()
@@ -101,7 +113,8 @@ class SimulationWorker(QObject):
     # -- commands -----------------------------------------------------------------------------------------
     @Slot(object)
     def configure(self, spec: dict) -> None:
-        """Build a new simulation: ``spec`` has landscape, starts, optimizers [(id, hp)], noise, seed."""
+        """Build a new simulation: ``spec`` has landscape, starts, optimizers [(id, hp, schedule)], noise,
+        seed."""
         try:
             starts = np.asarray(spec["starts"], dtype=np.float64).reshape(-1, spec["landscape"].dim)
             self.sim = Simulation(
@@ -153,6 +166,26 @@ class SimulationWorker(QObject):
             self.sim.set_hyperparameters(group, hp)
         except ValueError as e:
             self.error.emit(str(e))
+        if not self.playing:
+            self._publish(force=True)  # the lr in force may have changed
+
+    @Slot(int, object)
+    def set_schedule(self, group: int, schedule) -> None:
+        if self.sim is None or not 0 <= group < len(self.sim.groups):
+            return
+        try:
+            self.sim.set_schedule(group, schedule)
+        except ValueError as e:
+            self.error.emit(str(e))
+        if not self.playing:
+            self._publish(force=True)  # the lr in force changed
+
+    @Slot(bool, object)
+    def set_detail(self, want_glyphs: bool, caption_run) -> None:
+        """Put the glyph vectors (every ball) and the caption of run ``caption_run`` (None: none) in frames."""
+        self.want_glyphs = bool(want_glyphs)
+        self.caption_run = None if caption_run is None else int(caption_run)
+        self._publish(force=True)
 
     @Slot(float)
     def set_noise(self, sigma: float) -> None:
@@ -245,12 +278,36 @@ class SimulationWorker(QObject):
                 pvals.append(losses)
                 hsteps.append(steps)
                 hgrad.append(norms)
+        groups = range(len(sim.groups))
+        caption, run = None, self.caption_run
+        if run is not None and 0 <= run < len(pos) and len(sim.starts):
+            caption = _copy_caption(step_caption(sim, *divmod(run, len(sim.starts))))
         return Frame(
             serial=self._serial, positions=pos, values=sim.losses().ravel().copy(),
             steps=sim.step_counts().ravel().copy(), grad_norms=sim.grad_norms().ravel().copy(),
             paths=paths, path_values=pvals, history_steps=hsteps, history_grad=hgrad, runs=sim.runs(),
-            playing=self.playing,
+            playing=self.playing, lrs=[sim.lr(g) for g in groups],
+            lr_history=[_decimated(sim.lr_history(g)) for g in groups],
+            glyphs=[glyphs(sim, g) for g in groups] if self.want_glyphs else None,
+            caption=caption, caption_run=run if caption is not None else None,
         )  # fmt: skip
+
+
+def _decimated(lrs: np.ndarray, points: int = LR_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, lr) of a learning-rate history, at most ``points`` of them (the first and last kept)."""
+    steps = np.arange(1, len(lrs) + 1)
+    if len(lrs) > points:
+        keep = np.unique(np.linspace(0, len(lrs) - 1, points).round().astype(int))
+        return steps[keep], lrs[keep]
+    return steps, lrs
+
+
+def _copy_caption(caption: Caption | None) -> Caption | None:
+    """The caption with its own copies of the values (they may be views of the simulation's state)."""
+    if caption is None:
+        return None
+    lines = tuple(replace(line, value=np.array(line.value, copy=True)) for line in caption.lines)
+    return replace(caption, lines=lines)
 
 
 class WorkerHandle(QObject):
@@ -262,6 +319,8 @@ class WorkerHandle(QObject):
     stepRequested = Signal()
     resetRequested = Signal()
     hyperparametersRequested = Signal(int, object)
+    scheduleRequested = Signal(int, object)
+    detailRequested = Signal(bool, object)
     noiseRequested = Signal(float)
     speedRequested = Signal(float)
     maxStepsRequested = Signal(int)
@@ -281,6 +340,8 @@ class WorkerHandle(QObject):
         self.stepRequested.connect(self.worker.step_once)
         self.resetRequested.connect(self.worker.reset)
         self.hyperparametersRequested.connect(self.worker.set_hyperparameters)
+        self.scheduleRequested.connect(self.worker.set_schedule)
+        self.detailRequested.connect(self.worker.set_detail)
         self.noiseRequested.connect(self.worker.set_noise)
         self.speedRequested.connect(self.worker.set_speed)
         self.maxStepsRequested.connect(self.worker.set_max_steps)
