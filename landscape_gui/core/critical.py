@@ -652,6 +652,13 @@ def critical_points(landscape: Landscape) -> list[CriticalPoint]:
         return list(_cache[landscape])
 
 
+def remember_critical_points(landscape: Landscape, points: list[CriticalPoint]) -> None:
+    """Give :func:`critical_points` the points of ``landscape`` found elsewhere (e.g. in a child process
+    rebuilding the same landscape), so that no later call searches again in this process."""
+    with _cache_lock:
+        _cache.setdefault(landscape, list(points))
+
+
 def nearest_critical_point(landscape: Landscape, point, radius: float) -> CriticalPoint | None:
     """The critical point nearest to ``point`` (Euclidean) if it lies within ``radius``; else ``None``."""
     p, _ = as_points(point, landscape.dim)

@@ -13,18 +13,46 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import grouped, joined, line_width
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.scene import axis_names
 from landscape_gui.drawing.surface_view import critical_tooltip
 
 
-def _display_values(values: np.ndarray, log: bool) -> np.ndarray:
+def _log_scale(values: np.ndarray) -> tuple[float, float]:
+    """``(lo, eps)`` of the log display of these values: log10(v − lo + eps)."""
     v = np.asarray(values, dtype=np.float64)
-    if not log:
-        return v
     finite = v[np.isfinite(v)]
     lo = finite.min() if finite.size else 0.0
     eps = max((finite.max() - lo) * 1e-4, 1e-300) if finite.size else 1.0
+    return float(lo), float(eps)
+
+
+def _display_values(values: np.ndarray, log: bool, scale: tuple[float, float] | None = None) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64)
+    if not log:
+        return v
+    lo, eps = _log_scale(v) if scale is None else scale
     with np.errstate(all="ignore"):
         return np.log10(np.maximum(v - lo, 0) + eps)
+
+
+def slice_title(landscape) -> str:
+    """The map's title: for a slice through a bigger loss, what it is a slice of."""
+    p = int(getattr(landscape, "n_parameters", landscape.dim))
+    if p > landscape.dim:
+        return f"2-D slice of a {p}-D loss"
+    return ""
+
+
+def set_title(plot_item, text: str, size: str = "9pt") -> None:
+    """A plot title that never widens its plot: pyqtgraph makes the text's width the plot's minimum, so a
+    long title in a narrow dock would push the right of the plot out of sight (the text is clipped instead)."""
+    label = plot_item.titleLabel
+    if not text:
+        label.setText("")  # setTitle(None) hides the title but keeps its old text
+    plot_item.setTitle(text or None, size=size)
+    label.setMinimumWidth(0)
+    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, label._sizeHint[Qt.SizeHint.MinimumSize][1])
+    label.updateGeometry()
 
 
 class MapView(pg.PlotWidget):
@@ -34,6 +62,8 @@ class MapView(pg.PlotWidget):
         super().__init__(parent)
         self.landscape = None
         self.scale = 1.0
+        self.display_scale = (False, (0.0, 1.0))  # (log, (lo, eps)) of the heatmap
+        self.levels = np.zeros(0)  # the contour levels drawn (display values)
         self.setMinimumSize(240, 200)
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)
@@ -91,15 +121,20 @@ class MapView(pg.PlotWidget):
             t.setPen(pen)
 
     def set_landscape(
-        self, landscape, *, colormap="viridis", log_height=False, contours=True, resolution=200
+        self, landscape, *, colormap="viridis", log_height=False, contours=True, resolution=200, grid=None
     ):
+        """Heatmap and contours (2-D) or the curve (1-D); ``grid`` is ``landscape.grid(resolution)`` when
+        already computed. Axis labels are the landscape's parameter names."""
         self.landscape = landscape
         cmap = pg.colormap.get(colormap)
         self.clear_runs()
         (x_lo, x_hi) = landscape.domain[0]
-        self.plot_item.setLabel("bottom", "x")
+        names = axis_names(landscape)
+        self.plot_item.setLabel("bottom", names[0])
+        set_title(self.plot_item, slice_title(landscape))
         if landscape.dim == 2:
-            xs, ys, z = landscape.grid(int(resolution))
+            xs, ys, z = landscape.grid(int(resolution)) if grid is None else grid
+            self.display_scale = (bool(log_height), _log_scale(z))
             d = _display_values(z, log_height)
             finite = d[np.isfinite(d)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -114,7 +149,8 @@ class MapView(pg.PlotWidget):
             self.image.setRect(x_lo, y_lo, x_hi - x_lo, y_hi - y_lo)
             self._hatch(xs, ys, ~defined)
             self.image.show()
-            seg = contour_segments(d, contour_levels(d, 16))
+            self.levels = contour_levels(d, 16)
+            seg = contour_segments(d, self.levels)
             if len(seg):
                 p = seg.reshape(-1, 2)
                 self.contours.setData(
@@ -124,18 +160,18 @@ class MapView(pg.PlotWidget):
                 self.contours.setData([], [])
             self.contours.setVisible(contours)
             self.curve.setData([], [])
-            self.plot_item.setLabel("left", "y")
+            self.plot_item.setLabel("left", names[1])
             self.plot_item.setLogMode(False, False)
             self.plot_item.setAspectLocked(False)
             self.plot_item.setRange(xRange=(x_lo, x_hi), yRange=(y_lo, y_hi), padding=0.02)
         else:
-            xs, v = landscape.grid(int(resolution) * 4)
+            xs, v = landscape.grid(int(resolution) * 4) if grid is None else grid
             self.image.hide()
             self.contours.setData([], [])
             defined = np.isfinite(v)
             self.curve.setData(xs, np.where(defined, v, np.nan), connect="finite")  # a gap where undefined
             self._hatch(xs, None, ~defined)
-            self.plot_item.setLabel("left", "J(x)")
+            self.plot_item.setLabel("left", f"J({names[0]})")
             self.plot_item.setRange(xRange=(x_lo, x_hi), padding=0.03)
             self.plot_item.enableAutoRange(axis="y")
         self.set_critical_points([])
@@ -165,6 +201,11 @@ class MapView(pg.PlotWidget):
         brush = QBrush(QColor(*color), Qt.BrushStyle.BDiagPattern)
         self.undefined.setBrush(brush)
         self.curve.setPen(pg.mkPen((*color[:3], 200), width=2))
+
+    def display_values(self, values) -> np.ndarray:
+        """Values as the heatmap shows them (the same log scale as the landscape's surface)."""
+        log, scale = getattr(self, "display_scale", (False, (0.0, 1.0)))
+        return _display_values(values, log, scale)
 
     def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)

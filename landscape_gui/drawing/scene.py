@@ -61,9 +61,10 @@ _OVER = {  # alpha blending without the depth test: drawn over the surface
 }
 
 
-def auto_log_height(landscape, resolution: int = 100) -> bool:
-    """Whether heights span so many orders of magnitude that a linear surface would look flat."""
-    grid = landscape.grid(resolution)
+def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
+    """Whether heights span so many orders of magnitude that a linear surface would look flat (judged on
+    ``grid``, the landscape's ``grid()`` output, when given)."""
+    grid = landscape.grid(resolution) if grid is None else grid
     v = np.asarray(grid[-1], dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size < 4:
@@ -93,6 +94,12 @@ def surface_with_gaps(xs, ys, zs, colors, defined) -> gl.GLMeshItem:
         vertexes=verts, faces=faces.astype(np.uint32), vertexColors=colors.reshape(-1, 4).astype(np.float32),
         smooth=True, computeNormals=False, glOptions="opaque",
     )  # fmt: skip
+
+
+def axis_names(landscape) -> tuple[str, ...]:
+    """The landscape's parameter names for its axes (slope/intercept, w1/w2, a/b), else x and y."""
+    names = tuple(getattr(landscape, "variables", ()) or ())
+    return names if len(names) == landscape.dim else ("x", "y")[: landscape.dim]
 
 
 def _nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
@@ -214,9 +221,10 @@ class Scene3D:
 
     # -- landscape ----------------------------------------------------------------------------------------
     def set_landscape(
-        self, landscape, *, colormap="viridis", log_height=False, contours=True, resolution=200
+        self, landscape, *, colormap="viridis", log_height=False, contours=True, resolution=200, grid=None
     ):
-        """Build the surface, floor contours and axes of ``landscape`` (once: never call this per frame)."""
+        """Build the surface, floor contours and axes of ``landscape`` (once: never call this per frame);
+        ``grid`` is its ``grid(resolution)`` when already computed (e.g. in the background)."""
         for item in self._static:
             self.view.removeItem(item)
         self._static, self._labels = [], []
@@ -230,7 +238,7 @@ class Scene3D:
             self._half = np.array([1.0, ratio]) if ratio <= 1 else np.array([1.0 / ratio, 1.0])
         else:
             self._half = np.array([1.0, RIBBON])
-        grid = landscape.grid(int(resolution))
+        grid = landscape.grid(int(resolution)) if grid is None else grid
         values = np.asarray(grid[-1], dtype=np.float64)
         finite = values[np.isfinite(values)]
         self._vmin = float(finite.min()) if finite.size else 0.0
@@ -339,13 +347,14 @@ class Scene3D:
         for z, value in self._z_ticks():
             height += [(-sx, sy, z), (-sx - tick, sy, z)]
             labels.append(((-sx - 0.07, sy, z), _fmt(value), right))  # ends by its tick
-        name = "J(x, y)" if self.dim == 2 else "J(x)"
+        names = axis_names(self.landscape)
+        name = f"J({', '.join(names)})"
         labels += [
-            ((0, -sy - 0.28, f), "x", None),
+            ((0, -sy - 0.28, f), names[0], None),
             ((-sx - 0.1, sy, HEIGHT * 1.12), name + (" (log)" * self.log_height), None),
         ]
         if self.dim == 2:
-            labels.append(((sx + 0.3, 0, f), "y", None))
+            labels.append(((sx + 0.3, 0, f), names[1], None))
         # Not pyqtgraph's default additive blending for lines, which turns the light theme's dark lines white.
         # The floor box is hidden where the surface stands in front of it; the height axis is drawn over
         # everything, as its labels are.

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from landscape_gui.core.defined import undefined_note
 from landscape_gui.core.library import LANDSCAPE_IDS, describe
-from landscape_gui.gui.controller import Controller
+from landscape_gui.gui.controller import Controller, samples_of
 from landscape_gui.gui.hyperparameters import NumberSpinBox
 from landscape_gui.gui.optimizer_panel import OptimizerPanel
 from landscape_gui.gui.starts_panel import StartsPanel
@@ -145,8 +145,10 @@ class ControlPanel(QScrollArea):
         form.addWidget(self.formula_note)
         grid = QGridLayout()
         self.domain_spins = []
+        self.domain_labels = []
         for row, axis in enumerate(("x", "y")):
-            grid.addWidget(QLabel(f"{axis} from"), row, 0)
+            self.domain_labels.append(QLabel(f"{axis} from"))
+            grid.addWidget(self.domain_labels[-1], row, 0)
             pair = []
             for col in (1, 3):
                 spin = NumberSpinBox(-1e6, 1e6, False)
@@ -171,11 +173,21 @@ class ControlPanel(QScrollArea):
         key = c.landscape_id if c.landscape_id else CUSTOM
         self.landscape_combo.setCurrentIndex(max(0, self.landscape_combo.findData(key)))
         text = L.description or ""
+        p = int(getattr(L, "n_parameters", L.dim))
+        if p > L.dim:  # a slice through a bigger loss: say so plainly
+            a, b = L.variables
+            text = (
+                f"<b>A 2-D slice of a {p}-dimensional loss</b> (P = {p} network parameters): only {a} and "
+                f"{b}, the steps along two fixed random directions, move.<br>{text}"
+            )
         self.description.setText(f"{text}<br><span style='font-family:monospace'>J = {L.formula}</span>")
         self.description.setToolTip(L.source or L.description)
         note = undefined_note(L)
         self.formula_note.setText(f"{note}: drawn as a gap; starts there are refused" if note else "")
         self.formula_note.setVisible(bool(note))
+        names = tuple(L.variables) if len(L.variables) == L.dim else ("x", "y")[: L.dim]
+        for row, label in enumerate(self.domain_labels):
+            label.setText(f"{names[row] if row < len(names) else ('x', 'y')[row]} from")
         if c.formula and self.formula_edit.text() != c.formula:
             self.formula_edit.setText(c.formula)
         for row, pair in enumerate(self.domain_spins):
@@ -253,6 +265,12 @@ class ControlPanel(QScrollArea):
         )
         self.noise_spin.valueChanged.connect(c.set_noise)
         form.addRow("Gradient noise σ", self.noise_spin)
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(0, 0)
+        self.batch_spin.valueChanged.connect(self._batch_edited)
+        form.addRow("Batch size", self.batch_spin)
+        self.controller.batchSizeChanged.connect(lambda *_: self.sync_batch())
+        self.controller.landscapeChanged.connect(lambda *_: self.sync_batch())
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setValue(c.seed)
@@ -286,6 +304,35 @@ class ControlPanel(QScrollArea):
         self.sync_run()
         return box
 
+    def _batch_edited(self, value: int) -> None:
+        n = samples_of(self.controller.landscape)
+        try:
+            self.controller.set_batch_size(None if value <= 0 or value >= n else value)
+        except ValueError:  # a formula landscape: the box is disabled, nothing to do
+            self.sync_batch()
+
+    def sync_batch(self) -> None:
+        """Range, text and tooltip of the batch size box for the current landscape."""
+        c, spin = self.controller, self.batch_spin
+        n = samples_of(c.landscape)
+        spin.blockSignals(True)
+        spin.setRange(0, n)
+        spin.setSpecialValueText(f"whole data ({n})" if n else "— (formula)")
+        spin.setValue(0 if c.batch_size in (None, n) else c.batch_size)
+        spin.setEnabled(n > 0)
+        spin.blockSignals(False)
+        if n:
+            spin.setToolTip(
+                f"Samples per minibatch: each step every optimizer sees the mean gradient over this many of "
+                f"the {n} samples, reshuffled each epoch like a shuffling data loader (seeded by Seed). "
+                "'whole data': exact gradient descent on the loss drawn."
+            )
+        else:
+            spin.setToolTip(
+                f"Only for landscapes made of data (the '(data)' entries): "
+                f"{c.landscape.name!r} is a formula, so there are no samples to draw minibatches from"
+            )
+
     def _speed_edited(self, *_):
         fast = self.fast_check.isChecked()
         self.speed_slider.setEnabled(not fast)
@@ -305,3 +352,4 @@ class ControlPanel(QScrollArea):
             w.blockSignals(False)
         self.speed_slider.setEnabled(c.speed > 0)
         self.speed_label.setText("max" if c.speed <= 0 else f"{c.speed:.2g}×")
+        self.sync_batch()

@@ -60,6 +60,7 @@ DEFAULT_VIEW = {
     "highlight_best": False,  # mark the run with the lowest loss (random restarts)
     "glyphs": (),  # glyphs on the balls: names from core.scenario_model.GLYPHS
     "step_caption": False,  # the selected run's last update, with its numbers, over the 3D view
+    "batch_surface": "auto",  # the current minibatch's loss drawn faintly: True/False, or "auto" (minibatches)
 }
 
 
@@ -107,6 +108,7 @@ class Controller(QObject):
     hyperparametersChanged = Signal(int, object)  # (index, full hp dict): applies from the next step
     scheduleChanged = Signal(int, object)  # (index, Schedule): applies from the next step
     noiseChanged = Signal(float)
+    batchSizeChanged = Signal(object)  # int, or None for the whole data
     seedChanged = Signal(int)
     maxStepsChanged = Signal(int)
     speedChanged = Signal(float)  # multiplier, 0 = as fast as possible
@@ -123,6 +125,7 @@ class Controller(QObject):
         ]
         self.schedules: list[Schedule] = [CONSTANT for _ in self.optimizers]
         self.noise = 0.0
+        self.batch_size: int | None = None  # minibatches of a data landscape; None: the whole data
         self.seed = 0
         self.max_steps = 2000
         self.speed = 1.0
@@ -148,6 +151,9 @@ class Controller(QObject):
         self.starts = starts[inside] if inside.any() and keep_starts else default_starts(landscape)
         log_before = self.view["log_height"]
         self.view["log_height"] = self._log_height_by_landscape.get(landscape_key(landscape), "auto")
+        if self.batch_size is not None and not 1 <= self.batch_size <= samples_of(landscape):
+            self.batch_size = None  # a formula, or fewer samples: the whole data
+            self.batchSizeChanged.emit(None)
         self.landscapeChanged.emit(landscape)
         self.startsChanged.emit(self.starts.copy())
         if self.view["log_height"] != log_before:
@@ -241,6 +247,21 @@ class Controller(QObject):
         self.noise = float(sigma)
         self.noiseChanged.emit(self.noise)
 
+    def set_batch_size(self, batch_size: int | None) -> None:
+        """Minibatches of this many samples on a data landscape (None, or the dataset's size: the whole
+        data); ``ValueError`` on a formula landscape or outside 1 … n, with the reason."""
+        if batch_size is not None:
+            n = samples_of(self.landscape)
+            if n == 0:
+                raise ValueError(
+                    f"a batch size needs a landscape made of data; {self.landscape.name!r} is a formula"
+                )
+            if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
+                raise ValueError(f"batch size must be a whole number 1 … {n} (the samples), not {batch_size}")
+            batch_size = int(batch_size)
+        self.batch_size = batch_size
+        self.batchSizeChanged.emit(batch_size)
+
     def set_seed(self, seed: int) -> None:
         self.seed = int(seed)
         self.seedChanged.emit(self.seed)
@@ -284,6 +305,7 @@ class Controller(QObject):
                 for (o, hp), s in zip(self.optimizers, self.schedules, strict=True)
             ],
             "noise": self.noise,
+            "batch_size": self.batch_size,
             "seed": self.seed,
             "max_steps": self.max_steps,
             "speed": self.speed,
@@ -310,6 +332,8 @@ class Controller(QObject):
         ):  # fmt: skip
             if key in state:
                 setter(state[key])
+        if "batch_size" in state:
+            self.set_batch_size(state["batch_size"])
         if "view" in state:
             self.set_view(**state["view"])
 
@@ -320,6 +344,7 @@ class Controller(QObject):
             "starts": self.starts.copy(),
             "optimizers": self.entries(),
             "noise": self.noise,
+            "batch_size": self.batch_size,
             "seed": self.seed,
             "max_steps": self.max_steps,
         }
@@ -346,6 +371,23 @@ def schedule_of(data) -> Schedule:
     if isinstance(data, str | Schedule):
         return as_schedule(data)
     return Schedule(data["id"], dict(data.get("params", {})))
+
+
+def samples_of(landscape) -> int:
+    """The number of samples of a data landscape; 0 for a formula."""
+    return int(getattr(landscape, "n_samples", 0) or 0)
+
+
+def batch_surface_shown(view: Mapping, landscape, batch_size: int | None) -> bool:
+    """Whether the current minibatch's loss is drawn: the view's setting, or with "auto" whenever the runs
+    see minibatches smaller than the data."""
+    setting = view.get("batch_surface", "auto")
+    n = samples_of(landscape)
+    if n == 0:
+        return False
+    if setting == "auto":
+        return batch_size is not None and batch_size < n
+    return bool(setting)
 
 
 def _is_builtin(landscape) -> bool:

@@ -20,7 +20,15 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import accessibility, actions, presentation, scenario_actions, session, teaching
+from landscape_gui.gui import (
+    accessibility,
+    actions,
+    data_views,
+    presentation,
+    scenario_actions,
+    session,
+    teaching,
+)
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller, landscape_key
 from landscape_gui.gui.labels import optimizer_labels
@@ -44,15 +52,26 @@ class _CriticalFinder(QObject):
         super().__init__()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="critical")
         self.generation = 0
+        #: A core ``SurfaceProcess`` searching the data landscapes in a child process (their search costs
+        #: seconds of interpreter time that would stall the window's painting); None: all in this process.
+        self.process = None
 
     def request(self, landscape) -> None:
         self.generation += 1
         gen = self.generation
 
         def work():
-            from landscape_gui.core.critical import critical_points
+            from landscape_gui.core.critical import critical_points, remember_critical_points
+            from landscape_gui.core.surface_process import can_compute
 
             try:
+                if self.process is not None and self.process.available and can_compute(landscape.id):
+                    try:
+                        points = self.process.critical_points(landscape.id, landscape.domain)
+                        remember_critical_points(landscape, points)  # the runs' statuses use them too
+                        return points
+                    except RuntimeError:
+                        pass  # no child: searched here
                 return critical_points(landscape)
             except Exception:  # noqa: BLE001 - no markers rather than a crash
                 return []
@@ -135,8 +154,12 @@ class MainWindow(QMainWindow):
         presentation.install(self, view_menu)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
         session.install(self)  # the message banner, Help → Reset to first-run state
-        accessibility.install(self)  # tooltips on the docks' title buttons, accessible names
         teaching.install(self)  # View: glyphs on the balls, step captions; the lr in force and its curve
+        data_views.install(self)  # model dock, surfaces computed in the background, minibatch surface
+        # last: tooltips on every dock's title buttons (the docks above included), accessible names
+        accessibility.install(self)
+        self._critical_shown = []  # the critical points drawn (drawn again when the surface is rebuilt)
+        self._colors_f: list = []
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -167,19 +190,23 @@ class MainWindow(QMainWindow):
         )
 
     # -- state → views ------------------------------------------------------------------------------------
-    def _log_height(self) -> bool:
+    def _log_height(self, grid=None) -> bool:
         setting = self.controller.view.get("log_height", "auto")
-        return auto_log_height(self.controller.landscape) if setting == "auto" else bool(setting)
+        if setting != "auto":
+            return bool(setting)
+        L = self.controller.landscape
+        return auto_log_height(L) if grid is None else self.data_views.auto_log(L, grid)
 
-    def _rebuild_landscape(self) -> None:
-        """Landscape, domain, colormap or log mode changed: build the surface and map once."""
-        L, view = self.controller.landscape, self.controller.view
-        log = self._log_height()
+    def _draw_landscape(self, L, grid) -> None:
+        """Build the 3D surface and the map of ``L`` from ``grid`` (None: they compute it)."""
+        view = self.controller.view
+        log = self._log_height(grid)
         kw = {
             "colormap": view["colormap"],
             "log_height": log,
             "contours": view["contours"],
             "resolution": 200,
+            "grid": grid,
         }
         self.scene3d.set_landscape(L, **kw)
         self.map.set_landscape(L, **kw)
@@ -188,6 +215,33 @@ class MainWindow(QMainWindow):
         self.actions["log_height"].setChecked(log)
         self.actions["log_height"].blockSignals(False)
         self._update_title()
+
+    def surface_arrived(self, landscape, grid) -> None:
+        """A grid computed in the background: rebuild the views with it, then draw what was on them."""
+        c = self.controller
+        if landscape is not c.landscape or self._shutting_down:
+            return
+        self._draw_landscape(landscape, grid)
+        self.scene3d.set_starts(c.starts)
+        self.map.set_starts(c.starts)
+        self.scene3d.set_runs(self._colors_f, [], np.zeros((0, landscape.dim)))
+        self.map.set_runs(self._colors, [], np.zeros((0, landscape.dim)))
+        self.map.set_visibility(trails=c.view["trails"])
+        if self._critical_shown:
+            self._critical_found(self.critical.generation, self._critical_shown)
+        if self.frame is not None:
+            best = self._best_run(self.frame)
+            f = self.frame
+            self.scene3d.update_runs(f.paths, f.positions, f.path_values, f.values, best)
+            self.map.update_runs(f.paths, f.positions, f.path_values, f.values, best)
+        self.data_views.landscape_redrawn()
+
+    def _rebuild_landscape(self) -> None:
+        """Landscape, domain, colormap or log mode changed: build the surface and map once (a data
+        landscape's surface is computed in the background and drawn when it comes)."""
+        L = self.controller.landscape
+        self._critical_shown = []
+        self._draw_landscape(L, self.data_views.surface(L))
         self.critical.generation += 1  # markers still being searched for the previous landscape are stale
         self._critical_pending = L
         self._critical_timer.start()
@@ -203,6 +257,7 @@ class MainWindow(QMainWindow):
     def _critical_found(self, gen: int, points) -> None:
         if gen != self.critical.generation or self._shutting_down:
             return
+        self._critical_shown = points
         self.surface.set_critical_points(points)
         self.map.set_critical_points(points)
         self.map.set_visibility(markers=self.controller.view["markers"])
@@ -213,6 +268,7 @@ class MainWindow(QMainWindow):
         self._n_starts = len(c.starts)
         self._colors = [optimizer_color(g) for g, _ in enumerate(c.optimizers) for _ in range(self._n_starts)]
         colors_f = [optimizer_color_f(g) for g, _ in enumerate(c.optimizers) for _ in range(self._n_starts)]
+        self._colors_f = colors_f
         empty = np.zeros((0, c.landscape.dim))
         self.scene3d.set_starts(c.starts)
         self.map.set_starts(c.starts)
@@ -295,6 +351,7 @@ class MainWindow(QMainWindow):
         best = self._best_run(frame)
         self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
         self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
+        self.data_views.frame_drawn(frame)
         now = time.perf_counter()
         slow = not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL
         self.teaching.frame(frame, slow)
@@ -373,6 +430,9 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             actions.save_state(self)
         self.worker.shutdown()
+        self.data_views.shutdown()
         self.panel.checker.shutdown()
         self.critical.pool.shutdown(wait=False, cancel_futures=True)
+        if self.critical.process is not None:
+            self.critical.process.close()  # ends a search in flight too
         super().closeEvent(event)

@@ -65,6 +65,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
         steps=int(st["max_steps"]),
         noise=float(st["noise"]),
         seed=int(st["seed"]),
+        batch_size=st.get("batch_size"),
         view=ViewSettings(
             camera=Camera(cam["distance"], cam["elevation"], cam["azimuth"], tuple(cam["center"])),
             colormap=view.get("colormap", "viridis"),
@@ -90,6 +91,7 @@ def state_of(s: Scenario) -> dict:
         "starts": [list(p) for p in s.starts],
         "optimizers": [{"id": o.id, "hp": dict(o.params), "schedule": o.schedule} for o in s.optimizers],
         "noise": s.noise,
+        "batch_size": s.batch_size,
         "seed": s.seed,
         "max_steps": max(1, s.steps),
         "view": {
