@@ -48,14 +48,32 @@ class MapView(pg.PlotWidget):
             size=11, symbol="x", pen=pg.mkPen("w", width=1), brush=pg.mkBrush(255, 255, 255, 230)
         )
         self.markers: list[pg.ScatterPlotItem] = []
-        for item in (self.image, self.contours, self.curve, self.starts, self.balls):
+        # basins of attraction: an image over the heatmap, under contours and runs (a band of dots in 1-D)
+        self.basins = pg.ImageItem()
+        self.basin_dots = pg.ScatterPlotItem(size=7, pen=None)
+        # the best run (random restarts): a ring around its ball
+        self.best = pg.ScatterPlotItem(size=30, brush=None, pen=pg.mkPen((255, 255, 255), width=3))
+        for item in (
+            self.image,
+            self.basins,
+            self.basin_dots,
+            self.contours,
+            self.curve,
+            self.starts,
+            self.balls,
+        ):
             self.plot_item.addItem(item)
+        self.plot_item.addItem(self.best)
         self.image.setZValue(-10)
+        self.basins.setZValue(-9)
+        self.basins.hide()
+        self.best.setZValue(11)
         # The heatmap and the contour lines change only with the landscape or the view: Qt keeps them as
         # pixmaps in device coordinates, so a frame repaints the moving balls and trails over two blits
         # instead of rescaling the image and stroking every contour segment again.
         for static in (
             self.image,
+            self.basins,
             self.contours.curve,
             *(self.plot_item.getAxis(a) for a in ("left", "bottom")),
         ):
@@ -106,6 +124,26 @@ class MapView(pg.PlotWidget):
             self.plot_item.setRange(xRange=(x_lo, x_hi), padding=0.03)
             self.plot_item.enableAutoRange(axis="y")
         self.set_critical_points([])
+        self.set_basins(None)
+
+    def set_basins(self, axes=None, rgba=None) -> None:
+        """Colour the map by an RGBA image sampled on ``axes`` (``rgba[ix, iy]``: a basin map, each sample's
+        cell around it); ``None`` hides it. In 1-D the samples are dots along the curve."""
+        if rgba is None or self.landscape is None:
+            self.basins.hide()
+            self.basin_dots.setData([], [])
+            return
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        if self.landscape.dim == 2:
+            (xs, ys) = axes
+            hx = (xs[-1] - xs[0]) / (2 * max(1, len(xs) - 1))
+            hy = (ys[-1] - ys[0]) / (2 * max(1, len(ys) - 1))
+            self.basins.setImage(rgba, autoLevels=False)  # column-major: image[ix, iy]
+            self.basins.setRect(xs[0] - hx, ys[0] - hy, xs[-1] - xs[0] + 2 * hx, ys[-1] - ys[0] + 2 * hy)
+            self.basins.show()
+        else:
+            x, y = self._xy(np.asarray(axes[0])[:, None])
+            self.basin_dots.setData(x, y, brush=[pg.mkBrush(*c) for c in rgba.tolist()])
 
     def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
@@ -147,6 +185,7 @@ class MapView(pg.PlotWidget):
             self.plot_item.removeItem(t)
         self.trails, self._trail_runs, self._n_runs = [], [], 0
         self.balls.setData([], [])
+        self.best.setData([], [])
 
     def set_runs(self, colors, paths, positions, path_values=None, values=None) -> None:
         """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
@@ -182,9 +221,13 @@ class MapView(pg.PlotWidget):
             size = np.full(n, 13.0)
             if best is not None and 0 <= best < n:
                 size[best] = 24.0
+                self.best.setData(x[best : best + 1], y[best : best + 1])
+            else:
+                self.best.setData([], [])
             self.balls.setData(x, y, brush=self._brushes[:n], size=size)
         else:
             self.balls.setData([], [])
+            self.best.setData([], [])
 
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:
         if contours is not None:

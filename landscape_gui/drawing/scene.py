@@ -40,6 +40,7 @@ from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.sampling import nearest_samples
 
 HEIGHT = 1.0
 FLOOR = -0.35
@@ -51,6 +52,7 @@ THEMES = {
     "light": {"background": (255, 255, 255), "axis": (0.25, 0.25, 0.3, 1.0), "text": (40, 40, 48)},
 }
 _TRANSLUCENT = "translucent"  # depth test on: trails behind hills stay hidden
+BEST_HALO = (1.0, 1.0, 1.0, 0.55)  # the best run's halo (random restarts)
 _OVER = {  # alpha blending without the depth test: drawn over the surface
     GL.GL_DEPTH_TEST: False,
     GL.GL_BLEND: True,
@@ -119,7 +121,9 @@ class Scene3D:
             pos=np.zeros((0, 3)), mode="lines", width=2.5, antialias=True, glOptions=_TRANSLUCENT
         )
         self.ball_item = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions=_TRANSLUCENT)
-        for item in (self.starts_item, self.trail_item, self.ball_item):
+        # the best run's halo: drawn over the surface and under the balls, so it shows wherever it is
+        self.best_item = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=44, color=BEST_HALO, glOptions=_OVER)
+        for item in (self.starts_item, self.trail_item, self.best_item, self.ball_item):
             view.addItem(item)
         self._colors = np.zeros((0, 4))
         self.static_version = 0  # bumped whenever a cached (non-moving) item changes
@@ -222,7 +226,11 @@ class Scene3D:
             ys = np.array([-RIBBON, RIBBON])
             zs = np.repeat(self.z_of_values(values)[:, None], 2, axis=1)
         colors = cmap.map(np.clip(zs / HEIGHT, 0, 1).ravel(), mode="float").reshape(*zs.shape, -1)
-        colors[..., :3] *= self._shade(xs, ys, zs)[..., None]
+        shade = self._shade(xs, ys, zs)
+        colors[..., :3] *= shade[..., None]
+        # kept for recolouring the surface (basins draped on it) without rebuilding the mesh
+        self._surface_axes = (grid[0], grid[1]) if landscape.dim == 2 else (grid[0],)
+        self._surface_colors, self._surface_shade = colors.astype(np.float32), shade
         self.surface = gl.GLSurfacePlotItem(
             x=xs, y=ys, z=zs.astype(np.float32), colors=colors.astype(np.float32), computeNormals=False,
             smooth=True, glOptions="opaque",
@@ -244,7 +252,7 @@ class Scene3D:
         self.view.addItem(item)
         self._static.append(item)
         # runs and markers are drawn after the surface (translucent items need the depth buffer filled)
-        for it in (self.starts_item, self.trail_item, self.ball_item, *self.marker_items):
+        for it in (self.starts_item, self.trail_item, self.best_item, self.ball_item, *self.marker_items):
             self.view.removeItem(it)
             self.view.addItem(it)
 
@@ -380,10 +388,27 @@ class Scene3D:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
         self.starts_item.setData(pos=self._xyz(pts) if len(pts) else np.zeros((0, 3), np.float32))
 
-    def set_runs(self, colors, paths, positions, path_values=None, values=None) -> None:
+    def set_runs(self, colors, paths, positions, path_values=None, values=None, best=None) -> None:
         """Set the runs' colours (one (r, g, b, a) float tuple per run), trails and current positions."""
         self._colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
-        self.update_runs(paths, positions, path_values, values)
+        self.update_runs(paths, positions, path_values, values, best)
+
+    def set_surface_colors(self, axes=None, rgba=None) -> None:
+        """Drape an RGBA image sampled on ``axes`` (``rgba[ix, iy]``, e.g. a basin map) over the surface, each
+        vertex taking its nearest sample, with the surface's shading; ``None``: the colormap again. Uploads
+        the colours only (the mesh stays), so call it per finished picture, never per frame."""
+        if self.surface is None:
+            return
+        if rgba is None:
+            colors = self._surface_colors
+        else:
+            colors = nearest_samples(axes, rgba, self._surface_axes).astype(np.float32) / 255.0
+            if self.dim == 1:
+                colors = np.repeat(colors[:, None, :], 2, axis=1)  # both edges of the ribbon
+            colors[..., :3] *= self._surface_shade[..., None]
+        self.surface.setData(colors=colors)
+        self.surface.meshDataChanged()
+        self._static_changed()
 
     def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
         """Per-frame update of trails and balls: only line and dot buffers change, never the mesh.
@@ -392,6 +417,7 @@ class Scene3D:
         """
         pos = np.asarray(positions, dtype=np.float64).reshape(-1, self.dim)
         n = min(len(pos), len(self._colors))
+        self.best_item.setData(pos=np.zeros((0, 3), np.float32))
         if n == 0:
             self.ball_item.setData(pos=np.zeros((0, 3), np.float32))
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
@@ -399,9 +425,10 @@ class Scene3D:
         size = np.full(n, 15.0)
         if best is not None and 0 <= best < n:
             size[best] = 28.0
-        self.ball_item.setData(
-            pos=self._xyz(pos[:n], None if values is None else values[:n]), color=self._colors[:n], size=size
-        )
+        xyz_balls = self._xyz(pos[:n], None if values is None else values[:n])
+        self.ball_item.setData(pos=xyz_balls, color=self._colors[:n], size=size)
+        if best is not None and 0 <= best < n:
+            self.best_item.setData(pos=xyz_balls[best : best + 1])
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
         runs, parts, vals = [], [], []
         for i, path in enumerate(list(paths)[:n]):

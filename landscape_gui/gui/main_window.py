@@ -20,7 +20,7 @@ from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.scene import auto_log_height
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import actions, scenario_actions
+from landscape_gui.gui import actions, analysis, scenario_actions
 from landscape_gui.gui.control_panel import ControlPanel
 from landscape_gui.gui.controller import Controller
 from landscape_gui.gui.runs_table import RunsTable
@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._critical_timer.timeout.connect(self._request_critical)
         self.actions = actions.install(self)
         scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
+        analysis.install(self)  # basins of attraction, random restarts, Hessian inspector
 
         c = self.controller
         c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
@@ -317,6 +318,7 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             actions.save_state(self)
         self.worker.shutdown()
+        self.analysis.shutdown()
         self.panel.checker.shutdown()
         self.critical.pool.shutdown(wait=False, cancel_futures=True)
         super().closeEvent(event)

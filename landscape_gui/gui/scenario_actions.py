@@ -64,6 +64,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
             trails=bool(view.get("trails", True)),
         ),
         highlight_best=bool(view.get("highlight_best", False)),
+        **(win.analysis.scenario_sections() if hasattr(win, "analysis") else {}),
     )
 
 
@@ -249,6 +250,8 @@ class ScenarioActions(QObject):
         else:
             self.win.scene3d.reset_camera()
         self.base = scenario
+        for hook in getattr(self.win, "scenario_opened", ()):  # e.g. [basins] and [restarts] turn those on
+            hook(scenario)
         if scenario.title:
             self.win.setWindowTitle(f"{scenario.title} — Landscape GUI")
         return True
