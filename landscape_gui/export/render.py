@@ -52,6 +52,7 @@ class FrameRenderer:
         from landscape_gui.drawing.overlays import OverlayPainter
         from landscape_gui.drawing.scene import auto_log_height
         from landscape_gui.drawing.surface_view import CachedGLView
+        from landscape_gui.export.analysis_layers import basin_layer
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -85,6 +86,9 @@ class FrameRenderer:
         else:
             self.scene.reset_camera()
         self.camera = self.scene.camera()
+        self.basins = basin_layer(scenario, self.landscape)  # [basins]: draped on the surface, in the legend
+        if self.basins is not None:
+            self.scene.set_surface_colors(self.basins.axes, self.basins.rgba)
         self.overlay = OverlayPainter(self.size, view.theme, self.export.overlays)
         self._names = [o.display_name() for o in scenario.optimizers]
 
@@ -140,7 +144,7 @@ class FrameRenderer:
             g, i = divmod(best, n_starts)
             start = ", ".join(f"{c:.3g}" for c in self.sim.starts[i])
             rows.append(LegendRow(optimizer_color(g), f"best run: from ({start})", float(losses[best]), True))
-        return rows
+        return rows + (self.basins.rows if self.basins is not None else [])
 
     def render(self, k: int) -> np.ndarray:
         """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
@@ -155,7 +159,7 @@ class FrameRenderer:
         if target > current:
             self.sim.step(target - current)
         colors, paths, path_values, positions, losses, best = self._runs()
-        self.scene.set_runs(colors, paths, positions, path_values, losses)
+        self.scene.set_runs(colors, paths, positions, path_values, losses, best if best >= 0 else None)
         cam = dict(self.camera)
         cam["azimuth"] = self.camera["azimuth"] + self.export.orbit * k / self.total
         self.scene.set_camera(cam)

@@ -203,3 +203,35 @@ def test_eigen_directions_at_every_critical_point(window, qtbot):
     assert len(ins.crit_scene.segments()) > 0
     window.actions["eigen_critical"].setChecked(False)
     assert len(ins.crit_scene.segments()) == 0
+
+
+def test_exported_frames_carry_the_basins_and_the_best_run(qtbot):
+    from dataclasses import replace
+
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario import ExportSettings
+    from landscape_gui.drawing.basin_image import NEUTRAL
+    from landscape_gui.export.render import FrameRenderer
+
+    s = load_preset("himmelblau-basins")
+    r = FrameRenderer(s, ExportSettings(size=(320, 240), fps=2, duration=1.0))
+    try:
+        frame = r.render(0)
+        scene = r.scene
+        assert not np.allclose(scene.surface._colors, scene._surface_colors)
+        # the frame shows the four basin colours (shaded), e.g. the first minimum's blue
+        hue = frame.reshape(-1, 3).astype(int)
+        blue = (hue[:, 2] > hue[:, 0] + 60) & (hue[:, 2] > hue[:, 1] + 30)
+        assert blue.mean() > 0.02
+        assert any("global minimum reached" in row.text for row in r._legend(np.zeros(4), -1))
+    finally:
+        r.close()
+    s = replace(load_preset("rastrigin-restarts"), steps=20)
+    r = FrameRenderer(s, ExportSettings(size=(320, 240), fps=2, duration=1.0))
+    try:
+        r.render(0)
+        r.render(1)
+        assert len(r.scene.best_item.pos) == 1  # the best run's halo
+        assert r.basins is None and NEUTRAL
+    finally:
+        r.close()
