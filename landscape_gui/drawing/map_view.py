@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.surface_view import critical_tooltip
 
@@ -207,14 +207,15 @@ class MapView(pg.PlotWidget):
         """Trails and balls; ``best`` (a run index) gets a bigger ball."""
         if self.landscape is None:
             return
+        keep = points_per_run(self._n_runs)  # many runs: each trail thinned (drawing/curves.py)
+
+        def trail(i):
+            index = thinned(len(paths[i]), keep)
+            v = None if path_values is None else np.asarray(path_values[i])[index]
+            return self._xy(np.asarray(paths[i])[index], v)
+
         for t, runs in zip(self.trails, self._trail_runs, strict=True):
-            t.setData(
-                *joined(
-                    self._xy(paths[i], None if path_values is None else path_values[i])
-                    for i in runs
-                    if i < len(paths)
-                )
-            )
+            t.setData(*joined(trail(i) for i in runs if i < len(paths)))
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])

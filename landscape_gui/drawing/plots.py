@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 
@@ -60,6 +60,7 @@ class PlotsPanel(QWidget):
             self.curve_runs.append(runs)
 
     def update_runs(self, steps, losses, grads) -> None:
+        keep = points_per_run(sum(len(r) for r in self.curve_runs))  # many runs: thinned curves
         for loss_curve, grad_curve, runs in zip(
             self.loss_curves, self.grad_curves, self.curve_runs, strict=True
         ):
@@ -68,6 +69,9 @@ class PlotsPanel(QWidget):
                 if i >= min(len(steps), len(losses), len(grads)):
                     continue
                 s, v, g = steps[i], losses[i], grads[i]
+                n = min(len(s), len(v), len(g))
+                index = thinned(n, keep)
+                s, v, g = np.asarray(s)[:n][index], np.asarray(v)[:n][index], np.asarray(g)[:n][index]
                 ok = np.isfinite(v)
                 loss_xy.append((s[ok], v[ok]))
                 n = min(len(s), len(g))

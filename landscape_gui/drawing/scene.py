@@ -39,6 +39,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
+from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.sampling import nearest_samples
 
@@ -431,13 +432,15 @@ class Scene3D:
             self.best_item.setData(pos=xyz_balls[best : best + 1])
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
         runs, parts, vals = [], [], []
+        keep = points_per_run(n)  # many runs: each trail thinned, the whole within a budget of points
         for i, path in enumerate(list(paths)[:n]):
             path = np.asarray(path, dtype=np.float64).reshape(-1, self.dim)
             if len(path) >= 2:
+                index = thinned(len(path), keep)
                 runs.append(i)
-                parts.append(path)
+                parts.append(path[index])
                 if path_values is not None:
-                    vals.append(np.asarray(path_values[i], dtype=np.float64))
+                    vals.append(np.asarray(path_values[i], dtype=np.float64)[index])
         if not runs:
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             return
@@ -446,8 +449,14 @@ class Scene3D:
         first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
         pairs = np.empty((2 * len(first), 3), np.float32)
         pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
-        color = np.repeat(self._colors[runs], 2 * (lengths - 1), axis=0)
-        self.trail_item.setData(pos=pairs, color=color)
+        colors = self._colors[runs]
+        if (colors == colors[0]).all():  # one optimizer: one colour, not one per vertex to upload
+            color = tuple(float(c) for c in colors[0])
+        else:
+            color = np.repeat(colors, 2 * (lengths - 1), axis=0)
+        # many runs: thin, aliased lines (wide antialiased ones cost llvmpipe ~3x as much, and merge anyway)
+        many = n >= THIN_FROM
+        self.trail_item.setData(pos=pairs, color=color, width=1.5 if many else 2.5, antialias=not many)
 
     # -- view settings ------------------------------------------------------------------------------------
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:
