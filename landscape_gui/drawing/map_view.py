@@ -14,6 +14,8 @@ from landscape_gui.drawing.curves import grouped, joined, line_width, points_per
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.surface_view import critical_tooltip
 
+MANY_RUNS = 100  # from this many runs (or starts) on, balls and start markers are drawn smaller
+
 
 def _display_values(values: np.ndarray, log: bool) -> np.ndarray:
     v = np.asarray(values, dtype=np.float64)
@@ -178,7 +180,7 @@ class MapView(pg.PlotWidget):
         if self.landscape is None:
             return
         x, y = self._xy(points)
-        self.starts.setData(x, y)
+        self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
 
     def clear_runs(self) -> None:
         for t in self.trails:
@@ -219,7 +221,7 @@ class MapView(pg.PlotWidget):
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
-            size = np.full(n, 13.0)
+            size = np.full(n, 13.0 if n < MANY_RUNS else 7.0)  # hundreds of restarts: smaller balls
             if best is not None and 0 <= best < n:
                 size[best] = 24.0
                 self.best.setData(x[best : best + 1], y[best : best + 1])

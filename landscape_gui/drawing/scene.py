@@ -423,7 +423,7 @@ class Scene3D:
             self.ball_item.setData(pos=np.zeros((0, 3), np.float32))
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             return
-        size = np.full(n, 15.0)
+        size = np.full(n, 15.0 if n < 100 else 8.0)  # hundreds of restarts: smaller balls
         if best is not None and 0 <= best < n:
             size[best] = 28.0
         xyz_balls = self._xyz(pos[:n], None if values is None else values[:n])

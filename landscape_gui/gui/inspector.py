@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea
 
 from landscape_gui.core.inspector import Inspection, inspect_point, inspect_points
 from landscape_gui.drawing.eigen_items import CURVATURE_COLORS, EigenMapItems, EigenSceneItems, eigen_lines
@@ -79,7 +79,10 @@ class Inspector(QObject):
         self.label.setMargin(6)
         self.dock = QDockWidget("Hessian inspector", win)
         self.dock.setObjectName("dock_inspector")
-        self.dock.setWidget(self.label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.label)
+        self.dock.setWidget(scroll)
         win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.dock.hide()
 
