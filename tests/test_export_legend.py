@@ -29,3 +29,20 @@ def test_a_run_outside_the_domain_is_marked_in_the_export_legend():
         renderer.close()
     assert texts[0] == ["Gradient descent", "Momentum (0.9)", "Adam"]
     assert texts[-1] == ["Gradient descent", "Momentum (0.9)", "Adam — left the domain"]
+
+
+def test_basins_section_drapes_the_basins_and_lists_their_shares_in_the_legend():
+    from landscape_gui.core.basins import BasinProblem, basin_map
+    from landscape_gui.core.library import get_landscape
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.export.analysis_layers import basin_layer
+
+    s = load_preset("himmelblau-basins")
+    layer = basin_layer(s, s.build_landscape())
+    ref = basin_map(BasinProblem(get_landscape("himmelblau"), "gd", {"lr": 0.01}, steps=300), 200)
+    assert layer.rgba.shape == (200, 200, 4)
+    shares = [f"{100 * o.share:.1f} %" for o in ref.outcomes() if o.count]
+    texts = [r.text for r in layer.rows]
+    assert len(shares) == 4 and all(any(t.endswith(sh) and "★" in t for t in texts) for sh in shares)
+    assert texts[-1] == "global minimum reached: 100.0 %"
+    assert basin_layer(load_preset("double-well"), get_landscape("two_wells")) is None

@@ -11,10 +11,12 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.scene import axis_names
 from landscape_gui.drawing.surface_view import critical_tooltip
+
+MANY_RUNS = 100  # from this many runs (or starts) on, balls and start markers are drawn smaller
 
 
 def _log_scale(values: np.ndarray) -> tuple[float, float]:
@@ -87,14 +89,32 @@ class MapView(pg.PlotWidget):
         self.undefined.setToolTip("J is undefined here (not a real number)")
         self.plot_item.addItem(self.undefined, ignoreBounds=True)
         self.set_undefined_style((128, 128, 128))
-        for item in (self.image, self.contours, self.curve, self.starts, self.balls):
+        # basins of attraction: an image over the heatmap, under contours and runs (a band of dots in 1-D)
+        self.basins = pg.ImageItem()
+        self.basin_dots = pg.ScatterPlotItem(size=7, pen=None)
+        # the best run (random restarts): a ring around its ball
+        self.best = pg.ScatterPlotItem(size=30, brush=None, pen=pg.mkPen((255, 255, 255), width=3))
+        for item in (
+            self.image,
+            self.basins,
+            self.basin_dots,
+            self.contours,
+            self.curve,
+            self.starts,
+            self.balls,
+        ):
             self.plot_item.addItem(item)
+        self.plot_item.addItem(self.best)
         self.image.setZValue(-10)
+        self.basins.setZValue(-9)
+        self.basins.hide()
+        self.best.setZValue(11)
         # The heatmap and the contour lines change only with the landscape or the view: Qt keeps them as
         # pixmaps in device coordinates, so a frame repaints the moving balls and trails over two blits
         # instead of rescaling the image and stroking every contour segment again.
         for static in (
             self.image,
+            self.basins,
             self.contours.curve,
             *(self.plot_item.getAxis(a) for a in ("left", "bottom")),
         ):
@@ -175,6 +195,26 @@ class MapView(pg.PlotWidget):
             self.plot_item.setRange(xRange=(x_lo, x_hi), padding=0.03)
             self.plot_item.enableAutoRange(axis="y")
         self.set_critical_points([])
+        self.set_basins(None)
+
+    def set_basins(self, axes=None, rgba=None) -> None:
+        """Colour the map by an RGBA image sampled on ``axes`` (``rgba[ix, iy]``: a basin map, each sample's
+        cell around it); ``None`` hides it. In 1-D the samples are dots along the curve."""
+        if rgba is None or self.landscape is None:
+            self.basins.hide()
+            self.basin_dots.setData([], [])
+            return
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        if self.landscape.dim == 2:
+            (xs, ys) = axes
+            hx = (xs[-1] - xs[0]) / (2 * max(1, len(xs) - 1))
+            hy = (ys[-1] - ys[0]) / (2 * max(1, len(ys) - 1))
+            self.basins.setImage(rgba, autoLevels=False)  # column-major: image[ix, iy]
+            self.basins.setRect(xs[0] - hx, ys[0] - hy, xs[-1] - xs[0] + 2 * hx, ys[-1] - ys[0] + 2 * hy)
+            self.basins.show()
+        else:
+            x, y = self._xy(np.asarray(axes[0])[:, None])
+            self.basin_dots.setData(x, y, brush=[pg.mkBrush(*c) for c in rgba.tolist()])
 
     def _hatch(self, xs, ys, undefined: np.ndarray) -> None:
         """Hatch the grid cells (2-D) or x intervals (1-D, full height) where J is undefined."""
@@ -240,13 +280,14 @@ class MapView(pg.PlotWidget):
         if self.landscape is None:
             return
         x, y = self._xy(points)
-        self.starts.setData(x, y)
+        self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
 
     def clear_runs(self) -> None:
         for t in self.trails:
             self.plot_item.removeItem(t)
         self.trails, self._trail_runs, self._n_runs = [], [], 0
         self.balls.setData([], [])
+        self.best.setData([], [])
 
     def set_runs(self, colors, paths, positions, path_values=None, values=None) -> None:
         """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
@@ -268,23 +309,28 @@ class MapView(pg.PlotWidget):
         """Trails and balls; ``best`` (a run index) gets a bigger ball."""
         if self.landscape is None:
             return
+        keep = points_per_run(self._n_runs)  # many runs: each trail thinned (drawing/curves.py)
+
+        def trail(i):
+            index = thinned(len(paths[i]), keep)
+            v = None if path_values is None else np.asarray(path_values[i])[index]
+            return self._xy(np.asarray(paths[i])[index], v)
+
         for t, runs in zip(self.trails, self._trail_runs, strict=True):
-            t.setData(
-                *joined(
-                    self._xy(paths[i], None if path_values is None else path_values[i])
-                    for i in runs
-                    if i < len(paths)
-                )
-            )
+            t.setData(*joined(trail(i) for i in runs if i < len(paths)))
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
-            size = np.full(n, 13.0 * self.scale)
+            size = np.full(n, (13.0 if n < MANY_RUNS else 7.0) * self.scale)  # hundreds of restarts: smaller
             if best is not None and 0 <= best < n:
                 size[best] = 24.0 * self.scale
+                self.best.setData(x[best : best + 1], y[best : best + 1])
+            else:
+                self.best.setData([], [])
             self.balls.setData(x, y, brush=self._brushes[:n], size=size)
         else:
             self.balls.setData([], [])
+            self.best.setData([], [])
 
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:
         if contours is not None:

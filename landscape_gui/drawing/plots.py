@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 AXIS_WIDTH = 62  # px at scale 1: room for "1e-10" or "-8000" at the left of both plots
@@ -144,6 +144,7 @@ class PlotsPanel(QWidget):
         n_runs = min(len(steps), len(losses), len(grads))
         gone = np.zeros(n_runs, bool) if diverged is None else np.asarray(diverged, bool)[:n_runs]
         marks = []
+        keep = points_per_run(sum(len(r) for r in self.curve_runs))  # many runs: thinned curves
         for loss_curve, grad_curve, (loss_twin, grad_twin), runs in zip(
             self.loss_curves, self.grad_curves, self.diverged_curves, self.curve_runs, strict=True
         ):
@@ -152,6 +153,9 @@ class PlotsPanel(QWidget):
                 if i >= n_runs:
                     continue
                 s, v, g = steps[i], losses[i], grads[i]
+                n = min(len(s), len(v), len(g))
+                index = thinned(n, keep)
+                s, v, g = np.asarray(s)[:n][index], np.asarray(v)[:n][index], np.asarray(g)[:n][index]
                 ok = np.isfinite(v)
                 loss_xy, grad_xy = kept[bool(gone[i])]
                 loss_xy.append((s[ok], v[ok]))

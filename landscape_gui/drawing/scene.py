@@ -39,8 +39,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
+from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.sampling import nearest_samples
 
 HEIGHT = 1.0
 BALL_SIZE, BEST_SIZE, START_SIZE = 15.0, 28.0, 9.0  # pixels at scale 1 (presentation mode scales them)
@@ -256,7 +258,11 @@ class Scene3D:
             ys = np.array([-RIBBON, RIBBON])
             zs = np.repeat(self.z_of_values(values)[:, None], 2, axis=1)
         colors = cmap.map(np.clip(zs / HEIGHT, 0, 1).ravel(), mode="float").reshape(*zs.shape, -1)
-        colors[..., :3] *= self._shade(xs, ys, zs)[..., None]
+        shade = self._shade(xs, ys, zs)
+        colors[..., :3] *= shade[..., None]
+        # kept for recolouring the surface (basins draped on it) without rebuilding the mesh
+        self._surface_axes = (grid[0], grid[1]) if landscape.dim == 2 else (grid[0],)
+        self._surface_colors, self._surface_shade = colors.astype(np.float32), shade
         defined = np.isfinite(values) if landscape.dim == 2 else np.repeat(np.isfinite(values)[:, None], 2, 1)
         if defined.all():
             self.surface = gl.GLSurfacePlotItem(
@@ -423,10 +429,27 @@ class Scene3D:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
         self.starts_item.setData(pos=self._xyz(pts) if len(pts) else np.zeros((0, 3), np.float32))
 
-    def set_runs(self, colors, paths, positions, path_values=None, values=None) -> None:
+    def set_runs(self, colors, paths, positions, path_values=None, values=None, best=None) -> None:
         """Set the runs' colours (one (r, g, b, a) float tuple per run), trails and current positions."""
         self._colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
-        self.update_runs(paths, positions, path_values, values)
+        self.update_runs(paths, positions, path_values, values, best)
+
+    def set_surface_colors(self, axes=None, rgba=None) -> None:
+        """Drape an RGBA image sampled on ``axes`` (``rgba[ix, iy]``, e.g. a basin map) over the surface, each
+        vertex taking its nearest sample, with the surface's shading; ``None``: the colormap again. Uploads
+        the colours only (the mesh stays), so call it per finished picture, never per frame."""
+        if not isinstance(self.surface, gl.GLSurfacePlotItem):
+            return  # no surface, or one with gaps where J is undefined (a mesh): it keeps its colormap
+        if rgba is None:
+            colors = self._surface_colors
+        else:
+            colors = nearest_samples(axes, rgba, self._surface_axes).astype(np.float32) / 255.0
+            if self.dim == 1:
+                colors = np.repeat(colors[:, None, :], 2, axis=1)  # both edges of the ribbon
+            colors[..., :3] *= self._surface_shade[..., None]
+        self.surface.setData(colors=colors)
+        self.surface.meshDataChanged()
+        self._static_changed()
 
     def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
         """Per-frame update of trails and balls: only line and dot buffers change, never the mesh.
@@ -440,7 +463,7 @@ class Scene3D:
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             self.halos.update(np.zeros((0, 3)), self._colors, np.zeros(0), None)
             return
-        size = np.full(n, BALL_SIZE * self.scale)
+        size = np.full(n, (BALL_SIZE if n < 100 else 8.0) * self.scale)  # hundreds of restarts: smaller
         if best is not None and 0 <= best < n:
             size[best] = BEST_SIZE * self.scale
         balls = self._xyz(pos[:n], None if values is None else values[:n])
@@ -448,13 +471,15 @@ class Scene3D:
         self.halos.update(balls, self._colors[:n], size, best)
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
         runs, parts, vals = [], [], []
+        keep = points_per_run(n)  # many runs: each trail thinned, the whole within a budget of points
         for i, path in enumerate(list(paths)[:n]):
             path = np.asarray(path, dtype=np.float64).reshape(-1, self.dim)
             if len(path) >= 2:
+                index = thinned(len(path), keep)
                 runs.append(i)
-                parts.append(path)
+                parts.append(path[index])
                 if path_values is not None:
-                    vals.append(np.asarray(path_values[i], dtype=np.float64))
+                    vals.append(np.asarray(path_values[i], dtype=np.float64)[index])
         if not runs:
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             return
@@ -463,8 +488,15 @@ class Scene3D:
         first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
         pairs = np.empty((2 * len(first), 3), np.float32)
         pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
-        color = np.repeat(self._colors[runs], 2 * (lengths - 1), axis=0)
-        self.trail_item.setData(pos=pairs, color=color)
+        colors = self._colors[runs]
+        if (colors == colors[0]).all():  # one optimizer: one colour, not one per vertex to upload
+            color = tuple(float(c) for c in colors[0])
+        else:
+            color = np.repeat(colors, 2 * (lengths - 1), axis=0)
+        # many runs: thin, aliased lines (wide antialiased ones cost llvmpipe ~3x as much, and merge anyway)
+        many = n >= THIN_FROM
+        width = (1.5 if many else TRAIL_WIDTH) * self.scale
+        self.trail_item.setData(pos=pairs, color=color, width=width, antialias=not many)
 
     # -- view settings ------------------------------------------------------------------------------------
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:

@@ -176,6 +176,7 @@ class CachedGLView(gl.GLViewWidget):
 
 class SurfaceView(CachedGLView):
     pointClicked = Signal(object)  # (d,) domain point where the click ray meets the surface
+    mouseMoved = Signal(float, float)  # logical pixel of the mouse hovering (no button pressed)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -274,6 +275,8 @@ class SurfaceView(CachedGLView):
 
     def mouseMoveEvent(self, ev):
         super().mouseMoveEvent(ev)
+        if ev.buttons() == Qt.MouseButton.NoButton:
+            self.mouseMoved.emit(ev.position().x(), ev.position().y())
         if (
             ev.buttons() != Qt.MouseButton.NoButton
             or not self.critical

@@ -52,6 +52,7 @@ class FrameRenderer:
         from landscape_gui.drawing.overlays import OverlayPainter
         from landscape_gui.drawing.scene import auto_log_height
         from landscape_gui.drawing.surface_view import CachedGLView
+        from landscape_gui.export.analysis_layers import basin_layer
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -85,6 +86,9 @@ class FrameRenderer:
         else:
             self.scene.reset_camera()
         self.camera = self.scene.camera()
+        self.basins = basin_layer(scenario, self.landscape)  # [basins]: draped on the surface, in the legend
+        if self.basins is not None:
+            self.scene.set_surface_colors(self.basins.axes, self.basins.rgba)
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
         self._names = [o.display_name() for o in scenario.optimizers]
         self.glyph_layer = None  # the [view] glyphs, when the scenario asks for some
@@ -145,7 +149,7 @@ class FrameRenderer:
             g, i = divmod(best, n_starts)
             start = ", ".join(f"{c:.3g}" for c in self.sim.starts[i])
             rows.append(LegendRow(optimizer_color(g), f"best run: from ({start})", float(losses[best]), True))
-        return rows
+        return rows + (self.basins.rows if self.basins is not None else [])
 
     def render(self, k: int) -> np.ndarray:
         """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
@@ -162,7 +166,7 @@ class FrameRenderer:
         from landscape_gui.export.frame_extras import caption_lines, glyph_legend, glyph_sets_of
 
         colors, paths, path_values, positions, losses, best = self._runs()
-        self.scene.set_runs(colors, paths, positions, path_values, losses)
+        self.scene.set_runs(colors, paths, positions, path_values, losses, best if best >= 0 else None)
         rows = self._legend(losses, best)
         if self.glyph_layer is not None:
             sets = glyph_sets_of(self.sim, self.scenario.view.glyphs)

@@ -10,11 +10,11 @@ goes through the panels in reading order (controls, map, plots, runs table);
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QDockWidget, QTabBar, QToolButton
 
 
 def install(win) -> None:
-    for dock in win.docks.values():
+    for dock in win.findChildren(QDockWidget):
         title = dock.windowTitle()
         dock.widget().setAccessibleName(title)
         for name, tip in (
@@ -22,5 +22,14 @@ def install(win) -> None:
             ("qt_dockwidget_closebutton", f"Hide the {title} panel (View → {title} shows it again)"),
         ):
             button = dock.findChild(QAbstractButton, name)
+            if button is not None:
+                button.setToolTip(tip)
+    # tabbed docks: the arrows Qt adds when the tabs do not fit
+    for bar in win.findChildren(QTabBar):
+        for name, tip in (
+            ("ScrollLeftButton", "Earlier panel tabs"),
+            ("ScrollRightButton", "Later panel tabs"),
+        ):
+            button = bar.findChild(QToolButton, name)
             if button is not None:
                 button.setToolTip(tip)

@@ -23,6 +23,7 @@ from landscape_gui.drawing.theme import apply_theme, style_plot
 from landscape_gui.gui import (
     accessibility,
     actions,
+    analysis,
     data_views,
     presentation,
     scenario_actions,
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         session.install(self)  # the message banner, Help → Reset to first-run state
         teaching.install(self)  # View: glyphs on the balls, step captions; the lr in force and its curve
         data_views.install(self)  # model dock, surfaces computed in the background, minibatch surface
+        analysis.install(self)  # basins of attraction, random restarts, Hessian inspector
         # last: tooltips on every dock's title buttons (the docks above included), accessible names
         accessibility.install(self)
         self._critical_shown = []  # the critical points drawn (drawn again when the surface is rebuilt)
@@ -431,6 +433,7 @@ class MainWindow(QMainWindow):
             actions.save_state(self)
         self.worker.shutdown()
         self.data_views.shutdown()
+        self.analysis.shutdown()
         self.panel.checker.shutdown()
         self.critical.pool.shutdown(wait=False, cancel_futures=True)
         if self.critical.process is not None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from landscape_gui.core.optimizers import get_optimizer
 from landscape_gui.drawing.palette import readable_text
 
+VISIBLE_ONLY_FROM = 100  # runs: from this many on, only the rows in sight are filled
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
 #: Status colours by the core's tone (core/status.py); the text itself is the core's ``Run.label``.
 STATUS_COLORS = {
@@ -42,6 +43,8 @@ class RunsTable(QTableWidget):
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.setToolTip("Every (optimizer, start point) run and what it reached")
         self._colors: list[tuple] = []
+        self._last = ([], None)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._fit_columns()
 
     def set_colors(self, colors) -> None:
@@ -62,13 +65,30 @@ class RunsTable(QTableWidget):
         base = self.palette().color(QPalette.ColorRole.Base)
         return QBrush(QColor(*readable_text(color, (base.red(), base.green(), base.blue()))))
 
+    def _scrolled(self, _=None) -> None:
+        runs, best = self._last
+        if len(runs) == self.rowCount() > VISIBLE_ONLY_FROM:  # not the runs of a previous configuration
+            self.update_runs(runs, best)
+
     def update_runs(self, runs, best: int | None = None) -> None:
         """One row per run, its status in the core's words (a run outside the shown domain says so); the
-        ``best`` run (an index) is marked ★ and bold."""
+        ``best`` run (an index) is marked ★ and bold.
+
+        With many runs (random restarts) only the rows in sight are filled (1000 rows took ~0.3 s); the
+        others are filled when scrolled to, from the runs kept here.
+        """
+        self._last = (runs, best)
         resized = self.rowCount() != len(runs)
         if resized:
             self.setRowCount(len(runs))
-        for row, run in enumerate(runs):
+        rows = range(len(runs))
+        if len(runs) > VISIBLE_ONLY_FROM:
+            top = max(0, self.rowAt(0))
+            bottom = self.rowAt(self.viewport().height() - 1)
+            bottom = len(runs) - 1 if bottom < 0 else bottom
+            rows = range(top, min(len(runs), bottom + 2))
+        for row in rows:
+            run = runs[row]
             label = run.label
             shown = f"★ best · {label}" if row == best else label
             start = "(" + ", ".join(f"{c:.3g}" for c in run.start) + ")"

@@ -77,6 +77,7 @@ def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
             glyphs=tuple(view.get("glyphs", ())),
         ),
         highlight_best=bool(view.get("highlight_best", False)),
+        **(win.analysis.scenario_sections() if hasattr(win, "analysis") else {}),
     )
 
 
@@ -272,6 +273,8 @@ class ScenarioActions(QObject):
             self.win.scene3d.reset_camera()
         self.base = scenario
         self.win.set_lesson(scenario.title, scenario.description)
+        for hook in getattr(self.win, "scenario_opened", ()):  # e.g. [basins] and [restarts] turn those on
+            hook(scenario)
         return True
 
     def current(self) -> Scenario:

@@ -1,0 +1,237 @@
+"""Basins view, random restarts and the Hessian inspector in the window (issue 16)."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from landscape_gui.core.basins import BasinProblem, basin_map
+from landscape_gui.core.inspector import inspect_point
+from landscape_gui.core.library import get_landscape
+from landscape_gui.core.restarts import random_starts, run_restarts
+from landscape_gui.drawing.basin_image import outcome_palette
+
+
+def _final(view):
+    return view.shown is not None and view.shown.final and not view.computing
+
+
+def test_himmelblau_basins_preset_colours_four_basins_with_the_cores_shares(window, qtbot):
+    assert window.scenario_actions.open_preset("himmelblau-basins")
+    basins = window.analysis.basins
+    assert basins.enabled and window.actions["basins"].isChecked() and basins.dock.isVisible()
+    qtbot.waitUntil(lambda: _final(basins), timeout=60000)
+    m = basins.shown
+    assert m.grid == 200 and m.problem.optimizer == "gd" and m.problem.params["lr"] == 0.01
+    expected = basin_map(BasinProblem(get_landscape("himmelblau"), "gd", {"lr": 0.01}, steps=300), 200)
+    shares = [(o.kind, o.is_global, o.share) for o in m.outcomes() if o.count]
+    assert shares == [(o.kind, o.is_global, o.share) for o in expected.outcomes() if o.count]
+    assert len(shares) == 4 and all(k == "minimum" and g for k, g, _ in shares)
+    # the map image: exactly the four basins' colours, in the core's label layout
+    image = window.map.basins.image
+    assert window.map.basins.isVisible() and image.shape == (200, 200, 4)
+    colours = {tuple(c) for c in image.reshape(-1, 4).tolist()}
+    palette = outcome_palette(m.points)
+    assert colours == {tuple(palette[o.label].tolist()) for o in expected.outcomes() if o.count}
+    assert np.array_equal(image, palette[expected.labels])
+    # the legend: one row per basin with its share, the global ones starred
+    text = basins.panel.legend.text()
+    assert text.count("★") == 4
+    for o in expected.outcomes():
+        if o.count:
+            assert f"{100 * o.share:.1f} %" in text
+    # draped on the surface: the vertex colours follow the basins (four hues, not the colormap)
+    colors = window.scene3d.surface._colors
+    assert not np.allclose(colors, window.scene3d._surface_colors)
+    window.actions["basins"].setChecked(False)
+    assert not window.map.basins.isVisible()
+    assert np.allclose(window.scene3d.surface._colors, window.scene3d._surface_colors)
+
+
+def test_basins_restart_on_a_hyperparameter_change_and_drop_the_old_result(window, qtbot):
+    c = window.controller
+    c.set_optimizers([("adam", {"lr": 0.05})])  # adaptive: no retiring, so the full grid takes a while
+    c.set_max_steps(400)
+    basins = window.analysis.basins
+    applied = []
+    basins.computer.mapReady.connect(lambda gen, m: applied.append((gen, m.grid, m.problem.params["lr"])))
+    window.actions["basins"].setChecked(True)
+    qtbot.waitUntil(lambda: basins.shown is not None, timeout=30000)  # the coarse picture first
+    old_gen = basins.computer.generation
+    assert basins.shown.problem.params["lr"] == 0.05 and not basins.shown.final
+    c.set_hyperparameters(0, {"lr": 0.01})
+    qtbot.waitUntil(lambda: _final(basins), timeout=120000)
+    assert basins.computer.generation > old_gen
+    assert basins.shown.problem.params["lr"] == 0.01 and basins.shown.grid == 200
+    # the old setting never reached its full grid: cancelled at its next step
+    assert not any(gen == old_gen and grid == 200 for gen, grid, _ in applied)
+    assert np.array_equal(
+        basins.shown.labels, basin_map(basins.problem(), 200).labels
+    )  # what is shown is the new setting's map
+
+
+def test_the_animation_keeps_running_while_basins_compute(window, qtbot):
+    import time
+
+    c = window.controller
+    # noisy runs never settle, so the animation plays on; the basins of 100 000 noisy steps take long
+    c.set_starts([[-1.8, 1.3], [1.8, 1.3], [-1.8, -1.3], [1.8, -1.3]])
+    c.set_optimizers([("sgd", {"lr": 0.01, "noise": 2.0}), ("momentum", {"lr": 0.005})])
+    c.set_max_steps(100000)
+    basins = window.analysis.basins
+    window.play()
+    qtbot.waitUntil(lambda: window.frame is not None and window.frame.steps.max() > 2, timeout=20000)
+    serial0, t0 = window.frame.serial, time.perf_counter()
+    qtbot.wait(1500)
+    alone = (window.frame.serial - serial0) / (time.perf_counter() - t0)
+    window.actions["basins"].setChecked(True)
+    qtbot.waitUntil(lambda: basins.computing and basins.computer.generation > 0, timeout=5000)
+    qtbot.wait(300)  # the computation under way
+    serial0, t0 = window.frame.serial, time.perf_counter()
+    qtbot.wait(1500)
+    rate = (window.frame.serial - serial0) / (time.perf_counter() - t0)
+    assert basins.computing and basins.panel.progress.value() < 1000
+    assert window.worker.worker.playing
+    window.pause()
+    assert rate >= 5 and rate >= 0.4 * alone, (
+        f"{rate:.1f} frames/s while the basins compute, {alone:.1f} alone"
+    )
+
+
+def test_restart_summary_equals_the_core_for_the_same_seed(window, qtbot):
+    c = window.controller
+    c.set_max_steps(250)
+    restarts = window.analysis.restarts
+    restarts.start(300, 7, tol=1e-3, max_k=30)
+    assert np.array_equal(c.starts, random_starts(c.landscape, 300, 7)) and c.seed == 7
+    assert c.view["highlight_best"] and restarts.dock.isVisible()
+    qtbot.waitUntil(lambda: bool(restarts.summaries) and not restarts.computing, timeout=60000)
+    core = run_restarts(c.landscape, c.optimizers, n=300, seed=7, steps=250, tol=1e-3, max_k=30)
+    assert len(restarts.summaries) == len(core) == 3
+    for shown, ref in zip(restarts.summaries, core, strict=True):
+        assert shown.categories() == ref.categories()
+        assert shown.p == ref.p and shown.best() == ref.best()
+        assert np.array_equal(shown.measured, ref.measured)
+        assert np.allclose(shown.formula(), 1 - (1 - ref.p) ** np.arange(1, 31))
+    for (label, plot), ref in zip(restarts.panel.blocks, core, strict=True):
+        assert f"p = {ref.p:.4g}" in label.text()
+        measured, formula = plot.getPlotItem().listDataItems()
+        assert np.array_equal(measured.getData()[1], ref.measured)
+        assert np.allclose(formula.getData()[1], ref.formula())
+    # the runs are animated from those starts, and the best one is highlighted in both views
+    qtbot.waitUntil(lambda: window.frame is not None and len(window.frame.positions) == 900, timeout=20000)
+    window._frame_ready()
+    assert len(window.map.best.getData()[0]) == 1 and len(window.scene3d.halos.ring.pos) == 1
+    # editing the starts by hand ends the restarts
+    c.add_start([0.0, 0.0])
+    assert restarts.active is None and "no longer" in restarts.panel.status.text()
+
+
+def test_rastrigin_restarts_preset_opens_with_1000_random_restarts(window, qtbot):
+    assert window.scenario_actions.open_preset("rastrigin-restarts")
+    restarts = window.analysis.restarts
+    assert restarts.active == {"n": 1000, "seed": 0, "tol": 1e-3, "max_k": 500}
+    assert len(window.controller.starts) == 1000
+    qtbot.waitUntil(lambda: bool(restarts.summaries) and not restarts.computing, timeout=60000)
+    assert restarts.summaries[0].p == pytest.approx(0.006)  # the preset's stated p
+    assert window.analysis.scenario_sections()["restarts"].n == 1000
+
+
+def _hover(widget, x, y):
+    local = QPointF(x, y)
+    event = QMouseEvent(
+        QEvent.Type.MouseMove, local, widget.mapToGlobal(local), Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_inspector_shows_the_cores_values_and_draws_the_eigen_directions_there(window, qtbot):
+    ins = window.analysis.inspector
+    window.actions["inspect"].setChecked(True)
+    assert ins.dock.isVisible()
+    m = window.map
+    target = m.mapFromScene(m.plot_item.vb.mapViewToScene(QPointF(0.5, -0.7)))
+    _hover(m.viewport(), target.x(), target.y())
+    qtbot.waitUntil(lambda: ins.current is not None, timeout=5000)
+    i = ins.current
+    assert i.point == pytest.approx([0.5, -0.7], abs=0.05)
+    ref = inspect_point(window.controller.landscape, i.point)
+    assert i.value == ref.value and np.array_equal(i.grad, ref.grad)
+    assert np.array_equal(i.hessian, ref.hessian)
+    lam, vec = np.linalg.eigh(ref.hessian)
+    assert np.allclose(i.eigenvalues, lam) and np.allclose(np.abs(i.eigenvectors), np.abs(vec))
+    text = ins.label.text()
+    assert f"{i.value:.4g}" in text and f"{lam[0]:.4g}" in text and f"{lam[1]:.4g}" in text
+    # the lines: centred on the point, along the eigenvectors, coloured by curvature, in both views
+    for k, curv in enumerate(i.curvature):
+        x, y = ins.map_items.data(curv)
+        assert len(x) >= 2
+        mid = np.array([x[len(x) // 2], y[len(y) // 2]])
+        assert mid == pytest.approx(i.point, abs=1e-9)
+        d = np.array([x[-1] - x[0], y[-1] - y[0]])
+        if list(i.curvature).count(curv) == 1:
+            assert abs(abs(d @ vec[:, k]) / np.linalg.norm(d) - 1) < 1e-9
+    seg = ins.scene_items.segments()
+    assert len(seg) > 0
+    centre = window.scene3d.to_scene(i.point[None])[0]
+    assert np.min(np.linalg.norm(seg[:, :2] - centre, axis=1)) < 1e-6
+    # the same on the surface: hover where the global minimum is drawn, and the kind is named
+    view = window.surface
+    qtbot.waitUntil(lambda: len(view.critical) > 0, timeout=20000)
+    best = next(p for p in view.critical if p.is_global)
+    xyz = np.column_stack([view.scene3d.to_scene([best.position]), view.scene3d.height([best.position])])
+    px = view.project(xyz)[0]
+    ins.current = None
+    _hover(view, px[0], px[1])
+    qtbot.waitUntil(lambda: ins.current is not None, timeout=5000)
+    assert ins.current.kind == "minimum" and "global minimum" in ins.label.text()
+    assert ins.current.curvature == ("up", "up")
+
+
+def test_eigen_directions_at_every_critical_point(window, qtbot):
+    ins = window.analysis.inspector
+    qtbot.waitUntil(lambda: len(window.surface.critical) > 0, timeout=20000)
+    window.actions["eigen_critical"].setChecked(True)
+    points = window.surface.critical
+    lines = sum(len(ins.crit_map.data(k)[0]) for k in ("up", "down", "flat"))
+    assert lines > 0
+    ups, downs = ins.crit_map.data("up")[0], ins.crit_map.data("down")[0]
+    saddles = sum(p.kind == "saddle" for p in points)
+    assert saddles and len(downs) > 0 and len(ups) > len(downs)  # minima: 2 up each; a saddle: 1 down
+    assert len(ins.crit_scene.segments()) > 0
+    window.actions["eigen_critical"].setChecked(False)
+    assert len(ins.crit_scene.segments()) == 0
+
+
+def test_exported_frames_carry_the_basins_and_the_best_run(qtbot):
+    from dataclasses import replace
+
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario import ExportSettings
+    from landscape_gui.drawing.basin_image import NEUTRAL
+    from landscape_gui.export.render import FrameRenderer
+
+    s = load_preset("himmelblau-basins")
+    r = FrameRenderer(s, ExportSettings(size=(320, 240), fps=2, duration=1.0))
+    try:
+        frame = r.render(0)
+        scene = r.scene
+        assert not np.allclose(scene.surface._colors, scene._surface_colors)
+        # the frame shows the four basin colours (shaded), e.g. the first minimum's blue
+        hue = frame.reshape(-1, 3).astype(int)
+        blue = (hue[:, 2] > hue[:, 0] + 60) & (hue[:, 2] > hue[:, 1] + 30)
+        assert blue.mean() > 0.02
+        assert any("global minimum reached" in row.text for row in r._legend(np.zeros(4), -1))
+    finally:
+        r.close()
+    s = replace(load_preset("rastrigin-restarts"), steps=20)
+    r = FrameRenderer(s, ExportSettings(size=(320, 240), fps=2, duration=1.0))
+    try:
+        r.render(0)
+        r.render(1)
+        assert len(r.scene.halos.ring.pos) == 1  # the best run's ring
+        assert r.basins is None and NEUTRAL
+    finally:
+        r.close()
