@@ -48,6 +48,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     orbit = 0.0                    # degrees the camera turns over the clip
     overlays = ["title", "legend", "step", "loss"]
     format = "mp4"                 # mp4, gif, webm or png (a folder of frames)
+    view = "3d"                    # 3d, map (the 2-D map) or composite (3D + map + loss curves)
 
 >>> s = loads_scenario('''
 ... [landscape]
@@ -82,6 +83,7 @@ import tomli_w
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
+    EXPORT_VIEWS,
     FORMAT_VERSION,
     OVERLAYS,
     THEMES,
@@ -98,6 +100,7 @@ from landscape_gui.core.scenario_sections import parse_scenario
 __all__ = [
     "COLORMAPS",
     "EXPORT_FORMATS",
+    "EXPORT_VIEWS",
     "OVERLAYS",
     "THEMES",
     "Camera",
@@ -199,7 +202,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         exp["steps_per_frame"] = e.steps_per_frame
     else:
         exp["duration"] = _num(e.duration)
-    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format})
+    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format, "view": e.view})
     doc["export"] = exp
     return doc
 

@@ -8,6 +8,7 @@ from typing import Any
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
+    EXPORT_VIEWS,
     FORMAT_VERSION,
     OVERLAYS,
     THEMES,
@@ -34,7 +35,7 @@ SECTIONS = ("version", "title", "description", "landscape", "optimizers", "run",
 RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best")
 VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
-EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format")
+EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format", "view")
 
 
 def parse_scenario(data: dict, text: str, source: str) -> Scenario:
@@ -286,6 +287,7 @@ def _export(ctx: Ctx, data: Any, steps: int):
         orbit=t.float("orbit", 0.0, -36000.0, 36000.0),
         overlays=overlays,
         format=t.str("format", "mp4", choices=EXPORT_FORMATS),
+        view=t.str("view", "3d", choices=EXPORT_VIEWS),
     )
     frames = export.frame_count(steps)
     if frames > MAX_FRAMES:
