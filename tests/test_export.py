@@ -134,6 +134,10 @@ def test_cli_export_and_force(tmp_path):
         (["export", "double-well", "-o", "x.mp4", "--size", "321x240"], "even width and height"),
         (["export", "double-well", "-o", "x.mp4", "--fps", "0"], "fps 0: must be 1 … 120"),
         (["export", "double-well", "-o", "x.mp4", "--duration", "-1"], "duration -1"),
+        (
+            ["export", "double-well", "-o", "x.mp4", "--view", "mapp"],
+            "unknown view 'mapp' (did you mean 'map'?)",
+        ),
         (["export", "double-well", "-o", "nodir/x.mp4"], "does not exist"),
         (["export", "missing.toml", "-o", "x.mp4"], "missing.toml: cannot read"),
         (["export", "double-well"], "required: -o/--output"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from landscape_gui.drawing.curves import grouped, joined, line_width
 
@@ -12,9 +12,11 @@ START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 
 
 class PlotsPanel(QWidget):
-    def __init__(self, parent=None):
+    """Loss above gradient norm (the window's dock), or side by side with ``horizontal`` (an export's band)."""
+
+    def __init__(self, parent=None, *, horizontal: bool = False):
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self) if horizontal else QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setLabel("left", "loss J")

@@ -1,13 +1,11 @@
-"""Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own 3D scene.
+"""Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own widgets.
 
-:class:`FrameRenderer` owns a hidden :class:`~landscape_gui.drawing.surface_view.CachedGLView` (never shown on screen:
-``WA_DontShowOnScreen``) sized to the asked frame size, with a :class:`~landscape_gui.drawing.scene.Scene3D` on
-it, and captures each frame with ``grabFramebuffer()`` (which renders the whole scene, text labels included,
-into the widget's own framebuffer object at exactly that size; on a HiDPI screen the grab is resampled to
-the asked size). Nothing depends on any window's size. The overlays (:mod:`.overlays`) are painted on top
-with QPainter.
+:class:`FrameRenderer` builds the panels of the export's view (:mod:`.views`: the 3D view, the 2-D map, or both
+with the loss curves), each an offscreen widget of the drawing layer at exactly its size in the frame, feeds
+them the runs at every frame and paints the overlays (:mod:`~landscape_gui.drawing.overlays`) over the whole
+frame with QPainter. Nothing depends on any window's size.
 
-Frame ``k`` shows the simulation after :meth:`ExportSettings.step_at` ``(k)`` steps; the camera starts at the
+Frame ``k`` shows the simulation after :meth:`ExportSettings.step_at` ``(k)`` steps; the 3D camera starts at the
 scenario's camera (or the scene's default) and turns ``orbit × k / frames`` degrees in azimuth, so a
 360° orbit loops seamlessly. Everything is deterministic: the same scenario gives the same frames.
 
@@ -17,8 +15,6 @@ main window's view can coexist.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -43,14 +39,13 @@ class FrameRenderer:
     """Render a scenario's frames in order: ``for k in range(r.total): frame = r.render(k)``."""
 
     def __init__(self, scenario: Scenario, export: ExportSettings | None = None):
-        from PySide6.QtCore import Qt
-
         ensure_app()
 
         from landscape_gui.core.critical import critical_points
         from landscape_gui.drawing.overlays import OverlayPainter
+        from landscape_gui.drawing.palette import optimizer_color
         from landscape_gui.drawing.scene import auto_log_height
-        from landscape_gui.drawing.surface_view import CachedGLView
+        from landscape_gui.export.views import CurvesPanel, make_panels
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -60,53 +55,49 @@ class FrameRenderer:
         self.landscape = self.sim.landscape
         self.next_frame = 0
 
-        self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
-        self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        self.widget.resize(*self.size)
-        self.widget.show()
-        dpr = self.widget.devicePixelRatioF()
-        if dpr != 1.0:
-            self.widget.resize(math.ceil(self.size[0] / dpr), math.ceil(self.size[1] / dpr))
-
         view = scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
-        self.scene = self.widget.scene3d
-        self.scene.set_theme(view.theme)
-        self.scene.set_landscape(
-            self.landscape, colormap=view.colormap, log_height=log, contours=view.contours
+        critical = critical_points(self.landscape) if view.critical_points else []
+        n_starts = len(self.sim.starts)
+        opaque = [optimizer_color(g) for g in range(len(self.sim.groups)) for _ in range(n_starts)]
+        self.panels = make_panels(
+            self.export.view, self.size, scenario, self.sim, log_height=log, critical=critical, colors=opaque
         )
-        if view.critical_points:
-            self.scene.set_critical_points(critical_points(self.landscape))
-        self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
-        self.scene.set_starts(self.sim.starts)
-        if view.camera is not None:
-            self.scene.set_camera(view.camera.as_dict())
-        else:
-            self.scene.reset_camera()
-        self.camera = self.scene.camera()
+        self._needs_grads = any(isinstance(p, CurvesPanel) for p in self.panels)
         self.overlay = OverlayPainter(self.size, view.theme, self.export.overlays)
         self._names = [o.display_name() for o in scenario.optimizers]
 
     # -- one frame ------------------------------------------------------------------------------------------
-    def _runs(self):
-        """Colours, paths, path values and current positions/values of every run (optimizer-major)."""
+    def _runs(self, step: int):
+        """Every run at this frame (:class:`~landscape_gui.export.views.FrameRuns`) and the best run (or -1)."""
         from landscape_gui.drawing.palette import optimizer_color_f
+        from landscape_gui.export.views import FrameRuns
 
         sim = self.sim
         n_groups, n_starts = len(sim.groups), len(sim.starts)
         losses = sim.losses().reshape(-1)
         best = int(np.nanargmin(losses)) if self.scenario.highlight_best and losses.size else -1
-        colors, paths, path_values = [], [], []
+        runs = FrameRuns(step, [], [], [], [], sim.positions().reshape(n_groups * n_starts, -1), losses)
         for g in range(n_groups):
-            for i in range(n_starts):
+            histories = sim.histories(g)
+            for i, (path, steps, values) in enumerate(histories):
                 r, gr, b, a = optimizer_color_f(g)
                 if best >= 0 and g * n_starts + i != best:
                     a = 0.6  # the others stay readable; the best one is opaque and ringed in the legend
-                colors.append((r, gr, b, a))
-                paths.append(sim.path(g, i))
-                path_values.append(sim.loss_history(g, i)[1])
-        positions = sim.positions().reshape(n_groups * n_starts, -1)
-        return colors, paths, path_values, positions, losses, best
+                runs.colors.append((r, gr, b, a))
+                runs.colors_bytes.append(tuple(round(c * 255) for c in (r, gr, b, a)))
+                runs.paths.append(path)
+                runs.path_values.append(values)
+                runs.history_steps.append(steps)
+            if self._needs_grads and histories:
+                with np.errstate(all="ignore"):  # ‖∇J‖ along every path of the group in one evaluation
+                    norms = np.linalg.norm(
+                        sim.landscape.grad(np.concatenate([p for p, _, _ in histories])), axis=1
+                    )
+                norms = np.nan_to_num(norms, nan=0.0, posinf=1e300)
+                ends = np.cumsum([len(p) for p, _, _ in histories])[:-1]
+                runs.grads.extend(np.split(norms, ends))
+        return runs, best
 
     def _legend(self, losses: np.ndarray, best: int):
         from landscape_gui.drawing.overlays import MAX_RUN_ROWS, LegendRow
@@ -137,11 +128,12 @@ class FrameRenderer:
             rows.append(LegendRow(optimizer_color(g), f"best run: from ({start})", float(losses[best]), True))
         return rows
 
-    def render(self, k: int) -> np.ndarray:
-        """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
-        from pyqtgraph.functions import ndarray_from_qimage
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QImage
+    def frame(self, k: int):
+        """Frame ``k`` as an opaque ``QImage`` (``Format_RGB32``) of exactly the export's size, overlays
+        included. Frames go in increasing order."""
+        from PySide6.QtGui import QImage, QPainter
+
+        from landscape_gui.export.views import SurfacePanel
 
         if k < self.next_frame - 1 or not 0 <= k < self.total:
             raise ValueError(f"frame {k}: frames are rendered in order, 0 … {self.total - 1}")
@@ -149,30 +141,37 @@ class FrameRenderer:
         current = int(self.sim.groups[0].t) if self.sim.groups else 0
         if target > current:
             self.sim.step(target - current)
-        colors, paths, path_values, positions, losses, best = self._runs()
-        self.scene.set_runs(colors, paths, positions, path_values, losses)
-        cam = dict(self.camera)
-        cam["azimuth"] = self.camera["azimuth"] + self.export.orbit * k / self.total
-        self.scene.set_camera(cam)
-
-        image = self.widget.grabFramebuffer()
-        w, h = self.size
-        if (image.width(), image.height()) != (w, h):
-            image = image.scaled(
-                w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        runs, best = self._runs(target)
+        turn = self.export.orbit * k / self.total
+        for panel in self.panels:
+            panel.update(runs, turn)
+        if len(self.panels) == 1 and isinstance(self.panels[0], SurfacePanel):
+            image = self.panels[0].image()  # the 3D view fills the frame: its own grab is the frame
+        else:
+            image = QImage(*self.size, QImage.Format.Format_RGB32)
+            painter = QPainter(image)
+            try:
+                for panel in self.panels:
+                    panel.draw(painter)
+            finally:
+                painter.end()
         self.overlay.paint(
             image,
             title=self.scenario.title,
-            rows=self._legend(losses, best),
+            rows=self._legend(runs.losses, best),
             step=target,
             steps=self.scenario.steps,
         )
-        rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
-        rgb = ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
         self.next_frame = k + 1
-        return rgb
+        return image
+
+    def render(self, k: int) -> np.ndarray:
+        """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
+        from pyqtgraph.functions import ndarray_from_qimage
+        from PySide6.QtGui import QImage
+
+        rgb_image = self.frame(k).convertToFormat(QImage.Format.Format_RGB888)
+        return ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
 
     def frames(self):
         """Every frame, in order."""
@@ -180,7 +179,6 @@ class FrameRenderer:
             yield self.render(k)
 
     def close(self) -> None:
-        if self.widget is not None:
-            self.widget.close()
-            self.widget.deleteLater()
-            self.widget = None
+        for panel in self.panels:
+            panel.close()
+        self.panels = []

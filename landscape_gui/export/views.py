@@ -1,0 +1,249 @@
+"""What an exported frame shows, the scenario's ``[export] view``: ``3d``, ``map`` or ``composite``.
+
+A view is one or more *panels*, each a widget of the window's own drawing layer made offscreen (never shown on
+screen: ``WA_DontShowOnScreen``) at exactly the size of its rectangle in the frame and fed the same runs at
+every frame, so nothing is drawn by a second implementation:
+
+- :class:`SurfacePanel`: the 3D view (:class:`~landscape_gui.drawing.surface_view.CachedGLView` with its
+  :class:`~landscape_gui.drawing.scene.Scene3D`), captured with ``grabFramebuffer()``;
+- :class:`MapPanel`: the 2-D map (:class:`~landscape_gui.drawing.map_view.MapView`: heatmap, contour lines,
+  critical points, start points, trails and balls; for 1-D landscapes the curve with the balls on it);
+- :class:`CurvesPanel`: the loss and gradient-norm plots (:class:`~landscape_gui.drawing.plots.PlotsPanel`),
+  side by side, their step axis fixed to the whole run so the curves grow from left to right.
+
+``composite`` (:func:`panel_rects`) puts the 3D view and the map side by side over the curves when the frame is
+wider than tall (16:9: 3D and map 960×691 each over a 1920×389 band at 1080p), and stacks the three otherwise.
+The 2-D panels take the scenario's theme colours (:func:`~landscape_gui.drawing.theme.style_plot`, as the window
+does on a theme switch) and fonts scaled with the frame height like the overlays', so a 4K map reads like a
+720p one. The overlays (title, legend, step, ...) are painted afterwards over the whole frame, whatever the view.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
+from PySide6.QtWidgets import QApplication, QWidget
+
+from landscape_gui.drawing.map_view import MapView
+from landscape_gui.drawing.plots import PlotsPanel
+from landscape_gui.drawing.surface_view import CachedGLView
+from landscape_gui.drawing.theme import THEMES, style_plot
+
+__all__ = ["CurvesPanel", "FrameRuns", "MapPanel", "SurfacePanel", "make_panels", "panel_rects"]
+
+#: Share of a wide composite frame's height taken by the 3D view and the map (the curves get the rest).
+TOP_SHARE = 0.64
+
+
+def panel_rects(view: str, size: tuple[int, int]) -> dict[str, QRect]:
+    """The rectangle of each panel of ``view`` in a frame of ``size``; together they cover it exactly."""
+    w, h = size
+    if view == "3d":
+        return {"surface": QRect(0, 0, w, h)}
+    if view == "map":
+        return {"map": QRect(0, 0, w, h)}
+    if view != "composite":
+        raise ValueError(f"unknown view {view!r}")
+    if w >= h:
+        top, left = round(h * TOP_SHARE), w // 2
+        return {
+            "surface": QRect(0, 0, left, top),
+            "map": QRect(left, 0, w - left, top),
+            "curves": QRect(0, top, w, h - top),
+        }
+    a, b = round(h * 0.4), round(h * 0.75)
+    return {"surface": QRect(0, 0, w, a), "map": QRect(0, a, w, b - a), "curves": QRect(0, b, w, h - b)}
+
+
+@dataclass
+class FrameRuns:
+    """Every run at one frame, as the panels take them (run order: optimizer-major, then start)."""
+
+    step: int
+    colors: list  # (r, g, b, a) floats, for the 3D view
+    colors_bytes: list  # the same as bytes, for the 2-D views
+    paths: list
+    path_values: list
+    positions: np.ndarray
+    losses: np.ndarray
+    history_steps: list = field(default_factory=list)
+    grads: list = field(default_factory=list)  # ‖∇J‖ along each path (filled only when a panel needs it)
+
+
+def _offscreen(widget: QWidget, rect: QRect) -> None:
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    widget.setMinimumSize(0, 0)  # a small frame's panel may be smaller than the window's minimum
+    widget.resize(rect.width(), rect.height())
+    widget.show()
+
+
+def _style_2d(widget: pg.PlotWidget, theme: str, font_px: int) -> None:
+    """Theme colours as the window sets them, and axis fonts of ``font_px`` pixels."""
+    style_plot(widget, theme)
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(font_px)
+    for name in ("left", "bottom"):
+        axis = widget.getPlotItem().getAxis(name)
+        axis.setTickFont(font)
+        axis.setLabel(axis.labelText, **{**axis.labelStyle, "font-size": f"{font_px}px"})
+
+
+def font_px(height: int) -> int:
+    """Axis text height for a frame ``height`` pixels tall (13 px at 720p, like the overlays' scale)."""
+    return max(7, round(max(6.0, height / 720 * 16) * 0.8))
+
+
+class SurfacePanel:
+    """The 3D view at its rectangle's size (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, critical):
+        self.rect = rect
+        self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
+        _offscreen(self.widget, rect)
+        dpr = self.widget.devicePixelRatioF()
+        if dpr != 1.0:  # the framebuffer has device pixels: ask for (about) the frame size in them
+            self.widget.resize(math.ceil(rect.width() / dpr), math.ceil(rect.height() / dpr))
+        view = scenario.view
+        self.scene = self.widget.scene3d
+        self.scene.set_theme(view.theme)
+        self.scene.set_landscape(
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+        )
+        if view.critical_points:
+            self.scene.set_critical_points(critical)
+        self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
+        self.scene.set_starts(sim.starts)
+        if view.camera is not None:
+            self.scene.set_camera(view.camera.as_dict())
+        else:
+            self.scene.reset_camera()
+        self.camera = self.scene.camera()
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        """The runs at this frame; the camera turned ``turn`` degrees in azimuth from the scenario's."""
+        self.scene.set_runs(runs.colors, runs.paths, runs.positions, runs.path_values, runs.losses)
+        cam = dict(self.camera)
+        cam["azimuth"] = self.camera["azimuth"] + turn
+        self.scene.set_camera(cam)
+
+    def image(self) -> QImage:
+        """The panel's pixels, exactly its size, as an opaque ``Format_RGB32`` image."""
+        image = self.widget.grabFramebuffer()
+        w, h = self.rect.width(), self.rect.height()
+        if (image.width(), image.height()) != (w, h):
+            image = image.scaled(
+                w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        return image.convertToFormat(QImage.Format.Format_RGB32)
+
+    def draw(self, painter: QPainter) -> None:
+        painter.drawImage(self.rect.topLeft(), self.image())
+
+    def close(self) -> None:
+        self.widget.close()
+        self.widget.deleteLater()
+
+
+class _WidgetPanel:
+    """A QWidget panel drawn with ``QWidget.render`` at its rectangle's top-left corner."""
+
+    rect: QRect
+    widget: QWidget
+
+    def draw(self, painter: QPainter) -> None:
+        QWidget.render(self.widget, painter, self.rect.topLeft())
+
+    def close(self) -> None:
+        self.widget.close()
+        self.widget.deleteLater()
+
+
+class MapPanel(_WidgetPanel):
+    """The 2-D map at its rectangle's size (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, critical, frame_height: int):
+        self.rect = rect
+        self.widget = MapView()
+        _offscreen(self.widget, rect)
+        view = scenario.view
+        _style_2d(self.widget, view.theme, font_px(frame_height))
+        self.widget.set_landscape(
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+        )
+        if view.critical_points:
+            self.widget.set_critical_points(critical)
+        self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
+        self.widget.set_starts(sim.starts)
+        self._colors = None
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        args = (runs.paths, runs.positions, runs.path_values, runs.losses)
+        if runs.colors_bytes != self._colors:  # the first frame, or the best run changed
+            self._colors = list(runs.colors_bytes)
+            self.widget.set_runs(self._colors, *args)
+        else:
+            self.widget.update_runs(*args)
+
+    def pixels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Frame pixel coordinates (N, 2) of plot coordinates: the domain (2-D), or (x, J(x)) (1-D).
+
+        Through the plot's own view-box mapping, at the state the last frame was drawn in.
+        """
+        vb = self.widget.getPlotItem().vb
+        out = []
+        for px, py in zip(np.ravel(x), np.ravel(y), strict=True):
+            scene = vb.mapViewToScene(QPointF(float(px), float(py)))
+            at = self.widget.mapFromScene(scene)
+            out.append((self.rect.x() + at.x(), self.rect.y() + at.y()))
+        return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+class CurvesPanel(_WidgetPanel):
+    """Loss and gradient norm side by side, against the step (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, colors, frame_height: int):
+        self.rect = rect
+        self.widget = PlotsPanel(horizontal=True)
+        bg = THEMES[scenario.view.theme]["plot_bg"]
+        palette = self.widget.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(bg))
+        self.widget.setPalette(palette)
+        self.widget.setAutoFillBackground(True)
+        self.widget.layout().setContentsMargins(0, 0, 0, 0)
+        for plot in (self.widget.loss_plot, self.widget.grad_plot):
+            plot.setMinimumHeight(0)
+            _style_2d(plot, scenario.view.theme, font_px(frame_height))
+        _offscreen(self.widget, rect)
+        self.widget.set_runs(colors, len(sim.starts))
+        self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        self.widget.update_runs(runs.history_steps, runs.path_values, runs.grads)
+
+
+def make_panels(view: str, size, scenario, sim, *, log_height: bool, critical, colors) -> list:
+    """The panels of ``view``, in drawing order; ``colors``: each run's opaque colour as bytes (the plots')."""
+    rects = panel_rects(view, size)
+    pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
+    if "map" in rects:
+        # The map's heatmap and contour lines are cached as pixmaps of the panel's size; Qt's 10 MB pixmap cache
+        # would hold neither at 1080p and redraw both every frame.
+        need = 3 * rects["map"].width() * rects["map"].height() * 4 // 1024 + 10240
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), need))
+    panels = []
+    for name, rect in rects.items():
+        if name == "surface":
+            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, critical=critical))
+        elif name == "map":
+            panels.append(
+                MapPanel(rect, scenario, sim, log_height=log_height, critical=critical, frame_height=size[1])
+            )
+        else:
+            panels.append(CurvesPanel(rect, scenario, sim, colors=colors, frame_height=size[1]))
+    QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
+    return panels
