@@ -77,8 +77,6 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
 
 
 def _landscape(ctx: Ctx, data: Any):
-    from landscape_gui.core.expressions import FormulaError
-    from landscape_gui.core.formula_worker import build_formula
     from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
 
     t = Table(ctx, data, ("landscape",), "[landscape]", ("function", "expr", "domain"))
@@ -98,6 +96,10 @@ def _landscape(ctx: Ctx, data: Any):
             )
         dim = get_landscape(function).dim
     else:
+        # sympy (~0.8 s to import) only for a formula: a built-in landscape is precompiled
+        from landscape_gui.core.expressions import FormulaError
+        from landscape_gui.core.formula_worker import build_formula
+
         try:
             dim = build_formula(expr).dim  # a formula that keeps sympy busy is refused, not waited for
         except FormulaError as e:
@@ -127,6 +129,8 @@ def _landscape(ctx: Ctx, data: Any):
         domain = tuple(pairs)
     t.done(("function", "expr", "domain"))
     spec = LandscapeSpec(function=function, expr=expr, domain=domain)
+    if expr is None:
+        return spec, spec.build()
     try:
         landscape = spec.build()
     except FormulaError as e:
