@@ -90,12 +90,14 @@ class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
     def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
-        from landscape_gui.export.render import FrameRenderer
+        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
 
         fmt = format_for(out)
         self.scenario = scenario
         self.settings = export_settings(scenario.export, scenario.steps, fmt=fmt, **settings)
-        self.writer = open_writer(out, self.settings.size, self.settings.fps, force=force, fmt=fmt)
+        self.writer = open_writer(
+            out, self.settings.size, self.settings.fps, force=force, fmt=fmt, pixels=FRAME_PIXELS
+        )
         self.out = self.writer.out
         self.writer.start()
         try:
@@ -108,8 +110,11 @@ class ExportJob:
 
     def step(self) -> bool:
         """Render and queue the next frame; False once every frame is queued."""
+        from landscape_gui.export.render import frame_pixels
+
         if self.done < self.total:
-            self.writer.write(self.renderer.render(self.done))
+            # the frame's own memory goes to the encoder: it is a new image for every frame, never painted again
+            self.writer.write(frame_pixels(self.renderer.frame(self.done)), copy=False)
             self.done += 1
         return self.done < self.total
 

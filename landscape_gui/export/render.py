@@ -16,11 +16,40 @@ main window's view can coexist.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from landscape_gui.core.scenario import ExportSettings, Scenario
 
-__all__ = ["FrameRenderer", "ensure_app"]
+__all__ = ["FRAME_PIXELS", "FrameRenderer", "ensure_app", "frame_pixels"]
+
+#: How :func:`frame_pixels` lays a frame out: Qt's ``Format_RGB32`` is B, G, R, 0xFF in a little-endian
+#: machine's memory, which the writers take as it is ("bgrx"); elsewhere frames are converted to RGB.
+FRAME_PIXELS = "bgrx" if sys.byteorder == "little" else "rgb"
+
+
+class _ImageMemory:
+    """A QImage's pixel memory shown to numpy: every array made from it (views included, whose ``base`` numpy
+    collapses to the object owning the memory) keeps this object, and so the image, alive."""
+
+    def __init__(self, image, shape: tuple[int, ...]):
+        self.image = image
+        address = np.frombuffer(image.constBits(), dtype=np.uint8).ctypes.data
+        self.__array_interface__ = {"shape": shape, "typestr": "|u1", "data": (address, True), "version": 3}
+
+
+def frame_pixels(image) -> np.ndarray:
+    """The pixels of a frame from :meth:`FrameRenderer.frame`, laid out as :data:`FRAME_PIXELS`, without a
+    copy where they can be taken as they are. The array keeps the image alive; neither may change after."""
+    from pyqtgraph.functions import ndarray_from_qimage
+    from PySide6.QtGui import QImage
+
+    h, w = image.height(), image.width()
+    if FRAME_PIXELS == "rgb" or image.bytesPerLine() != 4 * w:
+        rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
+        return ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
+    return np.asarray(_ImageMemory(image, (h, w, 4)))
 
 
 def ensure_app():
@@ -39,13 +68,9 @@ class FrameRenderer:
     """Render a scenario's frames in order: ``for k in range(r.total): frame = r.render(k)``."""
 
     def __init__(self, scenario: Scenario, export: ExportSettings | None = None):
-        ensure_app()
+        from concurrent.futures import ThreadPoolExecutor
 
         from landscape_gui.core.critical import critical_points
-        from landscape_gui.drawing.overlays import OverlayPainter
-        from landscape_gui.drawing.palette import optimizer_color
-        from landscape_gui.drawing.scene import auto_log_height
-        from landscape_gui.export.views import CurvesPanel, make_panels
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -54,18 +79,35 @@ class FrameRenderer:
         self.sim = scenario.build_simulation()
         self.landscape = self.sim.landscape
         self.next_frame = 0
-
         view = scenario.view
+        # The critical points (~0.5 s, plus sympy's import for a polynomial) are searched for while Qt, OpenGL
+        # and the widgets start; their markers are set before the first frame, exactly as if set first.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="critical") as pool:
+            critical = pool.submit(critical_points, self.landscape) if view.critical_points else None
+            self._build_panels()
+            if critical is not None:
+                points = critical.result()
+                for panel in self.panels:
+                    panel.set_critical_points(points)
+
+    def _build_panels(self) -> None:
+        ensure_app()
+
+        from landscape_gui.drawing.overlays import OverlayPainter
+        from landscape_gui.drawing.palette import optimizer_color
+        from landscape_gui.drawing.scene import auto_log_height
+        from landscape_gui.export.views import CurvesPanel, make_panels
+
+        view = self.scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
-        critical = critical_points(self.landscape) if view.critical_points else []
         n_starts = len(self.sim.starts)
         opaque = [optimizer_color(g) for g in range(len(self.sim.groups)) for _ in range(n_starts)]
         self.panels = make_panels(
-            self.export.view, self.size, scenario, self.sim, log_height=log, critical=critical, colors=opaque
+            self.export.view, self.size, self.scenario, self.sim, log_height=log, colors=opaque
         )
         self._needs_grads = any(isinstance(p, CurvesPanel) for p in self.panels)
         self.overlay = OverlayPainter(self.size, view.theme, self.export.overlays)
-        self._names = [o.display_name() for o in scenario.optimizers]
+        self._names = [o.display_name() for o in self.scenario.optimizers]
 
     # -- one frame ------------------------------------------------------------------------------------------
     def _runs(self, step: int):

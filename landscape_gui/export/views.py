@@ -101,7 +101,7 @@ def font_px(height: int) -> int:
 class SurfacePanel:
     """The 3D view at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, critical):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool):
         self.rect = rect
         self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
         _offscreen(self.widget, rect)
@@ -114,8 +114,6 @@ class SurfacePanel:
         self.scene.set_landscape(
             sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
         )
-        if view.critical_points:
-            self.scene.set_critical_points(critical)
         self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.scene.set_starts(sim.starts)
         if view.camera is not None:
@@ -123,6 +121,12 @@ class SurfacePanel:
         else:
             self.scene.reset_camera()
         self.camera = self.scene.camera()
+        self.markers = view.critical_points
+
+    def set_critical_points(self, points) -> None:
+        """Mark ``points`` (when the scenario shows critical points)."""
+        if self.markers:
+            self.scene.set_critical_points(points)
 
     def update(self, runs: FrameRuns, turn: float) -> None:
         """The runs at this frame; the camera turned ``turn`` degrees in azimuth from the scenario's."""
@@ -166,7 +170,7 @@ class _WidgetPanel:
 class MapPanel(_WidgetPanel):
     """The 2-D map at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, critical, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
         self.rect = rect
         self.widget = MapView()
         _offscreen(self.widget, rect)
@@ -175,11 +179,16 @@ class MapPanel(_WidgetPanel):
         self.widget.set_landscape(
             sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
         )
-        if view.critical_points:
-            self.widget.set_critical_points(critical)
         self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.widget.set_starts(sim.starts)
+        self.markers = view.critical_points
         self._colors = None
+
+    def set_critical_points(self, points) -> None:
+        """Mark ``points`` (when the scenario shows critical points)."""
+        if self.markers:
+            self.widget.set_critical_points(points)
+            self.widget.set_visibility(markers=True)
 
     def update(self, runs: FrameRuns, turn: float) -> None:
         args = (runs.paths, runs.positions, runs.path_values, runs.losses)
@@ -222,11 +231,14 @@ class CurvesPanel(_WidgetPanel):
         self.widget.set_runs(colors, len(sim.starts))
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
 
+    def set_critical_points(self, points) -> None:
+        """The plots mark none."""
+
     def update(self, runs: FrameRuns, turn: float) -> None:
         self.widget.update_runs(runs.history_steps, runs.path_values, runs.grads)
 
 
-def make_panels(view: str, size, scenario, sim, *, log_height: bool, critical, colors) -> list:
+def make_panels(view: str, size, scenario, sim, *, log_height: bool, colors) -> list:
     """The panels of ``view``, in drawing order; ``colors``: each run's opaque colour as bytes (the plots')."""
     rects = panel_rects(view, size)
     pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
@@ -238,11 +250,9 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, critical, c
     panels = []
     for name, rect in rects.items():
         if name == "surface":
-            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, critical=critical))
+            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height))
         elif name == "map":
-            panels.append(
-                MapPanel(rect, scenario, sim, log_height=log_height, critical=critical, frame_height=size[1])
-            )
+            panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
         else:
             panels.append(CurvesPanel(rect, scenario, sim, colors=colors, frame_height=size[1]))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
