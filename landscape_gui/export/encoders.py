@@ -37,9 +37,11 @@ class FFmpegWriter(FrameWriter):
 
     fmt = "mp4"
     CODEC_ARGS = {
-        # x264 'veryfast' at CRF 20: clean for rendered scenes (flat colours, thin lines) and light on the CPU,
-        # which the renderer shares with the encoder; +faststart so players start before the download ends.
-        "mp4": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+        # x264 'ultrafast' at CRF 20: the CPU is shared with the renderer, and on rendered scenes (flat colours,
+        # thin lines) it is both lighter and closer to the frames than 'veryfast' at the same CRF. Measured on
+        # the Rosenbrock race, 1080p, 150 frames, 2-core machine: x264 CPU 1.4 s vs 2.6 s, PSNR against the
+        # rendered frames 55.9 dB vs 50.2 dB, file 0.94 MB vs 0.36 MB. +faststart: players start at once.
+        "mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
         "webm": ["-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "4",
                  "-row-mt", "1", "-pix_fmt", "yuv420p"],
     }  # fmt: skip
