@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.drawing.curves import grouped, joined, line_width
+from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 
 
 class PlotsPanel(QWidget):
-    """Loss above gradient norm (the window's dock), or side by side with ``horizontal`` (an export's band)."""
-
-    def __init__(self, parent=None, *, horizontal: bool = False):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        layout = QHBoxLayout(self) if horizontal else QVBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setLabel("left", "loss J")
@@ -36,7 +34,7 @@ class PlotsPanel(QWidget):
             layout.addWidget(p)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
         # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs.
-        self.loss_curves: list[pg.PlotDataItem] = []
+        self.loss_curves: list[ChunkedCurve] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.curve_runs: list[np.ndarray] = []  # the runs each pair of curves draws, in run order
 
@@ -56,23 +54,29 @@ class PlotsPanel(QWidget):
                 pen = pg.mkPen(color, width=width)
                 if style:
                     pen.setDashPattern(list(style))
-                item = pg.PlotDataItem(pen=pen, connect="finite")
+                # the loss axis is linear: a curve stroked in pieces; the gradient plot's log axis needs a
+                # PlotDataItem (which maps the data to it)
+                kind = ChunkedCurve if p is self.loss_plot else pg.PlotDataItem
+                item = kind(pen=pen, connect="finite")
                 p.addItem(item)
                 curves.append(item)
             self.curve_runs.append(runs)
 
-    def update_runs(self, steps, losses, grads) -> None:
+    def update_runs(self, steps, losses, grads=None) -> None:
+        """Every run's loss (and ‖∇J‖) against its step; ``grads=None`` leaves the gradient plot alone."""
         for loss_curve, grad_curve, runs in zip(
             self.loss_curves, self.grad_curves, self.curve_runs, strict=True
         ):
             loss_xy, grad_xy = [], []
             for i in runs:
-                if i >= min(len(steps), len(losses), len(grads)):
+                if i >= min(len(steps), len(losses), len(steps if grads is None else grads)):
                     continue
-                s, v, g = steps[i], losses[i], grads[i]
+                s, v = steps[i], losses[i]
                 ok = np.isfinite(v)
                 loss_xy.append((s[ok], v[ok]))
-                n = min(len(s), len(g))
-                grad_xy.append((s[:n], np.clip(g[:n], 1e-16, 1e300)))
+                if grads is not None:
+                    n = min(len(s), len(grads[i]))
+                    grad_xy.append((s[:n], np.clip(grads[i][:n], 1e-16, 1e300)))
             loss_curve.setData(*joined(loss_xy))
-            grad_curve.setData(*joined(grad_xy))
+            if grads is not None:
+                grad_curve.setData(*joined(grad_xy))

@@ -96,7 +96,7 @@ class FrameRenderer:
         from landscape_gui.drawing.overlays import OverlayPainter
         from landscape_gui.drawing.palette import optimizer_color
         from landscape_gui.drawing.scene import auto_log_height
-        from landscape_gui.export.views import CurvesPanel, make_panels
+        from landscape_gui.export.views import make_panels
 
         view = self.scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
@@ -105,7 +105,6 @@ class FrameRenderer:
         self.panels = make_panels(
             self.export.view, self.size, self.scenario, self.sim, log_height=log, colors=opaque
         )
-        self._needs_grads = any(isinstance(p, CurvesPanel) for p in self.panels)
         self.overlay = OverlayPainter(self.size, view.theme, self.export.overlays)
         self._names = [o.display_name() for o in self.scenario.optimizers]
 
@@ -121,8 +120,7 @@ class FrameRenderer:
         best = int(np.nanargmin(losses)) if self.scenario.highlight_best and losses.size else -1
         runs = FrameRuns(step, [], [], [], [], sim.positions().reshape(n_groups * n_starts, -1), losses)
         for g in range(n_groups):
-            histories = sim.histories(g)
-            for i, (path, steps, values) in enumerate(histories):
+            for i, (path, steps, values) in enumerate(sim.histories(g)):
                 r, gr, b, a = optimizer_color_f(g)
                 if best >= 0 and g * n_starts + i != best:
                     a = 0.6  # the others stay readable; the best one is opaque and ringed in the legend
@@ -131,14 +129,6 @@ class FrameRenderer:
                 runs.paths.append(path)
                 runs.path_values.append(values)
                 runs.history_steps.append(steps)
-            if self._needs_grads and histories:
-                with np.errstate(all="ignore"):  # ‖∇J‖ along every path of the group in one evaluation
-                    norms = np.linalg.norm(
-                        sim.landscape.grad(np.concatenate([p for p, _, _ in histories])), axis=1
-                    )
-                norms = np.nan_to_num(norms, nan=0.0, posinf=1e300)
-                ends = np.cumsum([len(p) for p, _, _ in histories])[:-1]
-                runs.grads.extend(np.split(norms, ends))
         return runs, best
 
     def _legend(self, losses: np.ndarray, best: int):
