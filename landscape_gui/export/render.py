@@ -89,6 +89,8 @@ class FrameRenderer:
                 points = critical.result()
                 for panel in self.panels:
                     panel.set_critical_points(points)
+        for panel in self.panels:
+            panel.settle()
 
     def _build_panels(self) -> None:
         ensure_app()
@@ -164,6 +166,7 @@ class FrameRenderer:
         """Frame ``k`` as an opaque ``QImage`` (``Format_RGB32``) of exactly the export's size, overlays
         included. Frames go in increasing order."""
         from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtWidgets import QApplication
 
         from landscape_gui.export.views import SurfacePanel
 
@@ -177,6 +180,9 @@ class FrameRenderer:
         turn = self.export.orbit * k / self.total
         for panel in self.panels:
             panel.update(runs, turn)
+        # whatever the widgets posted (layout, view-range updates) is handled now, not whenever an event loop
+        # turns: an export from the window's dialog and one from the command line draw the same frames
+        QApplication.sendPostedEvents()
         if len(self.panels) == 1 and isinstance(self.panels[0], SurfacePanel):
             image = self.panels[0].image()  # the 3D view fills the frame: its own grab is the frame
         else:

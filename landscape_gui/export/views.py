@@ -148,6 +148,9 @@ class SurfacePanel:
     def draw(self, painter: QPainter) -> None:
         painter.drawImage(self.rect.topLeft(), self.image())
 
+    def settle(self) -> None:
+        """Nothing to settle: the 3D view lays nothing out."""
+
     def close(self) -> None:
         self.widget.close()
         self.widget.deleteLater()
@@ -161,6 +164,18 @@ class _WidgetPanel:
 
     def draw(self, painter: QPainter) -> None:
         QWidget.render(self.widget, painter, self.rect.topLeft())
+
+    def settle(self) -> None:
+        """Draw once, off the frame: pyqtgraph sizes its axes to their labels while drawing and lays the plot
+        out again afterwards, so the first frame would otherwise depend on whether an event loop (the window's)
+        had drawn the widget before."""
+        scratch = QImage(self.rect.width(), self.rect.height(), QImage.Format.Format_RGB32)
+        painter = QPainter(scratch)
+        try:
+            self.draw(painter)
+        finally:
+            painter.end()
+        QApplication.sendPostedEvents()
 
     def close(self) -> None:
         self.widget.close()
