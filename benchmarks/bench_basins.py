@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Basin map speed: ``landscape-gui basins`` as a whole process against the same work written with torch.optim.
 
 The work: 200 × 200 start points on a grid over Rosenbrock's domain (``linspace`` per axis, edges included),
@@ -24,6 +25,15 @@ basin border may differ). Run with
 """
 
 from __future__ import annotations
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, [])
 
 import argparse
 import json

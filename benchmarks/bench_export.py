@@ -1,62 +1,130 @@
 #!/usr/bin/env python3
-"""Export speed: ``landscape-gui export`` against a matplotlib FuncAnimation script, whole process each.
+"""Where the time of ``landscape-gui export`` goes: the split of one 1080p30 5 s export of the Rosenbrock race.
 
-Both render the Rosenbrock race preset at 1920×1080, 150 frames at 30 fps, to H.264 MP4 through the same
-ffmpeg binary (imageio-ffmpeg's), in the same run, each as a fresh Python process (start-up, imports,
-rendering and encoding all counted). Goal: landscape-gui at least 5× faster.
+Runs the export in this process, as the command does (a private Xvfb when there is no display), with timers
+around each stage: start-up (imports, the scenario), the renderer (Qt, the OpenGL context and widgets, the
+surface; the critical points are searched for meanwhile on a thread), the first frame, then per frame the
+simulation, the panels' update, the OpenGL render (until the GPU — Mesa's llvmpipe threads — is done), the
+read-back, the overlays, and the hand-over to the writer (waiting while its queue is full); last the wait for
+the encoder. The encoder's own CPU time is that of the ffmpeg process (MP4) or of the writer's threads (PNG).
+The whole-process comparisons with manim and matplotlib are in ``bench_export_vs_manim.py``.
 
-    benchmarks/bench_export.py            # under xvfb-run, or with no display (a private Xvfb starts)
-
-On its first run it makes benchmarks/.venv-compare (the app and matplotlib), never touching the app's .venv.
+    python benchmarks/bench_export.py [OUT] [--view 3d|map|composite]    # OUT: x.mp4 (default) or a folder
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _compare_env import ensure_env
 
-    ensure_env(__doc__, ["matplotlib"])
+    ensure_env(__doc__, [])
 
-ROOT = Path(__file__).resolve().parent.parent
-SIZE, FRAMES, FPS = "1920x1080", 150, 30
+import time
 
+T0 = time.perf_counter()
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    t = time.perf_counter()
-    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return elapsed
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-
-def frames_of(path: Path) -> int:
-    import imageio.v3 as iio
-
-    return sum(1 for _ in iio.imiter(path, plugin="FFMPEG"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        ours = [sys.executable, "-m", "landscape_gui", "export", "rosenbrock-race", "-o", str(tmp / "ours.mp4"),
-                "--size", SIZE, "--fps", str(FPS), "--duration", str(FRAMES / FPS), "--force"]  # fmt: skip
-        ref = [sys.executable, str(ROOT / "benchmarks" / "matplotlib_reference.py"), str(tmp / "matplotlib.mp4"),
-               "--size", SIZE, "--frames", str(FRAMES), "--fps", str(FPS)]  # fmt: skip
-        t_ours = timed(ours, ROOT)
-        t_ref = timed(ref, ROOT)
-        n_ours, n_ref = frames_of(tmp / "ours.mp4"), frames_of(tmp / "matplotlib.mp4")
-    print(f"Rosenbrock race, {SIZE}, {FRAMES} frames, H.264 via imageio-ffmpeg's ffmpeg, whole process each")
-    print(f"  landscape-gui export      {t_ours:7.1f} s   ({n_ours} frames, {n_ours / t_ours:5.1f} frames/s)")
-    print(f"  matplotlib FuncAnimation  {t_ref:7.1f} s   ({n_ref} frames, {n_ref / t_ref:5.1f} frames/s)")
-    print(f"  speed-up                  {t_ref / t_ours:7.1f}×   (goal ≥ 5×)")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", help="x.mp4 (default) or a folder for PNG frames")
+    ap.add_argument("--view", default="3d")
+    args = ap.parse_args()
+    from landscape_gui.core.allocator import keep_freed_memory
+
+    keep_freed_memory()
+    from landscape_gui.export.headless import private_display
+
+    private_display()
+    from landscape_gui.core.presets import load_preset
+    from landscape_gui.export.exporter import ExportJob
+    from landscape_gui.export.render import frame_pixels
+
+    scenario = load_preset("rosenbrock-race")
+    t_start = time.perf_counter()
+    tmp = tempfile.TemporaryDirectory()
+    out = args.out or str(Path(tmp.name) / "x.mp4")
+    job = ExportJob(scenario, out, force=True, size=(1920, 1080), fps=30, duration=5, view=args.view)
+    t_init = time.perf_counter()
+
+    acc: dict[str, float] = {}
+
+    def timer(obj, name: str, label: str, finish_gl: bool = False) -> None:
+        orig = getattr(obj, name)
+
+        def timed(*a, **k):
+            t = time.perf_counter()
+            try:
+                return orig(*a, **k)
+            finally:
+                if finish_gl:
+                    from OpenGL import GL
+
+                    GL.glFinish()
+                acc[label] = acc.get(label, 0.0) + time.perf_counter() - t
+
+        setattr(obj, name, timed)
+
+    r = job.renderer
+    timer(r.sim, "step", "simulation")
+    timer(r, "_runs", "runs of the frame")
+    timer(r.overlay, "paint", "overlays")
+    for panel in r.panels:
+        kind = type(panel).__name__
+        timer(panel, "update", f"{kind}: update")
+        if hasattr(panel, "scene"):  # the 3D view: render (until llvmpipe is done), then read back
+            timer(panel.widget, "paintGL", f"{kind}: OpenGL render", finish_gl=True)
+            timer(panel.widget, "grabFramebuffer", f"{kind}: grab (render + read-back)")
+        else:
+            timer(panel, "draw", f"{kind}: draw")
+    first = None
+    hand = 0.0
+    while job.done < job.total:
+        t = time.perf_counter()
+        image = r.frame(job.done)
+        t2 = time.perf_counter()
+        job.writer.write(frame_pixels(image), copy=False)
+        job.done += 1
+        hand += time.perf_counter() - t2
+        if first is None:
+            first = time.perf_counter() - t
+            acc.clear()  # the per-frame figures below are for frames 2 … n
+            hand = 0.0
+    t_frames = time.perf_counter()
+    job.finish()
+    t_end = time.perf_counter()
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    n = job.total - 1
+    print(f"{Path(out).name}, view {args.view}, {job.total} frames of 1920×1080")
+    print(f"  start-up (interpreter to scenario loaded)  {t_start - T0:6.2f} s")
+    print(f"  renderer and writer ready                  {t_init - t_start:6.2f} s")
+    print(f"  first frame                                {first:6.3f} s")
+    print(f"  frames 2 … {job.total}                            {t_frames - t_init - first:6.2f} s "
+          f"({(t_frames - t_init - first) / n * 1000:.1f} ms a frame), of which per frame:")  # fmt: skip
+    grab = next((k for k in acc if k.endswith("grab (render + read-back)")), None)
+    for label, total in acc.items():
+        if label == grab:
+            render = next(v for k, v in acc.items() if k.endswith("OpenGL render"))
+            print(f"    {'read-back (grab − render)':36s} {(total - render) / n * 1000:6.1f} ms")
+        else:
+            print(f"    {label:36s} {total / n * 1000:6.1f} ms")
+    print(f"    {'hand-over to the writer (queue wait)':36s} {hand / n * 1000:6.1f} ms")
+    print(f"  waiting for the encoder at the end         {t_end - t_frames:6.2f} s")
+    print(f"  total                                      {t_end - T0:6.2f} s")
+    print(f"  CPU: this process {time.process_time():.2f} s (llvmpipe and writer threads included), "
+          f"child processes (ffmpeg, Xvfb) {child.ru_utime + child.ru_stime:.2f} s")  # fmt: skip
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Seconds to compute the 200 × 200 surface of ``mlp_slice`` (40 000 network evaluations over 200 samples).
 
 Also times training the network from scratch (into a temporary cache folder, so the user's cache is neither
@@ -9,6 +10,15 @@ each timing is the best of ``--repeats`` runs. Run with
 """
 
 from __future__ import annotations
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, [])
 
 import argparse
 import os

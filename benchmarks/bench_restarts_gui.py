@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Random restarts in the window: 1000 runs playing at 1280×720 in software GL (goal ≥ 20 frames/s).
 
 Run under a display (software GL is fine):
@@ -16,6 +17,15 @@ preset's lesson, of SGD (lr 0.002, noise σ 5): noisy runs never settle, so ever
 """
 
 from __future__ import annotations
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, [])
 
 import os
 import statistics

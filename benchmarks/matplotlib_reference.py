@@ -1,26 +1,19 @@
-#!/usr/bin/env python3
-"""The approach of the popular optimizer-animation scripts, as a baseline for ``bench_export.py``.
+"""The approach of the popular optimizer-animation scripts, as a baseline for ``bench_export_vs_manim.py``.
 
 A matplotlib 3D surface of Rosenbrock with each optimizer's path drawn by ``FuncAnimation`` (lines and
 current points updated per frame with ``set_data``/``set_3d_properties``, the surface drawn once, as
-those scripts do), saved with ``FFMpegWriter`` through the same ffmpeg binary imageio-ffmpeg carries, at the
-same size, frame count and codec (H.264, yuv420p) as ``landscape-gui export``. The trajectories are
-computed up front with the app's own simulation, so both sides animate exactly the same paths.
+those scripts do), saved with ``FFMpegWriter`` through the ffmpeg binary imageio-ffmpeg carries, at the
+same size, frame count and codec (H.264, yuv420p) as ``landscape-gui export``. It runs in the baselines'
+environment (``benchmarks/.venv-manim``, made by the benchmark), so it imports nothing from landscape_gui: the
+paths, computed by the app's own simulation, come from the JSON file the benchmark writes (``PATHS``).
 
-    benchmarks/matplotlib_reference.py OUT.mp4 [--size 1920x1080] [--frames 150] [--fps 30]
+    python benchmarks/matplotlib_reference.py PATHS.json OUT.mp4 [--size 1920x1080] [--frames 150] [--fps 30]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-
-if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _compare_env import ensure_env
-
-    ensure_env(__doc__, ["matplotlib"])
+import json
 
 import imageio_ffmpeg
 import matplotlib
@@ -30,30 +23,30 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib import animation  # noqa: E402
 
-from landscape_gui.core.presets import load_preset  # noqa: E402
-
 matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def rosenbrock(x, y):
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("paths")
     ap.add_argument("out")
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--frames", type=int, default=150)
     ap.add_argument("--fps", type=int, default=30)
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
+    with open(args.paths, encoding="utf-8") as f:
+        data = json.load(f)
 
-    scenario = load_preset("rosenbrock-race")
-    sim = scenario.build_simulation(max_points=None)
-    sim.step(scenario.steps)
-    paths = [sim.path(g, 0) for g in range(len(sim.groups))]
-    zs = [sim.loss_history(g, 0)[1] for g in range(len(sim.groups))]
-    names = [o.display_name() for o in scenario.optimizers]
-    landscape = sim.landscape
-    (x0, x1), (y0, y1) = landscape.domain
+    paths = [np.asarray(p, dtype=float) for p in data["paths"]]
+    zs = [rosenbrock(p[:, 0], p[:, 1]) for p in paths]
+    (x0, x1), (y0, y1) = data["domain"]
     xs, ys = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
-    zz = landscape.value(np.column_stack([xs.ravel(), ys.ravel()])).reshape(xs.shape)
+    zz = rosenbrock(xs, ys)
 
     dpi = 100
     fig = plt.figure(figsize=(w / dpi, h / dpi), dpi=dpi)
@@ -64,11 +57,12 @@ def main() -> None:
     ax.set_ylabel("y")
     ax.set_zlabel("log10 J")
     colors = ["#e69f00", "#56b4e9", "#cc79a7", "#d55e00", "#0072b2"]
+    names = data["names"]
     lines = [ax.plot([], [], [], color=c, lw=2, label=n)[0] for c, n in zip(colors, names, strict=False)]
     dots = [ax.plot([], [], [], "o", color=c, ms=8)[0] for c in colors]
     ax.legend(loc="upper right")
-    title = ax.set_title(scenario.title)
-    steps = np.linspace(0, scenario.steps, args.frames).round().astype(int)
+    title = ax.set_title(data["title"])
+    steps = np.linspace(0, data["steps"], args.frames).round().astype(int)
 
     def update(k):
         s = steps[k]
@@ -77,7 +71,7 @@ def main() -> None:
             line.set_3d_properties(np.log10(z[: s + 1] + 1e-3))
             dot.set_data(p[s : s + 1, 0], p[s : s + 1, 1])
             dot.set_3d_properties(np.log10(z[s : s + 1] + 1e-3))
-        title.set_text(f"{scenario.title} — step {s}")
+        title.set_text(f"{data['title']} — step {s}")
         return [*lines, *dots, title]
 
     anim = animation.FuncAnimation(fig, update, frames=args.frames, blit=False)

@@ -500,11 +500,14 @@ def cmd_export(args) -> int:
         "duration": args.duration,
         "steps_per_frame": args.steps_per_frame,
         "orbit": args.orbit,
+        "view": args.view,
     }
     try:
-        check_output(args.output, format_for(args.output), args.force)  # before starting any display
+        from landscape_gui.export.exporter import export_scenario, export_settings
+
+        export_settings(scenario.export, scenario.steps, **settings)  # bad settings: before any display
+        check_output(args.output, format_for(args.output), args.force)
         private_display()
-        from landscape_gui.export.exporter import export_scenario
 
         bar = ProgressBar(Path(args.output).name)
         try:
@@ -799,6 +802,11 @@ def build_parser() -> argparse.ArgumentParser:
     length.add_argument("--duration", type=float, metavar="SECONDS", help="length of the clip")
     length.add_argument("--steps-per-frame", type=int, metavar="N", help="simulation steps per frame")
     p.add_argument("--orbit", type=float, metavar="DEGREES", help="turn the camera this far over the clip")
+    p.add_argument(
+        "--view",
+        metavar="VIEW",
+        help="3d (the default), map (the 2-D map) or composite (3D, map and loss curves)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_export)
     return parser

@@ -68,6 +68,22 @@ def test_same_scenario_gives_the_same_frames(tmp_path, qapp_gl):
     assert not np.array_equal(first, last)
 
 
+def test_png_frames_are_exactly_the_rendered_frames(tmp_path, qapp_gl):
+    """The frames go to the encoder without copies, while the next ones are drawn: none may be overwritten."""
+    from landscape_gui.export.exporter import export_scenario, export_settings
+    from landscape_gui.export.render import FrameRenderer
+
+    s = load_preset("rosenbrock-race")  # a fixed camera: most rows repeat from frame to frame
+    settings = {"size": (480, 270), "fps": 12, "duration": 1.5}
+    out = export_scenario(s, tmp_path / "f", **settings)
+    r = FrameRenderer(s, export_settings(s.export, s.steps, **settings))
+    try:
+        for k in range(r.total):
+            assert np.array_equal(np.asarray(Image.open(out / f"frame_{k:05d}.png")), r.render(k)), k
+    finally:
+        r.close()
+
+
 def test_exact_size_whatever_the_screen(tmp_path, qapp_gl):
     from landscape_gui.export.exporter import export_image
 
@@ -134,6 +150,10 @@ def test_cli_export_and_force(tmp_path):
         (["export", "double-well", "-o", "x.mp4", "--size", "321x240"], "even width and height"),
         (["export", "double-well", "-o", "x.mp4", "--fps", "0"], "fps 0: must be 1 … 120"),
         (["export", "double-well", "-o", "x.mp4", "--duration", "-1"], "duration -1"),
+        (
+            ["export", "double-well", "-o", "x.mp4", "--view", "mapp"],
+            "unknown view 'mapp' (did you mean 'map'?)",
+        ),
         (["export", "double-well", "-o", "nodir/x.mp4"], "does not exist"),
         (["export", "missing.toml", "-o", "x.mp4"], "missing.toml: cannot read"),
         (["export", "double-well"], "required: -o/--output"),

@@ -142,6 +142,7 @@ scenarios = st.builds(
         orbit=st.floats(-720, 720),
         overlays=st.lists(st.sampled_from(OVERLAYS), unique=True).map(tuple),
         format=st.sampled_from(["mp4", "gif", "webm", "png"]),
+        view=st.sampled_from(["3d", "map", "composite"]),
     ),
 )
 
@@ -253,6 +254,10 @@ BAD = [
     (
         edit("fps = 24", 'fps = 24\noverlays = ["legnd"]'),
         r"overlays: unknown overlay \"legnd\" \(did you mean 'legend'\?\)",
+    ),
+    (
+        edit("fps = 24", 'fps = 24\nview = "mapp"'),
+        r"\[export\] view: unknown value \"mapp\" \(did you mean 'map'\?\) \(known: 3d, map, composite\)",
     ),
     # structure
     (GOOD.replace('[landscape]\nfunction = "booth"\n', ""), r"missing section \[landscape\]"),

@@ -56,6 +56,58 @@ def test_each_format_reads_back_with_every_frame(tmp_path, name):
     assert oct(out.stat().st_mode & 0o777) != "0o600"  # not left private by the temporary file
 
 
+@pytest.mark.parametrize("name", ["clip.mp4", "clip.gif", "frames"])
+def test_bgrx_frames_are_taken_as_they_are(tmp_path, name):
+    """Qt's RGB32 layout (B, G, R, unused) gives the same output as the same frames in RGB."""
+    out_rgb, out_bgrx = tmp_path / f"rgb-{name}", tmp_path / f"bgrx-{name}"
+    src = frames(6)
+    with open_writer(out_rgb, (W, H), FPS) as w:
+        for f in src:
+            w.write(f)
+    with open_writer(out_bgrx, (W, H), FPS, pixels="bgrx") as w:
+        for f in src:
+            bgrx = np.concatenate([f[..., ::-1], np.full((H, W, 1), 7, np.uint8)], axis=2)
+            w.write(bgrx, copy=False)
+            with pytest.raises(ExportError, match="expected a 96×64 BGRX uint8 image"):
+                open_writer(tmp_path / "x.mp4", (W, H), FPS, pixels="bgrx").write(f)
+    a, b = read_frames(out_rgb), read_frames(out_bgrx)
+    if name == "frames":
+        assert np.array_equal(a, np.stack(src)) and np.array_equal(b, a)  # PNG: exactly the pixels
+    else:
+        assert np.abs(a.astype(int) - b.astype(int)).mean() < 0.5
+
+
+def test_png_frames_reuse_unchanged_rows_and_decode_exactly(tmp_path):
+    import io
+
+    from landscape_gui.export.png import BAND, PngEncoder
+
+    rng = np.random.default_rng(1)
+    w, h = 61, 3 * BAND + 5  # bands of BAND rows and a short last one
+    base = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    seq = [base.copy() for _ in range(5)]
+    seq[1][BAND - 1, 3] ^= 0xFF  # the last row of band 0: bands 0 and 1 (its "Up" filter) change
+    seq[2][:] = seq[1]
+    seq[3][:] = seq[2]
+    seq[3][-1, -1] ^= 0x0F  # the last band only
+    seq[4] = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    enc = PngEncoder((w, h), "rgb", workers=2)
+    try:
+        submitted = [enc.submit(f) for f in seq]
+        datas = [enc.assemble([b.result() for b in bands]) for bands in submitted]
+    finally:
+        enc.close()
+    for f, data in zip(seq, datas, strict=True):
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), f)
+    reused = [
+        [a is b for a, b in zip(x, y, strict=True)] for x, y in zip(submitted, submitted[1:], strict=False)
+    ]
+    assert reused[0] == [False, False, True, True]  # frame 1: band 0 changed, band 1 filters it
+    assert reused[1] == [True, True, True, True]  # frame 2 = frame 1
+    assert reused[2] == [True, True, True, False]
+    assert not any(reused[3])
+
+
 def test_gif_loops_with_one_palette_and_the_right_delay(tmp_path):
     out = tmp_path / "a.gif"
     with open_writer(out, (W, H), 20) as w:

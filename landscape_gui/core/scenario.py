@@ -51,6 +51,7 @@ The file format (every section but ``[landscape]``, ``[[optimizers]]`` and ``sta
     orbit = 0.0                    # degrees the camera turns over the clip
     overlays = ["title", "legend", "step", "loss"]   # also "caption", "step_caption"
     format = "mp4"                 # mp4, gif, webm or png (a folder of frames)
+    view = "3d"                    # 3d, map (the 2-D map) or composite (3D + map + loss curves)
 
 >>> s = loads_scenario('''
 ... [landscape]
@@ -85,6 +86,7 @@ import tomli_w
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
+    EXPORT_VIEWS,
     FORMAT_VERSION,
     GLYPHS,
     OVERLAYS,
@@ -102,6 +104,7 @@ from landscape_gui.core.scenario_sections import parse_scenario
 __all__ = [
     "COLORMAPS",
     "EXPORT_FORMATS",
+    "EXPORT_VIEWS",
     "GLYPHS",
     "OVERLAYS",
     "THEMES",
@@ -211,7 +214,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         exp["steps_per_frame"] = e.steps_per_frame
     else:
         exp["duration"] = _num(e.duration)
-    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format})
+    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format, "view": e.view})
     doc["export"] = exp
     for key in ("basins", "restarts"):
         if getattr(s, key) is not None:

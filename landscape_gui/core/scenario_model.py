@@ -40,6 +40,9 @@ DEFAULT_OVERLAYS = ("title", "legend", "step", "loss")
 GLYPHS = ("gradient", "velocity", "step", "effective_lr")
 #: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
 EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
+#: What an exported frame shows: the 3D view, the 2-D map (the curve for 1-D landscapes), or both side by side
+#: with the loss curves below them.
+EXPORT_VIEWS = ("3d", "map", "composite")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ class ExportSettings:
     orbit: float = 0.0
     overlays: tuple[str, ...] = DEFAULT_OVERLAYS
     format: str = "mp4"
+    view: str = "3d"
 
     def __post_init__(self):
         # steps_per_frame, when given, decides the length: the duration follows from it

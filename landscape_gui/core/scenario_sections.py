@@ -9,6 +9,7 @@ from landscape_gui.core.scenario_analysis import parse_basins, parse_restarts
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
     EXPORT_FORMATS,
+    EXPORT_VIEWS,
     FORMAT_VERSION,
     GLYPHS,
     OVERLAYS,
@@ -38,7 +39,7 @@ SECTIONS = (
 RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best", "batch_size")
 VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "glyphs", "camera")
 CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
-EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format")
+EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format", "view")
 
 
 def parse_scenario(data: dict, text: str, source: str) -> Scenario:
@@ -84,8 +85,6 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
 
 
 def _landscape(ctx: Ctx, data: Any):
-    from landscape_gui.core.expressions import FormulaError
-    from landscape_gui.core.formula_worker import build_formula
     from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
 
     t = Table(ctx, data, ("landscape",), "[landscape]", ("function", "expr", "domain"))
@@ -105,6 +104,10 @@ def _landscape(ctx: Ctx, data: Any):
             )
         dim = get_landscape(function).dim
     else:
+        # sympy (~0.8 s to import) only for a formula: a built-in landscape is precompiled
+        from landscape_gui.core.expressions import FormulaError
+        from landscape_gui.core.formula_worker import build_formula
+
         try:
             dim = build_formula(expr).dim  # a formula that keeps sympy busy is refused, not waited for
         except FormulaError as e:
@@ -134,6 +137,8 @@ def _landscape(ctx: Ctx, data: Any):
         domain = tuple(pairs)
     t.done(("function", "expr", "domain"))
     spec = LandscapeSpec(function=function, expr=expr, domain=domain)
+    if expr is None:
+        return spec, spec.build()
     try:
         landscape = spec.build()
     except FormulaError as e:
@@ -370,6 +375,7 @@ def _export(ctx: Ctx, data: Any, steps: int):
         orbit=t.float("orbit", 0.0, -36000.0, 36000.0),
         overlays=overlays,
         format=t.str("format", "mp4", choices=EXPORT_FORMATS),
+        view=t.str("view", "3d", choices=EXPORT_VIEWS),
     )
     frames = export.frame_count(steps)
     if frames > MAX_FRAMES:

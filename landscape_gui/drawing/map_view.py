@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
+from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
 from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.scene import axis_names
 from landscape_gui.drawing.surface_view import critical_tooltip
@@ -73,7 +73,7 @@ class MapView(pg.PlotWidget):
         self.image = pg.ImageItem()
         self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen((255, 255, 255, 90), width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen((200, 200, 210), width=2))
-        self.trails: list[pg.PlotCurveItem] = []  # one per run colour: its runs' paths, NaN-separated
+        self.trails: list[ChunkedCurve] = []  # one per run colour: its runs' paths, NaN-separated
         self._trail_runs: list[np.ndarray] = []  # the runs each trail item draws
         self._n_runs = 0
         self._trails_visible = True
@@ -295,7 +295,7 @@ class MapView(pg.PlotWidget):
         self.clear_runs()
         width = line_width(len(colors)) * self.scale
         for key, runs in grouped(tuple(int(v) for v in c) for c in colors):
-            t = pg.PlotCurveItem(pen=pg.mkPen(key, width=width), connect="finite")
+            t = ChunkedCurve(pen=pg.mkPen(key, width=width), connect="finite")
             t.setZValue(5)
             t.setVisible(self._trails_visible)
             self.plot_item.addItem(t)

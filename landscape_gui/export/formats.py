@@ -19,8 +19,15 @@ WRITERS: dict[str, type[FrameWriter]] = {
 
 
 def open_writer(
-    out: str | os.PathLike, size: tuple[int, int], fps: int, *, force: bool = False, fmt: str | None = None
+    out: str | os.PathLike,
+    size: tuple[int, int],
+    fps: int,
+    *,
+    force: bool = False,
+    fmt: str | None = None,
+    pixels: str = "rgb",
 ) -> FrameWriter:
-    """The writer for ``out``'s format (by extension unless ``fmt`` is given); not started yet."""
+    """The writer for ``out``'s format (by extension unless ``fmt`` is given) taking frames laid out as
+    ``pixels`` (``rgb`` or ``bgrx``, see :mod:`.writers`); not started yet."""
     fmt = fmt or format_for(out)
-    return WRITERS[fmt](out, size, fps, force=force)
+    return WRITERS[fmt](out, size, fps, force=force, pixels=pixels)

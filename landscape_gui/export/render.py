@@ -1,13 +1,11 @@
-"""Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own 3D scene.
+"""Frames of a scenario: its simulation stepped frame by frame and drawn by the app's own widgets.
 
-:class:`FrameRenderer` owns a hidden :class:`~landscape_gui.drawing.surface_view.CachedGLView` (never shown on screen:
-``WA_DontShowOnScreen``) sized to the asked frame size, with a :class:`~landscape_gui.drawing.scene.Scene3D` on
-it, and captures each frame with ``grabFramebuffer()`` (which renders the whole scene, text labels included,
-into the widget's own framebuffer object at exactly that size; on a HiDPI screen the grab is resampled to
-the asked size). Nothing depends on any window's size. The overlays (:mod:`.overlays`) are painted on top
-with QPainter.
+:class:`FrameRenderer` builds the panels of the export's view (:mod:`.views`: the 3D view, the 2-D map, or both
+with the loss curves), each an offscreen widget of the drawing layer at exactly its size in the frame, feeds
+them the runs at every frame and paints the overlays (:mod:`~landscape_gui.drawing.overlays`) over the whole
+frame with QPainter. Nothing depends on any window's size.
 
-Frame ``k`` shows the simulation after :meth:`ExportSettings.step_at` ``(k)`` steps; the camera starts at the
+Frame ``k`` shows the simulation after :meth:`ExportSettings.step_at` ``(k)`` steps; the 3D camera starts at the
 scenario's camera (or the scene's default) and turns ``orbit × k / frames`` degrees in azimuth, so a
 360° orbit loops seamlessly. Everything is deterministic: the same scenario gives the same frames.
 
@@ -18,14 +16,41 @@ main window's view can coexist.
 
 from __future__ import annotations
 
-import math
+import sys
 
 import numpy as np
 
 from landscape_gui.core.scenario import ExportSettings, Scenario
 from landscape_gui.core.status import outside_domain
 
-__all__ = ["FrameRenderer", "ensure_app"]
+__all__ = ["FRAME_PIXELS", "FrameRenderer", "ensure_app", "frame_pixels"]
+
+#: How :func:`frame_pixels` lays a frame out: Qt's ``Format_RGB32`` is B, G, R, 0xFF in a little-endian
+#: machine's memory, which the writers take as it is ("bgrx"); elsewhere frames are converted to RGB.
+FRAME_PIXELS = "bgrx" if sys.byteorder == "little" else "rgb"
+
+
+class _ImageMemory:
+    """A QImage's pixel memory shown to numpy: every array made from it (views included, whose ``base`` numpy
+    collapses to the object owning the memory) keeps this object, and so the image, alive."""
+
+    def __init__(self, image, shape: tuple[int, ...]):
+        self.image = image
+        address = np.frombuffer(image.constBits(), dtype=np.uint8).ctypes.data
+        self.__array_interface__ = {"shape": shape, "typestr": "|u1", "data": (address, True), "version": 3}
+
+
+def frame_pixels(image) -> np.ndarray:
+    """The pixels of a frame from :meth:`FrameRenderer.frame`, laid out as :data:`FRAME_PIXELS`, without a
+    copy where they can be taken as they are. The array keeps the image alive; neither may change after."""
+    from pyqtgraph.functions import ndarray_from_qimage
+    from PySide6.QtGui import QImage
+
+    h, w = image.height(), image.width()
+    if FRAME_PIXELS == "rgb" or image.bytesPerLine() != 4 * w:
+        rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
+        return ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
+    return np.asarray(_ImageMemory(image, (h, w, 4)))
 
 
 def ensure_app():
@@ -44,15 +69,9 @@ class FrameRenderer:
     """Render a scenario's frames in order: ``for k in range(r.total): frame = r.render(k)``."""
 
     def __init__(self, scenario: Scenario, export: ExportSettings | None = None):
-        from PySide6.QtCore import Qt
-
-        ensure_app()
+        from concurrent.futures import ThreadPoolExecutor
 
         from landscape_gui.core.critical import critical_points
-        from landscape_gui.drawing.overlays import OverlayPainter
-        from landscape_gui.drawing.scene import auto_log_height
-        from landscape_gui.drawing.surface_view import CachedGLView
-        from landscape_gui.export.analysis_layers import basin_layer
 
         self.scenario = scenario
         self.export = export or scenario.export
@@ -61,62 +80,73 @@ class FrameRenderer:
         self.sim = scenario.build_simulation()
         self.landscape = self.sim.landscape
         self.next_frame = 0
-
-        self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
-        self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        self.widget.resize(*self.size)
-        self.widget.show()
-        dpr = self.widget.devicePixelRatioF()
-        if dpr != 1.0:
-            self.widget.resize(math.ceil(self.size[0] / dpr), math.ceil(self.size[1] / dpr))
-
         view = scenario.view
+        # The critical points (~0.5 s, plus sympy's import for a polynomial) are searched for while Qt, OpenGL
+        # and the widgets start; their markers are set before the first frame, exactly as if set first.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="critical") as pool:
+            critical = pool.submit(critical_points, self.landscape) if view.critical_points else None
+            self._build_panels()
+            if critical is not None:
+                points = critical.result()
+                for panel in self.panels:
+                    panel.set_critical_points(points)
+        for panel in self.panels:
+            panel.settle()
+
+    def _build_panels(self) -> None:
+        ensure_app()
+
+        from landscape_gui.drawing.overlays import OverlayPainter
+        from landscape_gui.drawing.palette import optimizer_color
+        from landscape_gui.drawing.scene import auto_log_height
+        from landscape_gui.export.analysis_layers import basin_layer
+        from landscape_gui.export.views import MapPanel, SurfacePanel, make_panels
+
+        view = self.scenario.view
         log = view.log_height if view.log_height is not None else auto_log_height(self.landscape)
-        self.scene = self.widget.scene3d
-        self.scene.set_theme(view.theme_or_default())
-        self.scene.set_landscape(
-            self.landscape, colormap=view.colormap, log_height=log, contours=view.contours
+        n_starts = len(self.sim.starts)
+        opaque = [optimizer_color(g) for g in range(len(self.sim.groups)) for _ in range(n_starts)]
+        self.panels = make_panels(
+            self.export.view, self.size, self.scenario, self.sim, log_height=log, colors=opaque
         )
-        if view.critical_points:
-            self.scene.set_critical_points(critical_points(self.landscape))
-        self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
-        self.scene.set_starts(self.sim.starts)
-        if view.camera is not None:
-            self.scene.set_camera(view.camera.as_dict())
-        else:
-            self.scene.reset_camera()
-        self.camera = self.scene.camera()
-        self.basins = basin_layer(scenario, self.landscape)  # [basins]: draped on the surface, in the legend
-        if self.basins is not None:
-            self.scene.set_surface_colors(self.basins.axes, self.basins.rgba)
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
-        self._names = [o.display_name() for o in scenario.optimizers]
-        self.glyph_layer = None  # the [view] glyphs, when the scenario asks for some
-        if view.glyphs:
+        self._names = [o.display_name() for o in self.scenario.optimizers]
+        surface = next((p for p in self.panels if isinstance(p, SurfacePanel)), None)
+        map_panel = next((p for p in self.panels if isinstance(p, MapPanel)), None)
+        self.basins = basin_layer(self.scenario, self.landscape)  # [basins]: draped, coloured, in the legend
+        if self.basins is not None:
+            if surface is not None:
+                surface.scene.set_surface_colors(self.basins.axes, self.basins.rgba)
+            if map_panel is not None:
+                map_panel.map.set_basins(self.basins.axes, self.basins.rgba)
+        self.glyph_layer = None  # the [view] glyphs, when the scenario asks for some (drawn in 3D)
+        if view.glyphs and surface is not None:
             from landscape_gui.drawing.glyph_layers import GlyphLayer3D
 
-            self.glyph_layer = GlyphLayer3D(self.scene)
+            self.glyph_layer = GlyphLayer3D(surface.scene)
 
     # -- one frame ------------------------------------------------------------------------------------------
-    def _runs(self):
-        """Colours, paths, path values and current positions/values of every run (optimizer-major)."""
+    def _runs(self, step: int):
+        """Every run at this frame (:class:`~landscape_gui.export.views.FrameRuns`) and the best run (or -1)."""
         from landscape_gui.drawing.palette import optimizer_color_f
+        from landscape_gui.export.views import FrameRuns
 
         sim = self.sim
         n_groups, n_starts = len(sim.groups), len(sim.starts)
         losses = sim.losses().reshape(-1)
         best = int(np.nanargmin(losses)) if self.scenario.highlight_best and losses.size else -1
-        colors, paths, path_values = [], [], []
+        runs = FrameRuns(step, [], [], [], [], sim.positions().reshape(n_groups * n_starts, -1), losses)
         for g in range(n_groups):
-            for i in range(n_starts):
+            for i, (path, steps, values) in enumerate(sim.histories(g)):
                 r, gr, b, a = optimizer_color_f(g)
                 if best >= 0 and g * n_starts + i != best:
                     a = 0.6  # the others stay readable; the best one is opaque and ringed in the legend
-                colors.append((r, gr, b, a))
-                paths.append(sim.path(g, i))
-                path_values.append(sim.loss_history(g, i)[1])
-        positions = sim.positions().reshape(n_groups * n_starts, -1)
-        return colors, paths, path_values, positions, losses, best
+                runs.colors.append((r, gr, b, a))
+                runs.colors_bytes.append(tuple(round(c * 255) for c in (r, gr, b, a)))
+                runs.paths.append(path)
+                runs.path_values.append(values)
+                runs.history_steps.append(steps)
+        return runs, best
 
     def _legend(self, losses: np.ndarray, best: int):
         from landscape_gui.drawing.overlays import MAX_RUN_ROWS, LegendRow
@@ -151,11 +181,13 @@ class FrameRenderer:
             rows.append(LegendRow(optimizer_color(g), f"best run: from ({start})", float(losses[best]), True))
         return rows + (self.basins.rows if self.basins is not None else [])
 
-    def render(self, k: int) -> np.ndarray:
-        """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
-        from pyqtgraph.functions import ndarray_from_qimage
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QImage
+    def frame(self, k: int):
+        """Frame ``k`` as an opaque ``QImage`` (``Format_RGB32``) of exactly the export's size, overlays
+        included. Frames go in increasing order."""
+        from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtWidgets import QApplication
+
+        from landscape_gui.export.views import SurfacePanel
 
         if k < self.next_frame - 1 or not 0 <= k < self.total:
             raise ValueError(f"frame {k}: frames are rendered in order, 0 … {self.total - 1}")
@@ -165,27 +197,33 @@ class FrameRenderer:
             self.sim.step(target - current)
         from landscape_gui.export.frame_extras import caption_lines, glyph_legend, glyph_sets_of
 
-        colors, paths, path_values, positions, losses, best = self._runs()
-        self.scene.set_runs(colors, paths, positions, path_values, losses, best if best >= 0 else None)
-        rows = self._legend(losses, best)
+        runs, best = self._runs(target)
+        runs.best = best if best >= 0 else None
+        turn = self.export.orbit * k / self.total
+        for panel in self.panels:
+            panel.update(runs, turn)
+        rows = self._legend(runs.losses, best)
+        theme = self.scenario.view.theme_or_default()
         if self.glyph_layer is not None:
             sets = glyph_sets_of(self.sim, self.scenario.view.glyphs)
-            self.glyph_layer.update(sets, self.scenario.view.theme)
-            rows += glyph_legend(self.sim, sets, self.scenario.view.theme)
+            self.glyph_layer.update(sets, theme)
+            rows += glyph_legend(self.sim, sets, theme)
         caption = None
         if "step_caption" in self.export.overlays:
             caption = caption_lines(self.sim, self._names[0] if self._names else "")
-        cam = dict(self.camera)
-        cam["azimuth"] = self.camera["azimuth"] + self.export.orbit * k / self.total
-        self.scene.set_camera(cam)
-
-        image = self.widget.grabFramebuffer()
-        w, h = self.size
-        if (image.width(), image.height()) != (w, h):
-            image = image.scaled(
-                w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        # whatever the widgets posted (layout, view-range updates) is handled now, not whenever an event loop
+        # turns: an export from the window's dialog and one from the command line draw the same frames
+        QApplication.sendPostedEvents()
+        if len(self.panels) == 1 and isinstance(self.panels[0], SurfacePanel):
+            image = self.panels[0].image()  # the 3D view fills the frame: its own grab is the frame
+        else:
+            image = QImage(*self.size, QImage.Format.Format_RGB32)
+            painter = QPainter(image)
+            try:
+                for panel in self.panels:
+                    panel.draw(painter)
+            finally:
+                painter.end()
         self.overlay.paint(
             image,
             title=self.scenario.title,
@@ -195,10 +233,16 @@ class FrameRenderer:
             description=self.scenario.description,
             step_caption=caption,
         )
-        rgb_image = image.convertToFormat(QImage.Format.Format_RGB888)
-        rgb = ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
         self.next_frame = k + 1
-        return rgb
+        return image
+
+    def render(self, k: int) -> np.ndarray:
+        """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""
+        from pyqtgraph.functions import ndarray_from_qimage
+        from PySide6.QtGui import QImage
+
+        rgb_image = self.frame(k).convertToFormat(QImage.Format.Format_RGB888)
+        return ndarray_from_qimage(rgb_image)[..., :3].copy()  # a copy: the view dies with rgb_image
 
     def frames(self):
         """Every frame, in order."""
@@ -206,7 +250,6 @@ class FrameRenderer:
             yield self.render(k)
 
     def close(self) -> None:
-        if self.widget is not None:
-            self.widget.close()
-            self.widget.deleteLater()
-            self.widget = None
+        for panel in self.panels:
+            panel.close()
+        self.panels = []

@@ -2,7 +2,10 @@
 
 A writer takes RGB frames (``uint8`` arrays of shape (height, width, 3), all the size it was opened with) and
 encodes them **on a background thread** fed through a bounded queue, so the caller renders the next frame while
-the previous ones are encoded (for video the encoder is also a separate ffmpeg process). Use it as a context
+the previous ones are encoded (for video the encoder is also a separate ffmpeg process). Opened with
+``pixels="bgrx"`` it takes (height, width, 4) frames of blue, green, red and an unused byte instead — how Qt's
+``Format_RGB32`` images lie in a little-endian machine's memory — so that the renderer hands its images over
+as they are, and ``write(frame, copy=False)`` queues the caller's array itself (which must not change after). Use it as a context
 manager (:func:`landscape_gui.export.formats.open_writer` picks the writer for a file name)::
 
     with open_writer("clip.mp4", (640, 480), fps=30) as w:
@@ -44,6 +47,7 @@ import numpy as np
 
 __all__ = [
     "FORMATS",
+    "PIXELS",
     "ExportCancelled",
     "ExportError",
     "FrameWriter",
@@ -54,6 +58,8 @@ __all__ = [
 
 #: Output formats by extension; anything else (no extension, or an existing folder) is a PNG folder.
 FORMATS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif"}
+#: The pixel layouts a writer takes, with their bytes per pixel (see the module docstring).
+PIXELS = {"rgb": 3, "bgrx": 4}
 
 
 class ExportError(Exception):
@@ -130,12 +136,16 @@ class FrameWriter:
         *,
         force: bool = False,
         queue_frames: int = 6,
+        pixels: str = "rgb",
     ):
         self.out = check_output(out, self.fmt, force)
         self.size = (int(size[0]), int(size[1]))
         self.fps = int(fps)
         if self.size[0] < 1 or self.size[1] < 1 or self.fps < 1:
             raise ExportError(f"bad size {self.size} or fps {fps}")
+        if pixels not in PIXELS:
+            raise ExportError(f"unknown pixel layout {pixels!r} (known: {', '.join(PIXELS)})")
+        self.pixels = pixels
         self._queue: queue.Queue = queue.Queue(maxsize=queue_frames)
         self._error: BaseException | None = None
         self._cancel = threading.Event()
@@ -216,18 +226,21 @@ class FrameWriter:
             raise ExportError(f"cannot write {self.out}: {_why(e)}") from None
         raise ExportError(f"cannot write {self.out}: {type(e).__name__}: {e}") from None
 
-    def write(self, frame: np.ndarray) -> None:
-        """Queue one RGB frame (copied); blocks while the queue is full. Raises the writer's error, if any."""
+    def write(self, frame: np.ndarray, *, copy: bool = True) -> None:
+        """Queue one frame (copied, unless ``copy=False``: then it must not change until it is encoded); blocks
+        while the queue is full. Raises the writer's error, if any."""
         if self._thread is None:
             self.start()
         frame = np.asarray(frame)
-        if frame.shape != (self.size[1], self.size[0], 3) or frame.dtype != np.uint8:
+        if frame.shape != (self.size[1], self.size[0], PIXELS[self.pixels]) or frame.dtype != np.uint8:
             self.abort()
             raise ExportError(
-                f"frame {self.frames_written}: expected a {self.size[0]}×{self.size[1]} RGB uint8 image, "
-                f"got shape {frame.shape} {frame.dtype}"
+                f"frame {self.frames_written}: expected a {self.size[0]}×{self.size[1]} "
+                f"{self.pixels.upper()} uint8 image, got shape {frame.shape} {frame.dtype}"
             )
-        frame = np.ascontiguousarray(frame).copy()
+        frame = np.ascontiguousarray(frame)
+        if copy:
+            frame = frame.copy()
         while True:
             if self._error is not None:
                 self.abort()

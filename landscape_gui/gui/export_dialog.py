@@ -1,8 +1,9 @@
 """File → Export animation… and File → Export image… dialogs.
 
-The animation dialog offers the format (MP4, GIF, WebM, folder of PNG frames), a resolution preset (720p,
-1080p, 4K) or a custom size, frames per second, the clip's length as a duration or as steps per frame, a camera
-orbit and the overlays. An existing output is only replaced after the user confirms.
+The animation dialog offers the view (the 3D view, the 2-D map, or both with the loss curves), the format (MP4,
+GIF, WebM, folder of PNG frames), a resolution preset (720p, 1080p, 4K) or a custom size, frames per second, the
+clip's length as a duration or as steps per frame, a camera orbit and the overlays. An existing output is only
+replaced after the user confirms.
 
 While exporting, a progress dialog with Cancel is shown. OpenGL can only draw on the GUI thread, so frames are
 rendered one per turn of the event loop (a zero-delay QTimer): the window keeps repainting and Cancel answers
@@ -41,6 +42,11 @@ from landscape_gui.export.writers import ExportCancelled, ExportError
 RESOLUTIONS = (("720p", (1280, 720)), ("1080p", (1920, 1080)), ("4K", (3840, 2160)))
 FORMATS = (("MP4 video (H.264)", "mp4"), ("GIF (looping)", "gif"), ("WebM video (VP9)", "webm"),
            ("PNG frames (folder)", "png"))  # fmt: skip
+VIEWS = (
+    ("3D view", "3d"),
+    ("Map (2-D)", "map"),
+    ("3D view, map and loss curves", "composite"),
+)
 OVERLAY_TEXT = (
     ("title", "Title"),
     ("legend", "Legend"),
@@ -99,6 +105,12 @@ class ExportDialog(QDialog):
         self.scenario = scenario
         e = scenario.export
         form = QFormLayout(self)
+        self.view = QComboBox(self)
+        for text, key in VIEWS:
+            self.view.addItem(text, key)
+        self.view.setCurrentIndex([k for _, k in VIEWS].index(e.view))
+        self.view.setToolTip("What the clip shows; the composite is laid out for 16:9")
+        form.addRow("View", self.view)
         self.fmt = QComboBox(self)
         for text, key in FORMATS:
             self.fmt.addItem(text, key)
@@ -191,6 +203,7 @@ class ExportDialog(QDialog):
             "steps_per_frame": self.spf.value() if self.by_steps.isChecked() else None,
             "orbit": self.orbit.value(),
             "overlays": tuple(k for k, box in self.overlays.items() if box.isChecked()),
+            "view": self.view.currentData(),
         }
 
     def start(self) -> None:

@@ -122,6 +122,39 @@ def test_export_dialog_exports_a_gif_with_progress(window, actions, tmp_path, qt
     assert said == [("Exported", f"Wrote {tmp_path / 'clip.gif'}")]
 
 
+def test_export_dialog_exports_the_chosen_view(window, actions, tmp_path, qtbot, monkeypatch):
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from landscape_gui.export.exporter import export_scenario
+    from landscape_gui.gui.export_dialog import ExportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    actions.open_preset("double-well")
+    dlg = ExportDialog(actions.current(), window, folder=tmp_path)
+    qtbot.addWidget(dlg)
+    assert dlg.view.currentData() == "3d"  # the scenario's view, 3d by default
+    dlg.view.setCurrentIndex(dlg.view.findData("map"))
+    dlg.fmt.setCurrentIndex(dlg.fmt.findData("png"))
+    dlg.res.setCurrentIndex(dlg.res.count() - 1)  # custom
+    dlg.w.setValue(200)
+    dlg.h.setValue(120)
+    dlg.fps.setValue(5)
+    dlg.duration.setValue(0.4)
+    dlg.out.setText(str(tmp_path / "frames"))
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.job is None, timeout=30000)
+    scenario = replace(dlg.scenario, steps=dlg.steps.value())
+    ref = export_scenario(scenario, tmp_path / "ref", size=(200, 120), fps=5, duration=0.4, view="map")
+    names = sorted(p.name for p in ref.iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "frames").iterdir()) and len(names) == 2
+    for n in names:
+        assert np.array_equal(
+            np.asarray(Image.open(ref / n)), np.asarray(Image.open(tmp_path / "frames" / n))
+        )
+
+
 def test_export_dialog_cancel_leaves_nothing(window, actions, tmp_path, qtbot, monkeypatch):
     from landscape_gui.gui.export_dialog import ExportDialog
 

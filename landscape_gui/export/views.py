@@ -1,0 +1,295 @@
+"""What an exported frame shows, the scenario's ``[export] view``: ``3d``, ``map`` or ``composite``.
+
+A view is one or more *panels*, each a widget of the window's own drawing layer made offscreen (never shown on
+screen: ``WA_DontShowOnScreen``) at exactly the size of its rectangle in the frame and fed the same runs at
+every frame, so nothing is drawn by a second implementation:
+
+- :class:`SurfacePanel`: the 3D view (:class:`~landscape_gui.drawing.surface_view.CachedGLView` with its
+  :class:`~landscape_gui.drawing.scene.Scene3D`), captured with ``grabFramebuffer()``;
+- :class:`MapPanel`: the 2-D map (:class:`~landscape_gui.drawing.map_view.MapView`: heatmap, contour lines,
+  critical points, start points, trails and balls; for 1-D landscapes the curve with the balls on it);
+- :class:`CurvesPanel`: the loss plot of :class:`~landscape_gui.drawing.plots.PlotsPanel` (its gradient-norm
+  plot hidden), its axes fixed to the whole clip's steps and losses (the scenario is simulated once ahead,
+  cheap next to drawing it), so the curves grow into a still frame and the axes are drawn once.
+
+``composite`` (:func:`panel_rects`) puts the 3D view and the map side by side over the curves when the frame is
+wider than tall (16:9: 3D and map 960×691 each over a 1920×389 band at 1080p), and stacks the three otherwise.
+The 2-D panels take the scenario's theme colours (:func:`~landscape_gui.drawing.theme.style_plot`, as the window
+does on a theme switch) and fonts scaled with the frame height like the overlays', so a 4K map reads like a
+720p one. The overlays (title, legend, step, ...) are painted afterwards over the whole frame, whatever the view.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+
+from landscape_gui.drawing.map_view import MapView
+from landscape_gui.drawing.plots import PlotsPanel
+from landscape_gui.drawing.surface_view import CachedGLView
+from landscape_gui.drawing.theme import THEMES, style_plot
+
+__all__ = ["CurvesPanel", "FrameRuns", "MapPanel", "SurfacePanel", "make_panels", "panel_rects"]
+
+#: Share of a wide composite frame's height taken by the 3D view and the map (the curves get the rest).
+TOP_SHARE = 0.64
+
+
+def panel_rects(view: str, size: tuple[int, int]) -> dict[str, QRect]:
+    """The rectangle of each panel of ``view`` in a frame of ``size``; together they cover it exactly."""
+    w, h = size
+    if view == "3d":
+        return {"surface": QRect(0, 0, w, h)}
+    if view == "map":
+        return {"map": QRect(0, 0, w, h)}
+    if view != "composite":
+        raise ValueError(f"unknown view {view!r}")
+    if w >= h:
+        top, left = round(h * TOP_SHARE), w // 2
+        return {
+            "surface": QRect(0, 0, left, top),
+            "map": QRect(left, 0, w - left, top),
+            "curves": QRect(0, top, w, h - top),
+        }
+    a, b = round(h * 0.4), round(h * 0.75)
+    return {"surface": QRect(0, 0, w, a), "map": QRect(0, a, w, b - a), "curves": QRect(0, b, w, h - b)}
+
+
+@dataclass
+class FrameRuns:
+    """Every run at one frame, as the panels take them (run order: optimizer-major, then start)."""
+
+    step: int
+    colors: list  # (r, g, b, a) floats, for the 3D view
+    colors_bytes: list  # the same as bytes, for the 2-D views
+    paths: list
+    path_values: list
+    positions: np.ndarray
+    losses: np.ndarray
+    history_steps: list = field(default_factory=list)
+    best: int | None = None  # the best run (random restarts), ringed in every view
+
+
+def _offscreen(widget: QWidget, rect: QRect) -> None:
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    widget.setMinimumSize(0, 0)  # a small frame's panel may be smaller than the window's minimum
+    widget.resize(rect.width(), rect.height())
+    widget.show()
+
+
+def _style_2d(widget: pg.PlotWidget, theme: str, font_px: int) -> None:
+    """Theme colours as the window sets them, and axis fonts of ``font_px`` pixels."""
+    style_plot(widget, theme)
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(font_px)
+    for name in ("left", "bottom"):
+        axis = widget.getPlotItem().getAxis(name)
+        axis.setTickFont(font)
+        axis.setLabel(axis.labelText, **{**axis.labelStyle, "font-size": f"{font_px}px"})
+
+
+def font_px(height: int) -> int:
+    """Axis text height for a frame ``height`` pixels tall (13 px at 720p, like the overlays' scale)."""
+    return max(7, round(max(6.0, height / 720 * 16) * 0.8))
+
+
+class SurfacePanel:
+    """The 3D view at its rectangle's size (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool):
+        self.rect = rect
+        self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
+        _offscreen(self.widget, rect)
+        dpr = self.widget.devicePixelRatioF()
+        if dpr != 1.0:  # the framebuffer has device pixels: ask for (about) the frame size in them
+            self.widget.resize(math.ceil(rect.width() / dpr), math.ceil(rect.height() / dpr))
+        view = scenario.view
+        self.scene = self.widget.scene3d
+        self.scene.set_theme(view.theme_or_default())
+        self.scene.set_landscape(
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+        )
+        self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
+        self.scene.set_starts(sim.starts)
+        if view.camera is not None:
+            self.scene.set_camera(view.camera.as_dict())
+        else:
+            self.scene.reset_camera()
+        self.camera = self.scene.camera()
+        self.markers = view.critical_points
+
+    def set_critical_points(self, points) -> None:
+        """Mark ``points`` (when the scenario shows critical points)."""
+        if self.markers:
+            self.scene.set_critical_points(points)
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        """The runs at this frame; the camera turned ``turn`` degrees in azimuth from the scenario's."""
+        self.scene.set_runs(runs.colors, runs.paths, runs.positions, runs.path_values, runs.losses, runs.best)
+        cam = dict(self.camera)
+        cam["azimuth"] = self.camera["azimuth"] + turn
+        self.scene.set_camera(cam)
+
+    def image(self) -> QImage:
+        """The panel's pixels, exactly its size, as an opaque ``Format_RGB32`` image."""
+        image = self.widget.grabFramebuffer()
+        w, h = self.rect.width(), self.rect.height()
+        if (image.width(), image.height()) != (w, h):
+            image = image.scaled(
+                w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        return image.convertToFormat(QImage.Format.Format_RGB32)
+
+    def draw(self, painter: QPainter) -> None:
+        painter.drawImage(self.rect.topLeft(), self.image())
+
+    def settle(self) -> None:
+        """Nothing to settle: the 3D view lays nothing out."""
+
+    def close(self) -> None:
+        self.widget.close()
+        self.widget.deleteLater()
+
+
+class _WidgetPanel:
+    """A QWidget panel drawn with ``QWidget.render`` at its rectangle's top-left corner."""
+
+    rect: QRect
+    widget: QWidget
+
+    def draw(self, painter: QPainter) -> None:
+        QWidget.render(self.widget, painter, self.rect.topLeft())
+
+    def settle(self) -> None:
+        """Draw once, off the frame: pyqtgraph sizes its axes to their labels while drawing and lays the plot
+        out again afterwards, so the first frame would otherwise depend on whether an event loop (the window's)
+        had drawn the widget before."""
+        scratch = QImage(self.rect.width(), self.rect.height(), QImage.Format.Format_RGB32)
+        painter = QPainter(scratch)
+        try:
+            self.draw(painter)
+        finally:
+            painter.end()
+        QApplication.sendPostedEvents()
+
+    def close(self) -> None:
+        self.widget.close()
+        self.widget.deleteLater()
+
+
+class MapPanel(_WidgetPanel):
+    """The 2-D map at its rectangle's size (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
+        self.rect = rect
+        self.widget = MapView()
+        _offscreen(self.widget, rect)
+        view = scenario.view
+        _style_2d(self.widget, view.theme_or_default(), font_px(frame_height))
+        self.widget.set_landscape(
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+        )
+        self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
+        self.widget.set_starts(sim.starts)
+        self.markers = view.critical_points
+        self._colors = None
+
+    def set_critical_points(self, points) -> None:
+        """Mark ``points`` (when the scenario shows critical points)."""
+        if self.markers:
+            self.widget.set_critical_points(points)
+            self.widget.set_visibility(markers=True)
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        args = (runs.paths, runs.positions, runs.path_values, runs.losses)
+        if runs.colors_bytes != self._colors:  # the first frame, or the best run changed
+            self._colors = list(runs.colors_bytes)
+            self.widget.set_runs(self._colors, *args)
+        self.widget.update_runs(*args, best=runs.best)
+
+    def pixels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Frame pixel coordinates (N, 2) of plot coordinates: the domain (2-D), or (x, J(x)) (1-D).
+
+        Through the plot's own view-box mapping, at the state the last frame was drawn in.
+        """
+        vb = self.widget.getPlotItem().vb
+        out = []
+        for px, py in zip(np.ravel(x), np.ravel(y), strict=True):
+            scene = vb.mapViewToScene(QPointF(float(px), float(py)))
+            at = self.widget.mapFromScene(scene)
+            out.append((self.rect.x() + at.x(), self.rect.y() + at.y()))
+        return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def _loss_range(scenario) -> tuple[float, float]:
+    """The lowest and highest finite loss of any run over the whole scenario (its own simulation, run ahead)."""
+    sim = scenario.build_simulation()
+    sim.step(scenario.steps)
+    values = [sim.loss_history(g, i)[1] for g in range(len(sim.groups)) for i in range(len(sim.starts))]
+    v = np.concatenate(values) if values else np.empty(0)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 0.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+class CurvesPanel(_WidgetPanel):
+    """The loss of every run against the step (see the module docstring)."""
+
+    def __init__(self, rect: QRect, scenario, sim, *, colors, frame_height: int):
+        self.rect = rect
+        self.widget = PlotsPanel()
+        bg = THEMES[scenario.view.theme_or_default()]["plot_bg"]
+        palette = self.widget.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(bg))
+        self.widget.setPalette(palette)
+        self.widget.setAutoFillBackground(True)
+        self.widget.layout().setContentsMargins(0, 0, 0, 0)
+        self.widget.grad_plot.hide()  # the loss alone: a second plot would halve its width
+        self.widget.loss_plot.setMinimumHeight(0)
+        _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
+        _offscreen(self.widget, rect)
+        self.widget.set_runs(colors, len(sim.starts))
+        self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
+        lo, hi = _loss_range(scenario)
+        self.widget.loss_plot.setYRange(lo, hi)
+        for axis in (
+            "left",
+            "bottom",
+        ):  # still axes: their ticks and grid as pixmaps (~4 ms a frame less at 1080p)
+            self.widget.loss_plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_critical_points(self, points) -> None:
+        """The plots mark none."""
+
+    def update(self, runs: FrameRuns, turn: float) -> None:
+        self.widget.update_runs(runs.history_steps, runs.path_values)
+
+
+def make_panels(view: str, size, scenario, sim, *, log_height: bool, colors) -> list:
+    """The panels of ``view``, in drawing order; ``colors``: each run's opaque colour as bytes (the plots')."""
+    rects = panel_rects(view, size)
+    pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
+    if "map" in rects:
+        # The 2-D panels keep their still layers (heatmap, contour lines, axes with their grids) as pixmaps of
+        # about their size, up to four each; Qt's 10 MB pixmap cache would hold few of them at 1080p and so
+        # redraw them all every frame.
+        area = sum(r.width() * r.height() for name, r in rects.items() if name != "surface")
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 4 * 4 * area // 1024 + 10240))
+    panels = []
+    for name, rect in rects.items():
+        if name == "surface":
+            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height))
+        elif name == "map":
+            panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
+        else:
+            panels.append(CurvesPanel(rect, scenario, sim, colors=colors, frame_height=size[1]))
+    QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
+    return panels
