@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from landscape_gui.core.domain import check_domain
+
 if TYPE_CHECKING:
     import sympy as sp
 
@@ -246,14 +248,9 @@ class Landscape:
 
     # -- domain -------------------------------------------------------------------------------------------
     def with_domain(self, domain: Sequence[Sequence[float]]) -> Landscape:
-        """The same function over another domain."""
-        dom = tuple((float(lo), float(hi)) for lo, hi in domain)
-        if len(dom) != self.dim or any(
-            not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) for lo, hi in dom
-        ):
-            raise ValueError(
-                f"domain {domain!r} must give {self.dim} finite intervals (low, high), low < high"
-            )
+        """The same function over another domain (checked by :func:`~landscape_gui.core.domain.check_domain`:
+        a :class:`~landscape_gui.core.domain.DomainError`, a ``ValueError``, names the bad axis)."""
+        dom = check_domain(domain, self.dim)
         other = replace(self, domain=dom)
         if "_symbolic_cache" in self.__dict__:
             object.__setattr__(other, "_symbolic_cache", self.__dict__["_symbolic_cache"])
