@@ -2,7 +2,8 @@
 
 OpenGL needs a real display: Qt's ``offscreen`` platform has no usable OpenGL. On Linux with no
 ``DISPLAY``/``WAYLAND_DISPLAY`` (and no ``QT_QPA_PLATFORM`` chosen), :func:`private_display` starts a private
-``Xvfb`` (with GLX, rendered by Mesa) when one is installed, and stops it on exit; otherwise it says in one
+``Xvfb`` (with GLX, rendered by Mesa) when one is installed, and stops it on exit (it also dies with this
+process when that is killed: a parent-death signal); otherwise it says in one
 line how to get one. ``xvfb-run landscape-gui export ...`` works too, and is what CI uses.
 """
 
@@ -12,6 +13,7 @@ import atexit
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -27,6 +29,30 @@ def needs_display() -> bool:
     return sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
     )
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """A ``preexec_fn`` that makes the child get SIGTERM when this process dies, however it dies (even by
+    SIGKILL): Linux's ``prctl(PR_SET_PDEATHSIG)``. None where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody would be told
+            os._exit(1)
+
+    return preexec
 
 
 def private_display() -> None:
@@ -45,7 +71,14 @@ def private_display() -> None:
     args = [xvfb, "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp",
             "+extension", "GLX", "+render", "-noreset"]  # fmt: skip
     try:
-        proc = subprocess.Popen(args, pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            args,
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent(),  # noqa: PLW1509 - async-signal-safe: one prctl call
+            start_new_session=True,  # the terminal's Ctrl+C goes to the export, which then stops it
+        )
     except OSError as e:
         raise DisplayError(f"cannot start Xvfb: {e.strerror or e}") from None
     finally:
