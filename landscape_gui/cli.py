@@ -12,7 +12,6 @@ Bad input exits with status 2 and one line on stderr; nothing else is printed.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -46,13 +45,19 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
     else:
         landscape = _formula_landscape(expr)
     if domain:
+        from landscape_gui.core.domain import DomainError
+
+        want = "XMIN,XMAX" if landscape.dim == 1 else "XMIN,XMAX,YMIN,YMAX"
         try:
             bounds = [float(v) for v in domain.split(",")]
-            landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
         except ValueError:
-            raise UsageError(
-                f"bad --domain {domain!r}: expected {'XMIN,XMAX' if landscape.dim == 1 else 'XMIN,XMAX,YMIN,YMAX'}"
-            ) from None
+            bounds = []
+        if len(bounds) != 2 * landscape.dim:
+            raise UsageError(f"bad --domain {domain!r}: expected {want} (numbers)")
+        try:
+            landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
+        except DomainError as e:
+            raise UsageError(f"bad --domain {domain!r}: {e}") from None
     return landscape
 
 
@@ -178,6 +183,7 @@ def cmd_optimizers(args) -> int:
 def cmd_trace(args) -> int:
     from landscape_gui.core.optimizers import get_optimizer
     from landscape_gui.core.simulation import Simulation
+    from landscape_gui.core.trace import MAX_NOISE, MAX_SEED, check_trace_size, write_csv, write_json
 
     landscape = load_landscape(args.function, args.expr, args.domain)
     try:
@@ -191,45 +197,28 @@ def cmd_trace(args) -> int:
     if not args.start:
         raise UsageError("give at least one --start X[,Y]")
     starts = [parse_point(s, landscape.dim) for s in args.start]
-    if args.steps < 0:
-        raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
-    if not (math.isfinite(args.noise) and args.noise >= 0):
-        raise UsageError(f"--noise must be a finite number ≥ 0, not {args.noise}")
+    problem = check_trace_size(args.steps, len(starts))
+    if problem:
+        raise UsageError(problem)
+    if not (math.isfinite(args.noise) and 0 <= args.noise <= MAX_NOISE):
+        raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {args.noise}")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")
     sim = Simulation(
         landscape, starts, [(optimizer.id, params)], noise=args.noise, seed=args.seed, max_points=None
     )
     sim.step(args.steps)
-    runs = []
-    for run in sim.runs():
-        steps, loss = sim.loss_history(0, run.index)
-        runs.append(
-            {
-                "start": list(run.start),
-                "path": sim.path(0, run.index).tolist(),
-                "loss": loss.tolist(),
-                "status": run.status,
-                "reached": run.reached,
-                "near": run.near,
-                "steps": run.step,
-            }
-        )
-    out = {
-        "function": landscape.id if args.function else landscape.formula,
-        "optimizer": optimizer.id,
-        "params": params,
-        "noise": args.noise,
-        "seed": args.seed,
-        "runs": runs,
-    }
     if args.format == "json":
-        print(json.dumps(out))
+        header = {
+            "function": landscape.id if args.function else landscape.formula,
+            "optimizer": optimizer.id,
+            "params": params,
+            "noise": args.noise,
+            "seed": args.seed,
+        }
+        write_json(sim, header, sys.stdout)
     else:
-        names = list(landscape.variables)
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["run", "step", *names, "loss", "status"])
-        for i, r in enumerate(runs):
-            for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
-                w.writerow([i, k, *(repr(c) for c in p), repr(v), r["status"]])
+        write_csv(sim, tuple(landscape.variables), sys.stdout)
     return 0
 
 
@@ -278,7 +267,26 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 
 def cmd_export(args) -> int:
-    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder."""
+    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder.
+
+    Ctrl+C or SIGTERM stops it between two frames (never inside GL code): nothing is left behind, the
+    message says so and the exit status is 130 or 143 (see :mod:`landscape_gui.export.interrupt`).
+    """
+    from landscape_gui.export.interrupt import InterruptFlag
+
+    with InterruptFlag() as stop:
+        try:
+            return _export(args, stop)
+        except ExportInterrupted:
+            print(f"{PROG}: export interrupted: nothing was written", file=sys.stderr)
+            return stop.exit_status
+
+
+class ExportInterrupted(Exception):
+    """SIGINT/SIGTERM arrived during an export (after clean-up)."""
+
+
+def _export(args, stop) -> int:
     from pathlib import Path
 
     from landscape_gui.core.presets import load_preset
@@ -304,19 +312,28 @@ def cmd_export(args) -> int:
     }
     try:
         check_output(args.output, format_for(args.output), args.force)  # before starting any display
+        if stop:
+            raise ExportInterrupted
         private_display()
         from landscape_gui.export.exporter import export_scenario
 
         bar = ProgressBar(Path(args.output).name)
         try:
-            out = export_scenario(scenario, args.output, force=args.force, progress=bar, **settings)
+            out = export_scenario(
+                scenario, args.output, force=args.force, progress=bar, cancel=stop.is_set, **settings
+            )
         finally:
             bar.end()
     except (ExportError, DisplayError) as e:
+        if stop:  # cancelled, or a child (ffmpeg) that got the terminal's Ctrl+C too: either way, interrupted
+            raise ExportInterrupted from None
+        if isinstance(e, ExportCancelled):
+            raise
         raise UsageError(str(e)) from None
-    except KeyboardInterrupt:
-        raise UsageError(str(ExportCancelled("export interrupted: nothing was written"))) from None
-    print(f"wrote {out} in {bar.elapsed:.1f} s")
+    print(f"wrote {out} in {bar.elapsed:.1f} s", flush=True)
+    if stop:  # the signal came after the last frame was moved into place: the file is whole
+        print(f"{PROG}: interrupted after {out} was complete", file=sys.stderr)
+        return stop.exit_status
     return 0
 
 
@@ -386,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from landscape_gui.core.allocator import keep_freed_memory
 
     keep_freed_memory()  # the app and every command step many runs: see core/allocator.py
+    quiet_numpy_warnings()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
@@ -406,3 +424,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `landscape-gui trace ... | head`
         return 0
+    except KeyboardInterrupt:  # Ctrl+C outside an export (which handles its own)
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def quiet_numpy_warnings() -> None:
+    """No numpy floating-point warnings on stderr: overflow or 0/0 while evaluating a landscape far out is
+    expected (a diverging run, a steep formula) and is reported as data (``diverged``, ``null``); the
+    warning's file and line would point into this program's internals, not at anything the user did."""
+    import warnings
+
+    warnings.filterwarnings(
+        "ignore",
+        message=r"(overflow|invalid value|divide by zero|underflow) encountered",
+        category=RuntimeWarning,
+    )
