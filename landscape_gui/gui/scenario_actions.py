@@ -101,6 +101,7 @@ class ScenarioActions(QObject):
         self.path: Path | None = None
         self.base: Scenario | None = None
         self.settings = QSettings("landscape-gui", "landscape-gui")
+        self.last_error: str | None = None  # the message of the last file or preset that could not be opened
         self.acts: dict[str, QAction] = {}
         self._build_menus()
         win.setAcceptDrops(True)
@@ -194,6 +195,7 @@ class ScenarioActions(QObject):
 
     # -- open -----------------------------------------------------------------------------------------------
     def _error(self, title: str, message: str) -> None:
+        self.last_error = message
         QMessageBox.warning(self.win, title, message)
 
     def open_dialog(self) -> None:
