@@ -83,8 +83,12 @@ class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
     def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
-        from landscape_gui.export.render import FrameRenderer
+        from landscape_gui.export.render import FrameRenderer, ensure_app
 
+        # Qt first, on this thread: PySide6's first import walks sys.modules, and the writer thread (started
+        # below) importing imageio-ffmpeg at the same moment made it fail ("dictionary changed size during
+        # iteration", then a fatal error: 1 export in ~50 in the signal stress test)
+        ensure_app()
         fmt = format_for(out)
         self.scenario = scenario
         self.settings = export_settings(scenario.export, scenario.steps, fmt=fmt, **settings)
