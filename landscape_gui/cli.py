@@ -400,6 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``landscape-gui`` command; returns the exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C outside an export (which handles its own) or the app
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from landscape_gui.core.allocator import keep_freed_memory
 
     keep_freed_memory()  # the app and every command step many runs: see core/allocator.py
@@ -424,9 +433,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `landscape-gui trace ... | head`
         return 0
-    except KeyboardInterrupt:  # Ctrl+C outside an export (which handles its own)
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
 
 
 def quiet_numpy_warnings() -> None:
