@@ -1,5 +1,9 @@
 import sys
 
-from landscape_gui.cli import main
+try:
+    from landscape_gui.cli import main
+except KeyboardInterrupt:  # Ctrl+C while starting up
+    print("landscape-gui: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

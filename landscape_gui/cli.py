@@ -70,13 +70,19 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
 def with_domain(landscape, domain: str | None):
     """``landscape`` over the ``--domain`` given (unchanged if None)."""
     if domain:
+        from landscape_gui.core.domain import DomainError
+
+        want = "XMIN,XMAX" if landscape.dim == 1 else "XMIN,XMAX,YMIN,YMAX"
         try:
             bounds = [float(v) for v in domain.split(",")]
-            landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
         except ValueError:
-            raise UsageError(
-                f"bad --domain {domain!r}: expected {'XMIN,XMAX' if landscape.dim == 1 else 'XMIN,XMAX,YMIN,YMAX'}"
-            ) from None
+            bounds = []
+        if len(bounds) != 2 * landscape.dim:
+            raise UsageError(f"bad --domain {domain!r}: expected {want} (numbers)")
+        try:
+            landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
+        except DomainError as e:
+            raise UsageError(f"bad --domain {domain!r}: {e}") from None
     return landscape
 
 
@@ -261,8 +267,10 @@ def trace_noise(optimizer, params: dict[str, float], noise: float | None, explic
     own = "noise" in {h.name for h in optimizer.hyperparameters}
     if noise is None:
         return params, 0.0, params.get("noise", 0.0) if own else 0.0
-    if not (math.isfinite(noise) and noise >= 0):
-        raise UsageError(f"--noise must be a finite number ≥ 0, not {noise}")
+    from landscape_gui.core.trace import MAX_NOISE
+
+    if not (math.isfinite(noise) and 0 <= noise <= MAX_NOISE):
+        raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {noise}")
     if own:
         if "noise" in explicit:
             raise UsageError("give the noise once: --noise SIGMA or --set noise=SIGMA, not both")
@@ -273,7 +281,7 @@ def trace_noise(optimizer, params: dict[str, float], noise: float | None, explic
 def cmd_trace(args) -> int:
     from landscape_gui.core.optimizers import get_optimizer
     from landscape_gui.core.simulation import Simulation
-    from landscape_gui.core.trace import trace_runs
+    from landscape_gui.core.trace import MAX_SEED, check_trace_size, trace_runs, write_json
 
     if args.scenario is not None:
         return _trace_scenario(args)
@@ -294,8 +302,11 @@ def cmd_trace(args) -> int:
     if not args.start:
         raise UsageError("give at least one --start X[,Y]")
     starts = [parse_point(s, landscape.dim) for s in args.start]
-    if args.steps < 0:
-        raise UsageError(f"--steps must be ≥ 0, not {args.steps}")
+    problem = check_trace_size(args.steps, len(starts))
+    if problem:
+        raise UsageError(problem)
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")
     schedule = parse_schedule_option(args.schedule)
     _check_batch_size(args.batch_size, landscape)
     params, sim_noise, sigma = trace_noise(optimizer, params, args.noise, set(parse_settings(args.set)))
@@ -311,11 +322,7 @@ def cmd_trace(args) -> int:
     states = _step_recording_state(sim, args.steps) if args.state else None
     if states is None:
         sim.step(args.steps)
-    runs = trace_runs(sim)
-    if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
-        for run, record in zip(sim.runs(), runs, strict=True):
-            record["state"] = states[run.index][: run.step]
-    out = {
+    header = {
         "function": landscape.id if args.function else landscape.formula,
         "optimizer": optimizer.id,
         "params": params,
@@ -323,11 +330,17 @@ def cmd_trace(args) -> int:
         "noise": sigma,
         "seed": args.seed,
         "batch_size": args.batch_size,
-        "runs": runs,
     }
-    if args.format == "json":
-        print(json.dumps(out))
+    if args.format == "json":  # streamed: the trajectories are never held as text
+        extras = None
+        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
+            extras = [{"state": states[run.index][: run.step]} for run in sim.runs()]
+        write_json(sim, header, sys.stdout, extras)
     else:
+        runs = trace_runs(sim)
+        if states is not None:
+            for run, record in zip(sim.runs(), runs, strict=True):
+                record["state"] = states[run.index][: run.step]
         names = list(landscape.variables)
         buffers = [b.name for b in optimizer.active_buffers(params)] if states is not None else []
         extra = ["lr", *(f"{b}_{v}" for b in buffers for v in names)] if states is not None else []
@@ -378,7 +391,7 @@ def _trace_scenario(args) -> int:
 
     from landscape_gui.core.presets import load_preset
     from landscape_gui.core.scenario import ScenarioError, load_scenario
-    from landscape_gui.core.trace import trace_scenario
+    from landscape_gui.core.trace import dumps_strict, trace_scenario
 
     given = [
         flag
@@ -414,7 +427,7 @@ def _trace_scenario(args) -> int:
         raise UsageError(f"{e.args[0]}; or give a scenario file (.toml)") from None
     out = trace_scenario(scenario)
     if args.format == "json":
-        print(json.dumps(out))
+        print(dumps_strict(out))
         return 0
     dim = len(out["domain"])
     w = csv.writer(sys.stdout, lineterminator="\n")
@@ -487,7 +500,26 @@ def load_source(source: str):
 
 
 def cmd_export(args) -> int:
-    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder."""
+    """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder.
+
+    Ctrl+C or SIGTERM stops it between two frames (never inside GL code): nothing is left behind, the
+    message says so and the exit status is 130 or 143 (see :mod:`landscape_gui.export.interrupt`).
+    """
+    from landscape_gui.export.interrupt import InterruptFlag
+
+    with InterruptFlag() as stop:
+        try:
+            return _export(args, stop)
+        except ExportInterrupted:
+            print(f"{PROG}: export interrupted: nothing was written", file=sys.stderr)
+            return stop.exit_status
+
+
+class ExportInterrupted(Exception):
+    """SIGINT/SIGTERM arrived during an export (after clean-up)."""
+
+
+def _export(args, stop) -> int:
     from pathlib import Path
 
     from landscape_gui.export.headless import DisplayError, ProgressBar, private_display
@@ -507,18 +539,27 @@ def cmd_export(args) -> int:
 
         export_settings(scenario.export, scenario.steps, **settings)  # bad settings: before any display
         check_output(args.output, format_for(args.output), args.force)
+        if stop:
+            raise ExportInterrupted
         private_display()
 
         bar = ProgressBar(Path(args.output).name)
         try:
-            out = export_scenario(scenario, args.output, force=args.force, progress=bar, **settings)
+            out = export_scenario(
+                scenario, args.output, force=args.force, progress=bar, cancel=stop.is_set, **settings
+            )
         finally:
             bar.end()
     except (ExportError, DisplayError) as e:
+        if stop:  # cancelled, or a child (ffmpeg) that got the terminal's Ctrl+C too: either way, interrupted
+            raise ExportInterrupted from None
+        if isinstance(e, ExportCancelled):
+            raise
         raise UsageError(str(e)) from None
-    except KeyboardInterrupt:
-        raise UsageError(str(ExportCancelled("export interrupted: nothing was written"))) from None
-    print(f"wrote {out} in {bar.elapsed:.1f} s")
+    print(f"wrote {out} in {bar.elapsed:.1f} s", flush=True)
+    if stop:  # the signal came after the last frame was moved into place: the file is whole
+        print(f"{PROG}: interrupted after {out} was complete", file=sys.stderr)
+        return stop.exit_status
     return 0
 
 
@@ -560,8 +601,10 @@ def _analysis_inputs(args):
     seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
     if steps < 0:
         raise UsageError(f"--steps must be ≥ 0, not {steps}")
-    if not (math.isfinite(noise) and noise >= 0):
-        raise UsageError(f"--noise must be a finite number ≥ 0, not {noise}")
+    from landscape_gui.core.trace import MAX_NOISE
+
+    if not (math.isfinite(noise) and 0 <= noise <= MAX_NOISE):
+        raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {noise}")
     if seed < 0:
         raise UsageError(f"--seed must be ≥ 0, not {seed}")
     return landscape, function, optimizer.id, params, steps, noise, seed, scenario
@@ -813,9 +856,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``landscape-gui`` command; returns the exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C outside an export (which handles its own) or the app
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from landscape_gui.core.allocator import keep_freed_memory
 
     keep_freed_memory()  # the app and every command step many runs: see core/allocator.py
+    quiet_numpy_warnings()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
@@ -840,3 +893,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `landscape-gui trace ... | head`
         return 0
+
+
+def quiet_numpy_warnings() -> None:
+    """No numpy floating-point warnings on stderr: overflow or 0/0 while evaluating a landscape far out is
+    expected (a diverging run, a steep formula) and is reported as data (``diverged``, ``null``); the
+    warning's file and line would point into this program's internals, not at anything the user did."""
+    import warnings
+
+    warnings.filterwarnings(
+        "ignore",
+        message=r"(overflow|invalid value|divide by zero|underflow) encountered",
+        category=RuntimeWarning,
+    )

@@ -544,7 +544,7 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         quality.append(gnorm[ok])
         # sympy cannot be interrupted: start it only with time to spare (it takes < 0.4 s at the degrees
         # allowed)
-        if exact and ctx.deadline - time.perf_counter() > 0.5:
+        if exact and ls.exact_search and ctx.deadline - time.perf_counter() > 0.5:
             try:
                 ex = _exact_roots(ctx)
             except _Deadline:

@@ -60,6 +60,7 @@ class DataLandscape(Landscape):
     n_parameters: int = 2
     #: Extra facts for ``functions --format json`` (the network's weights and directions for a slice).
     extra: dict = None
+    exact_search: bool = False  # see Landscape.exact_search
 
     @property
     def variables(self) -> tuple[str, ...]:

@@ -63,6 +63,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.logic import fuzzy_and
 
+from landscape_gui.core.domain import DomainError, check_domain
 from landscape_gui.core.landscapes import Landscape
 
 __all__ = ["FUNCTIONS", "FormulaError", "landscape_from_formula", "parse_formula"]
@@ -834,10 +835,10 @@ def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
     except (TypeError, ValueError):
         raise FormulaError(f"domain {domain!r} must be intervals (low, high)") from None
     dom += [DEFAULT_DOMAIN] * (dim - len(dom))
-    for lo, hi in dom:
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise FormulaError(f"domain interval ({lo}, {hi}) must be finite with low < high")
-    return tuple(dom)
+    try:
+        return check_domain(dom, dim)
+    except DomainError as e:
+        raise FormulaError(f"domain: {e}") from None
 
 
 def _test_points(domain: Sequence[tuple[float, float]]) -> np.ndarray:

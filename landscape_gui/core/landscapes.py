@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from landscape_gui.core.domain import check_domain
+
 if TYPE_CHECKING:
     import sympy as sp
 
@@ -110,6 +112,10 @@ class Landscape:
     #: Newton seeds (None: chosen by the search): lower for landscapes that are costly to evaluate.
     search_grid: int = 400
     search_seeds: int | None = None
+    #: Whether the critical-point search also asks sympy for exact roots (when ∇J is a low-degree rational
+    #: polynomial). False for losses over data: their sympy expression is a sum over every sample, slow to
+    #: build in a thread that then starves the window of the interpreter; the numeric search finds them.
+    exact_search: bool = True
     _value: Callable = field(repr=False, default=None)
     _grad: Callable = field(repr=False, default=None)
     _hess: Callable = field(repr=False, default=None)
@@ -250,14 +256,9 @@ class Landscape:
 
     # -- domain -------------------------------------------------------------------------------------------
     def with_domain(self, domain: Sequence[Sequence[float]]) -> Landscape:
-        """The same function over another domain."""
-        dom = tuple((float(lo), float(hi)) for lo, hi in domain)
-        if len(dom) != self.dim or any(
-            not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) for lo, hi in dom
-        ):
-            raise ValueError(
-                f"domain {domain!r} must give {self.dim} finite intervals (low, high), low < high"
-            )
+        """The same function over another domain (checked by :func:`~landscape_gui.core.domain.check_domain`:
+        a :class:`~landscape_gui.core.domain.DomainError`, a ``ValueError``, names the bad axis)."""
+        dom = check_domain(domain, self.dim)
         other = replace(self, domain=dom)
         if "_symbolic_cache" in self.__dict__:
             object.__setattr__(other, "_symbolic_cache", self.__dict__["_symbolic_cache"])

@@ -123,27 +123,80 @@ __all__ = [
 
 
 # -- reading -----------------------------------------------------------------------------------------------
+#: Largest scenario file read (10 000 start points written out take ~0.5 MB).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of arrays and inline tables in a scenario (the format itself needs 3).
+MAX_NESTING = 32
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether ``data`` nests lists/dicts more than :data:`MAX_NESTING` levels (iterative: no recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_NESTING:
+                return True
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def loads_scenario(text: str, source: str = "<string>") -> Scenario:
-    """Parse and validate a scenario from TOML text; ``source`` names it in error messages."""
+    """Parse and validate a scenario from TOML text; ``source`` names it in error messages.
+
+    A leading UTF-8 byte order mark (as some Windows editors write) is skipped.
+    """
+    text = text.removeprefix("\ufeff")
+    deep = ScenarioError(f"{source}: arrays or tables nested more than {MAX_NESTING} levels deep")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError.from_toml(e, source) from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise deep from None
+    if _too_deep(data):
+        raise deep
     return parse_scenario(data, text, source)
+
+
+def read_scenario_text(path: str | os.PathLike) -> str:
+    """The text of a scenario file: a regular file of at most :data:`MAX_FILE_BYTES`, in UTF-8.
+
+    A FIFO, a device (``/dev/zero``), a folder or a socket is refused before it is read (a FIFO is opened
+    non-blocking, so even one swapped in after the check cannot hang the caller).
+    """
+    p = Path(path)
+    kinds = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+             stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}  # fmt: skip
+
+    def check(st: os.stat_result) -> None:
+        if not stat.S_ISREG(st.st_mode):
+            kind = kinds.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise ScenarioError(f"{p.name}: cannot read: {kind}, not a scenario file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{p.name}: too large for a scenario ({st.st_size} bytes; at most {MAX_FILE_BYTES})"
+            )
+
+    try:
+        check(os.stat(p))
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            check(os.fstat(f.fileno()))
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise ScenarioError(f"{p.name}: cannot read: {e.strerror or e}") from None
+    if len(raw) > MAX_FILE_BYTES:  # grew since it was checked
+        raise ScenarioError(f"{p.name}: too large for a scenario (at most {MAX_FILE_BYTES} bytes)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{p.name}: not a UTF-8 text file (byte {e.start})") from None
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario file. Raises :class:`ScenarioError` (one line) for any problem."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise ScenarioError(f"{p.name}: cannot read: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"{p.name}: not a UTF-8 text file (byte {e.start})") from None
-    return loads_scenario(text, p.name)
+    return loads_scenario(read_scenario_text(path), Path(path).name)
 
 
 # -- writing -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from landscape_gui.core.domain import AXES, DomainError, check_interval
 from landscape_gui.core.scenario_analysis import parse_basins, parse_restarts
 from landscape_gui.core.scenario_model import (
     COLORMAPS,
@@ -126,9 +127,10 @@ def _landscape(ctx: Ctx, data: Any):
             ):
                 ok = False
                 break
-            if not iv[0] < iv[1]:
-                raise t.fail("domain", f"interval {show(iv)}: low must be below high")
-            pairs.append((float(iv[0]), float(iv[1])))
+            try:
+                pairs.append(check_interval(iv[0], iv[1], AXES[len(pairs)]))
+            except DomainError as e:
+                raise t.fail("domain", str(e)) from None
         if not ok:
             raise t.fail(
                 "domain",

@@ -250,6 +250,8 @@ class Simulation:
         if not np.isfinite(noise) or noise < 0:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
         self.noise = float(noise)
+        if not 0 <= int(seed) <= 2**63 - 1:
+            raise ValueError(f"seed must be an integer 0 … {2**63 - 1}, not {seed}")
         self.seed = int(seed)
         self.batch_size = self._check_batch_size(batch_size)
         n_runs = max(1, len(self.starts) * max(1, len(self._specs)))

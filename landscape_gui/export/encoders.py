@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import errno
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from landscape_gui.export.atomic import partial_prefix
 from landscape_gui.export.png import PngEncoder
 from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe
 
@@ -69,7 +71,13 @@ class FFmpegWriter(FrameWriter):
                "-f", "rawvideo", "-pix_fmt", self.PIX_FMT[self.pixels], "-s", f"{w}x{h}", "-r", str(self.fps), "-i", "pipe:0",
                "-an", *self.CODEC_ARGS[self.fmt], "-f", self.fmt, str(self.tmp)]  # fmt: skip
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: ffmpeg can never block on a full stderr
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        self._proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            start_new_session=True,  # a terminal's Ctrl+C is the exporter's to handle (it stops ffmpeg)
+        )
 
     def _ffmpeg_error(self) -> ExportError:
         self._proc.wait()
@@ -206,7 +214,7 @@ class PngFolderWriter(FrameWriter):
     def _create(self) -> Path:
         return Path(
             tempfile.mkdtemp(
-                prefix=f".{self.out.name}.partial-", dir=self.out.parent if str(self.out.parent) else "."
+                prefix=partial_prefix(self.out), dir=self.out.parent if str(self.out.parent) else "."
             )
         )
 
@@ -243,6 +251,20 @@ class PngFolderWriter(FrameWriter):
             os.close(fd)
 
     def _commit(self) -> None:
+        if not self.force:
+            if self._existed:  # an empty folder at the start: renamed over only while it is still empty
+                try:
+                    os.rename(self.tmp, self.out)
+                except OSError as e:
+                    if e.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                        raise
+                    raise ExportError(
+                        f"{self.out} changed while exporting (another export to the same name?): "
+                        "not replaced (use --force to replace it)"
+                    ) from None
+            else:
+                self._move_no_replace()
+            return
         if not self.out.exists():
             os.rename(self.tmp, self.out)
             return

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from landscape_gui.core.scenario import ExportSettings, Scenario
 from landscape_gui.core.scenario_parse import MAX_FRAMES, MAX_SIDE
+from landscape_gui.export.atomic import move_no_replace, partial_prefix, remove_stale_partials
 from landscape_gui.export.formats import open_writer
 from landscape_gui.export.writers import ExportCancelled, ExportError, format_for
 
@@ -90,8 +91,12 @@ class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
     def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
-        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
+        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer, ensure_app
 
+        # Qt first, on this thread: PySide6's first import walks sys.modules, and the writer thread (started
+        # below) importing imageio-ffmpeg at the same moment made it fail ("dictionary changed size during
+        # iteration", then a fatal error: 1 export in ~50 in the signal stress test)
+        ensure_app()
         fmt = format_for(out)
         self.scenario = scenario
         self.settings = export_settings(scenario.export, scenario.steps, fmt=fmt, **settings)
@@ -118,10 +123,10 @@ class ExportJob:
             self.done += 1
         return self.done < self.total
 
-    def finish(self) -> Path:
-        """Wait for the encoder and move the file into place."""
+    def finish(self, cancel: Callable[[], bool] | None = None) -> Path:
+        """Wait for the encoder and move the file into place (unless ``cancel()`` turns True before)."""
         try:
-            return self.writer.close()
+            return self.writer.close(cancel)
         finally:
             self.renderer.close()
 
@@ -148,12 +153,15 @@ def export_scenario(
     """
     job = ExportJob(scenario, out, force=force, **settings)
     try:
-        while job.step():
-            if progress is not None:
-                progress(job.done, job.total)
+        while True:
             if cancel is not None and cancel():
                 raise ExportCancelled("export cancelled: nothing was written")
-        path = job.finish()
+            more = job.step()
+            if progress is not None:
+                progress(job.done, job.total)
+            if not more:
+                break
+        path = job.finish(cancel)
         if progress is not None:
             progress(job.total, job.total)
         return path
@@ -197,13 +205,22 @@ def export_image(
             pass
     finally:
         renderer.close()
+    remove_stale_partials(p)
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{p.name}.partial-", suffix=".png", dir=p.parent if str(p.parent) else "."
+        prefix=partial_prefix(p), suffix=".png", dir=p.parent if str(p.parent) else "."
     )
     os.close(fd)
     try:
         Image.fromarray(frame).save(tmp, format="PNG")
-        os.replace(tmp, p)
+        if force:
+            os.replace(tmp, p)
+        else:
+            move_no_replace(Path(tmp), p)
+    except FileExistsError:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(
+            f"{p} appeared while exporting: not replaced (use --force to overwrite it)"
+        ) from None
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"cannot write {p}: {e.strerror or e}") from None

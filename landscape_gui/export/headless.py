@@ -2,7 +2,8 @@
 
 OpenGL needs a real display: Qt's ``offscreen`` platform has no usable OpenGL. On Linux with no
 ``DISPLAY``/``WAYLAND_DISPLAY`` (and no ``QT_QPA_PLATFORM`` chosen), :func:`private_display` starts a private
-``Xvfb`` (with GLX, rendered by Mesa) when one is installed, and stops it on exit; otherwise it says in one
+``Xvfb`` (with GLX, rendered by Mesa) when one is installed, and stops it on exit (it also dies with this
+process when that is killed: a parent-death signal); otherwise it says in one
 line how to get one. ``xvfb-run landscape-gui export ...`` works too, and is what CI uses.
 """
 
@@ -37,22 +38,27 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def _load_prctl():
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """A ``preexec_fn`` that makes the child get SIGTERM when this process dies, however it dies (even by
+    SIGKILL): Linux's ``prctl(PR_SET_PDEATHSIG)``. None where there is no such call."""
+    if not sys.platform.startswith("linux"):
         return None
 
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
 
-_PDEATHSIG = _load_prctl() if sys.platform.startswith("linux") else None
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody would be told
+            os._exit(1)
 
-
-def _die_with_parent() -> None:
-    """In the Xvfb child: the kernel sends it SIGTERM when this process ends, however it ends. Stopping it
-    from an ``atexit`` handler instead cut Qt's X connection before Qt had closed it, and the bundled app then
-    exited with status 1 ("The X11 connection broke") after a complete export."""
-    if _PDEATHSIG is not None:
-        _PDEATHSIG(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    return preexec
 
 
 def system_env() -> dict[str, str]:
@@ -84,6 +90,7 @@ def private_display() -> None:
     read, write = os.pipe()
     args = [xvfb, "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp",
             "+extension", "GLX", "+render", "-noreset"]  # fmt: skip
+    preexec = _die_with_parent()
     try:
         proc = subprocess.Popen(
             args,
@@ -91,7 +98,8 @@ def private_display() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=system_env(),
-            preexec_fn=_die_with_parent,
+            preexec_fn=preexec,  # noqa: PLW1509 - async-signal-safe: one prctl call
+            start_new_session=True,  # the terminal's Ctrl+C goes to the export, which then stops it
         )
     except OSError as e:
         raise DisplayError(f"cannot start Xvfb: {e.strerror or e}") from None
@@ -109,7 +117,7 @@ def private_display() -> None:
         proc.kill()
         raise DisplayError("Xvfb did not start: " + NO_DISPLAY)
 
-    if not _PDEATHSIG:  # no prctl: stop it at exit (Qt may still hold its connection then)
+    if preexec is None:  # no prctl: stop it at exit (Qt may still hold its connection then)
         atexit.register(_stop, proc)
     os.environ["DISPLAY"] = f":{number.decode().strip()}"
     os.environ["QT_QPA_PLATFORM"] = "xcb"

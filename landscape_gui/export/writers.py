@@ -41,9 +41,12 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from landscape_gui.export.atomic import move_no_replace, partial_prefix, remove_stale_partials
 
 __all__ = [
     "FORMATS",
@@ -139,6 +142,8 @@ class FrameWriter:
         pixels: str = "rgb",
     ):
         self.out = check_output(out, self.fmt, force)
+        self.force = force
+        self._existed = self.out.exists()  # an empty folder (PNG frames) may be there from the start
         self.size = (int(size[0]), int(size[1]))
         self.fps = int(fps)
         if self.size[0] < 1 or self.size[1] < 1 or self.fps < 1:
@@ -156,7 +161,7 @@ class FrameWriter:
     # -- subclass hooks (run on the writer thread, except _create) -------------------------------------------
     def _create(self) -> Path:
         fd, name = tempfile.mkstemp(
-            prefix=f".{self.out.name}.partial-",
+            prefix=partial_prefix(self.out),
             suffix=self.out.suffix,
             dir=self.out.parent if str(self.out.parent) else ".",
         )
@@ -181,7 +186,20 @@ class FrameWriter:
                 self.tmp.unlink(missing_ok=True)
 
     def _commit(self) -> None:
-        os.replace(self.tmp, self.out)
+        """Move the finished output into place; without ``force``, never over one that appeared meanwhile."""
+        if self.force:
+            os.replace(self.tmp, self.out)
+        else:
+            self._move_no_replace()
+
+    def _move_no_replace(self) -> None:
+        try:
+            move_no_replace(self.tmp, self.out)
+        except FileExistsError:
+            raise ExportError(
+                f"{self.out} appeared while exporting (another export to the same name?): not replaced "
+                "(use --force to overwrite it)"
+            ) from None
 
     def _publish_mode(self) -> None:
         """Give the temporary output the permissions a new file would get (mkstemp makes it private)."""
@@ -191,6 +209,7 @@ class FrameWriter:
 
     # -- public API -----------------------------------------------------------------------------------------
     def start(self) -> FrameWriter:
+        remove_stale_partials(self.out)  # left by an export that was killed
         try:
             self.tmp = self._create()
         except OSError as e:
@@ -252,12 +271,28 @@ class FrameWriter:
                 continue
         self.frames_written += 1
 
-    def close(self) -> Path:
-        """Encode what is queued, move the result into place and return its path."""
+    def close(self, cancel: Callable[[], bool] | None = None) -> Path:
+        """Encode what is queued, move the result into place and return its path.
+
+        ``cancel()`` is polled while the encoder finishes and once more just before the move: when it turns
+        True, everything is removed and :class:`ExportCancelled` raised.
+        """
         if self._thread is None:
             self.start()
-        self._queue.put(None)
-        self._thread.join()
+        while True:  # a full queue: wait for the writer (or its failure), still listening to cancel
+            try:
+                self._queue.put(None, timeout=0.05)
+                break
+            except queue.Full:
+                if cancel is not None and cancel():
+                    break
+        while self._thread.is_alive():
+            if cancel is not None and cancel():
+                break
+            self._thread.join(timeout=0.05)
+        if cancel is not None and cancel():
+            self.abort()
+            raise ExportCancelled("export cancelled: nothing was written")
         if self._error is None and self.frames_written == 0:
             self._error = ExportError(f"no frames to write to {self.out}")
         if self._error is not None:
@@ -266,6 +301,9 @@ class FrameWriter:
         try:
             self._publish_mode()
             self._commit()
+        except ExportError:
+            self._remove_tmp()
+            raise
         except OSError as e:
             self._remove_tmp()
             raise ExportError(f"cannot write {self.out}: {_why(e)}") from None

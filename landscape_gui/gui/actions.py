@@ -147,7 +147,8 @@ def save_state(win) -> None:
 
 
 def restore_state(win) -> None:
-    """Restore geometry, dock layout and the last choices; anything unreadable is skipped."""
+    """Restore geometry, dock layout and the last choices. Choices that fail the checks a scenario file
+    gets (a domain beyond ±1e6, say) are discarded with a message: never trusted."""
     s = win.settings
     geometry, layout = s.value("geometry"), s.value("windowState")
     if isinstance(geometry, QByteArray):
@@ -157,20 +158,69 @@ def restore_state(win) -> None:
     c = win.controller
     try:
         state = json.loads(s.value("controller", "") or "{}")
+        if not isinstance(state, dict):
+            raise ValueError(f"expected a table of settings, got {type(state).__name__}")
         c.blockSignals(True)
         try:
             c.apply(state)
         finally:
             c.blockSignals(False)
     except Exception as e:  # noqa: BLE001 - stale or hand-edited settings must not stop the app
-        win.statusBar().showMessage(f"previous session's settings ignored: {e}", 8000)
+        discard_session(win, e)
+        return
+    _sync_panel(win)
+    try:
+        cam = json.loads(s.value("camera", "") or "{}")
+        if cam:
+            win.scene3d.set_camera(_checked_camera(cam))
+    except (ValueError, TypeError, AttributeError, KeyError) as e:
+        _tell(win, f"previous session's camera ignored: {e}")
+        s.remove("camera")
+
+
+def _checked_camera(cam) -> dict:
+    """A saved camera whose numbers are all finite and in range, else ValueError."""
+    import math
+
+    d, el, az = (float(cam[k]) for k in ("distance", "elevation", "azimuth"))
+    center = [float(v) for v in cam.get("center", (0, 0, 0))]
+    if not (0 < d <= 1e9 and -90 <= el <= 90 and math.isfinite(az)) or len(center) != 3:
+        raise ValueError(f"distance {d:g}, elevation {el:g}, azimuth {az:g} out of range")
+    if not all(math.isfinite(v) and abs(v) <= 1e9 for v in center):
+        raise ValueError(f"centre {center} out of range")
+    return {"distance": d, "elevation": el, "azimuth": az, "center": center}
+
+
+def _sync_panel(win) -> None:
     win.panel.sync_landscape()
     win.panel.sync_run()
     win.panel.starts_panel.sync()
     win.panel.optimizer_panel.sync()
+
+
+def _tell(win, message: str) -> None:
+    """A message about the saved session: on stderr and in the status bar (kept over the start-up hint)."""
+    import sys
+
+    message = message.splitlines()[0] if message else message
+    print(f"landscape-gui: {message}", file=sys.stderr)
+    win.session_message = message
+    win.statusBar().showMessage(message, 20000)
+
+
+def discard_session(win, error: BaseException) -> None:
+    """The saved session cannot be used: say why, forget it, and put the window's state back to defaults."""
+    from landscape_gui.gui.controller import Controller
+
+    _tell(win, f"previous session's settings ignored: {error}")
+    if win.settings is not None:
+        for key in ("controller", "camera"):
+            win.settings.remove(key)
+    c = win.controller
+    defaults = Controller().state()
+    c.blockSignals(True)
     try:
-        cam = json.loads(s.value("camera", "") or "{}")
-        if cam:
-            win.scene3d.set_camera(cam)
-    except (ValueError, TypeError, AttributeError):
-        pass
+        c.apply(defaults)
+    finally:
+        c.blockSignals(False)
+    _sync_panel(win)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 from landscape_gui import resources_dir
 
@@ -52,7 +53,11 @@ def configure_app(app) -> None:
 
 
 def run_app(scenario_path: str | None = None) -> int:
-    """Run the GUI until the window closes; returns the exit status (1 without a display)."""
+    """Run the GUI until the window closes; returns the exit status (1 without a display).
+
+    Ctrl+C in the terminal, SIGTERM and SIGHUP close it as File → Quit does (status 128 + the signal); a
+    lost display or a window destroyed from outside save the session too (see :mod:`.lifecycle`).
+    """
     if not has_display():
         print(
             "landscape-gui: no display found (set DISPLAY or WAYLAND_DISPLAY, or run under xvfb-run)",
@@ -60,13 +65,21 @@ def run_app(scenario_path: str | None = None) -> int:
         )
         return 1
     app = create_app()
+    from landscape_gui.gui import actions, lifecycle
     from landscape_gui.gui.main_window import MainWindow
 
-    window = MainWindow()
+    signals = lifecycle.QuitOnSignals(app)
+    window = _build_window(MainWindow)
+    lifecycle.on_lost_display(partial(_save_session, window, actions))
     window.show()
     if scenario_path:
         open_on_window(window, scenario_path)
+    watcher = lifecycle.watch_destroyed(app, window)
     status = app.exec()
+    if watcher is not None:
+        app.removeNativeEventFilter(watcher)
+    signals.uninstall()
+    lifecycle.default_message_handler()
     # Delete the GL view and its items while the application still exists (else a crash at interpreter exit).
     window.deleteLater()
     app.processEvents()
@@ -87,6 +100,40 @@ def open_on_window(window, path: str) -> bool:
 
     window.scenario_actions.report = report
     try:
-        return window.open_scenario(path)
+        opened = window.open_scenario(path)
     finally:
         window.scenario_actions.report = None
+    if not opened:  # the user typed the name in a terminal: say it there too
+        error = getattr(window.scenario_actions, "last_error", None)
+        if error:
+            print(f"landscape-gui: error: {error}", file=sys.stderr)
+    return opened
+
+
+def _build_window(main_window_class):
+    """The main window; if building it from the saved session fails, the session is forgotten and the
+    window opens on defaults (the failure is said on stderr and in the status bar)."""
+    from landscape_gui.gui.settings import open_settings
+
+    try:
+        return main_window_class()
+    except Exception as e:  # noqa: BLE001 - the app must open whatever the saved settings hold
+        message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
+        print(f"landscape-gui: {message}", file=sys.stderr)
+        settings = open_settings()
+        for key in ("controller", "camera", "geometry", "windowState"):
+            settings.remove(key)
+        settings.sync()
+        window = main_window_class()
+        window.session_message = message
+        window.statusBar().showMessage(message, 20000)
+        return window
+
+
+def _save_session(window, actions) -> None:
+    """What closing the window saves, without touching the display (it is gone)."""
+    window._shutting_down = True  # noqa: SLF001 - no more frames
+    if window.settings is not None:
+        actions.save_state(window)
+        window.settings.sync()
+    window.worker.shutdown(2000)

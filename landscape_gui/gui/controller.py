@@ -263,6 +263,8 @@ class Controller(QObject):
         self.batchSizeChanged.emit(batch_size)
 
     def set_seed(self, seed: int) -> None:
+        if not 0 <= int(seed) <= 2**63 - 1:
+            raise ValueError(f"seed must be an integer 0 … {2**63 - 1}, not {seed}")
         self.seed = int(seed)
         self.seedChanged.emit(self.seed)
 

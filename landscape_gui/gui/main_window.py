@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
@@ -83,6 +83,22 @@ class _CriticalFinder(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, *, restore_settings: bool = True, parent=None):
         super().__init__(parent)
+        try:
+            self._build(restore_settings)
+        except BaseException:
+            self._abandon()  # a half-built window must not leave its threads running (abort at exit)
+            raise
+
+    def _abandon(self) -> None:
+        self._shutting_down = True
+        for part in ("worker", "panel"):
+            obj = getattr(self, part, None)
+            if obj is not None:
+                (obj.shutdown if part == "worker" else obj.checker.shutdown)()
+        if getattr(self, "critical", None) is not None:
+            self.critical.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _build(self, restore_settings: bool) -> None:
         self.setObjectName("MainWindow")
         self.controller = Controller(self)
         self.settings = open_settings() if restore_settings else None
@@ -141,7 +157,7 @@ class MainWindow(QMainWindow):
         self._intake.timeout.connect(self._frame_ready)
         self.worker.worker.frameReady.connect(self._intake.start)
         self.worker.worker.playingChanged.connect(self._playing_changed)
-        self.worker.worker.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.worker.worker.error.connect(self._worker_error)  # a slot of this (GUI-thread) object: queued
         self.critical = _CriticalFinder()
         self.critical.found.connect(self._critical_found)
         # The search for critical points starts once the landscape's first frame is drawn, so that it does not
@@ -181,15 +197,22 @@ class MainWindow(QMainWindow):
         self.map.pointClicked.connect(self._add_start)
         self.panel.reset_hint.clicked.connect(self.reset_runs)
 
-        session.start(self)  # the last session, or the first-run demo
-        self._applied_view = None
-        self._view_changed(c.view)
-        self._rebuild_landscape()
+        try:
+            session.start(self)  # the last session, or the first-run demo
+            self._applied_view = None
+            self._view_changed(c.view)
+            self._rebuild_landscape()
+        except Exception as e:  # noqa: BLE001 - the saved session cannot be shown: start from defaults
+            actions.discard_session(self, e)
+            self._applied_view = None
+            self._view_changed(c.view)
+            self._rebuild_landscape()
         self.worker.speedRequested.emit(c.speed)
         self.worker.maxStepsRequested.emit(c.max_steps)
-        self.statusBar().showMessage(
-            "Space: play/pause · →: step · R: reset · click the surface or map to add a start"
-        )
+        if getattr(self, "session_message", None) is None:
+            self.statusBar().showMessage(
+                "Space: play/pause · →: step · R: reset · click the surface or map to add a start"
+            )
 
     # -- state → views ------------------------------------------------------------------------------------
     def _log_height(self, grid=None) -> bool:
@@ -394,6 +417,10 @@ class MainWindow(QMainWindow):
             values = np.where([r.status != "diverged" for r in frame.runs], values, np.inf)
         losses = np.where(np.isfinite(values), values, np.inf)
         return int(np.argmin(losses)) if np.isfinite(losses).any() else None
+
+    @Slot(str)
+    def _worker_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
 
     def _playing_changed(self, playing: bool) -> None:
         self.actions["play"].setChecked(playing)

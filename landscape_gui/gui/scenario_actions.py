@@ -121,6 +121,7 @@ class ScenarioActions(QObject):
         #: ``report(title, message)`` replaces the error dialog while set (the command line's file is
         #: reported on the window's banner instead of in a dialog before the window is up)
         self.report = None
+        self.last_error: str | None = None  # the message of the last file or preset that could not be opened
         self.acts: dict[str, QAction] = {}
         self._build_menus()
         win.setAcceptDrops(True)
@@ -214,6 +215,7 @@ class ScenarioActions(QObject):
 
     # -- open -----------------------------------------------------------------------------------------------
     def _error(self, title: str, message: str) -> None:
+        self.last_error = message
         if self.report is not None:
             self.report(title, message)
         else:
