@@ -61,8 +61,10 @@ class BasinsComputer(QObject):
         self.generation += 1
 
     def shutdown(self) -> None:
-        self.cancel()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.cancel()  # the job in flight stops at its next step
+        # wait for it: a job that outlives the window would drop the last reference to the window's objects
+        # on its own thread, and Qt widgets destroyed off the GUI thread deadlock against it
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _work(self, gen: int, problem: BasinProblem, grid: int) -> None:
         if gen != self.generation:

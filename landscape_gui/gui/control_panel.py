@@ -67,7 +67,9 @@ class _FormulaChecker(QObject):
         return gen
 
     def shutdown(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # wait for a check in flight (bounded by the formula worker's timeout): a job that outlived the window
+        # would drop the last reference to the window's objects off the GUI thread (a deadlock in Qt)
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class ControlPanel(QScrollArea):

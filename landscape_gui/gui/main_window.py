@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
@@ -80,9 +81,18 @@ class _CriticalFinder(QObject):
         self.pool.submit(work).add_done_callback(lambda f: self.found.emit(gen, f.result()))
 
 
+#: Cyclic garbage is collected on a timer in the GUI thread, never by the interpreter on whichever thread
+#: happens to allocate (the simulation worker, the basins and restarts pools, the encoder): a window, dialog
+#: or plot freed there destroys Qt widgets off the GUI thread, which deadlocks against it (seen as a hang).
+_COLLECTOR: GarbageCollector | None = None
+
+
 class MainWindow(QMainWindow):
     def __init__(self, *, restore_settings: bool = True, parent=None):
+        global _COLLECTOR
         super().__init__(parent)
+        if _COLLECTOR is None:
+            _COLLECTOR = GarbageCollector(interval=1.0)
         try:
             self._build(restore_settings)
         except BaseException:
@@ -462,7 +472,10 @@ class MainWindow(QMainWindow):
         self.data_views.shutdown()
         self.analysis.shutdown()
         self.panel.checker.shutdown()
-        self.critical.pool.shutdown(wait=False, cancel_futures=True)
         if self.critical.process is not None:
             self.critical.process.close()  # ends a search in flight too
+        # wait for a search in flight (its deadline bounds it): one that outlived the window would drop the
+        # last reference to the window's objects on the pool's thread, and Qt widgets destroyed off the GUI
+        # thread deadlock against the GUI thread (seen as a hang in a later test)
+        self.critical.pool.shutdown(wait=True, cancel_futures=True)
         super().closeEvent(event)

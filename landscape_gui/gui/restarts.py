@@ -306,5 +306,5 @@ class RestartsView(QObject):
 
     def shutdown(self) -> None:
         self._debounce.stop()
-        self.summarizer.cancel()
-        self.summarizer.pool.shutdown(wait=False, cancel_futures=True)
+        self.summarizer.cancel()  # the job in flight stops at its next step
+        self.summarizer.pool.shutdown(wait=True, cancel_futures=True)  # see basins.BasinsComputer.shutdown

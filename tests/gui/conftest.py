@@ -1,5 +1,7 @@
 """GUI tests: real widgets on Xvfb (pytest-xvfb, GLX on) with Mesa's software OpenGL."""
 
+import gc
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
@@ -23,3 +25,4 @@ def window(qtbot, tmp_path):
     if win.worker.thread.isRunning():
         win.close()
     assert win.worker.thread.wait(5000)
+    gc.collect()  # garbage of this test goes here, on the GUI thread, not in a later test's worker thread
