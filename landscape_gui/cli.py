@@ -387,10 +387,6 @@ def _check_batch_size(batch_size: int | None, landscape) -> None:
 
 def _trace_scenario(args) -> int:
     """``trace SCENARIO``: every start × optimizer of a scenario file or preset, for its steps."""
-    from pathlib import Path
-
-    from landscape_gui.core.presets import load_preset
-    from landscape_gui.core.scenario import ScenarioError, load_scenario
     from landscape_gui.core.trace import dumps_strict, trace_scenario
 
     given = [
@@ -416,16 +412,7 @@ def _trace_scenario(args) -> int:
             f"trace {args.scenario}: the scenario sets the landscape, optimizers, starts and steps;"
             f" drop {', '.join(given)} (or drop the scenario)"
         )
-    try:
-        if args.scenario.endswith(".toml") or Path(args.scenario).is_file():
-            scenario = load_scenario(args.scenario)
-        else:
-            scenario = load_preset(args.scenario)
-    except ScenarioError as e:
-        raise UsageError(str(e)) from None
-    except KeyError as e:
-        raise UsageError(f"{e.args[0]}; or give a scenario file (.toml)") from None
-    out = trace_scenario(scenario)
+    out = trace_scenario(load_source(args.scenario))
     if args.format == "json":
         print(dumps_strict(out))
         return 0
