@@ -137,6 +137,26 @@ class SurfaceProcess:
             raise RuntimeError("the surface process did not start")
         self._process, self._conn = process, parent_conn
 
+    @contextlib.contextmanager
+    def _session(self):
+        """The pipe to a running child, one request at a time. A broken child is stopped for good: from then
+        on :attr:`available` is False and the callers compute in this process."""
+        with self._lock:
+            if not self.available:
+                raise RuntimeError("the surface process is not available")
+            try:
+                if self._process is None or not self._process.is_alive():
+                    self._start()
+                yield self._conn
+            except (EOFError, OSError, RuntimeError) as e:
+                self._stop()
+                self.available = False
+                raise RuntimeError(f"the surface process stopped ({type(e).__name__})") from e
+
+    @staticmethod
+    def _domain(domain: Sequence[Sequence[float]] | None) -> list | None:
+        return None if domain is None else [list(map(float, b)) for b in domain]
+
     def compute(
         self,
         landscape_id: str,
@@ -147,56 +167,36 @@ class SurfaceProcess:
         cancelled: Callable[[], bool] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(xs, ys, Z)`` of ``get_landscape(landscape_id)`` over ``domain`` at ``resolution``."""
-        with self._lock:
-            if not self.available:
-                raise RuntimeError("the surface process is not available")
-            try:
-                if self._process is None or not self._process.is_alive():
-                    self._start()
-                dom = None if domain is None else [list(map(float, b)) for b in domain]
-                self._conn.send(("grid", landscape_id, dom, int(resolution)))
-                asked_to_stop = False
-                while True:
-                    if not asked_to_stop and cancelled is not None and cancelled():
-                        self._conn.send(("cancel",))
-                        asked_to_stop = True
-                    if not self._conn.poll(0.02):
-                        continue
-                    msg = self._conn.recv()
-                    if msg[0] == "progress":
-                        if progress is not None and not asked_to_stop:
-                            progress(msg[1], msg[2])
-                    elif msg[0] == "grid":
-                        if asked_to_stop:
-                            raise SurfaceCancelled("surface computation cancelled")
-                        return msg[1], msg[2], msg[3]
-                    elif msg[0] == "cancelled":
+        with self._session() as conn:
+            conn.send(("grid", landscape_id, self._domain(domain), int(resolution)))
+            asked_to_stop = False
+            while True:
+                if not asked_to_stop and cancelled is not None and cancelled():
+                    conn.send(("cancel",))
+                    asked_to_stop = True
+                if not conn.poll(0.02):
+                    continue
+                msg = conn.recv()
+                if msg[0] == "progress":
+                    if progress is not None and not asked_to_stop:
+                        progress(msg[1], msg[2])
+                elif msg[0] == "grid":
+                    if asked_to_stop:
                         raise SurfaceCancelled("surface computation cancelled")
-                    else:
-                        raise ValueError(msg[1])
-            except (EOFError, OSError, RuntimeError) as e:
-                self._stop()
-                self.available = False  # from now on the caller computes in-process
-                raise RuntimeError(f"the surface process stopped ({type(e).__name__})") from e
+                    return msg[1], msg[2], msg[3]
+                elif msg[0] == "cancelled":
+                    raise SurfaceCancelled("surface computation cancelled")
+                else:
+                    raise ValueError(msg[1])
 
     def critical_points(self, landscape_id: str, domain: Sequence[Sequence[float]] | None) -> list:
         """``core.critical.critical_points`` of the landscape, found in the child (not interruptible)."""
-        with self._lock:
-            if not self.available:
-                raise RuntimeError("the surface process is not available")
-            try:
-                if self._process is None or not self._process.is_alive():
-                    self._start()
-                dom = None if domain is None else [list(map(float, b)) for b in domain]
-                self._conn.send(("critical", landscape_id, dom))
-                msg = self._conn.recv()
-            except (EOFError, OSError, RuntimeError) as e:
-                self._stop()
-                self.available = False
-                raise RuntimeError(f"the surface process stopped ({type(e).__name__})") from e
-            if msg[0] != "critical":
-                raise ValueError(msg[1])
-            return msg[1]
+        with self._session() as conn:
+            conn.send(("critical", landscape_id, self._domain(domain)))
+            msg = conn.recv()
+        if msg[0] != "critical":
+            raise ValueError(msg[1])
+        return msg[1]
 
     def _stop(self) -> None:
         process, conn = self._process, self._conn
