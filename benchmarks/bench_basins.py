@@ -143,7 +143,9 @@ def main(argv: list[str] | None = None) -> None:
         f"  torch {tdata['version']} ({tdata['threads']} threads)       {t_torch:6.2f} s   shares {tdata['shares']}"
     )
     print(f"  ratio torch / ours: {t_torch / t_ours:.2f}×   (goal ≥ 2×)")
-    print("  (Adam never retires: its step grows again as its average of g² decays; see core/basins.py)")
+    print(
+        "  (Adam never retires: its step grows again as its average of g² decays; see core/analysis/basins.py)"
+    )
     gd = [*ours[:4], "--function", "himmelblau", "--optimizer", "gd", "--set", "lr=0.01", "--grid", str(args.grid),
           "--steps", str(args.steps), "-o", str(tmp / "gd.png")]  # fmt: skip
     t_gd, _ = timed(gd, env, args.repeats)

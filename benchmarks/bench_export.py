@@ -47,7 +47,7 @@ def main() -> None:
     from landscape_gui.export.headless import private_display
 
     private_display()
-    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario.presets import load_preset
     from landscape_gui.export.exporter import ExportJob
     from landscape_gui.export.render import frame_pixels
 

@@ -82,7 +82,7 @@ def baseline_env() -> Path:
 def write_paths(path: Path) -> None:
     """The preset's five optimizer paths (every step) and its domain, title and legend names, as JSON."""
     sys.path.insert(0, str(ROOT))
-    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario.presets import load_preset
 
     scenario = load_preset("rosenbrock-race")
     sim = scenario.build_simulation(max_points=None)

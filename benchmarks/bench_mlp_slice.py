@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache
         from landscape_gui.core.allocator import keep_freed_memory
-        from landscape_gui.core.mlp_slice import build_mlp_slice
+        from landscape_gui.core.data.mlp_slice import build_mlp_slice
 
         keep_freed_memory()
         t0 = time.perf_counter()

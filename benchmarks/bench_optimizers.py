@@ -42,8 +42,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from landscape_gui.core.allocator import keep_freed_memory  # noqa: E402
-from landscape_gui.core.library import get_landscape  # noqa: E402
-from landscape_gui.core.optimizers import get_optimizer  # noqa: E402
+from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
+from landscape_gui.core.optimizers.catalog import get_optimizer  # noqa: E402
 
 WORKERS = min(4, os.cpu_count() or 1)
 
@@ -75,7 +75,7 @@ def run_ours_threaded(p0: np.ndarray, steps: int) -> np.ndarray:
 
 
 def run_simulation(p0: np.ndarray, steps: int) -> np.ndarray:
-    from landscape_gui.core.simulation import Simulation
+    from landscape_gui.core.analysis.simulation import Simulation
 
     sim = Simulation(get_landscape("rosenbrock"), p0, [("adam", {})])
     sim.step(steps)

@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from landscape_gui.core.library import get_landscape  # noqa: E402
+from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "torch_reference.json"
 STEPS = 200
@@ -186,7 +186,7 @@ def make_torch_scheduler(optimizer, schedule_text: str):
     """The torch.optim.lr_scheduler for a schedule written as on the command line (None for constant)."""
     import torch
 
-    from landscape_gui.core.schedules import parse_schedule
+    from landscape_gui.core.optimizers.schedules import parse_schedule
 
     schedule = parse_schedule(schedule_text)
     if schedule.is_constant:
@@ -207,7 +207,7 @@ def torch_run(
     and ``{step: {name: (K, 2) array}}``, the per-parameter state tensors after each of ``state_steps``."""
     import torch
 
-    from landscape_gui.core.optimizers import get_optimizer
+    from landscape_gui.core.optimizers.catalog import get_optimizer
 
     full = get_optimizer(optimizer_id).resolve(hp)
     landscape = get_landscape(landscape_id)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from landscape_gui.core.basins import (
+from landscape_gui.core.analysis.basins import (
     DIVERGED,
     NOT_SETTLED,
     BasinProblem,
@@ -14,10 +14,10 @@ from landscape_gui.core.basins import (
     iter_basin_maps,
     refinement_levels,
 )
-from landscape_gui.core.critical import critical_points
-from landscape_gui.core.expressions import landscape_from_formula
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.critical import critical_points
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.landscapes.expressions import landscape_from_formula
+from landscape_gui.core.landscapes.library import get_landscape
 
 
 def himmelblau_gd(grid=100, **kw):

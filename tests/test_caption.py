@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from landscape_gui.core.presets import load_preset
-from landscape_gui.core.scenario import OVERLAYS, loads_scenario
+from landscape_gui.core.scenario.files import OVERLAYS, loads_scenario
+from landscape_gui.core.scenario.presets import load_preset
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DISPLAY"), reason="needs a display (pytest-xvfb gives one)"

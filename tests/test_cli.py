@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from landscape_gui.cli import main
-from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
-from landscape_gui.core.optimizers import OPTIMIZER_IDS, get_optimizer
+from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
+from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
 
 
 def run_cli(capsys, *args):
@@ -225,7 +225,7 @@ def test_trace_scenario_runs_every_start_and_optimizer(capsys, tmp_path):
     assert one["runs"][0]["path"] == runs[1]["path"]
     assert runs[0]["outcome"] == "stalled at a saddle — step limit reached"
     # a scenario file works too, and CSV names the optimizer of each row
-    from landscape_gui.core.presets import preset_path
+    from landscape_gui.core.scenario.presets import preset_path
 
     path = tmp_path / "mine.toml"
     path.write_text(preset_path("local-vs-global").read_text("utf-8"), "utf-8")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from landscape_gui.cli import NOISE_MODEL, build_parser, main
-from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
+from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
 
 ROOT = Path(__file__).resolve().parents[1]
 

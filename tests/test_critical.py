@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from landscape_gui.core.critical import (
+from landscape_gui.core.analysis.critical import (
     CriticalPoint,
     classify,
     critical_points,
@@ -18,8 +18,8 @@ from landscape_gui.core.critical import (
     listing_order,
     nearest_critical_point,
 )
-from landscape_gui.core.landscapes import Landscape
-from landscape_gui.core.library import LANDSCAPE_IDS, get_landscape
+from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
 
 x, y = sp.symbols("x y", real=True)
 

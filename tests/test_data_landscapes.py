@@ -11,8 +11,13 @@ from functools import cache
 import numpy as np
 import pytest
 
-from landscape_gui.core.data_landscapes import DataLandscape, SurfaceCancelled
-from landscape_gui.core.library import DATA_LANDSCAPE_IDS, FORMULA_IDS, LANDSCAPE_IDS, get_landscape
+from landscape_gui.core.data.landscapes import DataLandscape, SurfaceCancelled
+from landscape_gui.core.landscapes.library import (
+    DATA_LANDSCAPE_IDS,
+    FORMULA_IDS,
+    LANDSCAPE_IDS,
+    get_landscape,
+)
 
 SIMPLE = ("linreg", "logreg", "tanh_neuron", "two_lines")
 
@@ -212,7 +217,7 @@ def test_data_landscapes_name_their_parameters():
 
 
 def test_tanh_neuron_has_a_saddle_at_the_origin_between_two_mirror_minima():
-    from landscape_gui.core.critical import critical_points
+    from landscape_gui.core.analysis.critical import critical_points
 
     pts = critical_points(get_landscape("tanh_neuron"))
     kinds = sorted((p.kind, tuple(np.round(p.position, 6))) for p in pts)
@@ -222,7 +227,7 @@ def test_tanh_neuron_has_a_saddle_at_the_origin_between_two_mirror_minima():
 
 
 def test_two_lines_has_a_shallow_and_a_deep_minimum():
-    from landscape_gui.core.critical import critical_points
+    from landscape_gui.core.analysis.critical import critical_points
 
     ls = get_landscape("two_lines")
     pts = critical_points(ls)

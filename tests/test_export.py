@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from landscape_gui.core.presets import LECTURE_ORDER, load_preset
+from landscape_gui.core.scenario.presets import LECTURE_ORDER, load_preset
 from landscape_gui.export.writers import ExportCancelled
 
 pytestmark = pytest.mark.skipif(

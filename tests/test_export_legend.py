@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from landscape_gui.core.presets import load_preset
-from landscape_gui.core.scenario import LandscapeSpec
+from landscape_gui.core.scenario.files import LandscapeSpec
+from landscape_gui.core.scenario.presets import load_preset
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DISPLAY"), reason="needs a display (pytest-xvfb gives one)"
@@ -32,9 +32,9 @@ def test_a_run_outside_the_domain_is_marked_in_the_export_legend():
 
 
 def test_basins_section_drapes_the_basins_and_lists_their_shares_in_the_legend():
-    from landscape_gui.core.basins import BasinProblem, basin_map
-    from landscape_gui.core.library import get_landscape
-    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.analysis.basins import BasinProblem, basin_map
+    from landscape_gui.core.landscapes.library import get_landscape
+    from landscape_gui.core.scenario.presets import load_preset
     from landscape_gui.export.analysis_layers import basin_layer
 
     s = load_preset("himmelblau-basins")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from landscape_gui.core.presets import load_preset
+from landscape_gui.core.scenario.presets import load_preset
 from landscape_gui.export.writers import ExportError
 
 pytestmark = pytest.mark.skipif(

@@ -15,9 +15,14 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landscape_gui.core import expressions
-from landscape_gui.core.expressions import FUNCTIONS, FormulaError, landscape_from_formula, parse_formula
-from landscape_gui.core.library import _ENTRIES, get_landscape
+from landscape_gui.core.landscapes import expressions
+from landscape_gui.core.landscapes.expressions import (
+    FUNCTIONS,
+    FormulaError,
+    landscape_from_formula,
+    parse_formula,
+)
+from landscape_gui.core.landscapes.library import _ENTRIES, get_landscape
 
 X = sp.Symbol("x", real=True)
 Y = sp.Symbol("y", real=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landscape_gui.core import formula_worker
-from landscape_gui.core.expressions import FormulaError, landscape_from_formula
-from landscape_gui.core.formula_worker import build_formula, check_formula, shutdown, worker_pid
+from landscape_gui.core.landscapes import formula_worker
+from landscape_gui.core.landscapes.expressions import FormulaError, landscape_from_formula
+from landscape_gui.core.landscapes.formula_worker import build_formula, check_formula, shutdown, worker_pid
 
 #: Within every bound of the parser, yet sympy.diff takes minutes on it (over 20 s measured; it asks
 #: whether tanh(...) is real, which expands the 50th power). Found by fuzzing; see expressions' docstring.
@@ -180,7 +180,7 @@ def test_works_from_a_dash_c_main_and_the_child_dies_with_its_parent():
     result = _run_script(
         """
         import os, sys
-        from landscape_gui.core.formula_worker import build_formula, check_formula, worker_pid
+        from landscape_gui.core.landscapes.formula_worker import build_formula, check_formula, worker_pid
         land = build_formula("x^2 + y")
         try:
             check_formula("sqrt(-1 - x**2)")
@@ -202,7 +202,7 @@ def test_a_busy_child_dies_when_its_parent_is_killed():
     result = _run_script(
         """
         import os, sys, threading, time
-        from landscape_gui.core import formula_worker as fw
+        from landscape_gui.core.landscapes import formula_worker as fw
         fw.check_formula("x")
         threading.Thread(target=fw.check_formula, args=(sys.argv[1],), kwargs={"timeout_s": 60}, daemon=True).start()
         time.sleep(0.5)  # the child is now deep inside sympy.diff

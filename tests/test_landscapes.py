@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 
 import landscape_gui.core
-from landscape_gui.core.landscapes import Landscape
-from landscape_gui.core.library import LANDSCAPE_IDS, describe, get_landscape
+from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, describe, get_landscape
 
 x, y = sp.symbols("x y", real=True)
 
@@ -248,8 +248,11 @@ def test_library_ids_and_errors():
 # -- the core stays Qt-free --------------------------------------------------------------------------------
 
 CORE_DIR = Path(landscape_gui.core.__file__).parent
-CORE_MODULES = ["landscape_gui.core"] + sorted(
-    f"landscape_gui.core.{p.stem}" for p in CORE_DIR.glob("*.py") if p.stem != "__init__"
+CORE_MODULES = sorted(
+    ".".join(("landscape_gui", "core", *p.relative_to(CORE_DIR).with_suffix("").parts)).removesuffix(
+        ".__init__"
+    )
+    for p in CORE_DIR.rglob("*.py")
 )
 
 

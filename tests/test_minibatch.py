@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.minibatch import BATCH_STREAM, BatchSampler
-from landscape_gui.core.scenario import ScenarioError, dumps_scenario, loads_scenario
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.data.minibatch import BATCH_STREAM, BatchSampler
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.scenario.files import ScenarioError, dumps_scenario, loads_scenario
 
 
 def test_sampler_is_a_shuffling_data_loader():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape_gui.core import mlp_slice
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.mlp import Network, filter_normalised_direction
-from landscape_gui.core.mlp_slice import SliceSettings, build_mlp_slice, cache_dir, trained_slice
+from landscape_gui.core.data import mlp_slice
+from landscape_gui.core.data.mlp import Network, filter_normalised_direction
+from landscape_gui.core.data.mlp_slice import SliceSettings, build_mlp_slice, cache_dir, trained_slice
+from landscape_gui.core.landscapes.library import get_landscape
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landscape_gui.core.captions import format_value, step_caption
-from landscape_gui.core.glyphs import glyphs
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.optimizer_spec import Buffer, Quantity
-from landscape_gui.core.optimizers import OPTIMIZER_IDS, OPTIMIZERS, get_optimizer
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.captions import format_value, step_caption
+from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, OPTIMIZERS, get_optimizer
+from landscape_gui.core.optimizers.glyphs import glyphs
+from landscape_gui.core.optimizers.spec import Buffer, Quantity
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((ROOT / "tests" / "data" / "torch_reference.json").read_text())
@@ -201,8 +201,8 @@ def test_a_new_optimizer_gets_a_caption_for_free():
     """Declaring buffers and a step formula is all an optimizer needs for its caption."""
     from dataclasses import replace
 
-    from landscape_gui.core import optimizers
-    from landscape_gui.core.captions import caption
+    from landscape_gui.core.optimizers import catalog as optimizers
+    from landscape_gui.core.optimizers.captions import caption
 
     base = get_optimizer("momentum")
     heavy = replace(

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.optimizers import OPTIMIZER_IDS, OPTIMIZERS, get_optimizer
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, OPTIMIZERS, get_optimizer
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "data" / "torch_reference.json"

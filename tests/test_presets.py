@@ -6,10 +6,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from landscape_gui.core.critical import critical_points
-from landscape_gui.core.presets import LECTURE_ORDER, list_presets, load_preset, presets_dir
-from landscape_gui.core.scenario import dumps_scenario, loads_scenario
-from landscape_gui.core.trace import trace_scenario
+from landscape_gui.core.analysis.critical import critical_points
+from landscape_gui.core.analysis.trace import trace_scenario
+from landscape_gui.core.scenario.files import dumps_scenario, loads_scenario
+from landscape_gui.core.scenario.presets import LECTURE_ORDER, list_presets, load_preset, presets_dir
 
 
 def end(run):
@@ -235,7 +235,7 @@ def test_minibatch_noise_carries_sgd_out_of_the_shallow_minimum():
 
 def test_basins_of_himmelblau_gd_vs_momentum():
     """The description's claims: four basins each; 18 % of the starts change minimum; borders 3× longer."""
-    from landscape_gui.core.basins import BasinProblem, basin_map
+    from landscape_gui.core.analysis.basins import BasinProblem, basin_map
 
     s = load_preset("himmelblau-basins")
     assert s.basins is not None and s.basins.grid == 200 and s.basins.tol == 1e-3
@@ -263,7 +263,7 @@ def test_basins_of_himmelblau_gd_vs_momentum():
 
 
 def test_restarts_on_rastrigin_how_many_you_need():
-    from landscape_gui.core.restarts import run_restarts
+    from landscape_gui.core.analysis.restarts import run_restarts
 
     s = load_preset("rastrigin-restarts")
     r = s.restarts
@@ -290,7 +290,7 @@ def test_restarts_on_rastrigin_how_many_you_need():
 
 
 def test_basins_and_restarts_sections_are_validated():
-    from landscape_gui.core.scenario import ScenarioError
+    from landscape_gui.core.scenario.files import ScenarioError
 
     base = '[landscape]\nfunction = "booth"\n[[optimizers]]\nid = "gd"\n[run]\nstarts = [[0.0, 0.0]]\n'
     s = loads_scenario(base + "[basins]\ngrid = 50\n[restarts]\nn = 20\n")
@@ -312,7 +312,7 @@ def test_basins_and_restarts_sections_are_validated():
 
 
 def test_momentum_builds_speed_along_a_shallow_valley():
-    from landscape_gui.core.glyphs import glyphs
+    from landscape_gui.core.optimizers.glyphs import glyphs
 
     s = load_preset("momentum-speed")
     sim = s.build_simulation()
@@ -335,8 +335,8 @@ def test_momentum_builds_speed_along_a_shallow_valley():
 
 
 def test_adam_one_step_at_a_time():
-    from landscape_gui.core.captions import step_caption
-    from landscape_gui.core.glyphs import glyphs
+    from landscape_gui.core.optimizers.captions import step_caption
+    from landscape_gui.core.optimizers.glyphs import glyphs
 
     s = load_preset("adam-step-by-step")
     sim = s.build_simulation()

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from landscape_gui.core.basins import BasinProblem, settle
-from landscape_gui.core.critical import critical_points
-from landscape_gui.core.inspector import inspect_point, inspect_points
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.restarts import CATEGORIES, random_starts, run_restarts, success_curve
+from landscape_gui.core.analysis.basins import BasinProblem, settle
+from landscape_gui.core.analysis.critical import critical_points
+from landscape_gui.core.analysis.inspector import inspect_point, inspect_points
+from landscape_gui.core.analysis.restarts import CATEGORIES, random_starts, run_restarts, success_curve
+from landscape_gui.core.landscapes.library import get_landscape
 
 
 def two_wells(seed=1, n=400):

@@ -17,10 +17,12 @@ import time
 
 import pytest
 
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.scenario import ScenarioError, load_scenario, loads_scenario
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.scenario.files import ScenarioError, load_scenario, loads_scenario
 
-MAX_BOUND = 1e6  # landscape_gui.core.domain.MAX_BOUND (spelt out: these tests also run against older code)
+MAX_BOUND = (
+    1e6  # landscape_gui.core.landscapes.domain.MAX_BOUND (spelt out: these tests also run against older code)
+)
 
 BOOTH = '[landscape]\nfunction = "booth"\n{domain}\n[[optimizers]]\nid = "gd"\n[run]\nstarts = [[0.0, 0.0]]\n'
 
@@ -70,22 +72,22 @@ def test_every_entry_point_refuses_a_bad_domain_naming_the_axis(tmp_path, domain
         )
         with pytest.raises(ScenarioError, match=f"line 3: \\[landscape\\] domain: {message}"):
             loads_scenario(text, "s.toml")
-    from landscape_gui.core.domain import DomainError, check_domain
+    from landscape_gui.core.landscapes.domain import DomainError, check_domain
 
     with pytest.raises(DomainError, match=message):
         check_domain(domain, 2)
 
 
 def test_a_formula_domain_is_checked_the_same_way():
-    from landscape_gui.core.expressions import FormulaError, landscape_from_formula
+    from landscape_gui.core.landscapes.expressions import FormulaError, landscape_from_formula
 
     with pytest.raises(FormulaError, match="y: bounds must lie within"):
         landscape_from_formula("x*y", [(0, 1), (-1e154, 1e154)])
 
 
 def test_domain_limits_leave_every_built_in_and_ordinary_domains_alone():
-    from landscape_gui.core.domain import check_domain
-    from landscape_gui.core.library import LANDSCAPE_IDS
+    from landscape_gui.core.landscapes.domain import check_domain
+    from landscape_gui.core.landscapes.library import LANDSCAPE_IDS
 
     for lid in LANDSCAPE_IDS:
         landscape = get_landscape(lid)
@@ -115,7 +117,7 @@ def test_only_regular_files_of_bounded_size_are_read(tmp_path):
     one_line_error(cli("export", str(fifo), "-o", "x.gif", cwd=tmp_path, timeout=30), "pipe.toml", "a FIFO")
     one_line_error(cli("export", str(zero), "-o", "x.gif", cwd=tmp_path, timeout=30), "zero.toml", "a device")
     assert time.monotonic() - t0 < 20
-    from landscape_gui.core.scenario import MAX_FILE_BYTES
+    from landscape_gui.core.scenario.files import MAX_FILE_BYTES
 
     big = tmp_path / "big.toml"
     big.write_text("# " + "x" * MAX_FILE_BYTES + "\n")
@@ -183,8 +185,8 @@ def test_trace_json_is_strict_and_non_finite_numbers_are_null(tmp_path):
 
 
 def test_trace_output_is_streamed_in_chunks_and_equals_the_whole_document(monkeypatch):
-    from landscape_gui.core import trace
-    from landscape_gui.core.simulation import Simulation
+    from landscape_gui.core.analysis import trace
+    from landscape_gui.core.analysis.simulation import Simulation
 
     monkeypatch.setattr(trace, "CHUNK", 500)  # rows per piece: small, so a short trace has many pieces
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landscape_gui.core.scenario import (
+from landscape_gui.core.scenario.files import (
     COLORMAPS,
     OVERLAYS,
     Camera,

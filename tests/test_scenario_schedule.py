@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from landscape_gui.core.scenario import ScenarioError, dumps_scenario, loads_scenario
-from landscape_gui.core.schedules import Schedule
+from landscape_gui.core.optimizers.schedules import Schedule
+from landscape_gui.core.scenario.files import ScenarioError, dumps_scenario, loads_scenario
 
 HEAD = """[landscape]
 function = "booth"

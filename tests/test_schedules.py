@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.schedules import SCHEDULE_IDS, SCHEDULES, Schedule, parse_schedule
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.schedules import SCHEDULE_IDS, SCHEDULES, Schedule, parse_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((ROOT / "tests" / "data" / "torch_reference.json").read_text())

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from landscape_gui.core.landscapes import Landscape
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.optimizers import get_optimizer
-from landscape_gui.core.simulation import CONVERGED, DIVERGED, RUNNING, Simulation
+from landscape_gui.core.analysis.simulation import CONVERGED, DIVERGED, RUNNING, Simulation
+from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.catalog import get_optimizer
 
 
 def _manual_gd(landscape, start, lr, steps):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from landscape_gui.core import status
-from landscape_gui.core.landscapes import Landscape
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis import status
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.landscapes.library import get_landscape
 
 x = sp.Symbol("x")
 BOWL = Landscape.from_sympy(x**2, (x,), id="bowl", name="Bowl", domain=((-1, 1),))

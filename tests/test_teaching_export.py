@@ -6,10 +6,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from landscape_gui.core.captions import step_caption
-from landscape_gui.core.glyphs import glyphs
-from landscape_gui.core.presets import load_preset
-from landscape_gui.core.scenario import GLYPHS, OVERLAYS, ScenarioError, dumps_scenario, loads_scenario
+from landscape_gui.core.optimizers.captions import step_caption
+from landscape_gui.core.optimizers.glyphs import glyphs
+from landscape_gui.core.scenario.files import GLYPHS, OVERLAYS, ScenarioError, dumps_scenario, loads_scenario
+from landscape_gui.core.scenario.presets import load_preset
 from landscape_gui.drawing.glyph_geometry import (
     arrow_segments,
     box_segments,

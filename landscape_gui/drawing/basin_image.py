@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from landscape_gui.core.basins import DIVERGED, NOT_SETTLED, BasinMap, outcome_name
+from landscape_gui.core.analysis.basins import DIVERGED, NOT_SETTLED, BasinMap, outcome_name
 
 __all__ = ["NEUTRAL", "basin_rgba", "outcome_palette", "render_basin_image"]
 
@@ -58,8 +58,8 @@ def outcome_palette(points: Sequence) -> np.ndarray:
     """RGBA bytes per label, shape (P + 2, 4): row k for critical point k, row −2 (:data:`DIVERGED`) and
     row −1 (:data:`NOT_SETTLED`) at the end, so ``outcome_palette(points)[labels]`` colours a label array.
 
-    >>> from landscape_gui.core.critical import critical_points
-    >>> from landscape_gui.core.library import get_landscape
+    >>> from landscape_gui.core.analysis.critical import critical_points
+    >>> from landscape_gui.core.landscapes.library import get_landscape
     >>> outcome_palette(critical_points(get_landscape("saddle"))).tolist()
     [[150, 150, 150, 255], [35, 35, 35, 255], [222, 222, 222, 255]]
     """

@@ -5,7 +5,7 @@ surface curves up (λ > 0), red where it curves down (λ < 0), grey where it is 
 straight (the direction in the domain); on the surface each follows the surface along that direction, so
 the section itself bends up or down.
 
-:func:`eigen_lines` computes the lines from the core's :func:`~landscape_gui.core.inspector.inspect_points`
+:func:`eigen_lines` computes the lines from the core's :func:`~landscape_gui.core.analysis.inspector.inspect_points`
 output; :class:`EigenMapItems` and :class:`EigenSceneItems` draw them on a
 :class:`~landscape_gui.drawing.map_view.MapView` and a :class:`~landscape_gui.drawing.scene.Scene3D`.
 """
@@ -43,7 +43,7 @@ class EigenLine:
 def eigen_lines(points, inspection: dict, half_length: float) -> list[EigenLine]:
     """Lines of ``half_length`` (domain units) each side of every point, along each eigenvector.
 
-    ``inspection`` is :func:`~landscape_gui.core.inspector.inspect_points` at ``points``; directions that are
+    ``inspection`` is :func:`~landscape_gui.core.analysis.inspector.inspect_points` at ``points``; directions that are
     not finite (a Hessian that is not) are left out.
     """
     pts = np.asarray(points, dtype=np.float64).reshape(len(inspection["eigenvalues"]), -1)

@@ -1,4 +1,4 @@
-"""Where the glyphs on the balls go: the core's glyph vectors (:mod:`landscape_gui.core.glyphs`) scaled to
+"""Where the glyphs on the balls go: the core's glyph vectors (:mod:`landscape_gui.core.optimizers.glyphs`) scaled to
 the view, arrowheads and boxes, as line segments. Plain numpy; the 3D scene and the map draw the segments.
 
 Scales. A vector is drawn ``scale`` times its size, in the landscape's own units, starting at its ball.

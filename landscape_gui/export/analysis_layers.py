@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape_gui.core.basins import BasinMap, BasinProblem, basin_map, outcome_name
-from landscape_gui.core.scenario import Scenario
+from landscape_gui.core.analysis.basins import BasinMap, BasinProblem, basin_map, outcome_name
+from landscape_gui.core.scenario.files import Scenario
 from landscape_gui.drawing.basin_image import basin_rgba, outcome_palette
 from landscape_gui.drawing.overlays import LegendRow
 

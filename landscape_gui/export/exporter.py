@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from landscape_gui.core.scenario import ExportSettings, Scenario
-from landscape_gui.core.scenario_parse import MAX_FRAMES, MAX_SIDE
+from landscape_gui.core.scenario.files import ExportSettings, Scenario
+from landscape_gui.core.scenario.parse import MAX_FRAMES, MAX_SIDE
 from landscape_gui.export.atomic import move_no_replace, partial_prefix, remove_stale_partials
 from landscape_gui.export.formats import open_writer
 from landscape_gui.export.writers import ExportCancelled, ExportError, format_for
@@ -42,8 +42,8 @@ def export_settings(
 
     A duration replaces the scenario's steps-per-frame and the other way round.
     """
-    from landscape_gui.core.scenario import EXPORT_VIEWS, OVERLAYS
-    from landscape_gui.core.scenario_parse import suggest
+    from landscape_gui.core.scenario.files import EXPORT_VIEWS, OVERLAYS
+    from landscape_gui.core.scenario.parse import suggest
 
     if size is not None:
         w, h = size

@@ -1,8 +1,8 @@
 """What a frame shows of the inside of one update: the glyphs a scenario's ``[view] glyphs`` asks for, and
 the lines of the "step_caption" overlay.
 
-The numbers are the core's own (:func:`landscape_gui.core.glyphs.glyphs`,
-:func:`landscape_gui.core.captions.step_caption`), so a frame agrees with ``trace --state``. The step
+The numbers are the core's own (:func:`landscape_gui.core.optimizers.glyphs.glyphs`,
+:func:`landscape_gui.core.optimizers.captions.step_caption`), so a frame agrees with ``trace --state``. The step
 caption is about the first run (the first optimizer from the first start point): a walk-through follows one
 ball; a scenario puts the optimizer it explains first.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscape_gui.core.captions import format_value, step_caption
-from landscape_gui.core.glyphs import glyphs
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.optimizers.captions import format_value, step_caption
+from landscape_gui.core.optimizers.glyphs import glyphs
 from landscape_gui.drawing.glyph_geometry import STYLE, GlyphSet, color_of, glyph_sets
 from landscape_gui.drawing.overlays import LegendRow
 

@@ -20,8 +20,8 @@ import sys
 
 import numpy as np
 
-from landscape_gui.core.scenario import ExportSettings, Scenario
-from landscape_gui.core.status import outside_domain
+from landscape_gui.core.analysis.status import outside_domain
+from landscape_gui.core.scenario.files import ExportSettings, Scenario
 
 __all__ = ["FRAME_PIXELS", "FrameRenderer", "ensure_app", "frame_pixels"]
 
@@ -71,7 +71,7 @@ class FrameRenderer:
     def __init__(self, scenario: Scenario, export: ExportSettings | None = None):
         from concurrent.futures import ThreadPoolExecutor
 
-        from landscape_gui.core.critical import critical_points
+        from landscape_gui.core.analysis.critical import critical_points
 
         self.scenario = scenario
         self.export = export or scenario.export

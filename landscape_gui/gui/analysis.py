@@ -83,7 +83,7 @@ class Analysis:
 
     def scenario_sections(self) -> dict:
         """The [basins] and [restarts] sections of the window's session (None: off), for saving."""
-        from landscape_gui.core.scenario_model import BasinSettings, RestartSettings
+        from landscape_gui.core.scenario.model import BasinSettings, RestartSettings
 
         a = self.restarts.active
         return {

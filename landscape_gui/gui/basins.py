@@ -1,6 +1,6 @@
 """The basins view: the map (and, optionally, the surface) coloured by where a run from each point ends.
 
-:class:`BasinsComputer` runs :func:`~landscape_gui.core.basins.iter_basin_maps` on a background thread
+:class:`BasinsComputer` runs :func:`~landscape_gui.core.analysis.basins.iter_basin_maps` on a background thread
 (coarse grid first, then finer, to the full grid), polled for cancellation before every step: a new request
 makes the running one stop at its next step, and the maps of a superseded request are dropped on arrival
 (each carries its generation). Its signals are emitted from that thread and delivered, queued, to
@@ -29,8 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.basins import BasinMap, BasinProblem, BasinsCancelled, iter_basin_maps, outcome_name
-from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.core.analysis.basins import (
+    BasinMap,
+    BasinProblem,
+    BasinsCancelled,
+    iter_basin_maps,
+    outcome_name,
+)
+from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.basin_image import basin_rgba, outcome_palette
 from landscape_gui.drawing.palette import optimizer_color
 

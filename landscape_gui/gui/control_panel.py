@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.defined import undefined_note
-from landscape_gui.core.library import LANDSCAPE_IDS, describe
+from landscape_gui.core.landscapes.defined import undefined_note
+from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, describe
 from landscape_gui.gui.controller import Controller, samples_of
 from landscape_gui.gui.hyperparameters import NumberSpinBox
 from landscape_gui.gui.optimizer_panel import OptimizerPanel
@@ -55,7 +55,7 @@ class _FormulaChecker(QObject):
         gen = self.generation
 
         def work():
-            from landscape_gui.core.formula_worker import build_formula
+            from landscape_gui.core.landscapes.formula_worker import build_formula
 
             try:
                 return build_formula(text, domain=domain)

@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from landscape_gui.core.defined import defined_at
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.optimizers import get_optimizer
-from landscape_gui.core.schedules import CONSTANT, Schedule, parse_schedule
+from landscape_gui.core.landscapes.defined import defined_at
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.catalog import get_optimizer
+from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
 
 DEFAULT_LANDSCAPE = "two_wells"
 
@@ -161,7 +161,7 @@ class Controller(QObject):
 
     def set_formula(self, text: str, domain=None) -> None:
         """Use a typed formula (raises the core's ``FormulaError`` and keeps the landscape when it is bad)."""
-        from landscape_gui.core.formula_worker import build_formula
+        from landscape_gui.core.landscapes.formula_worker import build_formula
 
         landscape = build_formula(text, domain=domain)
         self.set_landscape(landscape)
@@ -393,6 +393,6 @@ def batch_surface_shown(view: Mapping, landscape, batch_size: int | None) -> boo
 
 
 def _is_builtin(landscape) -> bool:
-    from landscape_gui.core.library import LANDSCAPE_IDS
+    from landscape_gui.core.landscapes.library import LANDSCAPE_IDS
 
     return landscape.id in LANDSCAPE_IDS

@@ -24,8 +24,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QProgressBar
 
-from landscape_gui.core.optimizers import get_optimizer
-from landscape_gui.core.surface_process import SurfaceProcess
+from landscape_gui.core.data.surface_process import SurfaceProcess
+from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.batch_surface import BatchContours, BatchSheet
 from landscape_gui.drawing.model_plot import ModelPlot
 from landscape_gui.drawing.scene import auto_log_height

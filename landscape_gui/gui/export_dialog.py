@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.scenario import Scenario
+from landscape_gui.core.scenario.files import Scenario
 from landscape_gui.export.writers import ExportCancelled, ExportError
 
 RESOLUTIONS = (("720p", (1280, 720)), ("1080p", (1920, 1080)), ("4K", (3840, 2160)))

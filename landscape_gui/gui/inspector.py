@@ -1,5 +1,5 @@
 """The Hessian inspector: in inspect mode (I), hovering over the map or the surface shows J, ∇J, the Hessian,
-its eigenvalues and eigenvectors at that point (the core's :func:`~landscape_gui.core.inspector.inspect_point`)
+its eigenvalues and eigenvectors at that point (the core's :func:`~landscape_gui.core.analysis.inspector.inspect_point`)
 in a dock, and draws the eigenvector directions there in both views, coloured by curving up or down. At a
 critical point it names the kind. A view option draws the directions at every critical point permanently.
 
@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea
 
-from landscape_gui.core.inspector import Inspection, inspect_point, inspect_points
+from landscape_gui.core.analysis.inspector import Inspection, inspect_point, inspect_points
 from landscape_gui.drawing.eigen_items import CURVATURE_COLORS, EigenMapItems, EigenSceneItems, eigen_lines
 
 HOVER_MS = 30

@@ -7,7 +7,7 @@ edits a hyperparameter it would lie, so it gives way to the generated name with 
 
 from __future__ import annotations
 
-from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.core.optimizers.catalog import get_optimizer
 
 
 def generated_label(optimizer_id: str, hp: dict) -> str:

@@ -63,8 +63,8 @@ class _CriticalFinder(QObject):
         gen = self.generation
 
         def work():
-            from landscape_gui.core.critical import critical_points, remember_critical_points
-            from landscape_gui.core.surface_process import can_compute
+            from landscape_gui.core.analysis.critical import critical_points, remember_critical_points
+            from landscape_gui.core.data.surface_process import can_compute
 
             try:
                 if self.process is not None and self.process.available and can_compute(landscape.id):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from landscape_gui.core.optimizers import OPTIMIZER_IDS, get_optimizer
+from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
 from landscape_gui.drawing.palette import optimizer_color
 from landscape_gui.gui.controller import Controller, demo_hyperparameters
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters

@@ -1,6 +1,6 @@
 """Random restarts in the window: N random starts (uniform over the domain, seeded) replace the start points,
 every chosen optimizer runs from each (animated like any runs, the best run highlighted), and a dock sums
-them up per optimizer with :func:`~landscape_gui.core.restarts.run_restarts` (the same starts, steps and
+them up per optimizer with :func:`~landscape_gui.core.analysis.restarts.run_restarts` (the same starts, steps and
 seed): the shares of global minimum / other minima / saddle / not settled / diverged, the success
 probability p, and P(at least one of k restarts reaches the global minimum) against k, measured by
 resampling the runs, beside 1 − (1 − p)ᵏ.
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.basins import BasinsCancelled
-from landscape_gui.core.optimizers import get_optimizer
-from landscape_gui.core.restarts import RestartSummary, random_starts, run_restarts
+from landscape_gui.core.analysis.basins import BasinsCancelled
+from landscape_gui.core.analysis.restarts import RestartSummary, random_starts, run_restarts
+from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.palette import optimizer_color
 
 DEBOUNCE_MS = 200

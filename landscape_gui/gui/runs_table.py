@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from landscape_gui.core.optimizers import get_optimizer
+from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.palette import readable_text
 
 VISIBLE_ONLY_FROM = 100  # runs: from this many on, only the rows in sight are filled
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
-#: Status colours by the core's tone (core/status.py); the text itself is the core's ``Run.label``.
+#: Status colours by the core's tone (core/analysis/status.py); the text itself is the core's ``Run.label``.
 STATUS_COLORS = {
     "global": (46, 204, 64),
     "local": (235, 90, 70),

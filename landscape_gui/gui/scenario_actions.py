@@ -25,7 +25,7 @@ from landscape_gui.gui.labels import optimizer_labels
 from landscape_gui.gui.settings import open_settings
 
 if TYPE_CHECKING:  # the scenario module (TOML reading and writing) is imported when a file is first used
-    from landscape_gui.core.scenario import Scenario
+    from landscape_gui.core.scenario.files import Scenario
 
 MAX_RECENT = 8
 FILTER = "Scenario files (*.toml);;All files (*)"
@@ -33,7 +33,7 @@ FILTER = "Scenario files (*.toml);;All files (*)"
 
 def scenario_from_window(win, base: Scenario | None = None) -> Scenario:
     """The window's current session as a Scenario (extras such as the title taken from ``base``)."""
-    from landscape_gui.core.scenario import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
+    from landscape_gui.core.scenario.files import Camera, LandscapeSpec, OptimizerSpec, Scenario, ViewSettings
     from landscape_gui.gui.controller import schedule_of
 
     st = win.controller.state()
@@ -184,7 +184,7 @@ class ScenarioActions(QObject):
 
     def fill_presets_menu(self) -> None:
         """One action per lecture preset, in lecture order (once)."""
-        from landscape_gui.core.presets import list_presets
+        from landscape_gui.core.scenario.presets import list_presets
 
         if self.presets_menu.actions():
             return
@@ -229,7 +229,7 @@ class ScenarioActions(QObject):
 
     def open_path(self, path) -> bool:
         """Open a scenario file; a bad one is refused with its one-line message and changes nothing."""
-        from landscape_gui.core.scenario import ScenarioError, load_scenario
+        from landscape_gui.core.scenario.files import ScenarioError, load_scenario
 
         try:
             scenario = load_scenario(path)
@@ -243,8 +243,8 @@ class ScenarioActions(QObject):
         return False
 
     def open_preset(self, preset_id: str) -> bool:
-        from landscape_gui.core.presets import load_preset
-        from landscape_gui.core.scenario import ScenarioError
+        from landscape_gui.core.scenario.files import ScenarioError
+        from landscape_gui.core.scenario.presets import load_preset
 
         try:
             scenario = load_preset(preset_id)
@@ -297,7 +297,7 @@ class ScenarioActions(QObject):
 
     def save_to(self, path: Path) -> bool:
         """Write atomically; on failure the previous file is intact and the reason is shown."""
-        from landscape_gui.core.scenario import save_scenario
+        from landscape_gui.core.scenario.files import save_scenario
 
         scenario = self.current()
         try:

@@ -1,6 +1,6 @@
 """The learning-rate schedule of one optimizer: a chooser of the core's schedule kinds and their parameters.
 
-Generated from the declarations in :mod:`landscape_gui.core.schedules` as the hyperparameter editors are from
+Generated from the declarations in :mod:`landscape_gui.core.optimizers.schedules` as the hyperparameter editors are from
 an optimizer's: every kind is offered, with torch's name in its tooltip, and each parameter gets a slider and
 a spin box (:class:`~landscape_gui.gui.hyperparameters.OptimizerHyperparameters`). Whole-number parameters
 that span decades (``T_max``, ``step_size``) get a logarithmic slider, so 10 and 1000 are both in reach.
@@ -13,7 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from landscape_gui.core.schedules import CONSTANT, SCHEDULES, Schedule, ScheduleKind
+from landscape_gui.core.optimizers.schedules import CONSTANT, SCHEDULES, Schedule, ScheduleKind
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
 
 

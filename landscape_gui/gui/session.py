@@ -45,7 +45,7 @@ def start(win) -> None:
 
 def open_first_run_demo(win) -> bool:
     """The first-run preset with the start-point hint in the banner (the views are rebuilt by the caller)."""
-    from landscape_gui.core.presets import load_preset
+    from landscape_gui.core.scenario.presets import load_preset
 
     c = win.controller
     c.blockSignals(True)

@@ -7,7 +7,7 @@ second, so the shape shows at once), then the full one, each delivered by ``read
 object. A new request (the landscape changed again) cancels the one in flight through the core's
 ``cancelled()`` check, between chunks of the computation.
 
-The numbers are computed in a child process (:mod:`landscape_gui.core.surface_process`) for the built-in
+The numbers are computed in a child process (:mod:`landscape_gui.core.data.surface_process`) for the built-in
 data landscapes: in a thread they would hold the interpreter lock that pyqtgraph's painting needs hundreds
 of times per frame (measured: the window froze 1.5–2.5 s at a time). This thread only waits on the pipe.
 
@@ -22,8 +22,8 @@ import time
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from landscape_gui.core.data_landscapes import SurfaceCancelled
-from landscape_gui.core.surface_process import SurfaceProcess, can_compute
+from landscape_gui.core.data.landscapes import SurfaceCancelled
+from landscape_gui.core.data.surface_process import SurfaceProcess, can_compute
 
 COARSE = 40  # first pass: 1 600 points
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress signals a second

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QToolBar
 
-from landscape_gui.core.scenario_model import GLYPHS
+from landscape_gui.core.scenario.model import GLYPHS
 from landscape_gui.drawing.glyph_geometry import STYLE, color_of, glyph_sets
 from landscape_gui.drawing.glyph_layers import GlyphLayer3D, GlyphLayerMap
 from landscape_gui.drawing.palette import optimizer_color

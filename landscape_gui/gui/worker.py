@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from landscape_gui.core.captions import Caption, step_caption
-from landscape_gui.core.glyphs import Glyphs, glyphs
-from landscape_gui.core.simulation import Simulation
+from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.optimizers.captions import Caption, step_caption
+from landscape_gui.core.optimizers.glyphs import Glyphs, glyphs
 
 STEPS_PER_SECOND = 40.0  # at speed 1×
 TICK_MS = 16

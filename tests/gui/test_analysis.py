@@ -6,10 +6,10 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from landscape_gui.core.basins import BasinProblem, basin_map
-from landscape_gui.core.inspector import inspect_point
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.restarts import random_starts, run_restarts
+from landscape_gui.core.analysis.basins import BasinProblem, basin_map
+from landscape_gui.core.analysis.inspector import inspect_point
+from landscape_gui.core.analysis.restarts import random_starts, run_restarts
+from landscape_gui.core.landscapes.library import get_landscape
 from landscape_gui.drawing.basin_image import outcome_palette
 
 
@@ -208,8 +208,8 @@ def test_eigen_directions_at_every_critical_point(window, qtbot):
 def test_exported_frames_carry_the_basins_and_the_best_run(qtbot):
     from dataclasses import replace
 
-    from landscape_gui.core.presets import load_preset
-    from landscape_gui.core.scenario import ExportSettings
+    from landscape_gui.core.scenario.files import ExportSettings
+    from landscape_gui.core.scenario.presets import load_preset
     from landscape_gui.drawing.basin_image import NEUTRAL
     from landscape_gui.export.render import FrameRenderer
 

@@ -64,7 +64,7 @@ def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
     ],
 )
 def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, log, expected):
-    from landscape_gui.core.library import get_landscape
+    from landscape_gui.core.landscapes.library import get_landscape
     from landscape_gui.drawing.scene import HEIGHT, _fmt
 
     scene = window.scene3d

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from landscape_gui.core.library import get_landscape
-from landscape_gui.core.presets import load_preset
-from landscape_gui.core.scenario import load_scenario
-from landscape_gui.core.trace import trace_scenario
+from landscape_gui.core.analysis.trace import trace_scenario
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.scenario.files import load_scenario
+from landscape_gui.core.scenario.presets import load_preset
 from landscape_gui.gui.data_views import BATCH_SURFACE_RESOLUTION
 
 
@@ -184,7 +184,7 @@ def test_axes_use_the_parameter_names_and_the_slice_says_what_it_is(window, qtbo
 
 # -- 5. the surface in the background -----------------------------------------------------------------------------
 def test_slice_surface_is_computed_in_the_background_while_the_runs_animate(window, qtbot):
-    from landscape_gui.core.critical import critical_points
+    from landscape_gui.core.analysis.critical import critical_points
 
     # before the clock starts: the network trained (or read from its cache), and the critical points the
     # runs' statuses look up once a run crawls (a separate search, normally found in the child process)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
-from landscape_gui.core.presets import load_preset
+from landscape_gui.core.scenario.presets import load_preset
 from landscape_gui.drawing.scene import FLOOR
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from landscape_gui.core.presets import LECTURE_ORDER, load_preset
-from landscape_gui.core.scenario import COLORMAPS, load_scenario
+from landscape_gui.core.scenario.files import COLORMAPS, load_scenario
+from landscape_gui.core.scenario.presets import LECTURE_ORDER, load_preset
 
 
 @pytest.fixture

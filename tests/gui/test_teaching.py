@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from landscape_gui.core.captions import step_caption
-from landscape_gui.core.glyphs import glyphs
-from landscape_gui.core.presets import load_preset
-from landscape_gui.core.scenario import load_scenario
-from landscape_gui.core.schedules import Schedule
+from landscape_gui.core.optimizers.captions import step_caption
+from landscape_gui.core.optimizers.glyphs import glyphs
+from landscape_gui.core.optimizers.schedules import Schedule
+from landscape_gui.core.scenario.files import load_scenario
+from landscape_gui.core.scenario.presets import load_preset
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_step_caption_shows_the_selected_runs_update(window, actions, qtbot):
 
 
 def test_export_dialog_offers_every_overlay():
-    from landscape_gui.core.scenario import OVERLAYS
+    from landscape_gui.core.scenario.files import OVERLAYS
     from landscape_gui.gui.export_dialog import OVERLAY_TEXT
 
     assert [k for k, _ in OVERLAY_TEXT] == list(OVERLAYS)

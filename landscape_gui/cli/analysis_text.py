@@ -1,0 +1,137 @@
+"""What the ``basins`` and ``restarts`` commands print: JSON documents and text tables from the core's
+results (the arguments are parsed, and bad input refused, in :mod:`landscape_gui.cli`).
+
+Non-finite numbers are written as ``null`` so the JSON is strict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from landscape_gui.core.analysis.basins import BasinMap, Outcome, outcome_name
+from landscape_gui.core.analysis.restarts import RestartSummary
+
+__all__ = ["basins_json", "basins_text", "restarts_json", "restarts_text"]
+
+
+def _num(v: float | None) -> float | None:
+    return float(v) if v is not None and math.isfinite(v) else None
+
+
+def _outcome_json(o: Outcome) -> dict:
+    return {
+        "kind": o.kind,
+        "point": None if o.point is None else [_num(c) for c in o.point],
+        "value": _num(o.value),
+        "global": bool(o.is_global),
+        "share": o.share,
+    }
+
+
+def _params(params) -> dict:
+    return {k: _num(v) for k, v in params.items()}
+
+
+def basins_json(m: BasinMap, function: str) -> dict:
+    """The ``basins`` JSON contract: function, optimizer, params, grid, steps, tol, outcomes, global_share."""
+    pr = m.problem
+    outcomes = m.outcomes()
+    return {
+        "function": function,
+        "optimizer": pr.optimizer,
+        "params": _params(pr.params),
+        "grid": m.grid,
+        "steps": pr.steps,
+        "tol": pr.tol,
+        "outcomes": [_outcome_json(o) for o in outcomes],
+        "global_share": sum(o.share for o in outcomes if o.is_global),
+    }
+
+
+def _rows(outcomes: Sequence[Outcome], limit: int = 20) -> list[str]:
+    """One line per outcome that occurs; past ``limit``, the rest summed on one line."""
+    occur = [o for o in outcomes if o.count]
+    shown = occur if len(occur) <= limit else occur[: limit - 1]
+    rows = [(outcome_name(o), f"{100 * o.share:5.1f} %  ({o.count})") for o in shown]
+    if len(occur) > len(shown):
+        rest = occur[len(shown) :]
+        share, count = sum(o.share for o in rest), sum(o.count for o in rest)
+        rows.append((f"… {len(rest)} more outcomes", f"{100 * share:5.1f} %  ({count})"))
+    width = max((len(a) for a, _ in rows), default=0)
+    return [f"  {a:<{width}}  {b}" for a, b in rows]
+
+
+def basins_text(m: BasinMap, out: str | None) -> str:
+    pr = m.problem
+    L = pr.landscape
+    starts = f"{m.grid}×{m.grid}" if L.dim == 2 else f"{m.grid}"
+    params = ", ".join(f"{k}={v:g}" for k, v in pr.params.items())
+    lines = [
+        f"Basins of {L.name}: {pr.optimizer} ({params}), {starts} starts, {pr.steps} steps, tol {pr.tol:g}"
+    ]
+    lines += _rows(m.outcomes())
+    lines.append(f"  global minimum reached: {100 * m.global_share:.1f} %")
+    if out:
+        lines.append(f"wrote {out}")
+    return "\n".join(lines)
+
+
+def _best(r: RestartSummary) -> dict | None:
+    b = r.best()
+    if b is None:
+        return None
+    s = r.settled
+    return {
+        "start": [_num(c) for c in s.starts[b]],
+        "end": [_num(c) for c in s.ends[b]],
+        "loss": _num(s.loss[b]),
+    }
+
+
+def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed: int) -> dict:
+    """The ``restarts`` JSON: the ``basins`` outcome list with ``runs``, the best run, the five category
+    shares, the success probability p and the measured curve P(≥ 1 of k reaches the global minimum)."""
+    outcomes = r.outcomes()
+    return {
+        "function": function,
+        "optimizer": r.optimizer,
+        "params": _params(r.params),
+        "runs": r.runs,
+        "steps": steps,
+        "tol": tol,
+        "seed": seed,
+        "outcomes": [_outcome_json(o) for o in outcomes],
+        "global_share": sum(o.share for o in outcomes if o.is_global),
+        "categories": r.categories(),
+        "p": r.p,
+        "restarts_for_90": _num(r.restarts_needed(0.9)),
+        "success_curve": {
+            "k": r.ks.tolist(),
+            "measured": r.measured.tolist(),
+            "formula": r.formula().tolist(),
+            "samples": r.samples,
+        },
+        "best": _best(r),
+    }
+
+
+def restarts_text(r: RestartSummary, landscape_name: str, steps: int) -> str:
+    params = ", ".join(f"{k}={v:g}" for k, v in r.params.items())
+    lines = [f"{r.runs} random restarts on {landscape_name}: {r.optimizer} ({params}), {steps} steps"]
+    lines += [f"  {k.replace('_', ' '):<15} {100 * v:5.1f} %" for k, v in r.categories().items()]
+    need = r.restarts_needed(0.9)
+    lines.append(f"  p = {r.p:.4f}: {'never' if math.isinf(need) else need} restarts for a 90 % chance")
+    lines.append("  k    P(≥1 of k reaches the global minimum): measured   1 − (1 − p)^k")
+    formula = r.formula()
+    for i, k in enumerate(r.ks):
+        if k in (1, 2, 5, 10, 20, 50, 100) or i == len(r.ks) - 1:
+            lines.append(f"  {k:<4} {r.measured[i]:44.3f}   {formula[i]:.3f}")
+    best = _best(r)
+    if best is not None:
+        start = ", ".join(f"{c:.6g}" for c in best["start"])
+        end = ", ".join(f"{c:.6g}" for c in best["end"])
+        lines.append(f"  best run: from ({start}) to ({end}), loss {best['loss']:.6g}")
+    lines.append("  outcomes:")
+    lines += ["  " + row for row in _rows(r.outcomes())]
+    return "\n".join(lines)

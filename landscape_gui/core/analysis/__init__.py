@@ -1,0 +1,1 @@
+"""Runs and what they mean: the simulation, statuses, critical points, basins, restarts, the Hessian inspector, trace."""
