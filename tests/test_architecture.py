@@ -57,7 +57,7 @@ def layer(module: str) -> str | None:
     parts = module.split(".")
     if len(parts) < 2:
         return None  # the package itself: version and resources, imports nothing of the package
-    # the command line: cli.py, the modules it is split into (cli_*.py) and __main__.py
+    # the command line: the cli package and __main__.py
     return "cli" if parts[1].startswith("cli") or parts[1] == "__main__" else parts[1]
 
 

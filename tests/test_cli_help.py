@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landscape_gui.cli import NOISE_MODEL, build_parser, main
+from landscape_gui.cli import build_parser, main
+from landscape_gui.cli.common import NOISE_MODEL
 from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,5 @@
-"""What the ``basins`` and ``restarts`` commands print: JSON documents and text tables from the core's
-results (the arguments are parsed, and bad input refused, in :mod:`landscape_gui.cli`).
+"""What ``basins`` and ``restarts`` share: their inputs (a SCENARIO or --function/--expr, whose settings the
+options override) and their output, JSON documents and text tables from the core's results.
 
 Non-finite numbers are written as ``null`` so the JSON is strict.
 """
@@ -9,6 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from landscape_gui.cli.common import (
+    UsageError,
+    add_landscape_args,
+    load_landscape,
+    load_source,
+    parse_settings,
+    with_domain,
+)
 from landscape_gui.core.analysis.basins import BasinMap, Outcome, outcome_name
 from landscape_gui.core.analysis.restarts import RestartSummary
 
@@ -135,3 +143,73 @@ def restarts_text(r: RestartSummary, landscape_name: str, steps: int) -> str:
     lines.append("  outcomes:")
     lines += ["  " + row for row in _rows(r.outcomes())]
     return "\n".join(lines)
+
+
+def analysis_inputs(args):
+    """Landscape, optimizer id, hyperparameters, steps, noise, seed and the scenario (or None) of a
+    ``basins``/``restarts`` command: from --function/--expr, or from a SCENARIO (file or preset id) whose
+    settings the options override."""
+    from landscape_gui.core.optimizers.catalog import get_optimizer
+
+    scenario = None
+    if args.source is not None:
+        if args.function is not None or args.expr is not None:
+            raise UsageError("give a SCENARIO or --function/--expr, not both")
+        scenario = load_source(args.source)
+        landscape = with_domain(scenario.build_landscape(), args.domain)
+        function = scenario.landscape.function or landscape.formula
+    else:
+        landscape = load_landscape(args.function, args.expr, args.domain)
+        function = landscape.id if args.function else landscape.formula
+    oid, base = args.optimizer, {}
+    if scenario is not None:
+        ids = [o.id for o in scenario.optimizers]
+        if oid is None and len(ids) > 1:
+            raise UsageError(f"give --optimizer ID: the scenario has {len(ids)} ({', '.join(ids)})")
+        oid = oid or ids[0]
+        base = next((dict(o.params) for o in scenario.optimizers if o.id == oid), {})
+    if oid is None:
+        raise UsageError("give --optimizer ID (see 'landscape-gui optimizers')")
+    try:
+        optimizer = get_optimizer(oid)
+        params = optimizer.resolve({**base, **parse_settings(args.set)})
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    steps = args.steps if args.steps is not None else (scenario.steps if scenario else 500)
+    noise = args.noise if args.noise is not None else (scenario.noise if scenario else 0.0)
+    seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
+    if steps < 0:
+        raise UsageError(f"--steps must be ≥ 0, not {steps}")
+    from landscape_gui.core.analysis.trace import MAX_NOISE
+
+    if not (math.isfinite(noise) and 0 <= noise <= MAX_NOISE):
+        raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {noise}")
+    if seed < 0:
+        raise UsageError(f"--seed must be ≥ 0, not {seed}")
+    return landscape, function, optimizer.id, params, steps, noise, seed, scenario
+
+
+def tolerance(args, section) -> float:
+    tol = args.tol if args.tol is not None else (section.tol if section is not None else 1e-3)
+    if not (math.isfinite(tol) and tol > 0):
+        raise UsageError(f"--tol must be a finite number > 0, not {tol}")
+    return tol
+
+
+def add_analysis_args(p) -> None:
+    """The options ``basins`` and ``restarts`` share."""
+    p.add_argument("source", nargs="?", metavar="SCENARIO", help="a scenario file (.toml) or preset id")
+    add_landscape_args(p)
+    p.add_argument(
+        "--optimizer",
+        metavar="ID",
+        help="optimizer id (see 'optimizers'); optional with a one-optimizer scenario",
+    )
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
+    p.add_argument("--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)")
+    p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
+    p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")
+    p.add_argument("--seed", type=int, metavar="K", help="seed of the noise (and of the random starts)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")

@@ -1,0 +1,226 @@
+"""``trace``: one optimizer from start points, or every run of a scenario, as JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+
+from landscape_gui.cli.common import (
+    NOISE_MODEL,
+    UsageError,
+    add_landscape_args,
+    check_batch_size,
+    load_landscape,
+    load_source,
+    parse_point,
+    parse_schedule_option,
+    parse_settings,
+)
+
+
+def trace_noise(optimizer, params: dict[str, float], noise: float | None, explicit: set[str]):
+    """``(params, simulation noise, σ)`` for ``trace``: ``--noise`` is the traced optimizer's one σ.
+
+    An optimizer with its own ``noise`` hyperparameter (sgd) takes ``--noise`` as that value; any other gets
+    it as the simulation's noise. Giving both ``--noise`` and ``--set noise=...`` is refused.
+    """
+    own = "noise" in {h.name for h in optimizer.hyperparameters}
+    if noise is None:
+        return params, 0.0, params.get("noise", 0.0) if own else 0.0
+    from landscape_gui.core.analysis.trace import MAX_NOISE
+
+    if not (math.isfinite(noise) and 0 <= noise <= MAX_NOISE):
+        raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {noise}")
+    if own:
+        if "noise" in explicit:
+            raise UsageError("give the noise once: --noise SIGMA or --set noise=SIGMA, not both")
+        return optimizer.resolve({**params, "noise": noise}), 0.0, noise
+    return params, noise, noise
+
+
+def cmd_trace(args) -> int:
+    from landscape_gui.core.analysis.simulation import Simulation
+    from landscape_gui.core.analysis.trace import MAX_SEED, check_trace_size, trace_runs, write_json
+    from landscape_gui.core.optimizers.catalog import get_optimizer
+
+    if args.scenario is not None:
+        return _trace_scenario(args)
+    if args.optimizer is None or args.steps is None:
+        raise UsageError(
+            "the following arguments are required: --optimizer, --steps (or give a scenario: trace SCENARIO)"
+        )
+    args.seed = 0 if args.seed is None else args.seed
+    landscape = load_landscape(args.function, args.expr, args.domain)
+    try:
+        optimizer = get_optimizer(args.optimizer)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    try:
+        params = optimizer.resolve(parse_settings(args.set))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if not args.start:
+        raise UsageError("give at least one --start X[,Y]")
+    starts = [parse_point(s, landscape.dim) for s in args.start]
+    problem = check_trace_size(args.steps, len(starts))
+    if problem:
+        raise UsageError(problem)
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")
+    schedule = parse_schedule_option(args.schedule)
+    check_batch_size(args.batch_size, landscape)
+    params, sim_noise, sigma = trace_noise(optimizer, params, args.noise, set(parse_settings(args.set)))
+    sim = Simulation(
+        landscape,
+        starts,
+        [(optimizer.id, params, schedule)],
+        noise=sim_noise,
+        seed=args.seed,
+        max_points=None,
+        batch_size=args.batch_size,
+    )
+    states = _step_recording_state(sim, args.steps) if args.state else None
+    if states is None:
+        sim.step(args.steps)
+    header = {
+        "function": landscape.id if args.function else landscape.formula,
+        "optimizer": optimizer.id,
+        "params": params,
+        "schedule": {"name": schedule.id, **schedule.resolved()},
+        "noise": sigma,
+        "seed": args.seed,
+        "batch_size": args.batch_size,
+    }
+    if args.format == "json":  # streamed: the trajectories are never held as text
+        extras = None
+        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
+            extras = [{"state": states[run.index][: run.step]} for run in sim.runs()]
+        write_json(sim, header, sys.stdout, extras)
+    else:
+        runs = trace_runs(sim)
+        if states is not None:
+            for run, record in zip(sim.runs(), runs, strict=True):
+                record["state"] = states[run.index][: run.step]
+        names = list(landscape.variables)
+        buffers = [b.name for b in optimizer.active_buffers(params)] if states is not None else []
+        extra = ["lr", *(f"{b}_{v}" for b in buffers for v in names)] if states is not None else []
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["run", "step", *names, "loss", "status", *extra])
+        for i, r in enumerate(runs):
+            for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
+                row = [i, k, *(repr(c) for c in p), repr(v), r["status"]]
+                if extra:  # the state after step k; none at the start
+                    st = r["state"][k - 1] if k else None
+                    row += [""] * len(extra) if st is None else [repr(st["lr"])]
+                    row += [] if st is None else [repr(c) for b in buffers for c in st[b]]
+                w.writerow(row)
+    return 0
+
+
+def _step_recording_state(sim, steps: int) -> list[list[dict]]:
+    """Step ``sim`` (one optimizer) ``steps`` times; per run, per step: the lr used and the state after it."""
+    out: list[list[dict]] = [[] for _ in range(len(sim.starts))]
+    for _ in range(steps):
+        sim.step(1)
+        lr = sim.lr_history(0)[-1].item()
+        buffers = {name: value.tolist() for name, value in sim.buffers(0).items()}
+        for i, rows in enumerate(out):
+            rows.append({"lr": lr, **{name: value[i] for name, value in buffers.items()}})
+    return out
+
+
+def _trace_scenario(args) -> int:
+    """``trace SCENARIO``: every start × optimizer of a scenario file or preset, for its steps."""
+    from landscape_gui.core.analysis.trace import dumps_strict, trace_scenario
+
+    given = [
+        flag
+        for flag, value in (
+            ("--function", args.function),
+            ("--expr", args.expr),
+            ("--domain", args.domain),
+            ("--optimizer", args.optimizer),
+            ("--set", args.set),
+            ("--start", args.start),
+            ("--steps", args.steps),
+            ("--noise", args.noise),
+            ("--seed", args.seed),
+            ("--schedule", args.schedule),
+            ("--batch-size", args.batch_size),
+            ("--state", args.state or None),
+        )  # fmt: skip
+        if value not in (None, [])
+    ]
+    if given:
+        raise UsageError(
+            f"trace {args.scenario}: the scenario sets the landscape, optimizers, starts and steps;"
+            f" drop {', '.join(given)} (or drop the scenario)"
+        )
+    out = trace_scenario(load_source(args.scenario))
+    if args.format == "json":
+        print(dumps_strict(out))
+        return 0
+    dim = len(out["domain"])
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["run", "optimizer", "step", *("x", "y")[:dim], "loss", "status"])
+    for i, r in enumerate(out["runs"]):
+        for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
+            w.writerow([i, r["optimizer"], k, *(repr(c) for c in p), repr(v), r["status"]])
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "trace",
+        help="run one optimizer from start points, or a whole scenario, and print the trajectories",
+        epilog=NOISE_MODEL,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a scenario file (.toml) or a preset id: run all of it (instead of --function ... --steps)",
+    )
+    add_landscape_args(p)
+    p.add_argument("--optimizer", metavar="ID", help="optimizer id (see 'landscape-gui optimizers')")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter (repeatable)"
+    )
+    p.add_argument(
+        "--schedule",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="learning-rate schedule, stepped after every step, e.g. cosine:T_max=100,eta_min=0.001 "
+        "(see 'landscape-gui schedules'; default: constant)",
+    )
+    p.add_argument(
+        "--start",
+        action="append",
+        default=[],
+        metavar="X[,Y]",
+        help="a start point, e.g. --start -1.5,2 (repeatable)",
+    )
+    p.add_argument("--steps", type=int, metavar="N", help="number of steps")
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        metavar="SIGMA",
+        help="σ of the Gaussian noise added to each gradient (default: sgd's own noise, 1; others 0)",
+    )
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the noise and the minibatches (default 0)")
+    p.add_argument(
+        "--state",
+        action="store_true",
+        help="add each run's \"state\": per step, the lr it used and the optimizer's buffers after it",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="B",
+        help="data landscapes: each step uses the mean gradient of B samples (default: all of them)",
+    )
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: json)")
+    p.set_defaults(func=cmd_trace)
