@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from landscape_gui.core.frames.presenter import optimizer_label
 from landscape_gui.core.scenario.files import (
     COLORMAPS,
     OVERLAYS,
@@ -73,7 +74,8 @@ def test_same_optimizer_twice_with_different_settings():
         GOOD.replace('id = "adam"', 'id = "gd"\nlabel = "slow"').replace("lr = 0.1", "lr = 0.001")
     )
     assert [o.id for o in s.optimizers] == ["gd", "gd"]
-    assert s.optimizers[1].display_name() == "slow" and s.optimizers[0].display_name() == "gd (lr=0.05)"
+    assert optimizer_label(s.optimizers[1]) == "slow"
+    assert optimizer_label(s.optimizers[0]) == "Gradient descent (lr 0.05)"  # the window's and the export's words
     assert s.build_simulation().optimizers[1][1]["lr"] == 0.001
 
 

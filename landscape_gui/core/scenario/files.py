@@ -83,6 +83,7 @@ from typing import Any
 
 import tomli_w
 
+from landscape_gui.core.scenario.declarations import declared, to_document
 from landscape_gui.core.scenario.model import (
     COLORMAPS,
     EXPORT_FORMATS,
@@ -200,79 +201,56 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 
 
 # -- writing -----------------------------------------------------------------------------------------------
-def _num(v: float) -> float:
-    return float(v)
-
-
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
-    """The TOML document of a scenario, as plain dicts and lists (what :func:`dumps_scenario` writes)."""
+    """The TOML document of a scenario, as plain dicts and lists (what :func:`dumps_scenario` writes).
+
+    The declared settings are written by their declarations (:func:`~.declarations.to_document`); in [view],
+    [export], [basins] and [restarts] only those that differ from their defaults (the file stays short and
+    reads back equal); a title or description left empty is left out.
+    """
     doc: dict[str, Any] = {"version": FORMAT_VERSION}
-    if s.title:
-        doc["title"] = s.title
-    if s.description:
-        doc["description"] = s.description
+    doc.update({k: v for k, v in _declared_in(s, "").items() if v != ""})
     land: dict[str, Any] = {}
     if s.landscape.function is not None:
         land["function"] = s.landscape.function
     else:
         land["expr"] = s.landscape.expr
     if s.landscape.domain is not None:
-        land["domain"] = [[_num(lo), _num(hi)] for lo, hi in s.landscape.domain]
+        land["domain"] = [[float(lo), float(hi)] for lo, hi in s.landscape.domain]
     doc["landscape"] = land
     opts = []
     for o in s.optimizers:
         entry: dict[str, Any] = {"id": o.id}
         if o.label:
             entry["label"] = o.label
-        entry.update({k: _num(v) for k, v in o.params.items()})
-        if o.schedule is not None and not o.schedule.is_constant:
+        entry.update({k: float(v) for k, v in o.params.items()})
+        if o.schedule is not None:
             full = o.schedule.resolved()  # whole-number parameters as int
             entry["schedule"] = {"name": o.schedule.id, **{k: full[k] for k in o.schedule.params}}
         opts.append(entry)
     doc["optimizers"] = opts
     dim = len(s.starts[0]) if s.starts else 2
-    starts = [_num(p[0]) for p in s.starts] if dim == 1 else [[_num(c) for c in p] for p in s.starts]
-    doc["run"] = {
-        "starts": starts,
-        "steps": s.steps,
-        "noise": _num(s.noise),
-        "seed": s.seed,
-        "highlight_best": s.highlight_best,
-    }
+    starts = [p[0] for p in s.starts] if dim == 1 else [list(p) for p in s.starts]
+    doc["run"] = {"starts": starts, **_declared_in(s, "run")}
     if s.batch_size is not None:
         doc["run"]["batch_size"] = s.batch_size
-    v = s.view
-    view: dict[str, Any] = {
-        "colormap": v.colormap,
-        "log_height": "auto" if v.log_height is None else v.log_height,
-        **({"theme": v.theme} if v.theme is not None else {}),
-        "contours": v.contours,
-        "critical_points": v.critical_points,
-        "trails": v.trails,
-    }
-    if v.glyphs:
-        view["glyphs"] = list(v.glyphs)
-    if v.camera is not None:
-        c = v.camera
-        view["camera"] = {
-            "distance": _num(c.distance),
-            "elevation": _num(c.elevation),
-            "azimuth": _num(c.azimuth),
-            "center": [_num(x) for x in c.center],
-        }
-    doc["view"] = view
-    e = s.export
-    exp: dict[str, Any] = {"size": list(e.size), "fps": e.fps}
-    if e.steps_per_frame is not None:
-        exp["steps_per_frame"] = e.steps_per_frame
-    else:
-        exp["duration"] = _num(e.duration)
-    exp.update({"orbit": _num(e.orbit), "overlays": list(e.overlays), "format": e.format, "view": e.view})
-    doc["export"] = exp
-    for key in ("basins", "restarts"):
+    view = to_document(s.view, changed_only=True)
+    if s.view.camera is not None:
+        view["camera"] = {**to_document(s.view.camera), "center": list(s.view.camera.center)}
+    if view:
+        doc["view"] = view
+    export = to_document(s.export, changed_only=True)
+    if export:
+        doc["export"] = export
+    for key in ("basins", "restarts"):  # present (even with every setting at its default) or absent
         if getattr(s, key) is not None:
-            doc[key] = getattr(s, key).as_dict()
+            doc[key] = to_document(getattr(s, key), changed_only=True)
     return doc
+
+
+def _declared_in(s: Scenario, section: str) -> dict[str, Any]:
+    """The scenario's own declared settings that live in ``section``, as TOML values."""
+    return {n: st.kind.document(getattr(s, n)) for n, st, _ in declared(s) if st.section == section}
 
 
 def _render(v: Any) -> str:

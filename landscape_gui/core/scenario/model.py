@@ -1,19 +1,46 @@
-"""The data of a scenario: what a demonstration is made of, as frozen dataclasses (no reading or writing here).
+"""The data of a scenario — the session model: what a demonstration is made of, as frozen dataclasses.
 
-:mod:`landscape_gui.core.scenario.files` reads and writes these as TOML; :mod:`~landscape_gui.core.scenario.sections`
-checks each section of a file and builds them.
+Each setting is declared once, on its field (:mod:`~landscape_gui.core.scenario.declarations`): kind, default,
+range or choices, label and help. A settings object that exists is valid (``__post_init__`` checks every
+declared field), however it was made: read from a file, typed on the command line, or edited in the window.
+:mod:`~landscape_gui.core.scenario.files` reads and writes these as TOML; the command line's options and the
+window's widgets are generated from the same declarations.
+
+>>> ExportSettings(fps=0)
+Traceback (most recent call last):
+landscape_gui.core.scenario.declarations.SettingError: fps: expected an integer in 1 … 120, got 0
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from landscape_gui.core.optimizers.schedules import Schedule
+from landscape_gui.core.scenario.declarations import (
+    AutoBool,
+    Bool,
+    Choice,
+    Float,
+    Int,
+    Names,
+    Optional,
+    SettingError,
+    Size,
+    Text,
+    check_declared,
+    declare,
+)
 
 FORMAT_VERSION = 1
+
+#: Limits, the same wherever a value comes in (a scenario file, the window, the command line, the saved session).
+MAX_STARTS = 10_000
+MAX_STEPS = 1_000_000
+MAX_SIDE = 7680
+MAX_FRAMES = 100_000
 
 #: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
 COLORMAPS = (
@@ -29,20 +56,24 @@ COLORMAPS = (
     "CET-D1",
 )
 THEMES = ("dark", "light")
-#: What an exported frame can show on top of the 3D view ("caption": the lesson's title and description in a
-#: band along the bottom; "step_caption": the last update of the first run in its optimizer's formulas, with
-#: the numbers, see :mod:`landscape_gui.core.optimizers.captions`).
+#: What an exported frame can show over its view ("caption": the lesson's title and description in a band
+#: along the bottom; "step_caption": the last update of the first run in its optimizer's formulas, with the
+#: numbers, see :mod:`landscape_gui.core.frames.captions`).
 OVERLAYS = ("title", "legend", "step", "loss", "caption", "step_caption")
 #: The overlays of an export that names none.
 DEFAULT_OVERLAYS = ("title", "legend", "step", "loss")
-#: Glyphs a view can draw on every ball (:mod:`landscape_gui.core.optimizers.glyphs`): arrows along −∇J, the velocity
-#: buffer and the step taken, and a box whose half-widths are the per-axis effective step size.
+#: Glyphs a view can draw on every ball (:mod:`landscape_gui.core.frames.glyphs`): arrows along −∇J, the
+#: velocity buffer and the step taken, and a box whose half-widths are the per-axis effective step size.
 GLYPHS = ("gradient", "velocity", "step", "effective_lr")
 #: Export formats: H.264 MP4, VP9 WebM, looping GIF, a folder of PNG frames.
 EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 #: What an exported frame shows: the 3D view, the 2-D map (the curve for 1-D landscapes), or both side by side
 #: with the loss curves below them.
 EXPORT_VIEWS = ("3d", "map", "composite")
+#: Longest title and description a scenario may have (a lesson's text, not a book).
+MAX_TITLE, MAX_DESCRIPTION = 200, 4000
+MAX_SEED = 2**63 - 1
+MAX_NOISE = 1e6
 
 
 @dataclass(frozen=True)
@@ -51,7 +82,7 @@ class LandscapeSpec:
 
     function: str | None = None
     expr: str | None = None
-    domain: tuple[tuple[float, float], ...] | None = None
+    domain: tuple[tuple[float, ...], ...] | None = None
 
     def build(self):
         """The :class:`~landscape_gui.core.landscapes.landscape.Landscape` this names (checked when it was read)."""
@@ -59,12 +90,14 @@ class LandscapeSpec:
             from landscape_gui.core.landscapes.library import get_landscape
 
             landscape = get_landscape(self.function)
-        else:
-            from landscape_gui.core.landscapes.formula_worker import build_formula
+            return landscape.with_domain(self.domain) if self.domain is not None else landscape
+        from landscape_gui.core.landscapes.formula_worker import build_formula
 
-            landscape = build_formula(self.expr, self.domain)
-            return landscape
-        return landscape.with_domain(self.domain) if self.domain is not None else landscape
+        return build_formula(self.expr, self.domain)
+
+    def words(self) -> str:
+        """The landscape as the file names it: its built-in id, or the formula typed."""
+        return self.function if self.function is not None else str(self.expr)
 
 
 @dataclass(frozen=True)
@@ -77,52 +110,80 @@ class OptimizerSpec:
     label: str = ""
     schedule: Schedule | None = None
 
-    def display_name(self) -> str:
-        """Legend text: the label, else the id with its hyperparameters (``gd (lr=0.05)``)."""
-        if self.label:
-            return self.label
-        settings = [f"{k}={v:g}" for k, v in self.params.items()]
-        if self.schedule is not None and not self.schedule.is_constant:
-            settings.append(self.schedule.text())
-        return f"{self.id} ({', '.join(settings)})" if settings else self.id
+    def __post_init__(self):
+        if self.schedule is not None and self.schedule.is_constant:
+            object.__setattr__(self, "schedule", None)  # one way to say "constant"
 
 
 @dataclass(frozen=True)
 class Camera:
     """Orbit camera in scene coordinates, as pyqtgraph's ``GLViewWidget`` holds it (angles in degrees)."""
 
-    distance: float
-    elevation: float
-    azimuth: float
+    distance: float = declare(
+        8.0, Float(0.0, 1e9, open_low=True), "Distance from the centre", label="Distance"
+    )
+    elevation: float = declare(30.0, Float(-90.0, 90.0), "Degrees above the floor", label="Elevation")
+    azimuth: float = declare(-60.0, Float(-1e9, 1e9), "Degrees around the vertical axis", label="Azimuth")
     center: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
+    def __post_init__(self):
+        check_declared(self)
+        c = self.center
+        if not (isinstance(c, list | tuple) and len(c) == 3 and all(_finite(v) and abs(v) <= 1e9 for v in c)):
+            raise SettingError("center", f"expected [x, y, z] with finite numbers, got {c!r}")
+        object.__setattr__(self, "center", tuple(float(v) for v in c))
+
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "distance": self.distance,
-            "elevation": self.elevation,
-            "azimuth": self.azimuth,
-            "center": self.center,
-        }
+        return {"distance": self.distance, "elevation": self.elevation, "azimuth": self.azimuth,
+                "center": self.center}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ViewSettings:
-    """How the scene looks. ``camera=None`` means the default camera; ``log_height=None`` means automatic;
-    ``theme=None`` (no ``theme`` in the file) leaves the theme to the viewer: the window keeps the user's, an
-    export without one is dark (:meth:`theme_or_default`)."""
+    """How the scene looks, in the window and in exports. ``camera=None``: the landscape's default camera."""
 
+    colormap: str = declare(
+        "viridis", Choice(COLORMAPS), "Colour scale of the heights", label="Colormap", option="--colormap"
+    )
+    log_height: bool | None = declare(
+        None, AutoBool(),
+        "Show log10(J − min J): for landscapes whose values span many orders of magnitude (auto: decided from "
+        "the landscape's range)", label="Log height",
+    )  # fmt: skip
+    theme: str | None = declare(
+        None, Optional(Choice(THEMES)),
+        "Dark, or light for projectors (not set: the window keeps the user's; an export is dark)",
+        label="Theme", option="--theme",
+    )  # fmt: skip
+    contours: bool = declare(True, Bool(), "Draw contour lines on the surface and the map", label="Contours")
+    critical_points: bool = declare(
+        True, Bool(), "Mark the minima, saddles and maxima (★ the global minimum)", label="Critical points"
+    )
+    trails: bool = declare(True, Bool(), "Draw the path each run has taken", label="Trails")
+    glyphs: tuple[str, ...] = declare(
+        (), Names(GLYPHS, "glyph"),
+        "Arrows on every ball (−∇J, the velocity, the step taken) and boxes of the per-axis effective step size",
+        label="Glyphs",
+    )  # fmt: skip
+    step_caption: bool = declare(
+        False, Bool(), "Show the selected run's last update in its optimizer's formulas, with the numbers",
+        label="Step captions",
+    )  # fmt: skip
+    batch_surface: bool | None = declare(
+        None, AutoBool(),
+        "Draw the current minibatch's loss faintly over the full-data surface (auto: whenever the batch is "
+        "smaller than the data)", label="Minibatch loss surface",
+    )  # fmt: skip
+    speed: float = declare(
+        1.0, Float(0.1, 10.0, log=True), "Animation speed: 1× = 40 steps per second", label="Speed"
+    )
+    fast: bool = declare(
+        False, Bool(), "As fast as possible: step as much as the machine allows between frames", label="max"
+    )
     camera: Camera | None = None
-    colormap: str = "viridis"
-    log_height: bool | None = None
-    theme: str | None = None
-    contours: bool = True
-    critical_points: bool = True
-    trails: bool = True
-    #: The glyphs drawn on every ball, from :data:`GLYPHS` (none by default).
-    glyphs: tuple[str, ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "glyphs", tuple(self.glyphs))
+        check_declared(self)
 
     def theme_or_default(self) -> str:
         """The theme to draw with when nobody else chose one."""
@@ -138,21 +199,44 @@ class ExportSettings:
     last frame the state after all the scenario's steps (see :meth:`step_at`).
     """
 
-    size: tuple[int, int] = (1280, 720)
-    fps: int = 30
-    duration: float | None = 6.0
-    steps_per_frame: int | None = None
-    orbit: float = 0.0
-    overlays: tuple[str, ...] = DEFAULT_OVERLAYS
-    format: str = "mp4"
-    view: str = "3d"
+    view: str = declare(
+        "3d", Choice(EXPORT_VIEWS),
+        "What the clip shows: the 3D view, the 2-D map, or both with the loss curves (composite, for 16:9)",
+        label="View", option="--view",
+    )  # fmt: skip
+    format: str = declare(
+        "mp4", Choice(EXPORT_FORMATS), "H.264 MP4, VP9 WebM, looping GIF, or a folder of PNG frames",
+        label="Format",
+    )  # fmt: skip
+    size: tuple[int, int] = declare(
+        (1280, 720), Size(16, MAX_SIDE), "Frame size in pixels", label="Size", option="--size"
+    )
+    fps: int = declare(30, Int(1, 120), "Frames per second", label="Frames per second", option="--fps")
+    duration: float | None = declare(
+        6.0, Optional(Float(0.0, 3600.0, open_low=True)), "Length of the clip in seconds",
+        label="Duration", option="--duration",
+    )  # fmt: skip
+    steps_per_frame: int | None = declare(
+        None, Optional(Int(1, MAX_STEPS)), "Simulation steps per frame (instead of a duration)",
+        label="Steps per frame", option="--steps-per-frame",
+    )  # fmt: skip
+    orbit: float = declare(
+        0.0, Float(-36000.0, 36000.0),
+        "Degrees the camera turns around the landscape over the clip (0: a fixed camera)",
+        label="Camera orbit", option="--orbit",
+    )  # fmt: skip
+    overlays: tuple[str, ...] = declare(
+        DEFAULT_OVERLAYS, Names(OVERLAYS, "overlay"), "What is drawn over the frames", label="Overlays",
+        option="--overlays",
+    )  # fmt: skip
 
     def __post_init__(self):
         # steps_per_frame, when given, decides the length: the duration follows from it
         if self.steps_per_frame is not None:
             object.__setattr__(self, "duration", None)
-        object.__setattr__(self, "size", tuple(int(v) for v in self.size))
-        object.__setattr__(self, "overlays", tuple(self.overlays))
+        elif self.duration is None:
+            raise SettingError("duration", "give a duration or steps per frame")
+        check_declared(self)
 
     def frame_count(self, steps: int) -> int:
         if self.steps_per_frame is not None:
@@ -166,60 +250,120 @@ class ExportSettings:
         n = self.frame_count(steps)
         return steps if n == 1 else round(frame * steps / (n - 1))
 
+    def for_steps(self, steps: int) -> ExportSettings:
+        """Itself, when a clip of ``steps`` steps has at most :data:`MAX_FRAMES` frames (else SettingError)."""
+        frames = self.frame_count(steps)
+        if frames > MAX_FRAMES:
+            raise SettingError("frames", f"the clip would have {frames} frames; at most {MAX_FRAMES}")
+        return self
+
+    def with_length(
+        self, *, duration: float | None = None, steps_per_frame: int | None = None
+    ) -> ExportSettings:
+        """The clip's length set one way (a duration replaces steps per frame and the other way round)."""
+        if duration is not None and steps_per_frame is not None:
+            raise SettingError("steps_per_frame", "give a duration or steps per frame, not both")
+        if duration is not None:
+            return replace(self, duration=duration, steps_per_frame=None)
+        if steps_per_frame is not None:
+            return replace(self, steps_per_frame=steps_per_frame, duration=None)
+        return self
+
 
 @dataclass(frozen=True)
 class BasinSettings:
     """The basin view is on, with this grid of starts and tolerance."""
 
-    grid: int = 200
-    tol: float = 1e-3
+    grid: int = declare(200, Int(2, 1000), "Starts per axis of the grid (domain edges included)", label="Grid",
+                        option="--grid")  # fmt: skip
+    tol: float = declare(
+        1e-3, Float(0.0, 1e6, open_low=True, log=True),
+        "An end point within this distance of a critical point has reached it", label="Tolerance",
+        option="--tol",
+    )  # fmt: skip
+    optimizer: int = declare(
+        0, Int(0, 63), "Whose basins: the optimizer's place in the list (0: the first)", label="Optimizer"
+    )
+    drape: bool = declare(True, Bool(), "Colour the 3D surface by outcome too", label="Drape on the surface")
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"grid": self.grid, "tol": float(self.tol)}
+    def __post_init__(self):
+        check_declared(self)
 
 
 @dataclass(frozen=True)
 class RestartSettings:
     """Random restarts: ``n`` starts, outcomes within ``tol``, the success curve up to ``max_k``."""
 
-    n: int = 1000
-    tol: float = 1e-3
-    max_k: int = 50
+    n: int = declare(1000, Int(1, 1_000_000), "Random start points, uniform over the domain", label="Restarts N",
+                     option="--n")  # fmt: skip
+    tol: float = declare(
+        1e-3, Float(0.0, 1e6, open_low=True, log=True),
+        "An end point within this distance of a critical point has reached it", label="Tolerance",
+        option="--tol",
+    )  # fmt: skip
+    max_k: int = declare(
+        50, Int(1, 100_000), "The success curve P(≥ 1 of k restarts reaches the global minimum) for k = 1 … max_k",
+        label="Curve up to k",
+    )  # fmt: skip
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "tol": float(self.tol), "max_k": self.max_k}
+    def __post_init__(self):
+        check_declared(self)
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A whole demonstration. Compare two with ``==``; build its simulation with :meth:`build_simulation`."""
+    """A whole demonstration — and the whole state of a session in the window. Compare two with ``==``; build its
+    simulation with :meth:`build_simulation`.
+
+    The ``[run]`` settings (steps, noise, seed, highlight_best) and the title and description are declared here;
+    ``starts`` and ``batch_size`` depend on the landscape and are checked where it is known
+    (:mod:`~landscape_gui.core.scenario.sections`).
+    """
 
     landscape: LandscapeSpec
     optimizers: tuple[OptimizerSpec, ...]
     starts: tuple[tuple[float, ...], ...]
-    title: str = ""
-    description: str = ""
-    steps: int = 200
-    noise: float = 0.0
-    seed: int = 0
-    highlight_best: bool = False
+    title: str = declare("", Text(MAX_TITLE), "The lesson's title", label="Title")
+    description: str = declare("", Text(MAX_DESCRIPTION), "What the lesson shows", label="Description")
+    steps: int = declare(200, Int(0, MAX_STEPS), "Steps each run takes (runs stop there)", label="Max steps",
+                         option="--steps", section="run")  # fmt: skip
+    noise: float = declare(
+        0.0, Float(0.0, MAX_NOISE),
+        "σ of Gaussian noise added to every gradient (stochastic gradients); 0 = exact", label="Gradient noise σ",
+        option="--noise", section="run",
+    )  # fmt: skip
+    seed: int = declare(
+        0, Int(0, MAX_SEED), "Seed of the noise, the minibatches and random starts: the same seed replays the runs",
+        label="Seed", option="--seed", section="run",
+    )  # fmt: skip
+    highlight_best: bool = declare(
+        False, Bool(),
+        "Mark the run with the lowest loss: ringed, the others dimmed, ★ in the runs table (for random restarts)",
+        label="Highlight best run", section="run",
+    )  # fmt: skip
     #: Minibatch size on a data landscape; None: the whole data.
     batch_size: int | None = None
     view: ViewSettings = field(default_factory=ViewSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
-    #: The optional [basins] and [restarts] sections (None: absent), see core/scenario/analysis_sections.py.
+    #: The optional [basins] and [restarts] sections (None: absent).
     basins: BasinSettings | None = None
     restarts: RestartSettings | None = None
+
+    def __post_init__(self):
+        check_declared(self)
+        object.__setattr__(self, "optimizers", tuple(self.optimizers))
+        object.__setattr__(self, "starts", tuple(tuple(float(c) for c in p) for p in self.starts))
 
     def build_landscape(self):
         return self.landscape.build()
 
-    def build_simulation(self, *, max_points: int | None = 0):
-        """A fresh :class:`~landscape_gui.core.analysis.simulation.Simulation` at step 0 (run it ``steps`` steps)."""
+    def build_simulation(self, *, max_points: int | None = 0, landscape=None):
+        """A fresh :class:`~landscape_gui.core.analysis.simulation.Simulation` at step 0 (run it ``steps`` steps);
+        ``landscape``: the scenario's landscape already built."""
         from landscape_gui.core.analysis.simulation import Simulation
 
         return Simulation(
-            self.build_landscape(),
+            landscape if landscape is not None else self.build_landscape(),
             [list(p) for p in self.starts],
             [(o.id, dict(o.params), o.schedule) for o in self.optimizers],
             noise=self.noise,
@@ -228,3 +372,39 @@ class Scenario:
             batch_size=self.batch_size,
             step_limit=self.steps,
         )
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def differences(old: Scenario | None, new: Scenario) -> frozenset[str]:
+    """What differs between two scenarios, in the words a view listens for: a field of the scenario by its name
+    (``"landscape"``, ``"starts"``, ``"noise"``, …), a view setting as ``"view.colormap"``; ``"optimizers"`` when
+    the list of optimizers changed, ``"optimizer_settings"`` when only their hyperparameters, schedules or labels
+    did. Everything, for a first scenario.
+
+    >>> from dataclasses import replace
+    >>> s = Scenario(LandscapeSpec("booth"), (OptimizerSpec("gd"),), ((0.0, 0.0),))
+    >>> sorted(differences(s, replace(s, noise=0.5, view=replace(s.view, theme="light"))))
+    ['noise', 'view.theme']
+    """
+    if old is None:
+        return frozenset(
+            {f for f in new.__dataclass_fields__ if f not in ("view", "optimizers")}
+            | {f"view.{f}" for f in new.view.__dataclass_fields__}
+            | {"optimizers"}
+        )
+    out = set()
+    for f in new.__dataclass_fields__:
+        a, b = getattr(old, f), getattr(new, f)
+        if a == b:
+            continue
+        if f == "view":
+            out |= {f"view.{k}" for k in a.__dataclass_fields__ if getattr(a, k) != getattr(b, k)}
+        elif f == "optimizers":
+            same_ids = [o.id for o in a] == [o.id for o in b]
+            out.add("optimizer_settings" if same_ids else "optimizers")
+        else:
+            out.add(f)
+    return frozenset(out)

@@ -14,16 +14,13 @@ for the table header and key (:func:`find_line`), which covers every file writte
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
 from typing import Any
 
-MAX_STARTS = 10_000
-MAX_STEPS = 1_000_000
-MAX_SIDE = 7680
-MAX_FRAMES = 100_000
+from landscape_gui.core.scenario.declarations import Bool, Choice, Float, Int, Kind
+from landscape_gui.core.scenario.words import is_number, kind_of, show, suggest
 
 
 class ScenarioError(ValueError):
@@ -75,61 +72,6 @@ def find_line(text: str, path: tuple) -> int | None:
     return best
 
 
-# -- values ------------------------------------------------------------------------------------------------
-def show(v: Any) -> str:
-    """A value as the user wrote it in TOML, shortened, with its kind when the kind is the problem."""
-    if isinstance(v, bool):
-        text = "true" if v else "false"
-    elif isinstance(v, str):
-        text = '"' + v + '"'
-    elif isinstance(v, float | int):
-        text = repr(v)
-    elif isinstance(v, list):
-        text = "[" + ", ".join(show(x) for x in v) + "]"
-    elif isinstance(v, dict):
-        text = "{" + ", ".join(f"{k} = {show(x)}" for k, x in v.items()) + "}"
-    else:
-        text = str(v)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int):
-        return "an integer"
-    if isinstance(v, float):
-        return "a number"
-    if isinstance(v, str):
-        return "a string"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "a table"
-    return "a date/time"
-
-
-def is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-#: Words a person may use for a key, and the key they mean.
-ALIASES = {"colour": "colormap", "color": "colormap", "cmap": "colormap", "colourmap": "colormap",
-           "learning_rate": "lr", "sigma": "noise", "start": "starts", "iterations": "steps",
-           "n_steps": "steps", "resolution": "size", "framerate": "fps", "formula": "expr"}  # fmt: skip
-
-
-def suggest(name: str, known) -> str:
-    """`` (did you mean 'x'?)`` for the known name closest to ``name``, or nothing."""
-    alias = ALIASES.get(str(name).lower())
-    if alias in known:
-        return f" (did you mean '{alias}'?)"
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in known if k.lower() == str(name).lower()]
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 class Ctx:
     """Where errors come from: the source name and text."""
 
@@ -149,7 +91,7 @@ class Table:
     def __init__(self, ctx: Ctx, data: Any, path: tuple, name: str, known=None):
         self.ctx, self.path, self.name = ctx, path, name
         if not isinstance(data, dict):
-            raise ctx.fail(path, name or path[-1], f"expected a table, got {show(data)} ({_kind(data)})")
+            raise ctx.fail(path, name or path[-1], f"expected a table, got {show(data)} ({kind_of(data)})")
         self.data = data
         self.taken: set[str] = set()
         if known is not None:  # a misspelt key is reported before the key it hides goes missing
@@ -167,6 +109,16 @@ class Table:
         self.taken.add(key)
         return self.data.get(key, default)
 
+    def value(self, key: str, kind: Kind, default: Any = None) -> Any:
+        """The value of ``key`` checked by ``kind`` (``default`` when absent)."""
+        v = self.raw(key, default)
+        if v is None:
+            return None
+        try:
+            return kind.check(v)
+        except ValueError as e:
+            raise self.fail(key, str(e)) from None
+
     def str(self, key: str, default: str | None = None, *, choices=None, required=False) -> str | None:
         self.taken.add(key)
         if key not in self.data:
@@ -175,44 +127,19 @@ class Table:
             return default
         v = self.raw(key)
         if not isinstance(v, str):
-            raise self.fail(key, f"expected a string, got {show(v)} ({_kind(v)})")
-        if choices is not None and v not in choices:
-            raise self.fail(
-                key, f"unknown value {show(v)}{suggest(v, choices)} (known: {', '.join(choices)})"
-            )
-        return v
+            raise self.fail(key, f"expected a string, got {show(v)} ({kind_of(v)})")
+        return self.value(key, Choice(tuple(choices))) if choices is not None else v
 
     def bool(self, key: str, default: bool) -> bool:
-        v = self.raw(key, default)
-        if not isinstance(v, bool):
-            raise self.fail(key, f"expected true or false, got {show(v)}")
-        return v
+        return self.value(key, Bool(), default)
 
     def int(self, key: str, default: int | None, lo: int, hi: int, what: str = "an integer") -> int | None:
-        v = self.raw(key, default)
-        if v is None:
-            return None
-        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
-            bound = f"≥ {lo}" if hi >= 2**62 else f"in {lo} … {hi}"
-            raise self.fail(key, f"expected {what} {bound}, got {show(v)}")
-        return v
+        return self.value(key, Int(lo, hi, what), default)
 
     def float(
         self, key: str, default: float | None, lo: float = -math.inf, hi: float = math.inf, *, open_lo=False
     ):
-        v = self.raw(key, default)
-        if v is None:
-            return None
-        ok = is_number(v) and math.isfinite(v) and (lo < v if open_lo else lo <= v) and v <= hi
-        if not ok:
-            if lo == -math.inf and hi == math.inf:
-                bound = "a finite number"
-            elif hi == math.inf:
-                bound = f"a number {'>' if open_lo else '≥'} {lo:g}"
-            else:
-                bound = f"a number in {lo:g} … {hi:g}"
-            raise self.fail(key, f"expected {bound}, got {show(v)}")
-        return float(v)
+        return self.value(key, Float(lo, hi, open_low=open_lo), default)
 
     def numbers(self, key: str, n: int, v: Any = None, what: str | None = None) -> tuple[float, ...]:
         """A list of ``n`` finite numbers."""

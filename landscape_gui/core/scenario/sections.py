@@ -1,4 +1,21 @@
-"""The sections of a scenario file, read and checked one by one (see :mod:`landscape_gui.core.scenario.files`)."""
+"""The sections of a scenario file, read and checked one by one (see :mod:`landscape_gui.core.scenario.files`).
+
+The declared settings (:mod:`~landscape_gui.core.scenario.declarations`) are read generically, by
+:func:`read_declared`: a key is known because a field declares it, and its value is checked by that
+declaration, with the same message the window and the command line give. What depends on the landscape
+(start points, batch size) and the tables of ids (landscape, optimizers, schedules) are read here by hand.
+
+The optional analysis sections::
+
+    [basins]            # show the basins of attraction of the scenario's optimizers
+    grid = 200          # starts per axis (2 … 1000)
+    tol = 0.001         # an end point within tol of a critical point has reached it
+
+    [restarts]          # random restarts: n starts uniform over the domain, from [run] seed, [run] steps long
+    n = 1000
+    tol = 0.001
+    max_k = 300         # the success curve P(≥ 1 of k restarts reaches the global minimum) for k = 1 … max_k
+"""
 
 from __future__ import annotations
 
@@ -6,41 +23,45 @@ import math
 from typing import Any
 
 from landscape_gui.core.landscapes.domain import AXES, DomainError, check_interval
-from landscape_gui.core.scenario.analysis_sections import parse_basins, parse_restarts
+from landscape_gui.core.scenario.declarations import SettingError, declared
 from landscape_gui.core.scenario.model import (
-    COLORMAPS,
-    EXPORT_FORMATS,
-    EXPORT_VIEWS,
     FORMAT_VERSION,
-    GLYPHS,
-    OVERLAYS,
-    THEMES,
+    MAX_STARTS,
+    BasinSettings,
     Camera,
     ExportSettings,
     LandscapeSpec,
     OptimizerSpec,
+    RestartSettings,
     Scenario,
     ViewSettings,
 )
-from landscape_gui.core.scenario.parse import (
-    MAX_FRAMES,
-    MAX_SIDE,
-    MAX_STARTS,
-    MAX_STEPS,
-    Ctx,
-    Table,
-    is_number,
-    show,
-    suggest,
-)
+from landscape_gui.core.scenario.parse import Ctx, Table
+from landscape_gui.core.scenario.words import is_number, show, suggest
 
 SECTIONS = (
     "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
 )  # fmt: skip
-RUN_KEYS = ("starts", "steps", "noise", "seed", "highlight_best", "batch_size")
-VIEW_KEYS = ("colormap", "log_height", "theme", "contours", "critical_points", "trails", "glyphs", "camera")
-CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
-EXPORT_KEYS = ("size", "fps", "duration", "steps_per_frame", "orbit", "overlays", "format", "view")
+#: Keys of [run] that are not declared settings of the scenario (they depend on the landscape).
+RUN_EXTRA = ("starts", "batch_size")
+
+
+def scenario_keys(section: str) -> tuple[str, ...]:
+    """The declared settings of the scenario itself that live in ``section`` ("run", or "" for the top level)."""
+    return tuple(name for name, s, _ in declared(Scenario) if s.section == section)
+
+
+def read_declared(t: Table, cls, names=None, **fixed):
+    """An instance of settings class ``cls`` from table ``t``: each declared key present is taken and checked by
+    its declaration (the rest keep their defaults); ``fixed`` are values read otherwise (a nested table)."""
+    values = {}
+    for name, _, _ in declared(cls):
+        if (names is None or name in names) and t.has(name):
+            values[name] = t.raw(name)
+    try:
+        return cls(**values, **fixed)
+    except SettingError as e:
+        raise t.fail(e.name if e.name in t.data else next(iter(values), e.name), e.message) from None
 
 
 def parse_scenario(data: dict, text: str, source: str) -> Scenario:
@@ -56,8 +77,6 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
             "version",
             f"this file is format version {show(version)}; this program reads version {FORMAT_VERSION}",
         )
-    title = top.str("title", "")
-    description = top.str("description", "")
     if not top.has("landscape"):
         raise ctx.fail((), "", 'missing section [landscape] (function = "ID" or expr = "FORMULA")')
     landscape_spec, landscape = _landscape(ctx, top.raw("landscape"))
@@ -66,23 +85,48 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
     optimizers = _optimizers(ctx, top.raw("optimizers"))
     if not top.has("run"):
         raise ctx.fail((), "", "missing section [run] (starts = [...] at least)")
-    run = _run(ctx, top.raw("run"), landscape)
+    run_table = Table(ctx, top.raw("run"), ("run",), "[run]", scenario_keys("run") + RUN_EXTRA)
+    starts, batch_size = _run(ctx, run_table, landscape)
     view = _view(ctx, top.raw("view", {}))
-    export = _export(ctx, top.raw("export", {}), run["steps"])
-    basins = parse_basins(ctx, top.raw("basins")) if top.has("basins") else None
-    restarts = parse_restarts(ctx, top.raw("restarts")) if top.has("restarts") else None
-    top.done(SECTIONS)
-    return Scenario(
-        landscape=landscape_spec,
-        optimizers=optimizers,
-        title=title,
-        description=description,
-        view=view,
-        export=export,
-        basins=basins,
-        restarts=restarts,
-        **run,
+    export = read_section(ctx, top.raw("export", {}), "export", ExportSettings)
+    basins = read_section(ctx, top.raw("basins"), "basins", BasinSettings) if top.has("basins") else None
+    restarts = (
+        read_section(ctx, top.raw("restarts"), "restarts", RestartSettings) if top.has("restarts") else None
     )
+    base = Scenario(
+        landscape=landscape_spec, optimizers=optimizers, starts=starts, batch_size=batch_size, view=view,
+        export=export, basins=basins, restarts=restarts,
+    )  # fmt: skip
+    scenario = read_declared(top, type(base), scenario_keys(""), **_structure(base))
+    scenario = read_declared(
+        run_table, Scenario, scenario_keys("run"), **_structure(scenario, "title", "description")
+    )
+    run_table.done()
+    top.done(SECTIONS)
+    try:
+        export.for_steps(scenario.steps)
+    except SettingError as e:
+        t = Table(ctx, top.raw("export", {}), ("export",), "[export]")
+        key = "steps_per_frame" if export.steps_per_frame is not None else "duration"
+        raise t.fail(key, e.message) from None
+    return scenario
+
+
+def _structure(s: Scenario, *also: str) -> dict[str, Any]:
+    """The fields of ``s`` that are not declared settings (plus ``also``), to build a scenario around them."""
+    keep = {n for n, _, _ in declared(Scenario)} - set(also)
+    return {f: getattr(s, f) for f in s.__dataclass_fields__ if f not in keep}
+
+
+def read_section(ctx: Ctx, data: Any, key: str, cls):
+    """A whole table of declared settings, ``[key]``: unknown keys refused with a did-you-mean."""
+    names = tuple(n for n, _, _ in declared(cls))
+    t = Table(ctx, data, (key,), f"[{key}]", names)
+    if t.has("duration") and t.has("steps_per_frame"):  # the clip's length is said one way
+        raise t.fail("steps_per_frame", "give duration or steps_per_frame, not both")
+    out = read_declared(t, cls)
+    t.done(names)
+    return out
 
 
 def _landscape(ctx: Ctx, data: Any):
@@ -232,8 +276,8 @@ def _schedule(ctx: Ctx, parent: Table, path: tuple, name: str):
     return None if kind_id == "constant" else Schedule(kind_id, params)
 
 
-def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:
-    t = Table(ctx, data, ("run",), "[run]", RUN_KEYS)
+def _run(ctx: Ctx, t: Table, landscape) -> tuple[tuple[tuple[float, ...], ...], int | None]:
+    """The start points and the batch size of [run] (its declared settings are read with the scenario's)."""
     dim = landscape.dim
     if not t.has("starts"):
         raise ctx.fail(
@@ -254,134 +298,40 @@ def _run(ctx: Ctx, data: Any, landscape) -> dict[str, Any]:
                 f"{dim}-D), got {show(raw[k])}",
             )
         starts.append(tuple(float(c) for c in p))
-    out = {
-        "starts": tuple(starts),
-        "steps": t.int("steps", 200, 0, MAX_STEPS),
-        "noise": t.float("noise", 0.0, 0.0, 1e6),
-        "seed": t.int("seed", 0, 0, 2**63 - 1),
-        "highlight_best": t.bool("highlight_best", False),
-        "batch_size": _batch_size(t, landscape),
-    }
-    t.done()
-    return out
-
-
-def _words(landscape) -> str:
-    """The landscape as the file names it: its built-in id, or the formula typed."""
-    from landscape_gui.core.landscapes.library import LANDSCAPE_IDS
-
-    return landscape.id if landscape.id in LANDSCAPE_IDS else landscape.formula
+    return tuple(starts), _batch_size(t, landscape)
 
 
 def _batch_size(t: Table, landscape) -> int | None:
     """``batch_size``: minibatches of a data landscape, 1 … its number of samples."""
     if not t.has("batch_size"):
         return None
-    from landscape_gui.core.landscapes.library import DATA_LANDSCAPE_IDS
+    from landscape_gui.core.landscapes.library import DATA_LANDSCAPE_IDS, LANDSCAPE_IDS
 
     n = getattr(landscape, "n_samples", None)
     if n is None:
         raise t.fail(
             "batch_size",
-            f"minibatches need a landscape made of data; {show(_words(landscape))} is a formula "
+            f"minibatches need a landscape made of data; {show(landscape.id if landscape.id in LANDSCAPE_IDS else landscape.formula)} is a formula "
             f"(drop batch_size, or use one of: {', '.join(DATA_LANDSCAPE_IDS)})",
         )
     return t.int("batch_size", None, 1, n, what=f"a whole number of samples (the data has {n})")
 
 
-def _view(ctx: Ctx, data: Any):
+CAMERA_KEYS = ("distance", "elevation", "azimuth", "center")
 
-    t = Table(ctx, data, ("view",), "[view]", VIEW_KEYS)
-    log_height = t.raw("log_height", "auto")
-    if log_height == "auto":
-        log_height = None
-    elif not isinstance(log_height, bool):
-        raise t.fail("log_height", f'expected true, false or "auto", got {show(log_height)}')
+
+def _view(ctx: Ctx, data: Any) -> ViewSettings:
+    names = tuple(n for n, _, _ in declared(ViewSettings))
+    t = Table(ctx, data, ("view",), "[view]", (*names, "camera"))
     camera = None
     if t.has("camera"):
         c = Table(ctx, t.raw("camera"), ("view", "camera"), "[view.camera]", CAMERA_KEYS)
         for key in ("distance", "elevation", "azimuth"):
             if not c.has(key):
                 raise ctx.fail(("view", "camera"), "[view.camera]", f"missing key '{key}'")
-        camera = Camera(
-            distance=c.float("distance", None, 0.0, 1e9, open_lo=True),
-            elevation=c.float("elevation", None, -90.0, 90.0),
-            azimuth=c.float("azimuth", None),
-            center=c.numbers("center", 3, what="[x, y, z] with finite numbers")
-            if c.has("center")
-            else (0.0, 0.0, 0.0),
-        )
+        center = c.raw("center") if c.has("center") else (0.0, 0.0, 0.0)
+        camera = read_declared(c, Camera, center=center)
         c.done(CAMERA_KEYS)
-    view = ViewSettings(
-        camera=camera,
-        colormap=t.str("colormap", "viridis", choices=COLORMAPS),
-        log_height=log_height,
-        theme=t.str("theme", None, choices=THEMES),  # None: the viewer's choice
-        contours=t.bool("contours", True),
-        critical_points=t.bool("critical_points", True),
-        trails=t.bool("trails", True),
-        glyphs=_names(t, "glyphs", GLYPHS, "glyph") if t.has("glyphs") else (),
-    )
-    t.done()
+    view = read_declared(t, ViewSettings, camera=camera)
+    t.done((*names, "camera"))
     return view
-
-
-def _names(t: Table, key: str, known: tuple[str, ...], what: str) -> tuple[str, ...]:
-    """A list of names from ``known`` (each once, in the file's order); did-you-mean for an unknown one."""
-    v = t.raw(key)
-    if not isinstance(v, list) or not all(isinstance(o, str) for o in v):
-        raise t.fail(key, f"expected a list of names from {', '.join(known)}, got {show(v)}")
-    for o in v:
-        if o not in known:
-            raise t.fail(key, f"unknown {what} {show(o)}{suggest(o, known)} (known: {', '.join(known)})")
-    return tuple(dict.fromkeys(v))
-
-
-def _export(ctx: Ctx, data: Any, steps: int):
-
-    t = Table(ctx, data, ("export",), "[export]", EXPORT_KEYS)
-    size = ExportSettings.size
-    if t.has("size"):
-        v = t.raw("size")
-        if not (
-            isinstance(v, list)
-            and len(v) == 2
-            and all(isinstance(s, int) and not isinstance(s, bool) and 16 <= s <= MAX_SIDE for s in v)
-        ):
-            raise t.fail("size", f"expected [width, height] in pixels, each 16 … {MAX_SIDE}, got {show(v)}")
-        size = (v[0], v[1])
-    if t.has("duration") and t.has("steps_per_frame"):
-        raise t.fail("steps_per_frame", "give duration or steps_per_frame, not both")
-    fps = t.int("fps", 30, 1, 120)
-    duration = t.float("duration", None, 0.0, 3600.0, open_lo=True)
-    spf = t.int("steps_per_frame", None, 1, 2**62)
-    if duration is None and spf is None:
-        duration = ExportSettings.duration
-    overlays = ExportSettings.overlays
-    if t.has("overlays"):
-        v = t.raw("overlays")
-        if not isinstance(v, list) or not all(isinstance(o, str) for o in v):
-            raise t.fail("overlays", f"expected a list of names from {', '.join(OVERLAYS)}, got {show(v)}")
-        for o in v:
-            if o not in OVERLAYS:
-                raise t.fail(
-                    "overlays",
-                    f"unknown overlay {show(o)}{suggest(o, OVERLAYS)} (known: {', '.join(OVERLAYS)})",
-                )
-        overlays = tuple(dict.fromkeys(v))
-    export = ExportSettings(
-        size=size,
-        fps=fps,
-        duration=duration,
-        steps_per_frame=spf,
-        orbit=t.float("orbit", 0.0, -36000.0, 36000.0),
-        overlays=overlays,
-        format=t.str("format", "mp4", choices=EXPORT_FORMATS),
-        view=t.str("view", "3d", choices=EXPORT_VIEWS),
-    )
-    frames = export.frame_count(steps)
-    if frames > MAX_FRAMES:
-        key = "steps_per_frame" if spf is not None else "duration"
-        raise t.fail(key, f"the clip would have {frames} frames; at most {MAX_FRAMES}")
-    t.done()
-    return export
