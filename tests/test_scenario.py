@@ -75,7 +75,9 @@ def test_same_optimizer_twice_with_different_settings():
     )
     assert [o.id for o in s.optimizers] == ["gd", "gd"]
     assert optimizer_label(s.optimizers[1]) == "slow"
-    assert optimizer_label(s.optimizers[0]) == "Gradient descent (lr 0.05)"  # the window's and the export's words
+    assert (
+        optimizer_label(s.optimizers[0]) == "Gradient descent (lr 0.05)"
+    )  # the window's and the export's words
     assert s.build_simulation().optimizers[1][1]["lr"] == 0.001
 
 

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from landscape_gui.core.scenario.parse import MAX_STARTS, MAX_STEPS
+from landscape_gui.core.scenario.model import MAX_STARTS, MAX_STEPS
 
 __all__ = [
     "MAX_TRACE_POINTS",
@@ -167,12 +167,14 @@ def trace_scenario(scenario) -> dict[str, Any]:
     ``title``, ``steps`` and ``optimizers`` (id, label, hyperparameters of each); each run also has
     ``optimizer`` (the id), ``label`` (its legend text) and ``params``.
     """
+    from landscape_gui.core.frames.presenter import optimizer_label
+
     sim = scenario.build_simulation(max_points=None)
     sim.step(scenario.steps)
     spec = scenario.landscape
     landscape = sim.landscape
     optimizers = [
-        {"id": oid, "label": o.display_name(), "params": params}
+        {"id": oid, "label": optimizer_label(o), "params": params}
         for o, (oid, params) in zip(scenario.optimizers, sim.optimizers, strict=True)
     ]
     runs = []

@@ -1,0 +1,397 @@
+"""What a frame shows, decided once for the window and the export: :func:`present` turns a
+:class:`~landscape_gui.core.frames.snapshot.Snapshot` of the runs, the scenario and what was computed in the
+background (critical points, a basin map) into a :class:`Frame` — per run its label, colour, opacity, ring and
+status text; the legend rows; the glyphs with their scales; the step caption; the basins' colours and shares.
+The window's views and the exporter's panels draw a :class:`Frame`; they decide nothing about its content.
+
+>>> from landscape_gui.core.scenario.files import loads_scenario
+>>> from landscape_gui.core.frames.snapshot import Snapshotter
+>>> s = loads_scenario('''
+... [landscape]
+... function = "saddle"
+... [[optimizers]]
+... id = "adam"
+... lr = 0.05
+... [run]
+... starts = [[-1.0, 0.1]]
+... ''')
+>>> sim = s.build_simulation()
+>>> sim.step(10)
+>>> frame = present(Snapshotter(sim).take(), s, sim.landscape)
+>>> frame.runs[0].label, frame.runs[0].status
+('Adam (lr 0.05)', 'running')
+>>> [row.text for row in frame.legend]
+['Adam (lr 0.05)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from landscape_gui.core.analysis.basins import BasinMap, BasinProblem, outcome_name
+from landscape_gui.core.analysis.status import tone as status_tone
+from landscape_gui.core.frames.captions import format_value
+from landscape_gui.core.frames.glyph_sets import GlyphSet, glyph_sets
+from landscape_gui.core.frames.palette import (
+    CRITICAL_STYLE,
+    GLYPH_STYLE,
+    basin_rgba,
+    critical_key,
+    glyph_color,
+    optimizer_color,
+    outcome_palette,
+)
+from landscape_gui.core.frames.snapshot import Snapshot
+from landscape_gui.core.optimizers.catalog import get_optimizer
+from landscape_gui.core.scenario.model import OptimizerSpec, Scenario
+
+__all__ = [
+    "DIMMED",
+    "MAX_BASIN_ROWS",
+    "MAX_RUN_ROWS",
+    "Basins",
+    "Frame",
+    "LegendRow",
+    "RunLook",
+    "auto_log_height",
+    "basin_problem",
+    "batch_surface_shown",
+    "best_run",
+    "log_height",
+    "loss_text",
+    "optimizer_label",
+    "present",
+]
+
+#: Most start points a single optimizer's legend lists one by one; beyond it the legend gives its best loss.
+MAX_RUN_ROWS = 8
+#: Legend rows of basin outcomes at most (the rest summed in one row).
+MAX_BASIN_ROWS = 6
+#: Opacity of the runs that are not the best one, when the best is highlighted (they stay readable).
+DIMMED = 0.6
+#: Symbols of the critical points in legends, as the map draws them.
+CRITICAL_SYMBOL = {"global": "★", "minimum": "●", "saddle": "▲", "maximum": "◆", "degenerate": "■"}
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of a legend: a colour swatch (or ``symbol`` drawn in that colour), the text, a loss (or None)."""
+
+    color: tuple[int, int, int, int]
+    text: str
+    loss: float | None = None
+    highlight: bool = False
+    symbol: str = ""
+
+
+@dataclass(frozen=True)
+class RunLook:
+    """How one run is drawn and named."""
+
+    group: int
+    index: int
+    #: Its optimizer's legend text (the scenario's label, else the optimizer and its learning rate).
+    label: str
+    color: tuple[int, int, int, int]
+    opacity: float
+    #: The best run (ringed).
+    ring: bool
+    status: str
+    tone: str | None
+
+    @property
+    def rgba(self) -> tuple[int, int, int, int]:
+        """The colour with the opacity as its alpha byte."""
+        return (*self.color[:3], round(255 * self.opacity))
+
+
+@dataclass(frozen=True)
+class Basins:
+    """A basin map ready to draw: its sample axes, RGBA per sample (``rgba[ix, iy]``), legend rows, and whether
+    the colours are draped on the surface too."""
+
+    map: BasinMap
+    axes: tuple[np.ndarray, ...]
+    rgba: np.ndarray
+    rows: tuple[LegendRow, ...]
+    drape: bool
+
+
+@dataclass
+class Frame:
+    """Everything a view draws for one moment (see the module docstring)."""
+
+    snapshot: Snapshot
+    runs: tuple[RunLook, ...]
+    best: int | None
+    legend: tuple[LegendRow, ...]
+    glyphs: dict[str, GlyphSet] = field(default_factory=dict)
+    #: The step caption: its title line first; None when no caption is asked for.
+    caption: tuple[str, ...] | None = None
+    basins: Basins | None = None
+    title: str = ""
+    description: str = ""
+    #: The scenario's step limit (the clip's last step).
+    steps: int = 0
+    #: Start points per optimizer (runs are optimizer-major).
+    n_starts: int = 0
+    #: One colour per optimizer, in order.
+    optimizer_colors: tuple[tuple[int, int, int, int], ...] = ()
+    #: Some optimizer follows a learning-rate schedule (the lr plot is worth showing).
+    scheduled: bool = False
+
+    @property
+    def step(self) -> int:
+        return self.snapshot.step
+
+    @property
+    def colors(self) -> list[tuple[int, int, int, int]]:
+        """Every run's colour with its opacity, as bytes."""
+        return [r.rgba for r in self.runs]
+
+
+def loss_text(v: float) -> str:
+    """A loss as a legend prints it: 4 significant digits, scientific far from 1, "—" when not a number.
+
+    >>> loss_text(0.123456), loss_text(2.5e-07), loss_text(float("nan"))
+    ('0.1235', '2.500e-07', '—')
+    """
+    if v != v:  # nan
+        return "—"
+    return f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 or v == 0 else f"{v:.3e}"
+
+
+def optimizer_label(spec: OptimizerSpec) -> str:
+    """The legend text of an optimizer: its label, else its name with the learning rate (and the schedule).
+
+    >>> optimizer_label(OptimizerSpec("adam", {"lr": 0.05}))
+    'Adam (lr 0.05)'
+    >>> optimizer_label(OptimizerSpec("gd", {"lr": 0.1}, label="GD, large step"))
+    'GD, large step'
+    """
+    if spec.label:
+        return spec.label
+    opt = get_optimizer(spec.id)
+    hp = opt.resolve(dict(spec.params))
+    settings = [f"lr {hp['lr']:.3g}"] if "lr" in hp else []
+    if spec.schedule is not None:
+        settings.append(f"{spec.schedule.id} schedule")
+    return f"{opt.name} ({', '.join(settings)})" if settings else opt.name
+
+
+def best_run(values: np.ndarray, eligible: np.ndarray) -> int | None:
+    """The run with the lowest loss among the ``eligible`` ones (ties: the lowest index); None if none is.
+
+    >>> best_run(np.array([3.0, 1.0, 1.0, 0.5]), np.array([True, True, True, False]))
+    1
+    """
+    losses = np.where(np.asarray(eligible, bool), np.asarray(values, dtype=np.float64), np.inf)
+    losses = np.where(np.isfinite(losses), losses, np.inf)
+    return int(np.argmin(losses)) if np.isfinite(losses).any() else None
+
+
+def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
+    """Whether heights span so many orders of magnitude that a linear surface would look flat (judged on
+    ``grid``, the landscape's ``grid()`` output, when given)."""
+    grid = landscape.grid(resolution) if grid is None else grid
+    v = np.asarray(grid[-1], dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size < 4:
+        return False
+    spread = v.max() - v.min()
+    k = v.size // 10
+    low = np.partition(v, k)[k] - v.min()  # the 10th percentile (np.percentile's first call costs ~20 ms)
+    return bool(spread > 0 and low > 0 and spread / low > 200) or bool(spread > 0 and low == 0)
+
+
+def log_height(scenario: Scenario, landscape, grid=None) -> bool:
+    """Whether the surface and the map show log10(J − min J): the scenario's choice, else decided from the
+    landscape's values (:func:`auto_log_height`)."""
+    chosen = scenario.view.log_height
+    return chosen if chosen is not None else auto_log_height(landscape, grid=grid)
+
+
+def batch_surface_shown(scenario: Scenario, landscape) -> bool:
+    """Whether the current minibatch's loss is drawn: the view's setting, or automatically whenever the runs
+    see minibatches smaller than the data (never on a formula)."""
+    n = int(getattr(landscape, "n_samples", 0) or 0)
+    if n == 0:
+        return False
+    if scenario.view.batch_surface is None:
+        return scenario.batch_size is not None and scenario.batch_size < n
+    return scenario.view.batch_surface
+
+
+def basin_problem(scenario: Scenario, landscape) -> BasinProblem | None:
+    """The basins a scenario shows: its ``[basins]`` optimizer with the scenario's steps, noise and seed (None
+    without [basins] or optimizers)."""
+    b = scenario.basins
+    if b is None or not scenario.optimizers:
+        return None
+    o = scenario.optimizers[min(b.optimizer, len(scenario.optimizers) - 1)]
+    return BasinProblem(
+        landscape,
+        o.id,
+        dict(o.params),
+        steps=scenario.steps,
+        tol=b.tol,
+        noise=scenario.noise,
+        seed=scenario.seed,
+    )
+
+
+def present(
+    snapshot: Snapshot,
+    scenario: Scenario,
+    landscape,
+    *,
+    critical_points: Sequence | None = None,
+    basin_map: BasinMap | None = None,
+) -> Frame:
+    """The frame of ``snapshot`` (see the module docstring). ``critical_points``: those found so far (their
+    legend rows, when the view marks them); ``basin_map``: the basins computed for the scenario's [basins]."""
+    labels = [optimizer_label(o) for o in scenario.optimizers]
+    n_runs = len(snapshot.values)
+    n_groups = max(1, len(labels))
+    n_starts = n_runs // n_groups if n_runs else 0
+    best = None
+    if scenario.highlight_best and n_runs >= 2:
+        eligible = [r.status != "diverged" and not r.outside for r in snapshot.runs]
+        best = best_run(snapshot.values, eligible)
+    looks = tuple(
+        RunLook(
+            group=r.group,
+            index=r.index,
+            label=labels[r.group] if r.group < len(labels) else r.optimizer,
+            color=optimizer_color(r.group),
+            opacity=1.0 if best is None or k == best else DIMMED,
+            ring=k == best,
+            status=r.label,
+            tone=status_tone(r),
+        )  # fmt: skip
+        for k, r in enumerate(snapshot.runs)
+    )
+    view = scenario.view
+    sets = {}
+    if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
+        sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
+    basins = _basins(basin_map, scenario, labels) if basin_map is not None else None
+    legend = _run_rows(snapshot, looks, labels, n_starts, best)
+    if view.critical_points and critical_points:
+        legend += _critical_rows(critical_points)
+    legend += basins.rows if basins is not None else ()
+    legend += _glyph_rows(snapshot, sets, view.theme_or_default())
+    return Frame(
+        snapshot=snapshot, runs=looks, best=best, legend=legend, glyphs=sets,
+        caption=_caption(snapshot, looks, n_starts), basins=basins,
+        title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
+        optimizer_colors=tuple(optimizer_color(g) for g in range(len(labels))),
+        scheduled=any(o.schedule is not None for o in scenario.optimizers),
+    )  # fmt: skip
+
+
+def _run_rows(snapshot: Snapshot, looks, labels, n_starts: int, best: int | None) -> tuple[LegendRow, ...]:
+    """One row per optimizer (with its best loss when it runs from several starts); one per run instead when a
+    single optimizer runs from a few starts; the best run last."""
+    values = snapshot.values
+    per_run = len(labels) == 1 and 1 < n_starts <= MAX_RUN_ROWS
+    rows = []
+    for g, name in enumerate(labels):
+        members = [k for k, r in enumerate(looks) if r.group == g]
+        if not members:
+            rows.append(LegendRow(optimizer_color(g), name))
+            continue
+        if per_run or n_starts == 1:
+            for k in members:
+                text = name + (f" from ({_point(snapshot.runs[k].start)})" if per_run else "")
+                rows.append(LegendRow(optimizer_color(g), text + _fate(snapshot.runs[k]), float(values[k])))
+            continue
+        runs = [snapshot.runs[k] for k in members]
+        counts = [f"{len(runs)} runs"]
+        diverged = sum(r.status == "diverged" for r in runs)
+        left = sum(r.outside and r.status != "diverged" for r in runs)
+        counts += [f"{diverged} diverged"] if diverged else []
+        counts += [f"{left} left the domain"] if left else []
+        finite = values[members][np.isfinite(values[members])]
+        loss = float(finite.min()) if finite.size else float("nan")
+        rows.append(LegendRow(optimizer_color(g), f"{name} ({', '.join(counts)}, best)", loss))
+    if best is not None:
+        r = snapshot.runs[best]
+        rows.append(
+            LegendRow(
+                optimizer_color(r.group), f"best run: from ({_point(r.start)})", float(values[best]), True
+            )
+        )
+    return tuple(rows)
+
+
+def _fate(run) -> str:
+    if run.status == "diverged":
+        return " — diverged"
+    return " — left the domain" if run.outside else ""
+
+
+def _point(p) -> str:
+    return ", ".join(f"{c:.3g}" for c in p)
+
+
+def _critical_rows(points) -> tuple[LegendRow, ...]:
+    """One row per kind of critical point found, in the order of :data:`CRITICAL_STYLE`."""
+    present_keys = {critical_key(p.kind, p.is_global) for p in points}
+    return tuple(
+        LegendRow((*color, 255), label, symbol=CRITICAL_SYMBOL[key])
+        for key, (color, _, label) in CRITICAL_STYLE.items()
+        if key in present_keys
+    )
+
+
+def _glyph_rows(snapshot: Snapshot, sets: dict[str, GlyphSet], theme: str) -> tuple[LegendRow, ...]:
+    buffer = next((g.velocity_buffer for g in snapshot.glyphs or () if g.velocity_buffer), None)
+    return tuple(
+        LegendRow((*glyph_color(kind, theme), 255), s.legend(buffer), symbol=GLYPH_STYLE[kind][1])
+        for kind, s in sets.items()
+    )
+
+
+def _caption(snapshot: Snapshot, looks, n_starts: int) -> tuple[str, ...] | None:
+    """The step caption of the run the snapshot was asked for (None: none was): its last update with the
+    numbers, or where it starts."""
+    r = snapshot.caption_run
+    if r is None or not 0 <= r < len(snapshot.runs):
+        return None
+    run, look = snapshot.runs[r], looks[r]
+    opt = get_optimizer(run.optimizer)
+    who = f" · {look.label}" if look.label != opt.name else ""
+    which = f" · from ({_point(run.start)})" if n_starts > 1 else ""
+    if snapshot.caption is None:
+        return (
+            f"{opt.name} — before the first step{who}{which}",
+            f"θ = {format_value(np.asarray(run.start))}",
+        )
+    lines = snapshot.caption.text_lines(4)
+    return (lines[0] + who + which, *lines[1:])
+
+
+def _basins(m: BasinMap, scenario: Scenario, labels) -> Basins:
+    palette = outcome_palette(m.points)
+    shown = [x for x in m.outcomes() if x.count]
+    keep = shown if len(shown) <= MAX_BASIN_ROWS else shown[: MAX_BASIN_ROWS - 1]
+    b = scenario.basins
+    index = min(b.optimizer, len(labels) - 1) if b is not None and labels else 0
+    name = labels[index] if labels else m.problem.optimizer
+    rows = [LegendRow((0, 0, 0, 0), f"basins of {name}:")]
+    for x in keep:
+        star = "★ " if x.is_global else ""
+        rows.append(
+            LegendRow(tuple(palette[x.label].tolist()), f"{star}{outcome_name(x)}: {100 * x.share:.1f} %")
+        )
+    rest = shown[len(keep) :]
+    if rest:
+        share = 100 * sum(x.share for x in rest)
+        rows.append(LegendRow((128, 128, 128, 255), f"{len(rest)} more outcomes: {share:.1f} %"))
+    rows.append(LegendRow((0, 0, 0, 0), f"global minimum reached: {100 * m.global_share:.1f} %"))
+    drape = b.drape if b is not None else True
+    return Basins(m, m.axes, basin_rgba(m.labels, m.points), tuple(rows), drape)
