@@ -172,7 +172,7 @@ def test_bad_problems_are_refused():
 
 def test_outcome_colours_one_per_minimum_neutral_otherwise():
     pytest.importorskip("PySide6")
-    from landscape_gui.drawing.basin_image import NEUTRAL, basin_rgba, outcome_palette
+    from landscape_gui.core.frames.palette import NEUTRAL, basin_rgba, outcome_palette
 
     m = himmelblau_gd(40)
     pal = outcome_palette(m.points)

@@ -39,8 +39,8 @@ def test_caption_is_an_overlay_a_scenario_can_name():
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_exported_frame_carries_a_readable_caption(tmp_path, theme):
+    from landscape_gui.drawing.qt_app import ensure_app
     from landscape_gui.export.exporter import export_image
-    from landscape_gui.export.render import ensure_app
 
     ensure_app()
     s = load_preset("saddle-escape")
@@ -76,7 +76,7 @@ def test_a_long_description_shrinks_then_is_cut_never_covering_the_view():
 
     from landscape_gui.drawing.caption import MAX_SHARE
     from landscape_gui.drawing.overlays import OverlayPainter
-    from landscape_gui.export.render import ensure_app
+    from landscape_gui.drawing.qt_app import ensure_app
 
     ensure_app()
     w, h = 640, 360

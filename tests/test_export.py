@@ -22,7 +22,7 @@ SIZE, FPS, DURATION = (320, 240), 10, 1.0
 
 @pytest.fixture(scope="module")
 def qapp_gl():
-    from landscape_gui.export.render import ensure_app
+    from landscape_gui.drawing.qt_app import ensure_app
 
     return ensure_app()
 
@@ -146,13 +146,16 @@ def test_cli_export_and_force(tmp_path):
     [
         (["export", "nope", "-o", "x.mp4"], "unknown preset 'nope'"),
         (["export", "double-well", "-o", "x.avi"], "unknown output format '.avi'"),
-        (["export", "double-well", "-o", "x.mp4", "--size", "big"], "bad --size 'big'"),
+        (["export", "double-well", "-o", "x.mp4", "--size", "big"], "--size big: expected WIDTHxHEIGHT"),
         (["export", "double-well", "-o", "x.mp4", "--size", "321x240"], "even width and height"),
-        (["export", "double-well", "-o", "x.mp4", "--fps", "0"], "fps 0: must be 1 … 120"),
-        (["export", "double-well", "-o", "x.mp4", "--duration", "-1"], "duration -1"),
+        (["export", "double-well", "-o", "x.mp4", "--fps", "0"], "--fps 0: expected an integer in 1 … 120"),
+        (
+            ["export", "double-well", "-o", "x.mp4", "--duration", "-1"],
+            "--duration -1: expected a number in 0 … 3600",
+        ),
         (
             ["export", "double-well", "-o", "x.mp4", "--view", "mapp"],
-            "unknown view 'mapp' (did you mean 'map'?)",
+            "--view mapp: unknown value \"mapp\" (did you mean 'map'?)",
         ),
         (["export", "double-well", "-o", "nodir/x.mp4"], "does not exist"),
         (["export", "missing.toml", "-o", "x.mp4"], "missing.toml: cannot read"),

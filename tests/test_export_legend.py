@@ -1,4 +1,5 @@
-"""The exported legend marks a run that left the shown domain (it is not silently drawn in the void)."""
+"""The exported legend marks a run that left the shown domain (it is not silently drawn in the void), and lists
+the basins' shares (the presenter's rows, as the window's legend)."""
 
 import os
 from dataclasses import replace
@@ -24,7 +25,7 @@ def test_a_run_outside_the_domain_is_marked_in_the_export_legend():
         texts = []
         for k in range(renderer.total):
             renderer.render(k)
-            texts.append([row.text for row in renderer._legend(renderer.sim.losses().reshape(-1), -1)])
+            texts.append([row.text for row in renderer.describe(k).legend if not row.symbol])
     finally:
         renderer.close()
     assert texts[0] == ["Gradient descent", "Momentum (0.9)", "Adam"]
@@ -34,15 +35,19 @@ def test_a_run_outside_the_domain_is_marked_in_the_export_legend():
 def test_basins_section_drapes_the_basins_and_lists_their_shares_in_the_legend():
     from landscape_gui.core.analysis.basins import BasinProblem, basin_map
     from landscape_gui.core.landscapes.library import get_landscape
-    from landscape_gui.core.scenario.presets import load_preset
-    from landscape_gui.export.analysis_layers import basin_layer
+    from landscape_gui.export.exporter import export_settings
+    from landscape_gui.export.render import FrameRenderer
 
     s = load_preset("himmelblau-basins")
-    layer = basin_layer(s, s.build_landscape())
+    renderer = FrameRenderer(s, export_settings(s.export, s.steps, size=(160, 96), steps_per_frame=s.steps))
+    try:
+        frame = renderer.describe(0)
+    finally:
+        renderer.close()
     ref = basin_map(BasinProblem(get_landscape("himmelblau"), "gd", {"lr": 0.01}, steps=300), 200)
-    assert layer.rgba.shape == (200, 200, 4)
+    assert frame.basins.rgba.shape == (200, 200, 4)
     shares = [f"{100 * o.share:.1f} %" for o in ref.outcomes() if o.count]
-    texts = [r.text for r in layer.rows]
+    texts = [r.text for r in frame.basins.rows]
     assert len(shares) == 4 and all(any(t.endswith(sh) and "★" in t for t in texts) for sh in shares)
     assert texts[-1] == "global minimum reached: 100.0 %"
-    assert basin_layer(load_preset("double-well"), get_landscape("two_wells")) is None
+    assert texts == [r.text for r in frame.legend if r.text in texts]  # the legend lists them

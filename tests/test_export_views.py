@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def qapp_gl():
-    from landscape_gui.export.render import ensure_app
+    from landscape_gui.drawing.qt_app import ensure_app
 
     return ensure_app()
 
@@ -83,7 +83,7 @@ def ball_centres(image: np.ndarray, color, expected: np.ndarray, radius: int = 9
 
 @pytest.mark.parametrize("preset", ["rosenbrock-race", "double-well"])
 def test_map_balls_sit_where_the_trajectory_says(qapp_gl, preset):
-    from landscape_gui.drawing.palette import optimizer_color
+    from landscape_gui.core.frames.palette import optimizer_color
     from landscape_gui.export.views import MapPanel
 
     s = plain(preset)
@@ -115,7 +115,7 @@ def test_map_balls_sit_where_the_trajectory_says(qapp_gl, preset):
 
 
 def test_composite_holds_the_3d_view_the_map_and_the_curves(qapp_gl):
-    from landscape_gui.drawing.palette import optimizer_color
+    from landscape_gui.core.frames.palette import optimizer_color
     from landscape_gui.export.views import font_px, panel_rects
 
     size = (640, 360)
@@ -162,7 +162,8 @@ def test_a_misspelt_view_is_refused_with_a_suggestion():
 
     s = load_preset("double-well")
     with pytest.raises(
-        ExportError, match=r"unknown view 'mapp' \(did you mean 'map'\?\) \(known: 3d, map, composite\)"
+        ExportError,
+        match=r"view: unknown value \"mapp\" \(did you mean 'map'\?\) \(known: 3d, map, composite\)",
     ):
         export_settings(s.export, s.steps, view="mapp")
     assert export_settings(s.export, s.steps).view == "3d"

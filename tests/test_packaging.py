@@ -69,7 +69,7 @@ def test_icon_png_exists_at_each_size_and_matches_the_svg(qapp, size):
 
 
 def test_the_window_icon_has_every_size(qapp):
-    from landscape_gui.gui.app import app_icon
+    from landscape_gui.drawing.qt_app import app_icon
 
     sizes = {s.width() for s in app_icon().availableSizes()}
     assert set(SIZES) <= sizes

@@ -6,15 +6,14 @@ import itertools
 import numpy as np
 import pytest
 
-from landscape_gui.drawing.palette import (
+from landscape_gui.core.frames.palette import (
     CRITICAL_STYLE,
     OPTIMIZER_COLORS,
     TEXT_CONTRAST,
     contrast_ratio,
     readable_text,
 )
-from landscape_gui.drawing.scene import THEMES as SCENE_THEMES
-from landscape_gui.drawing.theme import THEMES
+from landscape_gui.drawing.theme import THEMES, text_rgb
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB
 CVD = {
@@ -58,8 +57,7 @@ def test_every_theme_text_colour_reads_on_every_background_it_is_drawn_on(theme)
     ratio = contrast_ratio((255, 255, 255), rgb(t["highlight"]))  # selected rows
     if ratio < TEXT_CONTRAST:
         low.append(f"highlighted text: {ratio:.2f}")
-    scene = SCENE_THEMES[theme]
-    ratio = contrast_ratio(scene["text"], scene["background"])  # 3D axis labels
+    ratio = contrast_ratio(text_rgb(theme), t["scene_bg"])  # 3D axis labels, text over the 3D view and frames
     if ratio < TEXT_CONTRAST:
         low.append(f"3D labels: {ratio:.2f}")
     assert not low, low

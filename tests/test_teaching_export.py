@@ -6,16 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from landscape_gui.core.optimizers.captions import step_caption
-from landscape_gui.core.optimizers.glyphs import glyphs
+from landscape_gui.core.frames.captions import step_caption
+from landscape_gui.core.frames.glyph_sets import glyph_sets, nice_scale
+from landscape_gui.core.frames.glyphs import glyphs
 from landscape_gui.core.scenario.files import GLYPHS, OVERLAYS, ScenarioError, dumps_scenario, loads_scenario
 from landscape_gui.core.scenario.presets import load_preset
-from landscape_gui.drawing.glyph_geometry import (
-    arrow_segments,
-    box_segments,
-    glyph_sets,
-    nice_scale,
-)
+from landscape_gui.drawing.glyph_geometry import arrow_segments, box_segments
 
 BASE = '[landscape]\nfunction = "booth"\n[[optimizers]]\nid = "momentum"\n[run]\nstarts = [[0.0, 0.0]]\n'
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (pytest-xvfb)")
@@ -81,7 +77,6 @@ def test_glyph_sets_share_one_scale_for_gradient_and_velocity():
 
 @needs_display
 def test_exported_frame_shows_the_step_caption_and_glyphs(tmp_path):
-    from landscape_gui.export.frame_extras import caption_lines, glyph_sets_of
     from landscape_gui.export.render import FrameRenderer
 
     s = load_preset("adam-step-by-step")
@@ -94,8 +89,10 @@ def test_exported_frame_shows_the_step_caption_and_glyphs(tmp_path):
         try:
             for k in range(3):
                 frames[name] = r.render(k)
-            lines = caption_lines(r.sim, "Adam")
-            drawn[name] = dict(r.glyph_layer.drawn)
+            if name == "with":
+                frame = r.describe(2)
+                lines = list(frame.caption or ())
+            drawn[name] = dict(r.panels[0].moving.glyphs.drawn)
             sim = r.sim
         finally:
             r.close()
@@ -107,7 +104,7 @@ def test_exported_frame_shows_the_step_caption_and_glyphs(tmp_path):
     assert np.abs(a[block] - b[block]).mean() > 8  # the caption is there
     assert np.array_equal(a[: h // 4], b[: h // 4])  # title, legend and the view above it untouched
     # the glyphs the frame drew are the core's: Adam's effective step size, every ball's step
-    scales = {k: v.scale for k, v in glyph_sets_of(sim, s.view.glyphs).items()}
+    scales = {k: v.scale for k, v in frame.glyphs.items()}
     assert s.view.glyphs == ("step", "effective_lr") and set(drawn["with"]) == set(scales)
     starts, ends = drawn["with"]["effective_lr"]
     np.testing.assert_allclose(

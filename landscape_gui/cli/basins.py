@@ -7,24 +7,8 @@ import json
 from landscape_gui.cli.analysis import add_analysis_args, analysis_inputs, basins_json, basins_text, tolerance
 from landscape_gui.cli.common import PROG, UsageError
 
-_gui_app = None
-
-
-def _offscreen_painting() -> None:
-    """An application for QPainter's fonts. With a display it is the app's own QApplication (shared GL contexts),
-    so the same process can still open OpenGL views afterwards; without one, a QGuiApplication on the offscreen
-    platform (no OpenGL is needed to paint a QImage)."""
-    global _gui_app
-    from PySide6.QtGui import QGuiApplication
-
-    from landscape_gui.gui.app import create_app, has_display
-
-    if QGuiApplication.instance() is not None:
-        _gui_app = QGuiApplication.instance()
-    elif has_display():
-        _gui_app = create_app([PROG])
-    else:
-        _gui_app = QGuiApplication([PROG, "-platform", "offscreen"])
+#: The application QPainter's fonts need, kept alive while the command runs.
+_app = None
 
 
 def cmd_basins(args) -> int:
@@ -45,7 +29,10 @@ def cmd_basins(args) -> int:
         raise UsageError(f"bad -o {args.output!r}: no folder {str(out.parent)!r}")
     problem = BasinProblem(landscape, oid, params, steps=steps, tol=tol, noise=noise, seed=seed)
     m = basin_map(problem, grid, retire=not args.no_retire)
-    _offscreen_painting()
+    global _app
+    from landscape_gui.drawing.qt_app import painting_app
+
+    _app = painting_app([PROG])
     from landscape_gui.drawing.basin_image import render_basin_image
 
     if not render_basin_image(m).save(str(out), "PNG"):

@@ -177,3 +177,46 @@ NOISE_MODEL = (
 
 def hyperparameter_json(h) -> dict:
     return {"name": h.name, "default": h.default, "min": h.low, "max": h.high, "log": h.log, "help": h.help}
+
+
+def add_setting_options(parser, cls, names, *, exclusive: tuple[str, ...] = ()) -> None:
+    """One option per declared setting of ``cls`` in ``names`` (its declared option, help, kind and default):
+    the command line is generated from the same declarations as the file format and the window. Settings named
+    in ``exclusive`` go into one mutually exclusive group."""
+    from landscape_gui.core.scenario.declarations import setting_of
+
+    group = parser.add_mutually_exclusive_group() if exclusive else None
+    for name in names:
+        s = setting_of(cls, name)
+        default = getattr(cls(), name) if _constructible(cls) else None
+        shown = s.kind.document(default)
+        shown = ",".join(map(str, shown)) if isinstance(shown, list) else shown
+        words = s.kind.words()
+        fallback = f"; default: the scenario's, {shown} if it sets none" if shown not in (None, "") else ""
+        target = group if name in exclusive else parser
+        target.add_argument(s.option, dest=name, metavar=name.upper(), help=f"{s.help} ({words}{fallback})")
+
+
+def _constructible(cls) -> bool:
+    try:
+        cls()
+    except TypeError:
+        return False
+    return True
+
+
+def settings_from_args(args, cls, names) -> dict:
+    """The values of the declared settings given on the command line (absent ones left out), each read and
+    checked by its declaration; a refused value is a one-line usage error naming the option."""
+    from landscape_gui.core.scenario.declarations import SettingError, from_text
+
+    out = {}
+    for name in names:
+        text = getattr(args, name, None)
+        if text is None:
+            continue
+        try:
+            out[name] = from_text(cls, name, text)
+        except SettingError as e:
+            raise UsageError(str(e)) from None
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from landscape_gui.cli.common import PROG, UsageError, load_source, parse_size
+from landscape_gui.cli.common import PROG, UsageError, add_setting_options, load_source, settings_from_args
 
 
 def cmd_export(args) -> int:
@@ -28,20 +28,18 @@ class ExportInterrupted(Exception):
 
 
 def _export(args, stop) -> int:
+    from dataclasses import replace
     from pathlib import Path
 
+    from landscape_gui.core.scenario.model import ExportSettings, ViewSettings
     from landscape_gui.export.headless import DisplayError, ProgressBar, private_display
     from landscape_gui.export.writers import ExportCancelled, ExportError, check_output, format_for
 
     scenario = load_source(args.source)
-    settings = {
-        "size": parse_size(args.size) if args.size else None,
-        "fps": args.fps,
-        "duration": args.duration,
-        "steps_per_frame": args.steps_per_frame,
-        "orbit": args.orbit,
-        "view": args.view,
-    }
+    settings = settings_from_args(args, ExportSettings, EXPORT_OPTIONS)
+    view = settings_from_args(args, ViewSettings, VIEW_OPTIONS)
+    if view:
+        scenario = replace(scenario, view=replace(scenario.view, **view))
     try:
         from landscape_gui.export.exporter import export_scenario, export_settings
 
@@ -71,7 +69,14 @@ def _export(args, stop) -> int:
     return 0
 
 
+#: The export's own settings and the view's that the command line sets (each declared once, in the core).
+EXPORT_OPTIONS = ("size", "fps", "duration", "steps_per_frame", "orbit", "view", "overlays")
+VIEW_OPTIONS = ("theme",)
+
+
 def register(sub) -> None:
+    from landscape_gui.core.scenario.model import ExportSettings, ViewSettings
+
     p = sub.add_parser(
         "export", help="render a scenario or preset to MP4, GIF, WebM or a folder of PNG frames"
     )
@@ -79,16 +84,7 @@ def register(sub) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="OUT", help=".mp4, .gif, .webm, or a folder for PNGs"
     )
-    p.add_argument("--size", metavar="WxH", help="frame size in pixels (default: the scenario's)")
-    p.add_argument("--fps", type=int, metavar="N", help="frames per second")
-    length = p.add_mutually_exclusive_group()
-    length.add_argument("--duration", type=float, metavar="SECONDS", help="length of the clip")
-    length.add_argument("--steps-per-frame", type=int, metavar="N", help="simulation steps per frame")
-    p.add_argument("--orbit", type=float, metavar="DEGREES", help="turn the camera this far over the clip")
-    p.add_argument(
-        "--view",
-        metavar="VIEW",
-        help="3d (the default), map (the 2-D map) or composite (3D, map and loss curves)",
-    )
+    add_setting_options(p, ExportSettings, EXPORT_OPTIONS, exclusive=("duration", "steps_per_frame"))
+    add_setting_options(p, ViewSettings, VIEW_OPTIONS)
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_export)

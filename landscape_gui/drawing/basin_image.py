@@ -1,9 +1,5 @@
-"""Basin maps drawn: the outcome → colour mapping (numpy in, numpy out) and a legended image (QPainter).
-
-:func:`outcome_palette` gives one colour per outcome label: a distinct colour per minimum (global minima
-first, as the core lists them) and neutral tones for saddles, maxima, degenerate points, runs that did not
-settle and runs that diverged. :func:`basin_rgba` turns a label array into RGBA bytes, ready for an image
-item (``pyqtgraph.ImageItem``) or a texture draped on the surface. :func:`render_basin_image` draws the map
+"""A basin map as a legended image (QPainter), coloured by the core's outcome palette
+(:func:`~landscape_gui.core.frames.palette.outcome_palette`). :func:`render_basin_image` draws the map
 with its axes, the critical points (★ global minima, ● other minima, ✕ saddles, ▲ maxima, ◆ degenerate)
 and a legend with each outcome's share onto a ``QImage``; it needs a ``QGuiApplication`` (any platform,
 ``offscreen`` included: no OpenGL is used).
@@ -11,75 +7,16 @@ and a legend with each outcome's share onto a ``QImage``; it needs a ``QGuiAppli
 
 from __future__ import annotations
 
-import colorsys
 import math
-from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from landscape_gui.core.analysis.basins import DIVERGED, NOT_SETTLED, BasinMap, outcome_name
+from landscape_gui.core.analysis.basins import BasinMap, outcome_name
+from landscape_gui.core.frames.palette import outcome_palette
 
-__all__ = ["NEUTRAL", "basin_rgba", "outcome_palette", "render_basin_image"]
-
-#: Qualitative colours for the minima' basins (Tableau 10 without its grey), then golden-ratio hues.
-MINIMUM_COLORS = (
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (188, 189, 34),
-    (23, 190, 207),
-)
-#: Neutral tones for the outcomes that are not a minimum.
-NEUTRAL = {
-    "saddle": (150, 150, 150),
-    "maximum": (105, 105, 105),
-    "degenerate": (125, 135, 155),
-    "not_settled": (222, 222, 222),
-    "diverged": (35, 35, 35),
-}
-
-
-def _minimum_color(k: int) -> tuple[int, int, int]:
-    if k < len(MINIMUM_COLORS):
-        return MINIMUM_COLORS[k]
-    h = (0.13 + 0.618033988749895 * k) % 1.0
-    s, v = (0.55, 0.9) if k % 2 else (0.75, 0.7)
-    r, g, b = colorsys.hsv_to_rgb(h, s, v)
-    return round(r * 255), round(g * 255), round(b * 255)
-
-
-def outcome_palette(points: Sequence) -> np.ndarray:
-    """RGBA bytes per label, shape (P + 2, 4): row k for critical point k, row −2 (:data:`DIVERGED`) and
-    row −1 (:data:`NOT_SETTLED`) at the end, so ``outcome_palette(points)[labels]`` colours a label array.
-
-    >>> from landscape_gui.core.analysis.critical import critical_points
-    >>> from landscape_gui.core.landscapes.library import get_landscape
-    >>> outcome_palette(critical_points(get_landscape("saddle"))).tolist()
-    [[150, 150, 150, 255], [35, 35, 35, 255], [222, 222, 222, 255]]
-    """
-    rows, minima = [], 0
-    for p in points:
-        if p.kind == "minimum":
-            rows.append(_minimum_color(minima))
-            minima += 1
-        else:
-            rows.append(NEUTRAL[p.kind])
-    rows += [NEUTRAL["diverged"], NEUTRAL["not_settled"]]
-    assert DIVERGED == -2 and NOT_SETTLED == -1  # the two last rows
-    out = np.full((len(rows), 4), 255, dtype=np.uint8)
-    out[:, :3] = np.array(rows, dtype=np.uint8)
-    return out
-
-
-def basin_rgba(labels: np.ndarray, points: Sequence) -> np.ndarray:
-    """RGBA bytes of a label array: shape ``labels.shape + (4,)``."""
-    return outcome_palette(points)[np.asarray(labels)]
+__all__ = ["render_basin_image"]
 
 
 # -- the image ---------------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The text is sized to the frame (its body height is ``unit``, 16 px on a 720p frame, so a 4K export reads as
 the 720p one) and shrinks, down to 70 %, only when the description would otherwise take more than
 :data:`MAX_SHARE` of the frame's height; past that its last line is cut with an ellipsis. The band is
-opaque and its text has a contrast of about 17 : 1 against it in both themes (WCAG asks 4.5 : 1), so it
-reads on a projector whatever the surface behind it.
+opaque, the theme's ``band`` colour, and its text the theme's text colour: a contrast of about 14 : 1 on dark and
+17 : 1 on light (WCAG asks 4.5 : 1), so it reads on a projector whatever the surface behind it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTextLayout, QTextOption
 
+from landscape_gui.drawing.theme import THEMES, text_rgb
+
 #: Most of the frame's height the caption band may cover.
 MAX_SHARE = 0.34
-#: (text, band) colours per theme (dark: True): WCAG contrast 17.0 : 1 on dark, 17.5 : 1 on light.
-COLORS = {
-    True: (QColor(240, 241, 245), QColor(14, 15, 19)),
-    False: (QColor(20, 20, 28), QColor(250, 250, 247)),
-}
 
 
 def _lines(text: str, font: QFont, width: float) -> list[str]:
@@ -41,7 +38,7 @@ def _lines(text: str, font: QFont, width: float) -> list[str]:
 
 
 def caption_band(
-    p: QPainter, size: tuple[int, int], unit: float, dark: bool, title: str, description: str
+    p: QPainter, size: tuple[int, int], unit: float, theme: str, title: str, description: str
 ) -> float:
     """Paint the band (title in bold, then the wrapped description) and return the y of its top edge."""
     w, h = size
@@ -67,7 +64,7 @@ def caption_band(
         lines = lines[: max(room, 1)]
         lines[-1] = mb.elidedText(lines[-1] + " …", Qt.TextElideMode.ElideRight, inner)
         height = len(heads) * mh.height() + len(lines) * mb.lineSpacing() + 2 * pad
-    fg, panel = COLORS[dark]
+    fg, panel = QColor(*text_rgb(theme)), QColor(*THEMES[theme]["band"])
     top = h - margin - height
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(panel)

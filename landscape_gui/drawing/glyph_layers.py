@@ -1,6 +1,6 @@
 """The glyphs on the balls, drawn: in the 3D scene (:class:`GlyphLayer3D`) and on the map (:class:`GlyphLayerMap`).
 
-Both draw the :class:`~landscape_gui.drawing.glyph_geometry.GlyphSet` s of a frame: arrows from each ball
+Both draw the :class:`~landscape_gui.core.frames.glyph_sets.GlyphSet` s of a frame: arrows from each ball
 along ``scale × vector`` (−∇J, −velocity, the step taken) and boxes whose half-widths are ``scale × lr_eff``.
 In 3D the glyphs lie flat at the ball's height and are drawn over the surface (no depth test), so a hill in
 front never hides them; on the map (2-D landscapes) they sit in the plane, and for a 1-D landscape they are
@@ -15,13 +15,9 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 
-from landscape_gui.drawing.glyph_geometry import (
-    GlyphSet,
-    arrow_segments,
-    box_segments,
-    color_of,
-    shaft_segments,
-)
+from landscape_gui.core.frames.glyph_sets import GlyphSet
+from landscape_gui.core.frames.palette import glyph_color
+from landscape_gui.drawing.glyph_geometry import arrow_segments, box_segments, shaft_segments
 from landscape_gui.drawing.scene import LIFT
 
 _OVER = {  # drawn over the surface: alpha blending without the depth test
@@ -66,7 +62,7 @@ class GlyphLayer3D:
             if not len(kset.starts):
                 continue
             z = scene.height(kset.starts) + 2 * LIFT
-            rgba = (*(c / 255 for c in color_of(kind, theme)), 0.95)
+            rgba = (*(c / 255 for c in glyph_color(kind, theme)), 0.95)
             if kind == "effective_lr":
                 centers, half = _corners(kset)
                 xy = scene.to_scene(centers)
@@ -107,7 +103,7 @@ class GlyphLayerMap:
                 item.setZValue(11)  # over the balls' trails, under nothing
                 self.map.plot_item.addItem(item)
             self.items[kind] = pair
-        pen = pg.mkPen(color_of(kind, theme), width=2)
+        pen = pg.mkPen(glyph_color(kind, theme), width=2)
         for item in self.items[kind]:
             item.setPen(pen)
         return self.items[kind]

@@ -10,9 +10,12 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
+from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.batch_surface import BatchContours
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
-from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
+from landscape_gui.drawing.glyph_layers import GlyphLayerMap
+from landscape_gui.drawing.legend import legend_html
 from landscape_gui.drawing.scene import axis_names
 from landscape_gui.drawing.surface_view import critical_tooltip
 
@@ -123,6 +126,10 @@ class MapView(pg.PlotWidget):
         self.starts.setZValue(9)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("")
+        self._frame_colors: list | None = None  # the runs' colours of the last frame shown
+        self._basin_map = None  # the basin map shown
+        self.glyph_layer = GlyphLayerMap(self)
+        self.batch_contours = BatchContours(self)
 
     def set_scale(self, scale: float) -> None:
         """Presentation mode: ball and start sizes, trail widths and axis fonts × ``scale``."""
@@ -196,6 +203,7 @@ class MapView(pg.PlotWidget):
             self.plot_item.enableAutoRange(axis="y")
         self.set_critical_points([])
         self.set_basins(None)
+        self._basin_map = None
 
     def set_basins(self, axes=None, rgba=None) -> None:
         """Colour the map by an RGBA image sampled on ``axes`` (``rgba[ix, iy]``: a basin map, each sample's
@@ -283,6 +291,7 @@ class MapView(pg.PlotWidget):
         self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
 
     def clear_runs(self) -> None:
+        self._frame_colors = None
         for t in self.trails:
             self.plot_item.removeItem(t)
         self.trails, self._trail_runs, self._n_runs = [], [], 0
@@ -355,8 +364,18 @@ class MapView(pg.PlotWidget):
             ev.accept()
             self.pointClicked.emit(point)
 
-    def set_optimizer_legend(self, entries) -> None:
-        """The optimizers' legend as the map's tooltip: ``[(rgba bytes, text), ...]``."""
-        self.setToolTip(
-            "<br>".join(f"<span style='color:rgb{tuple(c[:3])}'>●</span> {t}" for c, t in entries)
-        )
+    def show_frame(self, frame, theme: str) -> None:
+        """Draw a :class:`~landscape_gui.core.frames.presenter.Frame`: runs, glyphs, basins, minibatch contours."""
+        snap = frame.snapshot
+        colors = list(frame.colors)
+        if colors != self._frame_colors:
+            self._frame_colors = colors
+            self.set_runs(colors, snap.paths, snap.positions, snap.path_values, snap.values)
+        self.update_runs(snap.paths, snap.positions, snap.path_values, snap.values, best=frame.best)
+        self.glyph_layer.update(frame.glyphs, theme)
+        self.batch_contours.update(snap.batch_surface)
+        basins = frame.basins
+        if (None if basins is None else basins.map) is not self._basin_map:
+            self._basin_map = None if basins is None else basins.map
+            self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
+        self.setToolTip(legend_html(frame.legend, theme))

@@ -9,31 +9,12 @@ either theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
+from landscape_gui.core.frames.presenter import LegendRow, loss_text
 from landscape_gui.drawing.caption import caption_band
-
-#: Most legend rows with one line per run; beyond it the legend gives each optimizer's best loss.
-MAX_RUN_ROWS = 8
-
-
-@dataclass
-class LegendRow:
-    color: tuple[int, int, int, int]
-    text: str
-    loss: float | None = None
-    highlight: bool = False
-    #: Drawn in the row's colour instead of the round swatch (e.g. "→" for a glyph's row).
-    symbol: str = ""
-
-
-def _loss_text(v: float) -> str:
-    if v != v:  # nan
-        return "—"
-    return f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 or v == 0 else f"{v:.3e}"
+from landscape_gui.drawing.theme import THEMES, text_rgb
 
 
 class OverlayPainter:
@@ -43,9 +24,9 @@ class OverlayPainter:
         self.w, self.h = size
         self.overlays = set(overlays)
         self.unit = max(6.0, self.h / 720 * 16)  # body text height in px
-        self.dark = dark = theme == "dark"
-        self.fg = QColor(235, 237, 242) if dark else QColor(25, 25, 32)
-        self.panel = QColor(10, 11, 14, 150) if dark else QColor(255, 255, 255, 185)
+        self.theme = theme
+        self.fg = QColor(*text_rgb(theme))
+        self.panel = QColor(*THEMES[theme]["panel"])
         self.body = QFont("DejaVu Sans")
         self.body.setPixelSize(round(self.unit))
         self.bold = QFont(self.body)
@@ -79,7 +60,7 @@ class OverlayPainter:
             if "caption" in self.overlays and (title or description):
                 # the title is on the frame already when the "title" overlay is on: the band tells the rest
                 heading = "" if "title" in self.overlays else title
-                bottom = caption_band(p, (self.w, self.h), self.unit, self.dark, heading, description)
+                bottom = caption_band(p, (self.w, self.h), self.unit, self.theme, heading, description)
                 bottom -= margin * 0.5
             if "title" in self.overlays and title:
                 self._text_block(p, margin, margin, [(title, self.bold)], align_right=False)
@@ -123,7 +104,7 @@ class OverlayPainter:
         name_w = max(m_body.horizontalAdvance(r.text) for r in rows)
         name_w = min(name_w, self.w * 0.3)
         loss_w = max(
-            (m_mono.horizontalAdvance(_loss_text(r.loss)) for r in rows if r.loss is not None), default=0
+            (m_mono.horizontalAdvance(loss_text(r.loss)) for r in rows if r.loss is not None), default=0
         )
         gap = self.unit * 0.8
         width = swatch + gap * 0.6 + name_w + ((gap + loss_w) if show_loss and loss_w else 0)
@@ -167,6 +148,6 @@ class OverlayPainter:
                 p.setFont(self.mono)
                 box = QRectF(left + pad, y, width, line_h)
                 p.drawText(
-                    box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _loss_text(r.loss)
+                    box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, loss_text(r.loss)
                 )
             y += line_h

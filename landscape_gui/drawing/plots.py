@@ -64,6 +64,8 @@ class PlotsPanel(QWidget):
         self.lr_plot.setMaximumHeight(150)
         self.lr_plot.getAxis("left").enableAutoSIPrefix(False)  # lr 0.3, not "300 (x0.001)"
         self.lr_plot.hide()
+        self._frame_key: tuple = ([], 0)  # the runs' colours and starts of the last frame shown
+        self._lr_colors: list = []
         self.set_scale(1.0)
 
     def set_scale(self, scale: float) -> None:
@@ -85,6 +87,26 @@ class PlotsPanel(QWidget):
             pen.setWidthF(width)
             item.setPen(pen)
 
+    def show_frame(self, frame, *, grads: bool = True, lr: bool = True) -> None:
+        """Draw a :class:`~landscape_gui.core.frames.presenter.Frame`: every run's loss (and ‖∇J‖ unless
+        ``grads`` is False), and (unless ``lr`` is False) each optimizer's learning rate when one follows a
+        schedule."""
+        snap = frame.snapshot
+        colors = [look.color for look in frame.runs]
+        if (colors, frame.n_starts) != self._frame_key:
+            self._frame_key = (colors, frame.n_starts)
+            self.set_runs(colors, frame.n_starts)
+        diverged = [r.status == "diverged" for r in snap.runs]
+        self.update_runs(snap.history_steps, snap.path_values, snap.history_grad if grads else None, diverged)
+        if not lr:
+            return
+        if list(frame.optimizer_colors) != self._lr_colors:
+            self._lr_colors = list(frame.optimizer_colors)
+            self.set_lr_curves(frame.optimizer_colors, frame.scheduled)
+        self.show_lr(frame.scheduled)
+        if frame.scheduled:
+            self.update_lr(snap.lr_history)
+
     def set_lr_curves(self, colors, shown: bool) -> None:
         """One learning-rate curve per optimizer (``colors``: its colour); the plot is shown when ``shown``."""
         for c in self.lr_curves:
@@ -98,6 +120,8 @@ class PlotsPanel(QWidget):
 
     def show_lr(self, shown: bool) -> None:
         """Show or hide the learning-rate plot (the other two give it room within the same height)."""
+        if self.lr_plot.isVisibleTo(self) == bool(shown):
+            return
         self.lr_plot.setVisible(bool(shown))
         for p in (self.loss_plot, self.grad_plot):
             p.setMinimumHeight(90 if shown else 120)

@@ -24,7 +24,6 @@ API::
     scene.set_theme("dark" | "light")
     scene.reset_camera(); scene.camera() -> dict(distance, elevation, azimuth, center); scene.set_camera(d)
     scene.height(points) -> z                   # scene z of (N, d) domain points (log mode and scaling included)
-    auto_log_height(landscape) -> bool          # True for landscapes spanning > ~2.5 decades (Rosenbrock, ...)
 
 Nothing non-finite ever reaches a GL item: z is clipped to the visible range, x/y to a margin around the box.
 """
@@ -38,11 +37,12 @@ from OpenGL import GL
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
+from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.halos import BallHalos
-from landscape_gui.drawing.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.sampling import nearest_samples
+from landscape_gui.drawing.theme import THEMES, text_rgb
 
 HEIGHT = 1.0
 BALL_SIZE, BEST_SIZE, START_SIZE = 15.0, 28.0, 9.0  # pixels at scale 1 (presentation mode scales them)
@@ -51,30 +51,12 @@ FLOOR = -0.35
 RIBBON = 0.12  # half-width of the 1-D ribbon
 LIFT = 0.012  # balls and trails float this far above the surface
 XY_LIMIT = 1.6  # displayed positions are clipped to this box (a run far outside the domain stays in view)
-THEMES = {
-    "dark": {"background": (22, 24, 29), "axis": (0.75, 0.77, 0.82, 1.0), "text": (215, 218, 225)},
-    "light": {"background": (255, 255, 255), "axis": (0.25, 0.25, 0.3, 1.0), "text": (40, 40, 48)},
-}
 _TRANSLUCENT = "translucent"  # depth test on: trails behind hills stay hidden
 _OVER = {  # alpha blending without the depth test: drawn over the surface
     GL.GL_DEPTH_TEST: False,
     GL.GL_BLEND: True,
     "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
 }
-
-
-def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
-    """Whether heights span so many orders of magnitude that a linear surface would look flat (judged on
-    ``grid``, the landscape's ``grid()`` output, when given)."""
-    grid = landscape.grid(resolution) if grid is None else grid
-    v = np.asarray(grid[-1], dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
-    if v.size < 4:
-        return False
-    spread = v.max() - v.min()
-    k = v.size // 10
-    low = np.partition(v, k)[k] - v.min()  # the 10th percentile (np.percentile's first call costs ~20 ms)
-    return bool(spread > 0 and low > 0 and spread / low > 200) or bool(spread > 0 and low == 0)
 
 
 def surface_with_gaps(xs, ys, zs, colors, defined) -> gl.GLMeshItem:
@@ -515,15 +497,15 @@ class Scene3D:
             raise ValueError(f"unknown theme {theme!r} (known: {', '.join(THEMES)})")
         self.theme = theme
         self.halos.set_theme(theme)
-        self.view.setBackgroundColor(THEMES[theme]["background"])
+        self.view.setBackgroundColor(THEMES[theme]["scene_bg"])
         self._apply_theme_colors()
 
     def _apply_theme_colors(self) -> None:
-        t = THEMES[self.theme]
+        axis, text = THEMES[self.theme]["scene_axis"], text_rgb(self.theme)
         for item in self.axis_items:
-            item.setData(color=t["axis"])
+            item.setData(color=axis)
         for label in self._labels:
-            label.setData(color=t["text"])
+            label.setData(color=text)
         self.starts_item.setData(color=(1, 1, 1, 0.95) if self.theme == "dark" else (0.1, 0.1, 0.1, 0.95))
         self._static_changed()
 

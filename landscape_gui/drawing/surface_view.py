@@ -16,7 +16,6 @@ from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectF
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from landscape_gui.drawing.scene import LIFT, Scene3D
-from landscape_gui.drawing.scene import THEMES as SCENE_THEMES  # the 3D view's colours
 from landscape_gui.drawing.theme import THEMES
 
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
@@ -53,7 +52,7 @@ class ViewLegend(QLabel):
     def show_legend(self, html: str, theme: str) -> None:
         """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
         self._shown = (html, theme)
-        r, g, b = SCENE_THEMES[theme]["background"]
+        r, g, b = THEMES[theme]["scene_bg"]
         self.setStyleSheet(
             f"QLabel#legend3d {{ background: rgba({r}, {g}, {b}, {self.PANEL_ALPHA[theme]});"
             f" color: {THEMES[theme]['text']};"

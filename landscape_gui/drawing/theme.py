@@ -1,4 +1,6 @@
-"""Dark (default) and light (for projectors) themes: Fusion style, a palette, a few style rules."""
+"""Dark (default) and light (for projectors) themes, defined once for every view: the window (Fusion style, a
+palette, a few style rules), the 2-D plots, the 3D scene, and the panels drawn over the 3D view and the
+exported frames."""
 
 from __future__ import annotations
 
@@ -10,14 +12,22 @@ THEMES = {
     "dark": {
         "window": "#1f2228", "base": "#16181d", "alt": "#23262d", "text": "#dfe2e8", "button": "#2a2e36",
         "highlight": "#2f6ac8", "hint": "#9aa1ad", "error": "#ff6b6b", "ok": "#5fd38d", "plot_bg": "#16181d",
-        "plot_fg": "#c8ccd4",
+        "plot_fg": "#c8ccd4", "scene_bg": (22, 24, 29), "scene_axis": (0.75, 0.77, 0.82, 1.0),
+        "panel": (10, 11, 14, 150), "band": (14, 15, 19),
     },
     "light": {
         "window": "#f3f4f6", "base": "#ffffff", "alt": "#eef0f3", "text": "#15171a", "button": "#e6e8ec",
         "highlight": "#2563c9", "hint": "#555b66", "error": "#c62828", "ok": "#176b32", "plot_bg": "#ffffff",
-        "plot_fg": "#2a2d33",
+        "plot_fg": "#2a2d33", "scene_bg": (255, 255, 255), "scene_axis": (0.25, 0.25, 0.3, 1.0),
+        "panel": (255, 255, 255, 185), "band": (250, 250, 247),
     },
 }  # fmt: skip
+
+
+def text_rgb(name: str) -> tuple[int, int, int]:
+    """The theme's text colour as bytes (labels in the 3D scene, text over the 3D view and the frames)."""
+    h = THEMES[name]["text"].lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
 def apply_theme(app: QApplication, name: str) -> dict:

@@ -10,14 +10,13 @@ thread; a cancelled or failed export leaves nothing at the output path.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from landscape_gui.core.scenario.declarations import SettingError, check_changes
 from landscape_gui.core.scenario.files import ExportSettings, Scenario
-from landscape_gui.core.scenario.parse import MAX_FRAMES, MAX_SIDE
 from landscape_gui.export.atomic import move_no_replace, partial_prefix, remove_stale_partials
 from landscape_gui.export.formats import open_writer
 from landscape_gui.export.writers import ExportCancelled, ExportError, format_for
@@ -29,69 +28,35 @@ def export_settings(
     base: ExportSettings,
     steps: int,
     *,
-    size: tuple[int, int] | None = None,
-    fps: int | None = None,
+    fmt: str | None = None,
     duration: float | None = None,
     steps_per_frame: int | None = None,
-    orbit: float | None = None,
-    overlays: tuple[str, ...] | None = None,
-    fmt: str | None = None,
-    view: str | None = None,
+    **changes,
 ) -> ExportSettings:
-    """``base`` with the given settings replaced, checked (one-line :class:`ExportError` when out of range).
-
-    A duration replaces the scenario's steps-per-frame and the other way round.
-    """
-    from landscape_gui.core.scenario.files import EXPORT_VIEWS, OVERLAYS
-    from landscape_gui.core.scenario.parse import suggest
-
-    if size is not None:
-        w, h = size
-        if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-            raise ExportError(f"size {w}x{h}: width and height must each be 16 … {MAX_SIDE} pixels")
-        base = replace(base, size=(int(w), int(h)))
-    if fps is not None:
-        if not 1 <= fps <= 120:
-            raise ExportError(f"fps {fps}: must be 1 … 120")
-        base = replace(base, fps=int(fps))
-    if duration is not None and steps_per_frame is not None:
-        raise ExportError("give a duration or steps per frame, not both")
-    if duration is not None:
-        if not (math.isfinite(duration) and 0 < duration <= 3600):
-            raise ExportError(f"duration {duration:g}: must be more than 0 and at most 3600 seconds")
-        base = replace(base, duration=float(duration), steps_per_frame=None)
-    if steps_per_frame is not None:
-        if steps_per_frame < 1:
-            raise ExportError(f"steps per frame {steps_per_frame}: must be at least 1")
-        base = replace(base, steps_per_frame=int(steps_per_frame), duration=None)
-    if orbit is not None:
-        if not math.isfinite(orbit):
-            raise ExportError(f"orbit {orbit}: must be a finite number of degrees")
-        base = replace(base, orbit=float(orbit))
-    if overlays is not None:
-        bad = [o for o in overlays if o not in OVERLAYS]
-        if bad:
-            raise ExportError(f"unknown overlay '{bad[0]}' (known: {', '.join(OVERLAYS)})")
-        base = replace(base, overlays=tuple(overlays))
+    """``base`` with the given settings replaced (None: kept), each checked by its declaration
+    (:class:`~landscape_gui.core.scenario.model.ExportSettings`: the ranges a scenario file has), the clip's
+    length set one way (a duration replaces steps per frame and the other way round) and its frame count
+    bounded. A setting refused raises :class:`ExportError` with the declaration's one-line message."""
+    changes = {k: v for k, v in changes.items() if v is not None}
     if fmt is not None:
-        base = replace(base, format=fmt)
-    if view is not None:
-        if view not in EXPORT_VIEWS:
-            raise ExportError(
-                f"unknown view '{view}'{suggest(view, EXPORT_VIEWS)} (known: {', '.join(EXPORT_VIEWS)})"
-            )
-        base = replace(base, view=view)
-    frames = base.frame_count(steps)
-    if frames > MAX_FRAMES:
-        raise ExportError(f"the clip would have {frames} frames; at most {MAX_FRAMES}")
-    return base
+        changes["format"] = fmt
+    try:
+        settings = check_changes(
+            base.with_length(duration=duration, steps_per_frame=steps_per_frame), **changes
+        )
+        return settings.for_steps(steps)
+    except SettingError as e:
+        raise ExportError(str(e)) from None
 
 
 class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
-    def __init__(self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, **settings):
-        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer, ensure_app
+    def __init__(
+        self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, landscape=None, **settings
+    ):
+        from landscape_gui.drawing.qt_app import ensure_app
+        from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
 
         # Qt first, on this thread: PySide6's first import walks sys.modules, and the writer thread (started
         # below) importing imageio-ffmpeg at the same moment made it fail ("dictionary changed size during
@@ -106,7 +71,7 @@ class ExportJob:
         self.out = self.writer.out
         self.writer.start()
         try:
-            self.renderer = FrameRenderer(scenario, self.settings)
+            self.renderer = FrameRenderer(scenario, self.settings, landscape=landscape)
         except BaseException:
             self.writer.abort()
             raise

@@ -22,7 +22,6 @@ does on a theme switch) and fonts scaled with the frame height like the overlays
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -30,12 +29,13 @@ from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
+from landscape_gui.drawing.frame3d import Frame3D
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.surface_view import CachedGLView
 from landscape_gui.drawing.theme import THEMES, style_plot
 
-__all__ = ["CurvesPanel", "FrameRuns", "MapPanel", "SurfacePanel", "make_panels", "panel_rects"]
+__all__ = ["CurvesPanel", "MapPanel", "SurfacePanel", "make_panels", "panel_rects"]
 
 #: Share of a wide composite frame's height taken by the 3D view and the map (the curves get the rest).
 TOP_SHARE = 0.64
@@ -59,21 +59,6 @@ def panel_rects(view: str, size: tuple[int, int]) -> dict[str, QRect]:
         }
     a, b = round(h * 0.4), round(h * 0.75)
     return {"surface": QRect(0, 0, w, a), "map": QRect(0, a, w, b - a), "curves": QRect(0, b, w, h - b)}
-
-
-@dataclass
-class FrameRuns:
-    """Every run at one frame, as the panels take them (run order: optimizer-major, then start)."""
-
-    step: int
-    colors: list  # (r, g, b, a) floats, for the 3D view
-    colors_bytes: list  # the same as bytes, for the 2-D views
-    paths: list
-    path_values: list
-    positions: np.ndarray
-    losses: np.ndarray
-    history_steps: list = field(default_factory=list)
-    best: int | None = None  # the best run (random restarts), ringed in every view
 
 
 def _offscreen(widget: QWidget, rect: QRect) -> None:
@@ -104,6 +89,7 @@ class SurfacePanel:
 
     def __init__(self, rect: QRect, scenario, sim, *, log_height: bool):
         self.rect = rect
+        self.theme = scenario.view.theme_or_default()
         self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
         _offscreen(self.widget, rect)
         dpr = self.widget.devicePixelRatioF()
@@ -123,15 +109,16 @@ class SurfacePanel:
             self.scene.reset_camera()
         self.camera = self.scene.camera()
         self.markers = view.critical_points
+        self.moving = Frame3D(self.scene)
 
     def set_critical_points(self, points) -> None:
         """Mark ``points`` (when the scenario shows critical points)."""
         if self.markers:
             self.scene.set_critical_points(points)
 
-    def update(self, runs: FrameRuns, turn: float) -> None:
-        """The runs at this frame; the camera turned ``turn`` degrees in azimuth from the scenario's."""
-        self.scene.set_runs(runs.colors, runs.paths, runs.positions, runs.path_values, runs.losses, runs.best)
+    def update(self, frame, turn: float) -> None:
+        """Draw ``frame``; the camera turned ``turn`` degrees in azimuth from the scenario's."""
+        self.moving.show_frame(frame, self.theme)
         cam = dict(self.camera)
         cam["azimuth"] = self.camera["azimuth"] + turn
         self.scene.set_camera(cam)
@@ -191,14 +178,14 @@ class MapPanel(_WidgetPanel):
         self.widget = MapView()
         _offscreen(self.widget, rect)
         view = scenario.view
-        _style_2d(self.widget, view.theme_or_default(), font_px(frame_height))
+        self.theme = view.theme_or_default()
+        _style_2d(self.widget, self.theme, font_px(frame_height))
         self.widget.set_landscape(
             sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
         )
         self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.widget.set_starts(sim.starts)
         self.markers = view.critical_points
-        self._colors = None
 
     def set_critical_points(self, points) -> None:
         """Mark ``points`` (when the scenario shows critical points)."""
@@ -206,12 +193,8 @@ class MapPanel(_WidgetPanel):
             self.widget.set_critical_points(points)
             self.widget.set_visibility(markers=True)
 
-    def update(self, runs: FrameRuns, turn: float) -> None:
-        args = (runs.paths, runs.positions, runs.path_values, runs.losses)
-        if runs.colors_bytes != self._colors:  # the first frame, or the best run changed
-            self._colors = list(runs.colors_bytes)
-            self.widget.set_runs(self._colors, *args)
-        self.widget.update_runs(*args, best=runs.best)
+    def update(self, frame, turn: float) -> None:
+        self.widget.show_frame(frame, self.theme)
 
     def pixels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Frame pixel coordinates (N, 2) of plot coordinates: the domain (2-D), or (x, J(x)) (1-D).
@@ -243,7 +226,7 @@ def _loss_range(scenario) -> tuple[float, float]:
 class CurvesPanel(_WidgetPanel):
     """The loss of every run against the step (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, colors, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, frame_height: int):
         self.rect = rect
         self.widget = PlotsPanel()
         bg = THEMES[scenario.view.theme_or_default()]["plot_bg"]
@@ -256,7 +239,6 @@ class CurvesPanel(_WidgetPanel):
         self.widget.loss_plot.setMinimumHeight(0)
         _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
         _offscreen(self.widget, rect)
-        self.widget.set_runs(colors, len(sim.starts))
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
         lo, hi = _loss_range(scenario)
         self.widget.loss_plot.setYRange(lo, hi)
@@ -269,12 +251,12 @@ class CurvesPanel(_WidgetPanel):
     def set_critical_points(self, points) -> None:
         """The plots mark none."""
 
-    def update(self, runs: FrameRuns, turn: float) -> None:
-        self.widget.update_runs(runs.history_steps, runs.path_values)
+    def update(self, frame, turn: float) -> None:
+        self.widget.show_frame(frame, grads=False, lr=False)
 
 
-def make_panels(view: str, size, scenario, sim, *, log_height: bool, colors) -> list:
-    """The panels of ``view``, in drawing order; ``colors``: each run's opaque colour as bytes (the plots')."""
+def make_panels(view: str, size, scenario, sim, *, log_height: bool) -> list:
+    """The panels of ``view``, in drawing order."""
     rects = panel_rects(view, size)
     pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
     if "map" in rects:
@@ -290,6 +272,6 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, colors) -> 
         elif name == "map":
             panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
         else:
-            panels.append(CurvesPanel(rect, scenario, sim, colors=colors, frame_height=size[1]))
+            panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1]))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
     return panels
