@@ -13,7 +13,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QTabBar, QToolButton
 
 
-def install(win) -> None:
+def finish_accessibility(win) -> None:
+    """Tooltips on the dock buttons and tab arrows Qt adds, accessible names on the docks' widgets."""
     for dock in win.findChildren(QDockWidget):
         title = dock.windowTitle()
         dock.widget().setAccessibleName(title)

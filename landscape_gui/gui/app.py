@@ -2,54 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import gc
 import sys
 from functools import partial
 
-from landscape_gui import resources_dir
-
-ICONS = resources_dir() / "icons"
-ICON = ICONS / "landscape-gui.svg"
-
-
-def app_icon():
-    """The window icon: the PNGs rendered for each size (packaging/render_icons.py), the SVG for the rest."""
-    from PySide6.QtGui import QIcon
-
-    icon = QIcon()
-    for png in sorted(ICONS.glob("hicolor/*/apps/landscape-gui.png")):
-        icon.addFile(str(png))
-    if ICON.exists():
-        icon.addFile(str(ICON))
-    return icon
-
-
-def has_display() -> bool:
-    """False on Linux with neither an X11 nor a Wayland display and no QT_QPA_PLATFORM chosen."""
-    if not sys.platform.startswith("linux"):
-        return True
-    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
-def create_app(argv: list[str] | None = None):
-    """The QApplication, created with shared GL contexts (needed by a second GL view, e.g. the exporter)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        app = QApplication(list(argv if argv is not None else sys.argv[:1]))
-        configure_app(app)
-    return app
-
-
-def configure_app(app) -> None:
-    """Names and icon. No ``applicationDisplayName``: Qt would append it to every window title ("Landscape
-    GUI — Two wells — Landscape GUI"); the main window writes "Landscape GUI — <what is shown>" itself."""
-    app.setApplicationName("landscape-gui")
-    app.setOrganizationName("landscape-gui")
-    app.setWindowIcon(app_icon())
+from landscape_gui.drawing.qt_app import ensure_app, has_display
 
 
 def run_app(scenario_path: str | None = None) -> int:
@@ -64,16 +21,16 @@ def run_app(scenario_path: str | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    app = create_app()
-    from landscape_gui.gui import actions, lifecycle
+    app = ensure_app(sys.argv[:1])
+    from landscape_gui.gui import lifecycle
     from landscape_gui.gui.main_window import MainWindow
 
     signals = lifecycle.QuitOnSignals(app)
     window = _build_window(MainWindow)
-    lifecycle.on_lost_display(partial(_save_session, window, actions))
-    window.show()
+    lifecycle.on_lost_display(partial(_save_session, window))
     if scenario_path:
         open_on_window(window, scenario_path)
+    window.show()
     watcher = lifecycle.watch_destroyed(app, window)
     status = app.exec()
     if watcher is not None:
@@ -84,56 +41,38 @@ def run_app(scenario_path: str | None = None) -> int:
     window.deleteLater()
     app.processEvents()
     del window
-    import gc
-
     gc.collect()
     return status
 
 
 def open_on_window(window, path: str) -> bool:
-    """Open the command line's scenario; a missing or bad file is reported on the window's banner and
-    status bar (the session stays as it was), not in a dialog before the window is up."""
-
-    def report(title: str, message: str) -> None:
-        window.banner.show_message(f"{title}: {message}", "error")
-        window.statusBar().showMessage(message)
-
-    window.scenario_actions.report = report
-    try:
-        opened = window.open_scenario(path)
-    finally:
-        window.scenario_actions.report = None
-    if not opened:  # the user typed the name in a terminal: say it there too
-        error = getattr(window.scenario_actions, "last_error", None)
-        if error:
-            print(f"landscape-gui: error: {error}", file=sys.stderr)
+    """Open the command line's scenario before the window is shown: a missing or bad file is reported on the
+    window's banner and status bar (the session stays as it was), and in the terminal the name was typed in."""
+    opened = window.files.open_path(path)
+    if not opened and window.files.last_error:
+        print(f"landscape-gui: error: {window.files.last_error}", file=sys.stderr)
     return opened
 
 
 def _build_window(main_window_class):
     """The main window; if building it from the saved session fails, the session is forgotten and the
     window opens on defaults (the failure is said on stderr and in the status bar)."""
-    from landscape_gui.gui.settings import open_settings
+    from landscape_gui.gui.settings import GEOMETRY, LAYOUT, SESSION, open_settings
 
     try:
         return main_window_class()
     except Exception as e:  # noqa: BLE001 - the app must open whatever the saved settings hold
         message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
-        print(f"landscape-gui: {message}", file=sys.stderr)
         settings = open_settings()
-        for key in ("controller", "camera", "geometry", "windowState"):
+        for key in (SESSION, GEOMETRY, LAYOUT):
             settings.remove(key)
         settings.sync()
         window = main_window_class()
-        window.session_message = message
-        window.statusBar().showMessage(message, 20000)
+        window.tell(message)
         return window
 
 
-def _save_session(window, actions) -> None:
+def _save_session(window) -> None:
     """What closing the window saves, without touching the display (it is gone)."""
-    window._shutting_down = True  # noqa: SLF001 - no more frames
-    if window.settings is not None:
-        actions.save_state(window)
-        window.settings.sync()
+    window.save_session()
     window.worker.shutdown(2000)

@@ -1,23 +1,20 @@
 """The basins view: the map (and, optionally, the surface) coloured by where a run from each point ends.
 
-:class:`BasinsComputer` runs :func:`~landscape_gui.core.analysis.basins.iter_basin_maps` on a background thread
-(coarse grid first, then finer, to the full grid), polled for cancellation before every step: a new request
-makes the running one stop at its next step, and the maps of a superseded request are dropped on arrival
-(each carries its generation). Its signals are emitted from that thread and delivered, queued, to
-:class:`BasinsView`, a ``QObject`` of the GUI thread, so the animation keeps its own pace meanwhile.
-
-:class:`BasinsView` owns the dock (the optimizer whose basins are shown, "drape on the surface", progress and
-the legend of outcome shares) and restarts the computation, debounced, whenever the landscape, domain,
-optimizers, hyperparameters, steps, noise or seed change.
+The session's ``[basins]`` section turns it on (:attr:`Scenario.basins`: grid, tolerance, whose basins, draped
+or not); the basins are those of :func:`~landscape_gui.core.frames.presenter.basin_problem` — the same problem the
+exporter computes — on a :class:`~landscape_gui.gui.jobs.Job` (coarse grid first, then finer, to the full grid),
+restarted, debounced, whenever the landscape, the optimizers, the steps, the noise or the seed change. The map
+shown is :attr:`BasinsView.shown`; the window puts it in its frames (``shownChanged``), so the map, the surface
+and the legend draw it as the export does. The dock holds the optimizer chooser, "drape on the surface",
+progress and each outcome's share.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,71 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.analysis.basins import (
-    BasinMap,
-    BasinProblem,
-    BasinsCancelled,
-    iter_basin_maps,
-    outcome_name,
-)
-from landscape_gui.core.optimizers.catalog import get_optimizer
-from landscape_gui.drawing.basin_image import basin_rgba, outcome_palette
-from landscape_gui.drawing.palette import optimizer_color
+from landscape_gui.core.analysis.basins import BasinMap, iter_basin_maps, outcome_name
+from landscape_gui.core.frames.palette import optimizer_color, outcome_palette
+from landscape_gui.core.frames.presenter import basin_problem, optimizer_label
+from landscape_gui.core.scenario.model import BasinSettings
+from landscape_gui.gui.jobs import Debounce, Job
+from landscape_gui.gui.session_model import SessionModel
 
 DEBOUNCE_MS = 150  # a slider drag restarts the computation once it rests, not at every value
-PROGRESS_EVERY_S = 0.05
+#: What the basins depend on: a change of any of these computes them again.
+DEPENDS_ON = frozenset({"landscape", "optimizers", "optimizer_settings", "steps", "noise", "seed", "basins"})
+OFF_TEXT = "Basins of attraction: off — turn on with View → Basins of attraction (B)"
 
 
-class BasinsComputer(QObject):
-    """Basin maps computed on one background thread; the newest request wins (see the module docstring)."""
-
-    mapReady = Signal(int, object)  # generation, BasinMap
-    progressed = Signal(int, float)  # generation, fraction of the work done
-    failed = Signal(int, str)  # generation, one-line message
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="basins")
-        self.generation = 0
-
-    def request(self, problem: BasinProblem, grid: int) -> int:
-        """Start computing ``problem``'s maps (the running request, if any, stops at its next step)."""
-        self.generation += 1
-        gen = self.generation
-        self.pool.submit(self._work, gen, problem, int(grid))
-        return gen
-
-    def cancel(self) -> None:
-        self.generation += 1
-
-    def shutdown(self) -> None:
-        self.cancel()  # the job in flight stops at its next step
-        # wait for it: a job that outlives the window would drop the last reference to the window's objects
-        # on its own thread, and Qt widgets destroyed off the GUI thread deadlock against it
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _work(self, gen: int, problem: BasinProblem, grid: int) -> None:
-        if gen != self.generation:
-            return
-        last = [0.0]
-
-        def progress(fraction: float) -> None:
-            now = time.perf_counter()
-            if now - last[0] >= PROGRESS_EVERY_S or fraction >= 1.0:
-                last[0] = now
-                self.progressed.emit(gen, float(fraction))
-
-        try:
-            maps = iter_basin_maps(problem, grid, cancel=lambda: gen != self.generation, progress=progress)
-            for m in maps:  # every map is fresh arrays the thread never touches again
-                self.mapReady.emit(gen, m)
-        except BasinsCancelled:
-            return
-        except RuntimeError:  # the window (and this object) is gone
-            return
-        except Exception as e:  # noqa: BLE001 - a message, never a crash of the window
-            with contextlib.suppress(RuntimeError):
-                self.failed.emit(gen, f"basins: {e}".splitlines()[0])
+def _maps(problem, grid: int, *, cancelled, progress):
+    """The basin maps of ``problem``, coarse first (a generator: the job shows each as it comes)."""
+    yield from iter_basin_maps(problem, grid, cancel=cancelled, progress=progress)
 
 
 def legend_html(m: BasinMap) -> str:
@@ -133,14 +81,13 @@ class BasinsPanel(QWidget):
         self.drape.setToolTip(
             "Colour the 3D surface by outcome too (each point: where a run started there ends)"
         )
-        self.drape.setChecked(True)
         layout.addWidget(self.drape)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         layout.addWidget(self.progress)
-        self.legend = QLabel("Basins of attraction: turn on with View → Basins of attraction (B)")
+        self.legend = QLabel(OFF_TEXT)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -152,201 +99,140 @@ class BasinsPanel(QWidget):
 
 
 class BasinsView(QObject):
-    """The basins view of one main window (see the module docstring)."""
+    """The basins of one session (see the module docstring)."""
 
-    def __init__(self, win, *, grid: int = 200, tol: float = 1e-3):
-        super().__init__(win)
-        self.win, self.c = win, win.controller
-        self.enabled = False
-        self.grid, self.tol = int(grid), float(tol)
-        self.index = 0  # which of the controller's optimizers
+    shownChanged = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, session: SessionModel, parent=None):
+        super().__init__(parent)
+        self.session = session
         self.shown: BasinMap | None = None  # the map on screen
-        self.computing = False
-        self._drawn_on = None  # the surface item the basins were draped on
-        self.computer = BasinsComputer(self)
-        self.computer.mapReady.connect(self._map_ready)
-        self.computer.progressed.connect(self._progressed)
-        self.computer.failed.connect(self._failed)
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.start)
-
+        self.job = Job("basins", self)
+        self.job.partial.connect(self._map_ready)
+        self.job.finished.connect(self._map_ready)
+        self.job.progressed.connect(self._progressed)
+        self.job.failed.connect(self._failed)
+        self._debounce = Debounce(DEBOUNCE_MS, self.start, self)
         self.panel = BasinsPanel()
-        self.dock = QDockWidget("Basins of attraction", win)
+        self.dock = QDockWidget("Basins of attraction")
         self.dock.setObjectName("dock_basins")
         self.dock.setWidget(self.panel)
-        win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        if "plots" in win.docks:
-            win.tabifyDockWidget(win.docks["plots"], self.dock)
-        self.dock.hide()
         self.status_bar = QProgressBar()
         self.status_bar.setRange(0, 1000)
         self.status_bar.setMaximumWidth(160)
         self.status_bar.setFormat("basins %p%")
         self.status_bar.setToolTip("Basins of attraction being computed (coarse grid first)")
         self.status_bar.hide()
-        win.statusBar().addPermanentWidget(self.status_bar)
-
         self.panel.optimizer.activated.connect(self._optimizer_chosen)
-        self.panel.drape.toggled.connect(lambda _=None: self._draw())
-        c = self.c
-        c.optimizersChanged.connect(self._optimizers_changed)
-        for sig in (
-            c.landscapeChanged,
-            c.hyperparametersChanged,
-            c.maxStepsChanged,
-            c.noiseChanged,
-            c.seedChanged,
-        ):
-            sig.connect(self.settings_changed)
-        c.viewChanged.connect(self._view_changed)
-        self._optimizers_changed()
+        self.panel.drape.toggled.connect(self._drape_toggled)
+        self._last = BasinSettings()  # the settings the basins had when last on (the toggle turns them back)
+        session.changed.connect(self._session_changed)
+        self._fill_optimizers()
 
-    # -- settings -----------------------------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        return self.session.scenario.basins is not None
+
+    @property
+    def computing(self) -> bool:
+        return self.job.running or self._debounce.pending
+
     def set_enabled(self, on: bool) -> None:
-        on = bool(on)
-        if on == self.enabled:
+        """View → Basins of attraction: on with the settings they had, or off."""
+        b = self.session.scenario.basins
+        if bool(on) != (b is not None):
+            self.session.set_basins(self._last if on else None)
+
+    def _session_changed(self, what) -> None:
+        if "optimizers" in what or "optimizer_settings" in what or "basins" in what:
+            self._fill_optimizers()
+        if not what & DEPENDS_ON:
             return
-        self.enabled = on
-        if on:
-            self.dock.show()
-            self.dock.raise_()
-            self.start()
-        else:
+        b = self.session.scenario.basins
+        if b is None:
             self._stop()
-            self.shown = None
-            self._draw()
-            self.panel.legend.setText("Basins of attraction: off")
-        action = getattr(self.win, "actions", {}).get("basins")
-        if action is not None and action.isChecked() != on:
-            action.blockSignals(True)
-            action.setChecked(on)
-            action.blockSignals(False)
-
-    def configure(self, grid: int | None = None, tol: float | None = None) -> None:
-        """Grid (starts per axis) and tolerance, e.g. from a scenario's [basins] section."""
-        if grid is not None:
-            self.grid = int(grid)
-        if tol is not None:
-            self.tol = float(tol)
-        self.settings_changed()
-
-    def settings_changed(self, *_) -> None:
-        """Something the basins depend on changed: cancel now (its maps are dropped), restart shortly."""
-        if not self.enabled:
+            self.panel.legend.setText(OFF_TEXT)
+            self._show(None)
             return
-        self.computer.cancel()
-        self.computing = True
-        self.panel.legend.setText("updating…")
-        self._debounce.start()
+        self._last = b
+        self.dock.show()
+        self.job.cancel()  # its maps are stale now
+        self.panel.legend.setText("computing…")
+        self._debounce()
 
-    def _optimizers_changed(self) -> None:
+    def _fill_optimizers(self) -> None:
+        s = self.session.scenario
         combo = self.panel.optimizer
         combo.blockSignals(True)
         combo.clear()
-        for g, (oid, _) in enumerate(self.c.optimizers):
-            combo.addItem(get_optimizer(oid).name, g)
-            combo.setItemData(g, optimizer_color_q(g), Qt.ItemDataRole.DecorationRole)
-        self.index = min(self.index, max(0, len(self.c.optimizers) - 1))
-        combo.setCurrentIndex(self.index)
+        for g, o in enumerate(s.optimizers):
+            combo.addItem(optimizer_label(o), g)
+            combo.setItemData(g, QColor(*optimizer_color(g)), Qt.ItemDataRole.DecorationRole)
+        b = s.basins or self._last
+        combo.setCurrentIndex(min(b.optimizer, max(0, len(s.optimizers) - 1)))
         combo.blockSignals(False)
-        self.settings_changed()
+        self.panel.drape.blockSignals(True)
+        self.panel.drape.setChecked(b.drape)
+        self.panel.drape.blockSignals(False)
 
     def _optimizer_chosen(self, index: int) -> None:
-        if index != self.index:
-            self.index = index
-            self.settings_changed()
+        b = self.session.scenario.basins
+        if b is not None and index != b.optimizer:
+            self.session.set_basins(replace(b, optimizer=index))
 
-    def problem(self) -> BasinProblem | None:
-        """What the view shows now: the chosen optimizer on the current landscape, steps, noise and seed."""
-        c = self.c
-        if not c.optimizers:
-            return None
-        oid, hp = c.optimizers[min(self.index, len(c.optimizers) - 1)]
-        return BasinProblem(
-            c.landscape,
-            oid,
-            dict(hp),
-            steps=int(c.max_steps),
-            tol=self.tol,
-            noise=float(c.noise),
-            seed=int(c.seed),
-        )
+    def _drape_toggled(self, on: bool) -> None:
+        b = self.session.scenario.basins
+        if b is not None and b.drape != on:
+            self.session.set_basins(replace(b, drape=bool(on)))
+        elif b is None:
+            self._last = replace(self._last, drape=bool(on))
 
     # -- computing ----------------------------------------------------------------------------------------
     def start(self) -> None:
-        self._debounce.stop()
-        if not self.enabled:
+        s = self.session.scenario
+        if s.basins is None:
             return
-        try:
-            problem = self.problem()
-        except (KeyError, ValueError) as e:
-            self._failed(self.computer.generation, f"basins: {e}")
-            return
+        problem = basin_problem(s, self.session.landscape)
         if problem is None:
-            self.computer.cancel()
-            self.computing = False
+            self.job.cancel()
             self.panel.legend.setText("Choose an optimizer to see its basins.")
             return
-        self.computing = True
-        self._progressed(self.computer.request(problem, self.grid), 0.0)
+        self.job.request(_maps, problem, s.basins.grid)
+        self._progressed(0.0)
 
     def _stop(self) -> None:
         self._debounce.stop()
-        self.computer.cancel()
-        self.computing = False
+        self.job.cancel()
         self.status_bar.hide()
         self.panel.progress.setValue(0)
 
-    def _progressed(self, gen: int, fraction: float) -> None:
-        if gen != self.computer.generation or not self.enabled:
-            return
+    def _progressed(self, fraction: float) -> None:
         value = round(1000 * fraction)
         self.panel.progress.setValue(value)
         self.status_bar.setValue(value)
         self.status_bar.setVisible(fraction < 1.0)
 
-    def _failed(self, gen: int, message: str) -> None:
-        if gen != self.computer.generation:
-            return
+    def _failed(self, message: str) -> None:
         self._stop()
         self.panel.legend.setText(message)
-        self.win.statusBar().showMessage(message, 8000)
+        self.statusMessage.emit(message)
 
-    def _map_ready(self, gen: int, m: BasinMap) -> None:
-        if gen != self.computer.generation or not self.enabled:
-            return  # a superseded setting's map: dropped
-        if m.problem.landscape is not self.c.landscape:
+    def _map_ready(self, m: BasinMap) -> None:
+        if m.problem.landscape is not self.session.landscape:
+            return
+        if m.final:
+            self.status_bar.hide()
+        self._show(m)
+
+    def _show(self, m: BasinMap | None) -> None:
+        if m is self.shown:
             return
         self.shown = m
-        if m.final:
-            self.computing = False
-            self.status_bar.hide()
-        self._draw()
-
-    def _view_changed(self, *_) -> None:
-        # a new colormap or log mode rebuilds the surface and the map: put the basins back on them
-        if self.shown is not None and self.win.scene3d.surface is not self._drawn_on:
-            self._draw()
-
-    def _draw(self) -> None:
-        m = self.shown
-        scene, map_view = self.win.scene3d, self.win.map
-        if m is None or m.problem.landscape is not self.c.landscape:
-            map_view.set_basins(None)
-            scene.set_surface_colors(None)
-            return
-        self._drawn_on = scene.surface
-        rgba = basin_rgba(m.labels, m.points)
-        map_view.set_basins(m.axes, rgba)
-        scene.set_surface_colors(m.axes, rgba if self.panel.drape.isChecked() else None)
-        self.panel.legend.setText(legend_html(m))
+        if m is not None:
+            self.panel.legend.setText(legend_html(m))
+        self.shownChanged.emit()
 
     def shutdown(self) -> None:
         self._debounce.stop()
-        self.computer.shutdown()
-
-
-def optimizer_color_q(index: int):
-    from PySide6.QtGui import QColor
-
-    return QColor(*optimizer_color(index))
+        self.job.shutdown()

@@ -1,11 +1,16 @@
-"""The control panel dock: landscape (built-in, formula, domain), start points, optimizers, run settings."""
+"""The control panel dock: landscape (built-in, formula, domain), optimizers, start points and run settings.
+
+Every field edits the session (:class:`~landscape_gui.gui.session_model.SessionModel`) and follows it: a
+scenario opened, a preset, an edit elsewhere all show here. The run settings' editors are generated from the
+scenario's declarations (:mod:`~landscape_gui.gui.setting_widgets`); a typed formula is checked in the background
+by the core's killable formula worker, through a :class:`~landscape_gui.gui.jobs.Job`.
+"""
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,57 +30,35 @@ from PySide6.QtWidgets import (
 
 from landscape_gui.core.landscapes.defined import undefined_note
 from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, describe
-from landscape_gui.gui.controller import Controller, samples_of
+from landscape_gui.core.scenario.declarations import setting_of
+from landscape_gui.core.scenario.model import Scenario, ViewSettings
 from landscape_gui.gui.hyperparameters import NumberSpinBox
+from landscape_gui.gui.jobs import Debounce, Job
 from landscape_gui.gui.optimizer_panel import OptimizerPanel
+from landscape_gui.gui.session_model import SessionModel
+from landscape_gui.gui.setting_widgets import SettingEditor, tooltip
 from landscape_gui.gui.starts_panel import StartsPanel
 
 FORMULA_DEBOUNCE_MS = 250
 CUSTOM = "__formula__"
+#: The scenario's run settings shown in the Run box, in order (each declared once in the core).
+RUN_SETTINGS = ("noise", "seed", "steps")
 
 
-class _FormulaChecker(QObject):
-    """Checks formulas off the GUI thread; results come back as a signal.
+def _check_formula(text: str, *, cancelled, progress):
+    """The landscape of a typed formula, or the reason it is refused (the core's 3 s deadline applies)."""
+    from landscape_gui.core.landscapes.formula_worker import build_formula
 
-    The sympy work runs in the core's killable formula worker (a warm child process, started here in the
-    background): a formula that would keep sympy busy for minutes is refused after 3 s instead of blocking
-    every later check and the app's exit. The worker starts with the first check (about a second, shown
-    as "checking…"), not at launch: start-up stays free of sympy.
-    """
-
-    done = Signal(int, str, object)  # generation, text, Landscape or FormulaError/ValueError
-
-    def __init__(self):
-        super().__init__()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formula")
-        self.generation = 0
-
-    def submit(self, text: str, domain) -> int:
-        self.generation += 1
-        gen = self.generation
-
-        def work():
-            from landscape_gui.core.landscapes.formula_worker import build_formula
-
-            try:
-                return build_formula(text, domain=domain)
-            except Exception as e:  # noqa: BLE001 - any failure is shown as a message, never a crash
-                return e
-
-        future = self.pool.submit(work)
-        future.add_done_callback(lambda f: self.done.emit(gen, text, f.result()))
-        return gen
-
-    def shutdown(self) -> None:
-        # wait for a check in flight (bounded by the formula worker's timeout): a job that outlived the window
-        # would drop the last reference to the window's objects off the GUI thread (a deadlock in Qt)
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        return build_formula(text)
+    except Exception as e:  # noqa: BLE001 - any failure is shown as a message, never a crash
+        return e
 
 
 class ControlPanel(QScrollArea):
-    def __init__(self, controller: Controller, parent=None):
+    def __init__(self, session: SessionModel, parent=None):
         super().__init__(parent)
-        self.controller = controller
+        self.session = session
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
@@ -85,28 +68,28 @@ class ControlPanel(QScrollArea):
         # optimizers before the start points: the landscape, the optimizers and the selected one's
         # hyperparameters must fit a 1280×720 screen without scrolling
         opts = QGroupBox("Optimizers")
-        self.optimizer_panel = OptimizerPanel(controller)
+        self.optimizer_panel = OptimizerPanel(session)
         QVBoxLayout(opts).addWidget(self.optimizer_panel)
         layout.addWidget(opts)
         starts = QGroupBox("Start points")
-        QVBoxLayout(starts).addWidget(StartsPanel(controller))
-        self.starts_panel = starts.layout().itemAt(0).widget()
+        self.starts_panel = StartsPanel(session)
+        QVBoxLayout(starts).addWidget(self.starts_panel)
         layout.addWidget(starts)
         layout.addWidget(self._run_box())
         layout.addStretch(1)
-        self.checker = _FormulaChecker()
-        self.checker.done.connect(self._formula_checked)
-        self._debounce = QTimer(self, singleShot=True, interval=FORMULA_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._check_formula)
-        controller.landscapeChanged.connect(lambda *_: self.sync_landscape())
-        for signal in (
-            controller.noiseChanged,
-            controller.seedChanged,
-            controller.maxStepsChanged,
-            controller.speedChanged,
-        ):  # a scenario opened sets them: the fields show the values in use
-            signal.connect(lambda *_: self.sync_run())
+        self.formula_job = Job("formula", self)
+        self.formula_job.finished.connect(self._formula_checked)
+        self._debounce = Debounce(FORMULA_DEBOUNCE_MS, self._check_formula, self)
+        self._checked_text = ""
+        session.changed.connect(self._session_changed)
         self.sync_landscape()
+        self.sync_run()
+
+    def _session_changed(self, what) -> None:
+        if "landscape" in what:
+            self.sync_landscape()
+        if what & {"landscape", "batch_size", "view.speed", "view.fast", *RUN_SETTINGS}:
+            self.sync_run()
 
     # -- landscape ----------------------------------------------------------------------------------------
     def _landscape_box(self) -> QGroupBox:
@@ -132,7 +115,7 @@ class ControlPanel(QScrollArea):
             "It is checked as you type; the landscape changes as soon as the formula is valid."
         )
         self.formula_edit.setClearButtonEnabled(True)
-        self.formula_edit.textEdited.connect(lambda _: self._debounce.start())
+        self.formula_edit.textEdited.connect(lambda _: self._debounce())
         self.formula_edit.returnPressed.connect(self._check_formula)
         form.addWidget(self.formula_edit)
         self.formula_message = QLabel()
@@ -170,9 +153,8 @@ class ControlPanel(QScrollArea):
         return box
 
     def sync_landscape(self) -> None:
-        c = self.controller
-        L = c.landscape
-        key = c.landscape_id if c.landscape_id else CUSTOM
+        s, L = self.session.scenario, self.session.landscape
+        key = s.landscape.function if s.landscape.function else CUSTOM
         self.landscape_combo.setCurrentIndex(max(0, self.landscape_combo.findData(key)))
         text = L.description or ""
         p = int(getattr(L, "n_parameters", L.dim))
@@ -190,20 +172,30 @@ class ControlPanel(QScrollArea):
         names = tuple(L.variables) if len(L.variables) == L.dim else ("x", "y")[: L.dim]
         for row, label in enumerate(self.domain_labels):
             label.setText(f"{names[row] if row < len(names) else ('x', 'y')[row]} from")
-        if c.formula and self.formula_edit.text() != c.formula:
-            self.formula_edit.setText(c.formula)
+            label.setVisible(row < L.dim)
+        # the formula field shows the formula in use, and is empty under a built-in landscape
+        formula = s.landscape.expr or ""
+        if self.formula_edit.text() != formula and not self.formula_edit.hasFocus():
+            self.formula_edit.setText(formula)
+        if not s.landscape.expr:
+            self._say("")
         for row, pair in enumerate(self.domain_spins):
-            enabled = row < L.dim
+            shown = row < L.dim
             for k, spin in enumerate(pair):
                 spin.blockSignals(True)
-                spin.setEnabled(enabled)
-                spin.setValue(L.domain[row][k] if enabled else 0.0)
+                spin.setVisible(shown)
+                if shown:
+                    spin.setValue(L.domain[row][k])
                 spin.blockSignals(False)
+        self.domain_message.hide()
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, kind: str = "hint") -> None:
         """The formula box's message (hidden when empty, so it takes no room)."""
+        self.formula_message.setObjectName(kind)
         self.formula_message.setText(text)
         self.formula_message.setVisible(bool(text))
+        self.formula_message.style().unpolish(self.formula_message)
+        self.formula_message.style().polish(self.formula_message)
 
     def _combo_chosen(self, index: int) -> None:
         key = self.landscape_combo.itemData(index)
@@ -213,42 +205,36 @@ class ControlPanel(QScrollArea):
                 self._check_formula()
             return
         self._say("")
-        if key != self.controller.landscape_id or self.controller.formula:
-            self.controller.set_landscape(key)
+        self.formula_job.cancel()
+        if key != self.session.scenario.landscape.function:
+            self.session.set_landscape(key)
 
     def _check_formula(self) -> None:
         text = self.formula_edit.text().strip()
         if not text:
+            self.formula_job.cancel()
             self._say("")
             return
         self._say("checking…")
-        self.checker.submit(text, None)
+        self._checked_text = text
+        self.formula_job.request(_check_formula, text)
 
-    def _formula_checked(self, gen: int, text: str, result) -> None:
-        if gen != self.checker.generation:
-            return  # the user typed on: an older formula's result
+    def _formula_checked(self, result) -> None:
+        text = self._checked_text
         if isinstance(result, Exception):
-            self.formula_message.setObjectName("error")
-            self._say(f"✗ {result} — the landscape is unchanged")
-        else:
-            self.formula_message.setObjectName("ok")
-            self._say(f"✓ {result.dim}-D formula in use")
-            self.controller.set_landscape(result)
-            self.controller.formula = text
-            self.landscape_combo.setCurrentIndex(self.landscape_combo.findData(CUSTOM))
-        self.formula_message.style().unpolish(self.formula_message)
-        self.formula_message.style().polish(self.formula_message)
+            self._say(f"✗ {result} — the landscape is unchanged", "error")
+            return
+        self._say(f"✓ {result.dim}-D formula in use", "ok")
+        self.session.set_landscape(result, formula=text)
+        self.landscape_combo.setCurrentIndex(self.landscape_combo.findData(CUSTOM))
 
     def _domain_edited(self) -> None:
-        L = self.controller.landscape
+        L = self.session.landscape
         dom = [(p[0].value(), p[1].value()) for p in self.domain_spins[: L.dim]]
         if tuple(dom) == tuple(L.domain):
             return
         try:
-            formula = self.controller.formula
-            self.controller.set_domain(dom)
-            if formula:
-                self.controller.formula = formula
+            self.session.set_domain(dom)
             self.domain_message.hide()
         except ValueError as e:
             self.domain_message.setText(f"Domain unchanged: {e}")
@@ -256,71 +242,88 @@ class ControlPanel(QScrollArea):
 
     # -- run settings -------------------------------------------------------------------------------------
     def _run_box(self) -> QGroupBox:
-        c = self.controller
         box = QGroupBox("Run")
         form = QFormLayout(box)
-        self.noise_spin = NumberSpinBox(0.0, 1e6, False)
-        self.noise_spin.setSingleStep(0.1)
-        self.noise_spin.setValue(c.noise)
-        self.noise_spin.setToolTip(
-            "σ of Gaussian noise added to every gradient (stochastic gradients); 0 = exact"
-        )
-        self.noise_spin.valueChanged.connect(c.set_noise)
-        form.addRow("Gradient noise σ", self.noise_spin)
+        self.run_editors: dict[str, SettingEditor] = {}
+        s = self.session.scenario
+        for name in RUN_SETTINGS:
+            setting = setting_of(Scenario, name)
+            editor = SettingEditor(setting, getattr(s, name))
+            editor.edited.connect(lambda v, n=name: self._set(n, v))
+            self.run_editors[name] = editor
+            form.addRow(setting.label, editor)
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(0, 0)
+        self.batch_spin.setKeyboardTracking(False)
         self.batch_spin.valueChanged.connect(self._batch_edited)
-        form.addRow("Batch size", self.batch_spin)
-        self.controller.batchSizeChanged.connect(lambda *_: self.sync_batch())
-        self.controller.landscapeChanged.connect(lambda *_: self.sync_batch())
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setValue(c.seed)
-        self.seed_spin.setToolTip("Seed of the noise: the same seed replays the same noisy runs")
-        self.seed_spin.valueChanged.connect(c.set_seed)
-        form.addRow("Seed", self.seed_spin)
+        form.insertRow(1, "Batch size", self.batch_spin)
+        speed, fast = setting_of(ViewSettings, "speed"), setting_of(ViewSettings, "fast")
         speed_row = QHBoxLayout()
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(-100, 100)  # 10^(v/100): 0.1× … 10×
-        self.speed_slider.setToolTip("Animation speed: 1× = 40 steps per second, from 0.1× to 10×")
+        self.speed_slider.setToolTip(tooltip(speed))
+        self.speed_slider.setAccessibleName(speed.label)
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(44)
-        self.fast_check = QCheckBox("max")
-        self.fast_check.setToolTip("As fast as possible: step as much as the machine allows between frames")
+        self.fast_check = QCheckBox(fast.label)
+        self.fast_check.setToolTip(fast.help)
         self.speed_slider.valueChanged.connect(self._speed_edited)
         self.fast_check.toggled.connect(self._speed_edited)
         speed_row.addWidget(self.speed_slider, 1)
         speed_row.addWidget(self.speed_label)
         speed_row.addWidget(self.fast_check)
-        form.addRow("Speed", speed_row)
-        self.max_steps_spin = QSpinBox()
-        self.max_steps_spin.setRange(1, 10_000_000)
-        self.max_steps_spin.setSingleStep(100)
-        self.max_steps_spin.setValue(c.max_steps)
-        self.max_steps_spin.setToolTip("Runs stop after this many steps")
-        self.max_steps_spin.valueChanged.connect(c.set_max_steps)
-        form.addRow("Max steps", self.max_steps_spin)
-        self.reset_hint = QPushButton("Restart runs")
-        self.reset_hint.setToolTip("Back to step 0 from the start points (R)")
-        form.addRow(self.reset_hint)
-        self.sync_run()
+        form.addRow(speed.label, speed_row)
+        self.reset_button = QPushButton("Restart runs")
+        self.reset_button.setToolTip("Back to step 0 from the start points (R)")
+        form.addRow(self.reset_button)
+        self.run_message = QLabel()
+        self.run_message.setObjectName("error")
+        self.run_message.setWordWrap(True)
+        self.run_message.hide()
+        form.addRow(self.run_message)
         return box
 
-    def _batch_edited(self, value: int) -> None:
-        n = samples_of(self.controller.landscape)
+    def _set(self, name: str, value) -> None:
         try:
-            self.controller.set_batch_size(None if value <= 0 or value >= n else value)
-        except ValueError:  # a formula landscape: the box is disabled, nothing to do
-            self.sync_batch()
+            self.session.set(**{name: value})
+            self.run_message.hide()
+        except ValueError as e:
+            self.run_message.setText(str(e))
+            self.run_message.show()
+            self.sync_run()
 
-    def sync_batch(self) -> None:
+    def _batch_edited(self, value: int) -> None:
+        self._set("batch_size", None if value <= 0 else value)
+
+    def _speed_edited(self, *_) -> None:
+        fast = self.fast_check.isChecked()
+        self.speed_slider.setEnabled(not fast)
+        speed = float(f"{10 ** (self.speed_slider.value() / 100):.3g}")
+        self.speed_label.setText("max" if fast else f"{speed:.2g}×")
+        self.session.set_view(speed=speed, fast=fast)
+
+    def sync_run(self) -> None:
+        """The run settings' fields show the session's values."""
+        s = self.session.scenario
+        for name, editor in self.run_editors.items():
+            editor.set_value(getattr(s, name))
+        view = s.view
+        for w, v in ((self.fast_check, view.fast), (self.speed_slider, round(100 * math.log10(view.speed)))):
+            w.blockSignals(True)
+            w.setChecked(v) if isinstance(w, QCheckBox) else w.setValue(v)
+            w.blockSignals(False)
+        self.speed_slider.setEnabled(not view.fast)
+        self.speed_label.setText("max" if view.fast else f"{view.speed:.2g}×")
+        self._sync_batch()
+
+    def _sync_batch(self) -> None:
         """Range, text and tooltip of the batch size box for the current landscape."""
-        c, spin = self.controller, self.batch_spin
-        n = samples_of(c.landscape)
+        s, spin = self.session.scenario, self.batch_spin
+        n = int(getattr(self.session.landscape, "n_samples", 0) or 0)
         spin.blockSignals(True)
         spin.setRange(0, n)
         spin.setSpecialValueText(f"whole data ({n})" if n else "— (formula)")
-        spin.setValue(0 if c.batch_size in (None, n) else c.batch_size)
+        spin.setValue(0 if s.batch_size in (None, n) else s.batch_size)
         spin.setEnabled(n > 0)
         spin.blockSignals(False)
         if n:
@@ -332,26 +335,5 @@ class ControlPanel(QScrollArea):
         else:
             spin.setToolTip(
                 f"Only for landscapes made of data (the '(data)' entries): "
-                f"{c.landscape.name!r} is a formula, so there are no samples to draw minibatches from"
+                f"{self.session.landscape.name!r} is a formula, so there are no samples to draw minibatches from"
             )
-
-    def _speed_edited(self, *_):
-        fast = self.fast_check.isChecked()
-        self.speed_slider.setEnabled(not fast)
-        speed = 10 ** (self.speed_slider.value() / 100)
-        self.speed_label.setText("max" if fast else f"{speed:.2g}×")
-        self.controller.set_speed(0.0 if fast else speed)
-
-    def sync_run(self) -> None:
-        c = self.controller
-        for w, v in (
-            (self.noise_spin, c.noise), (self.seed_spin, c.seed), (self.max_steps_spin, c.max_steps),
-            (self.fast_check, c.speed <= 0),
-            (self.speed_slider, round(100 * math.log10(c.speed)) if c.speed > 0 else self.speed_slider.value()),
-        ):  # fmt: skip
-            w.blockSignals(True)
-            w.setChecked(v) if isinstance(w, QCheckBox) else w.setValue(v)
-            w.blockSignals(False)
-        self.speed_slider.setEnabled(c.speed > 0)
-        self.speed_label.setText("max" if c.speed <= 0 else f"{c.speed:.2g}×")
-        self.sync_batch()

@@ -1,9 +1,10 @@
 """File → Export animation… and File → Export image… dialogs.
 
-The animation dialog offers the view (the 3D view, the 2-D map, or both with the loss curves), the format (MP4,
-GIF, WebM, folder of PNG frames), a resolution preset (720p, 1080p, 4K) or a custom size, frames per second, the
-clip's length as a duration or as steps per frame, a camera orbit and the overlays. An existing output is only
-replaced after the user confirms.
+The animation dialog offers the export's declared settings (:class:`~landscape_gui.core.scenario.model.ExportSettings`:
+view, format, size with 720p/1080p/4K presets, frames per second, the clip's length as a duration or as steps
+per frame, camera orbit, overlays): each field's range, choices, label and tooltip are its declaration's, so the
+dialog accepts exactly what a scenario file and the command line do. An existing output is only replaced after
+the user confirms; an export that fails says why in the window.
 
 While exporting, a progress dialog with Cancel is shown. OpenGL can only draw on the GUI thread, so frames are
 rendered one per turn of the event loop (a zero-delay QTimer): the window keeps repainting and Cancel answers
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,17 +37,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.scenario.files import Scenario
+from landscape_gui.core.scenario.declarations import setting_of
+from landscape_gui.core.scenario.model import ExportSettings, Scenario
 from landscape_gui.export.writers import ExportCancelled, ExportError
+from landscape_gui.gui.setting_widgets import tooltip
 
 RESOLUTIONS = (("720p", (1280, 720)), ("1080p", (1920, 1080)), ("4K", (3840, 2160)))
-FORMATS = (("MP4 video (H.264)", "mp4"), ("GIF (looping)", "gif"), ("WebM video (VP9)", "webm"),
-           ("PNG frames (folder)", "png"))  # fmt: skip
-VIEWS = (
-    ("3D view", "3d"),
-    ("Map (2-D)", "map"),
-    ("3D view, map and loss curves", "composite"),
-)
+#: Words for the declared choices (the choices themselves are the declaration's).
+CHOICE_TEXT = {
+    "mp4": "MP4 video (H.264)", "gif": "GIF (looping)", "webm": "WebM video (VP9)", "png": "PNG frames (folder)",
+    "3d": "3D view", "map": "Map (2-D)", "composite": "3D view, map and loss curves",
+}  # fmt: skip
 OVERLAY_TEXT = (
     ("title", "Title"),
     ("legend", "Legend"),
@@ -61,19 +62,22 @@ class _ResolutionRows:
     """A "Resolution" chooser (named sizes plus Custom) and the W × H spin boxes it fills, on a form."""
 
     def __init__(self, parent, form: QFormLayout, choices, size):
+        declared = setting_of(ExportSettings, "size")
         self.combo = QComboBox(parent)
+        self.combo.setToolTip(tooltip(declared))
         for text, s in choices:
             self.combo.addItem(f"{text} ({s[0]}×{s[1]})", s)
         self.combo.addItem("Custom", None)
         sizes = [tuple(s) for _, s in choices]
         self.combo.setCurrentIndex(sizes.index(tuple(size)) if tuple(size) in sizes else len(sizes))
-        form.addRow("Resolution", self.combo)
+        form.addRow(declared.label, self.combo)
         self.custom = QWidget(parent)
         lay = QHBoxLayout(self.custom)
         lay.setContentsMargins(0, 0, 0, 0)
         self.w, self.h = QSpinBox(self.custom), QSpinBox(self.custom)
         for box, v in ((self.w, size[0]), (self.h, size[1])):
-            box.setRange(16, 7680)
+            box.setRange(declared.kind.low, declared.kind.high)
+            box.setToolTip(tooltip(declared))
             box.setValue(int(v))
             box.setSuffix(" px")
             lay.addWidget(box)
@@ -96,26 +100,29 @@ def _confirm_overwrite(parent, path: Path) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class ExportDialog(QDialog):
-    """Export the scenario as an animation (see the module docstring)."""
+def _message(e: BaseException) -> str:
+    """One line saying why an export stopped."""
+    if isinstance(e, ExportError):
+        return str(e)
+    if isinstance(e, OSError):
+        return str(e.strerror or e)
+    return f"{type(e).__name__}: {e}".splitlines()[0]
 
-    def __init__(self, scenario: Scenario, parent=None, folder: Path | None = None):
+
+class ExportDialog(QDialog):
+    """Export the scenario as an animation (see the module docstring); ``failed(message)`` when it cannot."""
+
+    failed = Signal(str)
+
+    def __init__(self, scenario: Scenario, parent=None, folder: Path | None = None, landscape=None):
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         self.scenario = scenario
+        self.landscape = landscape  # the scenario's landscape already built (a formula's takes a while)
         e = scenario.export
         form = QFormLayout(self)
-        self.view = QComboBox(self)
-        for text, key in VIEWS:
-            self.view.addItem(text, key)
-        self.view.setCurrentIndex([k for _, k in VIEWS].index(e.view))
-        self.view.setToolTip("What the clip shows; the composite is laid out for 16:9")
-        form.addRow("View", self.view)
-        self.fmt = QComboBox(self)
-        for text, key in FORMATS:
-            self.fmt.addItem(text, key)
-        self.fmt.setCurrentIndex([k for _, k in FORMATS].index(e.format))
-        form.addRow("Format", self.fmt)
+        self.view = self._choice(form, "view", e.view)
+        self.fmt = self._choice(form, "format", e.format)
         name = (scenario.title or "landscape").lower().replace(" ", "-")[:40] or "landscape"
         self.out = QLineEdit(str((folder or Path.home()) / name), self)
         browse = QPushButton("Browse…", self)
@@ -128,10 +135,12 @@ class ExportDialog(QDialog):
         form.addRow("Save to", row)
         self.resolution = rows = _ResolutionRows(self, form, RESOLUTIONS, e.size)  # kept: it owns the slot
         self.res, self.custom, self.w, self.h = rows.combo, rows.custom, rows.w, rows.h
+        fps = setting_of(ExportSettings, "fps")
         self.fps = QSpinBox(self)
-        self.fps.setRange(1, 120)
+        self.fps.setRange(fps.kind.low, fps.kind.high)
         self.fps.setValue(e.fps)
-        form.addRow("Frames per second", self.fps)
+        self.fps.setToolTip(tooltip(fps))
+        form.addRow(fps.label, self.fps)
         self.steps = QSpinBox(self)
         self.steps.setRange(0, 1_000_000)
         self.steps.setValue(scenario.steps)
@@ -143,13 +152,17 @@ class ExportDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.by_duration)
         group.addButton(self.by_steps)
+        duration = setting_of(ExportSettings, "duration")
         self.duration = QDoubleSpinBox(self)
-        self.duration.setRange(0.1, 3600)
+        self.duration.setRange(0.1, duration.kind.kind.high)
         self.duration.setSuffix(" s")
-        self.duration.setValue(e.duration or 6.0)
+        self.duration.setValue(e.duration or ExportSettings.duration)
+        self.duration.setToolTip(tooltip(duration))
+        spf = setting_of(ExportSettings, "steps_per_frame")
         self.spf = QSpinBox(self)
-        self.spf.setRange(1, 1_000_000)
+        self.spf.setRange(spf.kind.kind.low, spf.kind.kind.high)
         self.spf.setValue(e.steps_per_frame or 5)
+        self.spf.setToolTip(tooltip(spf))
         (self.by_steps if e.steps_per_frame else self.by_duration).setChecked(True)
         for radio, box in ((self.by_duration, self.duration), (self.by_steps, self.spf)):
             r = QWidget(self)
@@ -158,24 +171,37 @@ class ExportDialog(QDialog):
             lay.addWidget(radio)
             lay.addWidget(box)
             form.addRow("" if radio is self.by_steps else "Length", r)
+        orbit = setting_of(ExportSettings, "orbit")
         self.orbit = QDoubleSpinBox(self)
-        self.orbit.setRange(-3600, 3600)
+        self.orbit.setRange(orbit.kind.low, orbit.kind.high)
         self.orbit.setSuffix("°")
         self.orbit.setValue(e.orbit)
-        self.orbit.setToolTip("Turn the camera this far around the landscape over the clip (0: fixed camera)")
-        form.addRow("Camera orbit", self.orbit)
+        self.orbit.setToolTip(tooltip(orbit))
+        form.addRow(orbit.label, self.orbit)
         self.overlays = {}
         for key, text in OVERLAY_TEXT:
             box = QCheckBox(text, self)
             box.setChecked(key in e.overlays)
             self.overlays[key] = box
-            form.addRow("" if key != "title" else "Overlays", box)
+            box.setToolTip(setting_of(ExportSettings, "overlays").help)
+            form.addRow("" if key != "title" else setting_of(ExportSettings, "overlays").label, box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.job = None
+
+    def _choice(self, form: QFormLayout, name: str, value: str) -> QComboBox:
+        """A chooser of a declared setting's choices, with its label and tooltip."""
+        declared = setting_of(ExportSettings, name)
+        combo = QComboBox(self)
+        for key in declared.kind.choices:
+            combo.addItem(CHOICE_TEXT.get(key, key), key)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+        combo.setToolTip(tooltip(declared))
+        form.addRow(declared.label, combo)
+        return combo
 
     def _browse(self) -> None:
         key = self.fmt.currentData()
@@ -215,9 +241,12 @@ class ExportDialog(QDialog):
             return
         scenario = replace(self.scenario, steps=self.steps.value())
         try:
-            self.job = ExportJob(scenario, out, force=out.exists(), **self.settings())
-        except ExportError as e:
-            QMessageBox.warning(self, "Cannot export", str(e))
+            self.job = ExportJob(
+                scenario, out, force=out.exists(), landscape=self.landscape, **self.settings()
+            )
+        except Exception as e:  # noqa: BLE001 - whatever stops it, said in the window
+            self.failed.emit(_message(e))
+            QMessageBox.warning(self, "Cannot export", _message(e))
             return
         self.progress = QProgressDialog(f"Exporting {out.name}…", "Cancel", 0, self.job.total, self)
         self.progress.setWindowTitle("Export animation")
@@ -244,8 +273,8 @@ class ExportDialog(QDialog):
                 self.progress.close()
                 QMessageBox.information(self, "Exported", f"Wrote {path}")
                 self.accept()
-        except (ExportError, OSError) as e:
-            self._fail(str(e) if isinstance(e, ExportError) else f"{e.strerror or e}")
+        except Exception as e:  # noqa: BLE001 - whatever stops it, said in the window
+            self._fail(_message(e))
 
     def _cancel(self) -> None:
         if self.job is not None:
@@ -255,6 +284,7 @@ class ExportDialog(QDialog):
             QMessageBox.information(self, "Export cancelled", str(ExportCancelled("nothing was written")))
 
     def _fail(self, message: str) -> None:
+        self.failed.emit(message)
         self.timer.stop()
         if self.job is not None:
             self.job.abort()
@@ -302,7 +332,7 @@ class ImageDialog(QDialog):
         try:
             export_image(self.scenario, out, (self.w.value(), self.h.value()), step=self.step, force=True,
                          overlays=overlays)  # fmt: skip
-        except ExportError as e:
-            QMessageBox.warning(self, "Cannot export", str(e))
+        except Exception as e:  # noqa: BLE001 - whatever stops it, said in the window
+            QMessageBox.warning(self, "Cannot export", _message(e))
             return
         self.accept()

@@ -56,40 +56,38 @@ def inspection_html(i: Inspection, variables) -> str:
 
 
 class Inspector(QObject):
-    """Inspect mode and the permanent eigen-directions at critical points, for one main window."""
+    """Inspect mode and the permanent eigen-directions at critical points, over a 3D view and a map."""
 
-    def __init__(self, win):
-        super().__init__(win)
-        self.win, self.c = win, win.controller
+    def __init__(self, session, surface, map_view, parent=None):
+        super().__init__(parent)
+        self.session, self.surface, self.map = session, surface, map_view
         self.enabled = False
         self.at_critical = False
         self.current: Inspection | None = None
         self._pending = None  # newest hovered domain point, inspected on the timer
         self._timer = QTimer(self, singleShot=True, interval=HOVER_MS)
         self._timer.timeout.connect(self._inspect_pending)
-        self.map_items = EigenMapItems(win.map)
-        self.scene_items = EigenSceneItems(win.scene3d)
-        self.crit_map = EigenMapItems(win.map, z=7.5)
-        self.crit_scene = EigenSceneItems(win.scene3d)
+        self.map_items = EigenMapItems(map_view)
+        self.scene_items = EigenSceneItems(surface.scene3d)
+        self.crit_map = EigenMapItems(map_view, z=7.5)
+        self.crit_scene = EigenSceneItems(surface.scene3d)
+        self._critical: list = []
 
         self.label = QLabel("Inspect mode (I): hover over the map or the surface.")
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setMargin(6)
-        self.dock = QDockWidget("Hessian inspector", win)
+        self.dock = QDockWidget("Hessian inspector")
         self.dock.setObjectName("dock_inspector")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.label)
         self.dock.setWidget(scroll)
-        win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.dock.hide()
 
-        win.map.scene().sigMouseMoved.connect(self._map_moved)
-        win.surface.mouseMoved.connect(self._surface_moved)
-        self.c.landscapeChanged.connect(self._landscape_changed)
-        win.critical.found.connect(self._critical_found)
+        map_view.scene().sigMouseMoved.connect(self._map_moved)
+        surface.mouseMoved.connect(self._surface_moved)
+        session.changed.connect(lambda what: self._landscape_changed() if "landscape" in what else None)
 
     # -- modes --------------------------------------------------------------------------------------------
     def set_enabled(self, on: bool) -> None:
@@ -109,7 +107,7 @@ class Inspector(QObject):
 
     # -- hovering -----------------------------------------------------------------------------------------
     def _map_moved(self, scene_pos) -> None:
-        m = self.win.map
+        m = self.map
         if not self.enabled or m.landscape is None:
             return
         vb = m.plot_item.vb
@@ -120,17 +118,17 @@ class Inspector(QObject):
 
     def _map_pixel(self) -> float:
         """Domain units per map pixel (along x)."""
-        vb = self.win.map.plot_item.vb
+        vb = self.map.plot_item.vb
         (x0, x1), _ = vb.viewRange()
         return (x1 - x0) / max(1.0, vb.width())
 
     def _surface_moved(self, x: float, y: float) -> None:
         if not self.enabled:
             return
-        point = self.win.surface.pick(x, y)
+        point = self.surface.pick(x, y)
         if point is not None:
-            lo, hi = self.c.landscape.domain[0]
-            self._hover(point, (hi - lo) / max(1, self.win.surface.width()))
+            lo, hi = self.session.landscape.domain[0]
+            self._hover(point, (hi - lo) / max(1, self.surface.width()))
 
     def _hover(self, point, pixel: float) -> None:
         if np.isfinite(point).all():
@@ -147,7 +145,7 @@ class Inspector(QObject):
 
     def inspect(self, point, radius: float | None = None) -> Inspection:
         """Inspect ``point`` (a domain point): the dock's numbers and the lines in both views."""
-        L = self.c.landscape
+        L = self.session.landscape
         i = inspect_point(L, point, radius)
         if i.critical is not None:  # at a critical point: show it exactly there
             i = inspect_point(L, i.critical.position, radius)
@@ -162,27 +160,29 @@ class Inspector(QObject):
         return i
 
     def _half_length(self) -> float:
-        return LINE_FRACTION * max(hi - lo for lo, hi in self.c.landscape.domain)
+        return LINE_FRACTION * max(hi - lo for lo, hi in self.session.landscape.domain)
 
     # -- critical points ----------------------------------------------------------------------------------
-    def _landscape_changed(self, *_) -> None:
+    def _landscape_changed(self) -> None:
+        """Another landscape: nothing inspected, no matrix of the one before (the dock says so)."""
         self.current = None
         for items in (self.map_items, self.scene_items, self.crit_map, self.crit_scene):
             items.clear()
         self._critical = []
+        self.label.setText("Inspect mode (I): hover over the map or the surface.")
 
-    def _critical_found(self, gen: int, points) -> None:
-        if gen == self.win.critical.generation:
-            self._critical = list(points)
-            self._draw_critical()
+    def set_critical_points(self, points) -> None:
+        """The landscape's critical points (found in the background), for the permanent eigen-directions."""
+        self._critical = list(points)
+        self._draw_critical()
 
     def _draw_critical(self) -> None:
-        points = getattr(self, "_critical", []) if self.at_critical else []
+        points = self._critical if self.at_critical else []
         if not points:
             self.crit_map.clear()
             self.crit_scene.clear()
             return
         pos = np.array([p.position for p in points], dtype=np.float64)
-        lines = eigen_lines(pos, inspect_points(self.c.landscape, pos), 0.6 * self._half_length())
+        lines = eigen_lines(pos, inspect_points(self.session.landscape, pos), 0.6 * self._half_length())
         self.crit_map.set_lines(pos, lines)
         self.crit_scene.set_lines(pos, lines)

@@ -110,7 +110,7 @@ def watch_destroyed(app: QApplication, window) -> _DestroyWatcher | None:
         return None
 
     def destroyed() -> None:
-        if not window.isVisible() or getattr(window, "_shutting_down", False):
+        if not window.isVisible() or window.closing:
             return  # the app closed it itself
         print("landscape-gui: the window was closed from outside; the session was saved", file=sys.stderr)
         QApplication.closeAllWindows()

@@ -1,89 +1,80 @@
-"""The main window: 3D surface in the centre, linked map, control panel, plots and runs table in docks.
+"""The main window: it builds its parts and connects them, here, in one place.
 
-State lives in :class:`~landscape_gui.gui.controller.Controller` (``window.controller``); the views subscribe
-to it. Runs are stepped by the worker thread; the window takes the newest frame from the mailbox and draws it.
+The session is a :class:`~landscape_gui.gui.session_model.SessionModel` (the core's scenario behind a thin Qt
+adapter); the panels edit it and every view follows its ``changed`` signal. The runs are stepped by the
+simulation worker, which hands snapshots over; for each, the core's presenter decides what the frame shows
+(:func:`~landscape_gui.core.frames.presenter.present`, the exporter's too) and the views draw it. Computations
+in the background (critical points, basins, restarts, formulas, data surfaces) are
+:class:`~landscape_gui.gui.jobs.Job` s.
+
+Parts: the stage (lesson, 3D view, legend, step caption), the map, the control panel, the plots, the runs
+table (docks), the model, basins, restarts and inspector docks, the banner, the menus (:class:`Actions`), the
+scenario files, the presentation mode and the settings store.
 """
 
 from __future__ import annotations
 
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
-import numpy as np
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
 
+from landscape_gui.core.analysis.critical import critical_points, remember_critical_points
+from landscape_gui.core.analysis.session_runs import restarts_runs
+from landscape_gui.core.data.surface_process import can_compute
+from landscape_gui.core.frames.presenter import batch_surface_shown, log_height, present
+from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
+from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, SettingError, differences
 from landscape_gui.drawing.map_view import MapView
-from landscape_gui.drawing.palette import CRITICAL_STYLE, optimizer_color, optimizer_color_f
 from landscape_gui.drawing.plots import PlotsPanel
-from landscape_gui.drawing.scene import auto_log_height
-from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import apply_theme, style_plot
-from landscape_gui.gui import (
-    accessibility,
-    actions,
-    analysis,
-    data_views,
-    presentation,
-    scenario_actions,
-    session,
-    teaching,
-)
+from landscape_gui.gui.accessibility import finish_accessibility
+from landscape_gui.gui.banner import Banner
+from landscape_gui.gui.basins import BasinsView
 from landscape_gui.gui.control_panel import ControlPanel
-from landscape_gui.gui.controller import Controller, landscape_key
-from landscape_gui.gui.labels import optimizer_labels
-from landscape_gui.gui.lesson_panel import LessonPanel
+from landscape_gui.gui.data_views import DataViews
+from landscape_gui.gui.export_dialog import ExportDialog, ImageDialog
+from landscape_gui.gui.files import ScenarioFiles
+from landscape_gui.gui.inspector import Inspector
+from landscape_gui.gui.jobs import Job
+from landscape_gui.gui.menus import VIEW_TOGGLES, Actions
+from landscape_gui.gui.presentation import SCALES, Presentation
+from landscape_gui.gui.restarts import RestartsView
 from landscape_gui.gui.runs_table import RunsTable
-from landscape_gui.gui.settings import open_settings
+from landscape_gui.gui.session_model import SessionModel
+from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SessionStore, open_settings
+from landscape_gui.gui.stage import Stage
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"
 # Seconds between plot/table refreshes while playing; the views update every frame. A refresh of the
 # plots and the table costs ~50 ms in software GL, so more often would halve the frame rate.
 SLOW_PANEL_INTERVAL = 0.5
+#: View settings that change how the surface itself is built.
+SURFACE_KEYS = frozenset({"view.colormap", "view.log_height"})
+STATUS_HINT = "Space: play/pause · →: step · R: reset · click the surface or map to add a start"
 
 
-class _CriticalFinder(QObject):
-    """critical_points() off the GUI thread (it may take seconds); the newest request wins."""
-
-    found = Signal(int, object)
-
-    def __init__(self):
-        super().__init__()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="critical")
-        self.generation = 0
-        #: A core ``SurfaceProcess`` searching the data landscapes in a child process (their search costs
-        #: seconds of interpreter time that would stall the window's painting); None: all in this process.
-        self.process = None
-
-    def request(self, landscape) -> None:
-        self.generation += 1
-        gen = self.generation
-
-        def work():
-            from landscape_gui.core.analysis.critical import critical_points, remember_critical_points
-            from landscape_gui.core.data.surface_process import can_compute
-
-            try:
-                if self.process is not None and self.process.available and can_compute(landscape.id):
-                    try:
-                        points = self.process.critical_points(landscape.id, landscape.domain)
-                        remember_critical_points(landscape, points)  # the runs' statuses use them too
-                        return points
-                    except RuntimeError:
-                        pass  # no child: searched here
-                return critical_points(landscape)
-            except Exception:  # noqa: BLE001 - no markers rather than a crash
-                return []
-
-        self.pool.submit(work).add_done_callback(lambda f: self.found.emit(gen, f.result()))
+def _critical(landscape, process, *, cancelled, progress):
+    """``(landscape, critical points)``: in the surface child for a data landscape (its search costs seconds of
+    interpreter time that would stall the painting), else here."""
+    if process.available and can_compute(landscape.id):
+        try:
+            points = process.critical_points(landscape.id, landscape.domain)
+            remember_critical_points(landscape, points)  # the runs' statuses use them too
+            return landscape, points
+        except RuntimeError:
+            pass  # no child: searched here
+    return landscape, critical_points(landscape)
 
 
 #: Cyclic garbage is collected on a timer in the GUI thread, never by the interpreter on whichever thread
-#: happens to allocate (the simulation worker, the basins and restarts pools, the encoder): a window, dialog
-#: or plot freed there destroys Qt widgets off the GUI thread, which deadlocks against it (seen as a hang).
+#: happens to allocate (the simulation worker, a job, the encoder): a window, dialog or plot freed there
+#: destroys Qt widgets off the GUI thread, which deadlocks against it (seen as a hang).
 _COLLECTOR: GarbageCollector | None = None
 
 
@@ -93,389 +84,488 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         if _COLLECTOR is None:
             _COLLECTOR = GarbageCollector(interval=1.0)
+        self._shutting_down = False
+        self.session_message: str | None = None
         try:
             self._build(restore_settings)
         except BaseException:
-            self._abandon()  # a half-built window must not leave its threads running (abort at exit)
+            self._shutdown_parts()  # a half-built window must not leave its threads running (abort at exit)
             raise
 
-    def _abandon(self) -> None:
-        self._shutting_down = True
-        for part in ("worker", "panel"):
-            obj = getattr(self, part, None)
-            if obj is not None:
-                (obj.shutdown if part == "worker" else obj.checker.shutdown)()
-        if getattr(self, "critical", None) is not None:
-            self.critical.pool.shutdown(wait=False, cancel_futures=True)
-
+    # -- the parts ----------------------------------------------------------------------------------------
     def _build(self, restore_settings: bool) -> None:
         self.setObjectName("MainWindow")
-        self.controller = Controller(self)
         self.settings = open_settings() if restore_settings else None
-        self.theme = apply_theme(QApplication.instance(), "dark")
-        self.frame = None  # newest frame drawn
-        self._n_starts = 0
-        self._colors: list = []
+        self.store = SessionStore(self.settings) if self.settings is not None else None
+        self.theme = "dark"
+        apply_theme(QApplication.instance(), self.theme)
+        self.session = SessionModel(self)
+        self.worker = WorkerHandle(self)
+        self.frame = None  # the newest frame drawn (the presenter's description)
+        self.critical: list = []  # the critical points of the landscape shown
+        self._critical_pending = None
+        self._shown = None  # the scenario the views show
         self._last_slow = 0.0
-        self._shutting_down = False
 
-        self.surface = SurfaceView()
-        self.scene3d = self.surface.scene3d
-        self.lesson = LessonPanel()  # the open scenario's title and description, above the 3D view
-        self._lesson_key = None
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.lesson)
-        column.addWidget(self.surface, 1)
-        self.setCentralWidget(central)
-        self.legend3d = ViewLegend(self.surface)
+        self.stage = Stage()
+        self.surface, self.scene3d = self.stage.surface, self.stage.scene3d
         self.map = MapView()
-        self.panel = ControlPanel(self.controller)
+        self.panel = ControlPanel(self.session)
         self.plots = PlotsPanel()
         self.table = RunsTable()
-        self.docks = {}
+        self.data = DataViews(self)
+        self.basins = BasinsView(self.session, self)
+        self.restarts = RestartsView(self.session, self)
+        self.inspector = Inspector(self.session, self.surface, self.map, self)
+        self.critical_job = Job("critical points", self)
+        self.banner = Banner(self)
+        self.acts = Actions(self)
+        self.files = ScenarioFiles(self.session, self, self.settings, self.current_scenario)
+        self.presentation = Presentation(
+            panel=self.panel, stage=self.stage, map_view=self.map, plots=self.plots, table=self.table
+        )
+        self._lay_out()
+        self._connect()
+        self._start(restore_settings)
+
+    def _lay_out(self) -> None:
+        self.setCentralWidget(self.stage)
+        self.docks: dict[str, QDockWidget] = {}
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         for key, title, widget, area in (
-            ("controls", "Controls", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("map", "Map", self.map, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("plots", "Loss and gradient norm", self.plots, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("runs", "Runs", self.table, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("controls", "Controls", self.panel, left),
+            ("map", "Map", self.map, right),
+            ("plots", "Loss and gradient norm", self.plots, right),
+            ("runs", "Runs", self.table, bottom),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
+        self.addDockWidget(right, self.data.dock)
+        self.splitDockWidget(
+            self.docks["map"], self.data.dock, Qt.Orientation.Horizontal
+        )  # parameters | model
+        for dock in (self.basins.dock, self.restarts.dock):
+            self.addDockWidget(right, dock)
+            self.tabifyDockWidget(self.docks["plots"], dock)
+            dock.hide()
+        self.addDockWidget(left, self.inspector.dock)
+        self.inspector.dock.hide()
+        self.docks.update(model=self.data.dock, basins=self.basins.dock, restarts=self.restarts.dock,
+                          inspector=self.inspector.dock)  # fmt: skip
         # the controls take the whole height at the left (the runs table stays under the views): landscape,
         # optimizers and hyperparameters then fit 1280×720 without scrolling
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        # first launch (saved geometry, if any, is restored later): most of the screen, so the docks have room
         screen = QApplication.primaryScreen()
-        if screen is not None:
+        if screen is not None:  # a first launch (a saved geometry is restored later): most of the screen
             avail = screen.availableGeometry()
             self.resize(min(1600, int(avail.width() * 0.9)), min(1000, int(avail.height() * 0.9)))
         self.panel.setMinimumWidth(290)  # the controls stay readable however small the window
         self.resizeDocks([self.docks["controls"]], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["map"]], [420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["map"], self.data.dock], [420, 260], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["runs"]], [150], Qt.Orientation.Vertical)
+        menus = self.acts.build_menus(list(self.docks.values()), SCALES)
+        self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
+        self.files.attach_menus(menus["recent"], menus["presets"])
+        for widget in (self.data.progress, self.basins.status_bar):
+            self.statusBar().addPermanentWidget(widget)
+        self.first_layout = self.saveState()  # the docks as a first run lays them out
+        finish_accessibility(self)
 
-        self.worker = WorkerHandle(self)
-        # Frames are taken from a (single-shot) timer, not straight from the queued signal: a window slower
+    def _connect(self) -> None:
+        """Every connection between the parts."""
+        s, a = self.session, self.acts
+        s.changed.connect(self._session_changed)
+        self.worker.worker.snapshotReady.connect(self._intake_later)
+        self.worker.worker.playingChanged.connect(self._playing_changed)
+        self.worker.worker.error.connect(self._worker_error)
+        # Snapshots are taken from a (single-shot) timer, not straight from the queued signal: a window slower
         # than the worker would otherwise go from one posted event to the next and starve Qt's timers.
         self._intake = QTimer(self, singleShot=True, interval=1)
-        self._intake.timeout.connect(self._frame_ready)
-        self.worker.worker.frameReady.connect(self._intake.start)
-        self.worker.worker.playingChanged.connect(self._playing_changed)
-        self.worker.worker.error.connect(self._worker_error)  # a slot of this (GUI-thread) object: queued
-        self.critical = _CriticalFinder()
-        self.critical.found.connect(self._critical_found)
-        # The search for critical points starts once the landscape's first frame is drawn, so that it does not
-        # compete with building and showing the window for the interpreter (it may take a few tenths of a
-        # second); the timer starts it anyway when no frame comes (runs that cannot start).
-        self._critical_pending = None
+        self._intake.timeout.connect(self._snapshot_ready)
+        self.critical_job.finished.connect(self._critical_found)
+        # the search for critical points starts once the landscape's first frame is drawn, so that it does not
+        # compete with building and showing the window; the timer starts it anyway when no frame comes
         self._critical_timer = QTimer(self, singleShot=True, interval=1000)
         self._critical_timer.timeout.connect(self._request_critical)
-        self.actions = actions.install(self)
-        view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
-        presentation.install(self, view_menu)
-        scenario_actions.install(self)  # File: open/save/recent/export, Lecture presets, drag-and-drop
-        session.install(self)  # the message banner, Help → Reset to first-run state
-        teaching.install(self)  # View: glyphs on the balls, step captions; the lr in force and its curve
-        data_views.install(self)  # model dock, surfaces computed in the background, minibatch surface
-        analysis.install(self)  # basins of attraction, random restarts, Hessian inspector
-        # last: tooltips on every dock's title buttons (the docks above included), accessible names
-        accessibility.install(self)
-        self._critical_shown = []  # the critical points drawn (drawn again when the surface is rebuilt)
-        self._colors_f: list = []
-
-        c = self.controller
-        c.landscapeChanged.connect(lambda *_: self._rebuild_landscape())
-        c.landscapeChanged.connect(self._lesson_still_true)
-        c.startsChanged.connect(lambda *_: self._restart_runs())
-        c.optimizersChanged.connect(self._restart_runs)
-        c.seedChanged.connect(lambda *_: self._restart_runs())
-        c.hyperparametersChanged.connect(self.worker.hyperparametersRequested)
-        c.hyperparametersChanged.connect(lambda *_: self._update_legends())  # the legend shows the new lr
-        c.scheduleChanged.connect(self.worker.scheduleRequested)
-        c.scheduleChanged.connect(self.teaching.schedule_changed)
-        c.noiseChanged.connect(self.worker.noiseRequested)
-        c.speedChanged.connect(self.worker.speedRequested)
-        c.maxStepsChanged.connect(self.worker.maxStepsRequested)
-        c.viewChanged.connect(self._view_changed)
+        self.basins.shownChanged.connect(self._redraw)
+        self.data.surfaceArrived.connect(self._surface_arrived)
+        for part in (self.basins, self.restarts, self.data):
+            part.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.files.opened.connect(self._opened)
+        self.files.error.connect(self._file_error)
         self.surface.pointClicked.connect(self._add_start)
         self.map.pointClicked.connect(self._add_start)
-        self.panel.reset_hint.clicked.connect(self.reset_runs)
-
-        try:
-            session.start(self)  # the last session, or the first-run demo
-            self._applied_view = None
-            self._view_changed(c.view)
-            self._rebuild_landscape()
-        except Exception as e:  # noqa: BLE001 - the saved session cannot be shown: start from defaults
-            actions.discard_session(self, e)
-            self._applied_view = None
-            self._view_changed(c.view)
-            self._rebuild_landscape()
-        self.worker.speedRequested.emit(c.speed)
-        self.worker.maxStepsRequested.emit(c.max_steps)
-        if getattr(self, "session_message", None) is None:
-            self.statusBar().showMessage(
-                "Space: play/pause · →: step · R: reset · click the surface or map to add a start"
+        self.panel.reset_button.clicked.connect(self.reset_runs)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        # the menus and the tool bar
+        for name, slot in (
+            ("open", self.files.open_dialog), ("save", self.files.save), ("save_as", self.files.save_as),
+            ("export_anim", self.export_animation), ("export_image", self.export_image), ("quit", self.close),
+            ("step", self.step), ("reset", self.reset_runs), ("clear", s.clear_starts),
+            ("restarts", lambda: self.restarts.open_dialog(self)), ("camera", self.scene3d.reset_camera),
+            ("shortcuts", a.show_shortcuts), ("about", a.show_about), ("reset_settings", self.reset_to_first_run),
+        ):  # fmt: skip
+            a[name].triggered.connect(lambda _=None, f=slot: f())
+        a["play"].triggered.connect(lambda on: self.play() if on else self.pause())
+        for name in VIEW_TOGGLES:
+            a[name].triggered.connect(lambda on, n=name: self._set_view(**{n: bool(on)}))
+        a["highlight_best"].triggered.connect(lambda on: s.set(highlight_best=bool(on)))
+        for kind in GLYPHS:
+            a[f"glyph_{kind}"].triggered.connect(lambda on, k=kind: self._toggle_glyph(k, on))
+        for name in COLORMAPS:
+            a[f"cmap_{name}"].triggered.connect(lambda _=None, n=name: self._set_view(colormap=n))
+        for name in THEMES:
+            a[f"theme_{name}"].triggered.connect(lambda _=None, n=name: self._set_view(theme=n))
+        a["basins"].triggered.connect(self.basins.set_enabled)
+        a["inspect"].toggled.connect(self._inspect)
+        a["eigen_critical"].toggled.connect(self.inspector.set_at_critical)
+        a["presentation"].toggled.connect(
+            lambda on: self.presentation.apply(self.presentation.choice if on else 1.0)
+        )
+        for scale in SCALES:
+            a[f"presentation_{round(scale * 100)}"].triggered.connect(
+                lambda _=None, v=scale: self._choose_scale(v)
             )
+        a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
 
-    # -- state → views ------------------------------------------------------------------------------------
-    def _log_height(self, grid=None) -> bool:
-        setting = self.controller.view.get("log_height", "auto")
-        if setting != "auto":
-            return bool(setting)
-        L = self.controller.landscape
-        return auto_log_height(L) if grid is None else self.data_views.auto_log(L, grid)
+    def _start(self, restore: bool) -> None:
+        """The session to start on: the last one, the first-run demo, or (no settings) the default."""
+        message = None
+        if self.store is not None and self.store.is_first_run():
+            self.files.open_preset(FIRST_RUN_PRESET)
+            self.banner.show_message(FIRST_RUN_HINT)
+        elif self.store is not None:
+            scenario, message = self.store.load()
+            self.store.restore_layout(self)
+            if scenario is not None:
+                try:
+                    self.session.replace(scenario)
+                    self._apply_camera(scenario)
+                except Exception as e:  # noqa: BLE001 - a session that cannot be shown: start from the default
+                    message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
+        if self._shown is None:  # nothing above changed the session: show the one it has
+            self._session_changed(differences(None, self.session.scenario))
+        if message:
+            self.tell(message)
+        else:
+            self.statusBar().showMessage(STATUS_HINT)
+
+    def tell(self, message: str) -> None:
+        """A message about the session (on stderr too: the user may have started the app from a terminal)."""
+        self.session_message = message
+        print(f"landscape-gui: {message}", file=sys.stderr)
+        self.statusBar().showMessage(message, 20000)
+
+    # -- the session → the views --------------------------------------------------------------------------
+    def current_scenario(self):
+        """The session as it would be saved: with the camera the 3D view shows now."""
+        s = self.session.scenario
+        try:
+            camera = Camera(**self.scene3d.camera())
+        except (SettingError, TypeError):
+            camera = None  # a camera dragged beyond what a file may hold: the landscape's default
+        return replace(s, view=replace(s.view, camera=camera))
+
+    def _session_changed(self, what) -> None:
+        if self._shutting_down:
+            return
+        s, L = self.session.scenario, self.session.landscape
+        old, self._shown = self._shown, s
+        if "view.theme" in what or old is None:
+            self._apply_theme(s.view.theme or self.theme)
+        if "landscape" in what or restarts_runs(old, s):
+            self._clear_runs()
+        if "landscape" in what:
+            self._rebuild_landscape(find_critical=True)
+            if s.view.camera is None:
+                self.scene3d.reset_camera()
+        elif what & SURFACE_KEYS:
+            self._rebuild_landscape(find_critical=False)
+        visibility = {"contours": s.view.contours, "markers": s.view.critical_points, "trails": s.view.trails}
+        self.scene3d.set_visibility(**visibility)
+        self.map.set_visibility(**visibility)
+        self.worker.follow(s, L)
+        self._send_detail()
+        self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
+        if what & {"title", "description", "landscape"}:
+            self.stage.lesson.set_lesson(s.title, s.description)
+            self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
+        if what & {"view.glyphs", "view.step_caption", "optimizer_settings", "highlight_best", "basins"}:
+            self._redraw()
+
+    def _apply_theme(self, name: str) -> None:
+        self.theme = name
+        colors = apply_theme(QApplication.instance(), name)
+        self.scene3d.set_theme(name)
+        for w in (
+            self.map,
+            self.plots.loss_plot,
+            self.plots.grad_plot,
+            self.plots.lr_plot,
+            self.data.model_plot,
+        ):
+            style_plot(w, name)
+        self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])
+        for key in THEMES:
+            self.acts[f"theme_{key}"].setChecked(key == name)
+        self._redraw()
+
+    def _rebuild_landscape(self, find_critical: bool) -> None:
+        """Build the 3D surface and the map of the landscape (a data landscape's surface is computed in the
+        background and drawn when it comes); the critical points are searched for again when asked."""
+        L = self.session.landscape
+        self._draw_landscape(L, self.data.surface(L))
+        if find_critical:
+            self.critical = []
+            self.critical_job.cancel()
+            self.inspector.set_critical_points([])
+            self._critical_pending = L
+            self._critical_timer.start()
+        else:
+            self._show_critical()
 
     def _draw_landscape(self, L, grid) -> None:
-        """Build the 3D surface and the map of ``L`` from ``grid`` (None: they compute it)."""
-        view = self.controller.view
-        log = self._log_height(grid)
-        kw = {
-            "colormap": view["colormap"],
-            "log_height": log,
-            "contours": view["contours"],
-            "resolution": 200,
-            "grid": grid,
-        }
-        self.scene3d.set_landscape(L, **kw)
-        self.map.set_landscape(L, **kw)
+        s = self.session.scenario
+        if s.view.log_height is None and grid is not None:  # a data landscape: decided on its first real grid
+            log = self.data.auto_log(L, grid)
+        else:
+            log = log_height(s, L)
+        kw = {"colormap": s.view.colormap, "log_height": log, "contours": s.view.contours, "resolution": 200}
+        self.scene3d.set_landscape(L, grid=grid, **kw)
+        self.map.set_landscape(L, grid=grid, **kw)
         self.surface.critical = []
-        self.actions["log_height"].blockSignals(True)  # showing the automatic choice is not the user's toggle
-        self.actions["log_height"].setChecked(log)
-        self.actions["log_height"].blockSignals(False)
-        self._update_title()
-
-    def surface_arrived(self, landscape, grid) -> None:
-        """A grid computed in the background: rebuild the views with it, then draw what was on them."""
-        c = self.controller
-        if landscape is not c.landscape or self._shutting_down:
-            return
-        self._draw_landscape(landscape, grid)
-        self.scene3d.set_starts(c.starts)
-        self.map.set_starts(c.starts)
-        self.scene3d.set_runs(self._colors_f, [], np.zeros((0, landscape.dim)))
-        self.map.set_runs(self._colors, [], np.zeros((0, landscape.dim)))
-        self.map.set_visibility(trails=c.view["trails"])
-        if self._critical_shown:
-            self._critical_found(self.critical.generation, self._critical_shown)
+        self.scene3d.set_starts(self.session.starts)
+        self.map.set_starts(self.session.starts)
+        self.stage.clear_runs()
+        self._show_critical()
         if self.frame is not None:
-            best = self._best_run(self.frame)
-            f = self.frame
-            self.scene3d.update_runs(f.paths, f.positions, f.path_values, f.values, best)
-            self.map.update_runs(f.paths, f.positions, f.path_values, f.values, best)
-        self.data_views.landscape_redrawn()
+            self._redraw()
 
-    def _rebuild_landscape(self) -> None:
-        """Landscape, domain, colormap or log mode changed: build the surface and map once (a data
-        landscape's surface is computed in the background and drawn when it comes)."""
-        L = self.controller.landscape
-        self._critical_shown = []
-        self._draw_landscape(L, self.data_views.surface(L))
-        self.critical.generation += 1  # markers still being searched for the previous landscape are stale
-        self._critical_pending = L
-        self._critical_timer.start()
-        self._restart_runs()
+    def _surface_arrived(self, landscape, grid) -> None:
+        """A grid computed in the background: rebuild the views with it, then draw what was on them."""
+        if landscape is self.session.landscape and not self._shutting_down:
+            self._draw_landscape(landscape, grid)
 
+    def _clear_runs(self) -> None:
+        """New runs: the views drop the old ones' trails until the first frame of the new ones."""
+        self.frame = None
+        self.stage.clear_runs()
+        self.map.clear_runs()
+        self.table.clear_runs()
+        self.scene3d.set_starts(self.session.starts)
+        self.map.set_starts(self.session.starts)
+
+    # -- critical points ----------------------------------------------------------------------------------
     def _request_critical(self) -> None:
         if self._critical_pending is None or self._shutting_down:
             return
         landscape, self._critical_pending = self._critical_pending, None
         self._critical_timer.stop()
-        self.critical.request(landscape)
+        self.critical_job.request(_critical, landscape, self.data.process)
 
-    def _critical_found(self, gen: int, points) -> None:
-        if gen != self.critical.generation or self._shutting_down:
+    def _critical_found(self, result) -> None:
+        landscape, points = result
+        if landscape is not self.session.landscape or self._shutting_down:
             return
-        self._critical_shown = points
-        self.surface.set_critical_points(points)
-        self.map.set_critical_points(points)
-        self.map.set_visibility(markers=self.controller.view["markers"])
-        self._update_legends()
+        self.critical = list(points)
+        self.inspector.set_critical_points(self.critical)
+        self._show_critical()
+        self._redraw()
 
-    def _restart_runs(self) -> None:
-        c = self.controller
-        self._n_starts = len(c.starts)
-        self._colors = [optimizer_color(g) for g, _ in enumerate(c.optimizers) for _ in range(self._n_starts)]
-        colors_f = [optimizer_color_f(g) for g, _ in enumerate(c.optimizers) for _ in range(self._n_starts)]
-        self._colors_f = colors_f
-        empty = np.zeros((0, c.landscape.dim))
-        self.scene3d.set_starts(c.starts)
-        self.map.set_starts(c.starts)
-        self.scene3d.set_runs(colors_f, [], empty)
-        self.map.set_runs(self._colors, [], empty)
-        self.map.set_visibility(trails=c.view["trails"])
-        self.plots.set_runs(self._colors, self._n_starts)
-        self.table.set_colors(self._colors)
-        self.table.setRowCount(0)
-        self.frame = None
-        self.teaching.restart()
-        self._update_legends()
-        self.worker.configureRequested.emit(c.simulation_spec())
-
-    def _view_changed(self, view: dict) -> None:
-        prev = self._applied_view or {}
-        self._applied_view = dict(view)
-        if prev and (self.scene3d.colormap, self.scene3d.log_height) != (
-            view["colormap"],
-            self._log_height(),
-        ):
-            self._rebuild_landscape()  # compared with what is drawn: "auto" → the same choice costs nothing
-        vis = {k: view[k] for k in ("contours", "markers", "trails")}
-        self.scene3d.set_visibility(**vis)
-        self.map.set_visibility(**vis)
-        if prev.get("theme") != view["theme"]:
-            self.theme = apply_theme(QApplication.instance(), view["theme"])
-            self.scene3d.set_theme(view["theme"])
-            for w in (self.map, self.plots.loss_plot, self.plots.grad_plot, self.plots.lr_plot):
-                style_plot(w, view["theme"])
-            self.map.set_undefined_style(QColor(self.theme["plot_fg"]).getRgb()[:3])
-            self._update_legends()
-            if self.frame is not None:  # text colours are made readable on the new background
-                self.table.update_runs(self.frame.runs, self._best_run(self.frame))
-        actions.sync_view_actions(self)
-        self.teaching.view_changed(view)
-
-    def _update_legends(self) -> None:
-        c = self.controller
-        runs = self.frame.runs if self.frame is not None else []
-        entries, html = [], []
-        labels = optimizer_labels(
-            c.optimizers, getattr(getattr(self, "scenario_actions", None), "base", None)
-        )
-        for g, text in enumerate(labels):
-            diverged = sum(1 for r in runs if r.group == g and r.status == "diverged")
-            left = sum(1 for r in runs if r.group == g and r.outside and r.status != "diverged")
-            schedule = c.schedules[g] if g < len(c.schedules) else None
-            if (
-                schedule is not None
-                and not schedule.is_constant
-                and text.endswith(")")
-                and schedule.id not in text
-            ):
-                text = text[:-1] + f", {schedule.id} schedule)"
-            text += f" — {diverged} diverged" if diverged else ""
-            text += f" — {left} left the domain" if left else ""
-            entries.append((optimizer_color(g), text))
-            r, gg, b, _ = optimizer_color(g)
-            html.append(f"<span style='color:rgb({r},{gg},{b})'>●</span> {text}")
-        self.map.set_optimizer_legend(entries)
-        crit = []
-        for key, (color, _, label) in CRITICAL_STYLE.items():
-            if c.view["markers"] and any(m.opts.get("name") == label for m in self.map.markers):
-                sym = "★" if key == "global" else "●"
-                crit.append(f"<span style='color:rgb({color[0]},{color[1]},{color[2]})'>{sym}</span> {label}")
-        body = "<br>".join(html) + ("<br>" + " &nbsp;".join(crit) if crit else "")
-        glyphs = self.teaching.legend_html()
-        body += ("<br>" + glyphs) if glyphs else ""
-        self.legend3d.show_legend(body, self.controller.view["theme"])
+    def _show_critical(self) -> None:
+        self.surface.set_critical_points(self.critical)
+        self.map.set_critical_points(self.critical)
+        self.map.set_visibility(markers=self.session.view.critical_points)
 
     # -- frames -------------------------------------------------------------------------------------------
-    def _frame_ready(self) -> None:
-        frame = self.worker.mailbox.take()
-        if frame is None or self._shutting_down:
+    def _intake_later(self) -> None:
+        self._intake.start()
+
+    def _snapshot_ready(self) -> None:
+        snapshot = self.worker.take()
+        if snapshot is None or self._shutting_down:
             return
-        if len(frame.positions) != len(self._colors):
-            return  # a frame of the previous configuration
-        self.frame = frame
-        best = self._best_run(frame)
-        self.scene3d.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
-        self.map.update_runs(frame.paths, frame.positions, frame.path_values, frame.values, best)
-        self.data_views.frame_drawn(frame)
-        now = time.perf_counter()
-        slow = not frame.playing or now - self._last_slow > SLOW_PANEL_INTERVAL
-        self.teaching.frame(frame, slow)
-        if slow:
-            self._last_slow = now
-            diverged = [r.status == "diverged" for r in frame.runs]
-            self.plots.update_runs(frame.history_steps, frame.path_values, frame.history_grad, diverged)
-            marks_before = getattr(self, "_marks", (0, 0))
-            self._marks = (sum(diverged), sum(r.outside for r in frame.runs))
-            self.table.update_runs(frame.runs, best)
-            if self._marks != marks_before:
-                self._update_legends()
+        self._draw(snapshot)
         if self._critical_pending is not None:
             QTimer.singleShot(0, self._request_critical)  # after this frame is painted
 
-    # -- lesson and title ---------------------------------------------------------------------------------
-    def set_lesson(self, title: str, description: str) -> None:
-        """Show a scenario's title (window title) and description (the lesson banner)."""
-        self.lesson.set_lesson(title, description)
-        self._lesson_key = landscape_key(self.controller.landscape) if title or description else None
-        self._update_title()
+    def _redraw(self) -> None:
+        """The same runs, presented again (a label, the basins, the critical points or the theme changed)."""
+        if self.frame is not None and not self._shutting_down:
+            self._draw(self.frame.snapshot, slow=True)
 
-    def _lesson_still_true(self, landscape) -> None:
-        """Another landscape: the scenario's lesson no longer describes the screen."""
-        if self._lesson_key is not None and landscape_key(landscape) != self._lesson_key:
-            self.set_lesson("", "")
+    def _draw(self, snapshot, slow: bool = False) -> None:
+        s = self.session.scenario
+        frame = present(
+            snapshot, s, self.session.landscape, critical_points=self.critical, basin_map=self.basins.shown
+        )
+        self.frame = frame
+        self.stage.show_frame(frame, self.theme)
+        self.map.show_frame(frame, self.theme)
+        self.data.show_frame(frame, self.selected_run())
+        self.panel.optimizer_panel.show_lrs(snapshot.lrs)
+        now = time.perf_counter()
+        if slow or not snapshot.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
+            self._last_slow = now
+            self.plots.show_frame(frame)
+            self.table.show_frame(frame)
 
-    def _update_title(self) -> None:
-        title = self.lesson.title.text() if self._lesson_key is not None else ""
-        self.setWindowTitle(f"{APP_NAME} — {title or self.controller.landscape.name}")
+    def selected_run(self) -> int:
+        """The run the runs table has selected (the first when none is)."""
+        row = self.table.currentRow()
+        return row if row >= 0 else 0
 
-    def _best_run(self, frame) -> int | None:
-        """Index of the run with the lowest loss (diverged runs excluded), when the view highlights it."""
-        if not self.controller.view.get("highlight_best") or len(frame.values) < 2:
-            return None
-        values = np.asarray(frame.values, dtype=np.float64)
-        if len(frame.runs) == len(values):
-            values = np.where([r.status != "diverged" for r in frame.runs], values, np.inf)
-        losses = np.where(np.isfinite(values), values, np.inf)
-        return int(np.argmin(losses)) if np.isfinite(losses).any() else None
+    def _selection_changed(self) -> None:
+        self._send_detail()
+        if self.frame is not None:
+            self.data.show_frame(self.frame, self.selected_run())
+
+    def _send_detail(self) -> None:
+        s, L = self.session.scenario, self.session.landscape
+        detail = Detail(
+            glyphs=bool(s.view.glyphs),
+            caption_run=self.selected_run() if s.view.step_caption else None,
+            batch_surface=BATCH_SURFACE_RESOLUTION if batch_surface_shown(s, L) else 0,
+        )
+        if detail != getattr(self, "_detail", None):
+            self._detail = detail
+            self.worker.detailRequested.emit(detail)
 
     @Slot(str)
     def _worker_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
     def _playing_changed(self, playing: bool) -> None:
-        self.actions["play"].setChecked(playing)
-        self.actions["play"].setText("Pause" if playing else "Play")
+        self.acts["play"].setChecked(playing)
+        self.acts["play"].setText("Pause" if playing else "Play")
 
     # -- commands -----------------------------------------------------------------------------------------
+    def _set_view(self, **changes) -> None:
+        try:
+            self.session.set_view(**changes)
+        except ValueError as e:
+            self.statusBar().showMessage(str(e), 8000)
+
+    def _toggle_glyph(self, kind: str, on: bool) -> None:
+        shown = self.session.view.glyphs
+        self._set_view(glyphs=tuple(k for k in GLYPHS if (k == kind and on) or (k != kind and k in shown)))
+
+    def _inspect(self, on: bool) -> None:
+        self.inspector.set_enabled(on)
+        if on:
+            self.inspector.dock.show()
+            self.inspector.dock.raise_()
+
+    def _choose_scale(self, scale: float) -> None:
+        self.presentation.choice = scale
+        self.presentation.apply(scale)
+        self.acts["presentation"].blockSignals(True)
+        self.acts["presentation"].setChecked(True)
+        self.acts["presentation"].blockSignals(False)
+
     def _add_start(self, point) -> None:
         try:
-            self.controller.add_start(point)
+            self.session.add_start(point)
         except ValueError as e:
             self.statusBar().showMessage(str(e), 5000)
 
-    def toggle_play(self) -> None:
-        if self.actions["play"].isChecked():
-            self.worker.playRequested.emit()
+    def _opened(self, scenario) -> None:
+        """A file or preset opened: its camera, and the instruments it does not use put away."""
+        self._apply_camera(scenario)
+        if scenario.basins is None:
+            self.basins.dock.hide()
+        if scenario.restarts is None:
+            self.restarts.dock.hide()
+
+    def _apply_camera(self, scenario) -> None:
+        if scenario.view.camera is not None:
+            self.scene3d.set_camera(scenario.view.camera.as_dict())
         else:
-            self.worker.pauseRequested.emit()
+            self.scene3d.reset_camera()
+
+    def _file_error(self, title: str, message: str) -> None:
+        if self.isVisible():
+            QMessageBox.warning(self, title, message)
+        else:  # the command line's file, before the window is up: on the banner
+            self.banner.show_message(f"{title}: {message}", "error")
+            self.statusBar().showMessage(message)
 
     def play(self) -> None:
-        self.actions["play"].setChecked(True)
+        self.acts["play"].setChecked(True)
         self.worker.playRequested.emit()
 
     def pause(self) -> None:
-        self.actions["play"].setChecked(False)
+        self.acts["play"].setChecked(False)
         self.worker.pauseRequested.emit()
 
-    def step(self) -> None:
-        self.worker.stepRequested.emit()
+    def step(self, n: int = 1) -> None:
+        self.worker.stepRequested.emit(int(n))
 
     def reset_runs(self) -> None:
         self.worker.resetRequested.emit()
 
+    def export_animation(self) -> None:
+        folder = self.files.path.parent if self.files.path else None
+        dialog = ExportDialog(self.current_scenario(), self, folder=folder, landscape=self.session.landscape)
+        dialog.failed.connect(lambda m: self.statusBar().showMessage(f"Export failed: {m}", 20000))
+        dialog.exec()
+
+    def export_image(self) -> None:
+        step = self.frame.step if self.frame is not None else None
+        ImageDialog(self.current_scenario(), self, step=step, view_size=self.surface.size()).exec()
+
+    def reset_to_first_run(self, *, confirm: bool = True) -> bool:
+        """Help → Reset to first-run state: forget every saved setting and reopen the first-run demo."""
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Reset to first-run state",
+                "Forget the saved window layout, last session and recent scenarios, and open the first-run demo?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if self.store is not None:
+            self.store.forget()
+        self.files.refresh_recent()
+        self.restoreState(self.first_layout)
+        for key in ("controls", "map", "plots", "runs"):
+            self.docks[key].show()
+        ok = self.files.open_preset(FIRST_RUN_PRESET)
+        self.banner.show_message(FIRST_RUN_HINT)
+        return ok
+
+    # -- closing ------------------------------------------------------------------------------------------
+    @property
+    def closing(self) -> bool:
+        """The window is closing (or closed): it draws nothing more."""
+        return self._shutting_down
+
+    def save_session(self) -> None:
+        if self.store is not None:
+            self.store.save(self.current_scenario(), self)
+
     def closeEvent(self, event) -> None:
-        self._shutting_down = True
-        self._critical_timer.stop()
-        if self.settings is not None:
-            actions.save_state(self)
-        self.worker.shutdown()
-        self.data_views.shutdown()
-        self.analysis.shutdown()
-        self.panel.checker.shutdown()
-        if self.critical.process is not None:
-            self.critical.process.close()  # ends a search in flight too
-        # wait for a search in flight (its deadline bounds it): one that outlived the window would drop the
-        # last reference to the window's objects on the pool's thread, and Qt widgets destroyed off the GUI
-        # thread deadlock against the GUI thread (seen as a hang in a later test)
-        self.critical.pool.shutdown(wait=True, cancel_futures=True)
+        if not self._shutting_down:
+            self._shutting_down = True
+            self.save_session()
+        self._shutdown_parts()
         super().closeEvent(event)
+
+    def _shutdown_parts(self) -> None:
+        """Stop the worker and every job; nothing here waits for a computation (see gui/jobs.py)."""
+        self._shutting_down = True
+        parts = {name: getattr(self, name, None) for name in
+                 ("_critical_timer", "_intake", "worker", "critical_job", "basins", "restarts", "data", "panel")}  # fmt: skip
+        for name, part in parts.items():
+            if part is None:
+                continue  # a window that failed half-way through being built
+            if name.startswith("_"):
+                part.stop()
+            elif name == "panel":
+                part.formula_job.shutdown()
+            else:
+                part.shutdown()

@@ -11,11 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from landscape_gui.core.frames.palette import optimizer_color
 from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
-from landscape_gui.drawing.palette import optimizer_color
-from landscape_gui.gui.controller import Controller, demo_hyperparameters
+from landscape_gui.core.optimizers.schedules import CONSTANT
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
 from landscape_gui.gui.schedule_panel import ScheduleEditor
+from landscape_gui.gui.session_model import SessionModel
 
 
 def _swatch(color) -> QIcon:
@@ -25,9 +26,9 @@ def _swatch(color) -> QIcon:
 
 
 class OptimizerPanel(QWidget):
-    def __init__(self, controller: Controller, parent=None):
+    def __init__(self, session: SessionModel, parent=None):
         super().__init__(parent)
-        self.controller = controller
+        self.session = session
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
@@ -60,9 +61,7 @@ class OptimizerPanel(QWidget):
         self.editor_box.addWidget(self.hint)
         self.list.itemChanged.connect(self._item_changed)
         self.list.currentItemChanged.connect(lambda *_: self._show_editor())
-        controller.optimizersChanged.connect(self.sync)
-        controller.hyperparametersChanged.connect(self._hp_changed_elsewhere)
-        controller.scheduleChanged.connect(self._schedule_changed_elsewhere)
+        session.changed.connect(self._session_changed)
         self.sync()
         for i in range(self.list.count()):
             if self.list.item(i).checkState() == Qt.CheckState.Checked:
@@ -70,15 +69,21 @@ class OptimizerPanel(QWidget):
                 break
 
     def _index_of(self, oid: str) -> int | None:
-        """The controller's index of the first entry of ``oid`` (None when it is not running)."""
+        """The session's index of the first entry of ``oid`` (None when it is not running)."""
         indices = self._indices(oid)
         return indices[0] if indices else None
 
     def _indices(self, oid: str) -> list[int]:
-        return [i for i, (o, _) in enumerate(self.controller.optimizers) if o == oid]
+        return [i for i, o in enumerate(self.session.optimizers) if o.id == oid]
+
+    def _session_changed(self, what) -> None:
+        if "optimizers" in what:
+            self.sync()
+        elif "optimizer_settings" in what:
+            self._follow_settings()
 
     def edited_index(self) -> int | None:
-        """The controller's index of the optimizer entry the editors show (None: none)."""
+        """The session's index of the optimizer entry the editors show (None: none)."""
         item = self.list.currentItem()
         if item is None:
             return None
@@ -89,7 +94,7 @@ class OptimizerPanel(QWidget):
         return chosen if self.entry.count() == len(indices) and chosen in indices else indices[0]
 
     def sync(self) -> None:
-        """Tick boxes and colour swatches follow the controller's optimizer list."""
+        """Tick boxes and colour swatches follow the session's optimizer list."""
         self.list.blockSignals(True)
         for i in range(self.list.count()):
             item = self.list.item(i)
@@ -97,10 +102,10 @@ class OptimizerPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked if idx is not None else Qt.CheckState.Unchecked)
             item.setIcon(_swatch(optimizer_color(idx) if idx is not None else None))
         current = self.list.currentItem()
-        if self.controller.optimizers and (
+        if self.session.optimizers and (
             current is None or self._index_of(current.data(Qt.ItemDataRole.UserRole)) is None
         ):  # e.g. a scenario was opened: edit its first optimizer
-            first = self.controller.optimizers[0][0]
+            first = self.session.optimizers[0].id
             row = next(
                 (
                     i
@@ -116,7 +121,7 @@ class OptimizerPanel(QWidget):
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         oid = item.data(Qt.ItemDataRole.UserRole)
-        self.controller.set_optimizer_enabled(oid, item.checkState() == Qt.CheckState.Checked)
+        self.session.set_optimizer_enabled(oid, item.checkState() == Qt.CheckState.Checked)
         self.list.setCurrentItem(item)
 
     def _show_editor(self, keep_entry: bool = False) -> None:
@@ -138,10 +143,11 @@ class OptimizerPanel(QWidget):
             self.hint.show()
             return
         self.hint.hide()
-        self.editor = OptimizerHyperparameters(get_optimizer(oid), self.controller.optimizers[idx][1])
+        spec = self.session.optimizers[idx]
+        self.editor = OptimizerHyperparameters(get_optimizer(oid), dict(spec.params))
         self.editor.changed.connect(lambda hp, o=oid: self._edited(o, hp))
         self.editor_box.addWidget(self.editor)
-        self.schedule_editor = ScheduleEditor(self.controller.schedules[idx])
+        self.schedule_editor = ScheduleEditor(spec.schedule or CONSTANT)
         self.schedule_editor.changed.connect(lambda s, o=oid: self._schedule_edited(o, s))
         self.editor_box.addWidget(self.schedule_editor)
         self.show_lrs(self._lrs)
@@ -153,9 +159,11 @@ class OptimizerPanel(QWidget):
         self.entry.blockSignals(True)
         self.entry.clear()
         for k, i in enumerate(indices):
-            schedule = self.controller.schedules[i]
-            lr = self.controller.optimizers[i][1].get("lr")
-            text = f"#{k + 1}: lr {lr:.3g}" + ("" if schedule.is_constant else f", {schedule.id} schedule")
+            spec = self.session.optimizers[i]
+            lr = spec.params.get("lr")
+            text = f"#{k + 1}: lr {lr:.3g}" + (
+                "" if spec.schedule is None else f", {spec.schedule.id} schedule"
+            )
             self.entry.addItem(text, i)
         self.entry.setCurrentIndex(min(max(current, 0), max(len(indices) - 1, 0)))
         self.entry.blockSignals(False)
@@ -164,13 +172,20 @@ class OptimizerPanel(QWidget):
     def _schedule_edited(self, oid: str, schedule) -> None:
         idx = self.edited_index()
         if idx is not None:
-            self.controller.set_schedule(idx, schedule)
+            self.session.set_optimizer(idx, schedule=None if schedule.is_constant else schedule)
             self._fill_entries(oid, keep=True)  # the chooser names each entry's schedule
 
-    def _schedule_changed_elsewhere(self, index: int, schedule) -> None:
-        ed = self.schedule_editor
-        if ed is not None and self.edited_index() == index and ed.schedule != schedule:
-            ed.set_schedule(schedule, emit=False)
+    def _follow_settings(self) -> None:
+        """Hyperparameters or a schedule changed (here or elsewhere): the editors show the session's."""
+        idx = self.edited_index()
+        if idx is None or self.editor is None:
+            return
+        spec = self.session.optimizers[idx]
+        if self.editor.values != dict(spec.params):
+            self.editor.set_values(dict(spec.params), emit=False)
+        schedule = spec.schedule or CONSTANT
+        if self.schedule_editor is not None and self.schedule_editor.schedule != schedule:
+            self.schedule_editor.set_schedule(schedule, emit=False)
 
     def show_lrs(self, lrs) -> None:
         """Each optimizer's lr in force for its next step (a frame's ``lrs``): shown under the lr slider of the
@@ -179,8 +194,9 @@ class OptimizerPanel(QWidget):
         idx = self.edited_index()
         if self.editor is None or idx is None:
             return
-        schedule = self.controller.schedules[idx] if idx < len(self.controller.schedules) else None
-        if schedule is None or schedule.is_constant or idx >= len(self._lrs):
+        opts = self.session.optimizers
+        schedule = opts[idx].schedule if idx < len(opts) else None
+        if schedule is None or idx >= len(self._lrs):
             self.editor.show_lr_in_force(None)
         else:
             self.editor.show_lr_in_force(f"lr now {self._lrs[idx]:.5g} ({schedule.id})")
@@ -190,16 +206,8 @@ class OptimizerPanel(QWidget):
         if idx is None:
             return
         try:
-            self.controller.set_hyperparameters(idx, hp)
+            self.session.set_optimizer(idx, params=hp)
             self._fill_entries(oid, keep=True)  # the chooser names each entry's lr
         except ValueError as e:
             self.hint.setText(str(e))
             self.hint.show()
-
-    def _hp_changed_elsewhere(self, index: int, hp: dict) -> None:
-        editor = self.editor
-        if editor is not None and self.edited_index() == index and editor.values != hp:
-            editor.set_values(hp, emit=False)
-
-    def demo_values(self, oid: str) -> dict:
-        return demo_hyperparameters(oid)

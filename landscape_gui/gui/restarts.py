@@ -12,12 +12,10 @@ edited by hand they are no longer the random restarts, and the summary says so.
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,12 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.analysis.basins import BasinsCancelled
-from landscape_gui.core.analysis.restarts import RestartSummary, random_starts, run_restarts
-from landscape_gui.core.optimizers.catalog import get_optimizer
-from landscape_gui.drawing.palette import optimizer_color
+from landscape_gui.core.analysis.restarts import RestartSummary, run_restarts
+from landscape_gui.core.frames.palette import optimizer_color
+from landscape_gui.core.frames.presenter import optimizer_label
+from landscape_gui.core.scenario.model import RestartSettings
+from landscape_gui.gui.jobs import Debounce, Job
+from landscape_gui.gui.session_model import SessionModel
 
 DEBOUNCE_MS = 200
+#: What the summary depends on: a change of any of these summarizes again.
+DEPENDS_ON = frozenset(
+    {"landscape", "starts", "optimizers", "optimizer_settings", "steps", "noise", "seed", "restarts"}
+)
 CATEGORY_NAMES = {
     "global_minimum": "global minimum",
     "other_minimum": "other minima",
@@ -75,37 +79,9 @@ class RestartsDialog(QDialog):
         form.addRow(buttons)
 
 
-class _Summarizer(QObject):
-    """run_restarts on a background thread; signals go to the GUI thread's RestartsView."""
-
-    done = Signal(int, object)  # generation, list[RestartSummary]
-    failed = Signal(int, str)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="restarts")
-        self.generation = 0
-
-    def request(self, **kwargs) -> int:
-        self.generation += 1
-        gen = self.generation
-        self.pool.submit(self._work, gen, kwargs)
-        return gen
-
-    def cancel(self) -> None:
-        self.generation += 1
-
-    def _work(self, gen: int, kwargs: dict) -> None:
-        if gen != self.generation:
-            return
-        try:
-            out = run_restarts(**kwargs, cancel=lambda: gen != self.generation)
-            self.done.emit(gen, out)
-        except (BasinsCancelled, RuntimeError):  # superseded, or the window is gone
-            return
-        except Exception as e:  # noqa: BLE001 - a message, never a crash
-            with contextlib.suppress(RuntimeError):
-                self.failed.emit(gen, f"restarts: {e}".splitlines()[0])
+def _summaries(landscape, optimizers, *, cancelled, progress, **settings):
+    """Every optimizer's restart summary (the core's; it checks ``cancelled`` between steps)."""
+    return run_restarts(landscape, optimizers, cancel=cancelled, **settings)
 
 
 def summary_html(s: RestartSummary, name: str, color, steps: int) -> str:
@@ -180,131 +156,96 @@ class RestartsPanel(QScrollArea):
 
 
 class RestartsView(QObject):
-    """Random restarts of one main window (see the module docstring)."""
+    """Random restarts of one session (see the module docstring)."""
 
-    def __init__(self, win):
-        super().__init__(win)
-        self.win, self.c = win, win.controller
-        self.active: dict | None = None  # n, seed, tol, max_k while the starts are the random restarts
-        self._starts: np.ndarray | None = None
-        self._applying = False
+    statusMessage = Signal(str)
+
+    def __init__(self, session: SessionModel, parent=None):
+        super().__init__(parent)
+        self.session = session
         self.summaries: list[RestartSummary] = []
-        self.computing = False
-        self.summarizer = _Summarizer(self)
-        self.summarizer.done.connect(self._done)
-        self.summarizer.failed.connect(self._failed)
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.summarize)
-
+        self.job = Job("restarts", self)
+        self.job.finished.connect(self._done)
+        self.job.failed.connect(self._failed)
+        self._debounce = Debounce(DEBOUNCE_MS, self.summarize, self)
         self.panel = RestartsPanel()
-        self.dock = QDockWidget("Random restarts", win)
+        self.dock = QDockWidget("Random restarts")
         self.dock.setObjectName("dock_restarts")
         self.dock.setWidget(self.panel)
-        win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        if "plots" in win.docks:
-            win.tabifyDockWidget(win.docks["plots"], self.dock)
-        self.dock.hide()
+        self._last = RestartSettings()
+        session.changed.connect(self._session_changed)
 
-        c = self.c
-        c.startsChanged.connect(self._starts_changed)
-        c.seedChanged.connect(self._seed_changed)
-        for sig in (c.optimizersChanged, c.hyperparametersChanged, c.maxStepsChanged, c.noiseChanged):
-            sig.connect(self.settings_changed)
+    @property
+    def active(self) -> RestartSettings | None:
+        return self.session.scenario.restarts
 
-    def open_dialog(self) -> None:
-        a = self.active or {}
-        dialog = RestartsDialog(self.win, n=a.get("n", 1000), seed=a.get("seed", self.c.seed))
+    @property
+    def computing(self) -> bool:
+        return self.job.running or self._debounce.pending
+
+    def open_dialog(self, parent=None) -> None:
+        a = self.active or self._last
+        dialog = RestartsDialog(parent, n=a.n, seed=self.session.scenario.seed)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.start(dialog.n.value(), dialog.seed.value())
 
-    def start(self, n: int, seed: int, *, tol: float = 1e-3, max_k: int = 50) -> None:
+    def start(self, n: int, seed: int, *, tol: float | None = None, max_k: int | None = None) -> None:
         """Replace the starts by ``n`` random ones from ``seed``, highlight the best run, summarize."""
-        starts = random_starts(self.c.landscape, n, seed)  # ValueError for a bad n
-        self.active = {"n": int(n), "seed": int(seed), "tol": float(tol), "max_k": int(max_k)}
-        self._starts = starts
-        self._applying = True
-        try:
-            if self.c.seed != int(seed):
-                self.c.set_seed(int(seed))  # the runs' gradient noise, as run_restarts draws it
-            self.c.set_starts(starts)
-            if not self.c.view.get("highlight_best"):
-                self.c.set_view(highlight_best=True)
-        finally:
-            self._applying = False
+        a = self.active or self._last
+        settings = replace(
+            a, n=int(n), tol=a.tol if tol is None else tol, max_k=a.max_k if max_k is None else max_k
+        )
+        self.session.start_restarts(settings, int(seed))
+
+    def _session_changed(self, what) -> None:
+        if not what & DEPENDS_ON:
+            return
+        a = self.active
+        if a is None:
+            if self.summaries or self.job.running:
+                self._stop("The start points were changed: they are no longer the random restarts.")
+            return
+        self._last = a
         self.dock.show()
         self.dock.raise_()
-        self.summarize()
+        self.job.cancel()
+        self.panel.status.setText("updating…")
+        self._debounce()
 
-    def stop(self, reason: str = "") -> None:
-        self.active, self._starts = None, None
-        self.summarizer.cancel()
-        self.computing = False
+    def _stop(self, reason: str) -> None:
+        self.job.cancel()
         self._debounce.stop()
         self.summaries = []
         self.panel.show_summaries([], [], 0)
-        self.panel.status.setText(
-            reason or "Run → Random restarts… replaces the start points by N random ones."
-        )
-
-    def _starts_changed(self, *_) -> None:
-        if self.active is None or self._applying:
-            return
-        same = self._starts is not None and np.array_equal(self.c.starts, self._starts)
-        if not same:
-            self.stop("The start points were changed: they are no longer the random restarts.")
-
-    def _seed_changed(self, seed: int) -> None:
-        if self.active is not None and not self._applying and int(seed) != self.active["seed"]:
-            a = self.active
-            self.start(a["n"], int(seed), tol=a["tol"], max_k=a["max_k"])
-
-    def settings_changed(self, *_) -> None:
-        if self.active is None:
-            return
-        self.summarizer.cancel()
-        self.computing = True
-        self.panel.status.setText("updating…")
-        self._debounce.start()
+        self.panel.status.setText(reason)
 
     def summarize(self) -> None:
-        self._debounce.stop()
-        a = self.active
+        a, s = self.active, self.session.scenario
         if a is None:
             return
-        c = self.c
-        if not c.optimizers:
+        if not s.optimizers:
             self.panel.status.setText("Choose an optimizer.")
             return
-        self.computing = True
-        self.panel.status.setText(f"{a['n']} random starts (seed {a['seed']}): summarizing…")
-        self.summarizer.request(
-            landscape=c.landscape, optimizers=[(o, dict(hp)) for o, hp in c.optimizers], n=a["n"],
-            seed=a["seed"], steps=int(c.max_steps), tol=a["tol"], noise=float(c.noise), max_k=a["max_k"],
+        self.panel.status.setText(f"{a.n} random starts (seed {s.seed}): summarizing…")
+        self.job.request(
+            _summaries, self.session.landscape, [(o.id, dict(o.params)) for o in s.optimizers], n=a.n,
+            seed=s.seed, steps=s.steps, tol=a.tol, noise=s.noise, max_k=a.max_k,
         )  # fmt: skip
 
-    def _done(self, gen: int, summaries) -> None:
-        if gen != self.summarizer.generation or self.active is None:
-            return  # superseded
-        self.computing = False
-        self.summaries = list(summaries)
-        a = self.active
-        names = [
-            f"{get_optimizer(oid).name} (lr {hp['lr']:.3g})" if "lr" in hp else get_optimizer(oid).name
-            for oid, hp in self.c.optimizers
-        ]
-        self.panel.status.setText(
-            f"{a['n']} random starts uniform over the domain (seed {a['seed']}), outcomes within tol {a['tol']:g}"
-        )
-        self.panel.show_summaries(self.summaries, names, int(self.c.max_steps))
-
-    def _failed(self, gen: int, message: str) -> None:
-        if gen != self.summarizer.generation:
+    def _done(self, summaries) -> None:
+        a, s = self.active, self.session.scenario
+        if a is None:
             return
-        self.computing = False
+        self.summaries = list(summaries)
+        self.panel.status.setText(
+            f"{a.n} random starts uniform over the domain (seed {s.seed}), outcomes within tol {a.tol:g}"
+        )
+        self.panel.show_summaries(self.summaries, [optimizer_label(o) for o in s.optimizers], s.steps)
+
+    def _failed(self, message: str) -> None:
         self.panel.status.setText(message)
-        self.win.statusBar().showMessage(message, 8000)
+        self.statusMessage.emit(message)
 
     def shutdown(self) -> None:
         self._debounce.stop()
-        self.summarizer.cancel()  # the job in flight stops at its next step
-        self.summarizer.pool.shutdown(wait=True, cancel_futures=True)  # see basins.BasinsComputer.shutdown
+        self.job.shutdown()

@@ -1,4 +1,5 @@
-"""The runs table: optimizer, start, step, loss, gradient norm and status of every run."""
+"""The runs table: optimizer (its legend label), start, step, loss, gradient norm and status of every run, as a
+frame (:class:`~landscape_gui.core.frames.presenter.Frame`) names and colours them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from landscape_gui.core.optimizers.catalog import get_optimizer
-from landscape_gui.drawing.palette import readable_text
+from landscape_gui.core.frames.palette import readable_text
 
 VISIBLE_ONLY_FROM = 100  # runs: from this many on, only the rows in sight are filled
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
@@ -42,13 +42,9 @@ class RunsTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.setToolTip("Every (optimizer, start point) run and what it reached")
-        self._colors: list[tuple] = []
-        self._last = ([], None)
+        self._last = None  # the frame shown
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._fit_columns()
-
-    def set_colors(self, colors) -> None:
-        self._colors = list(colors)
 
     def _fit_columns(self) -> None:
         """Widths that fit the names and starts shown, and any number the step, loss and ‖∇J‖ columns take."""
@@ -66,18 +62,23 @@ class RunsTable(QTableWidget):
         return QBrush(QColor(*readable_text(color, (base.red(), base.green(), base.blue()))))
 
     def _scrolled(self, _=None) -> None:
-        runs, best = self._last
-        if len(runs) == self.rowCount() > VISIBLE_ONLY_FROM:  # not the runs of a previous configuration
-            self.update_runs(runs, best)
+        frame = self._last
+        if frame is not None and len(frame.runs) == self.rowCount() > VISIBLE_ONLY_FROM:
+            self.show_frame(frame)
 
-    def update_runs(self, runs, best: int | None = None) -> None:
+    def clear_runs(self) -> None:
+        self._last = None
+        self.setRowCount(0)
+
+    def show_frame(self, frame) -> None:
         """One row per run, its status in the core's words (a run outside the shown domain says so); the
-        ``best`` run (an index) is marked ★ and bold.
+        frame's best run is marked ★ and bold.
 
         With many runs (random restarts) only the rows in sight are filled (1000 rows took ~0.3 s); the
         others are filled when scrolled to, from the runs kept here.
         """
-        self._last = (runs, best)
+        self._last = frame
+        runs, looks, best = frame.snapshot.runs, frame.runs, frame.best
         resized = self.rowCount() != len(runs)
         if resized:
             self.setRowCount(len(runs))
@@ -88,12 +89,10 @@ class RunsTable(QTableWidget):
             bottom = len(runs) - 1 if bottom < 0 else bottom
             rows = range(top, min(len(runs), bottom + 2))
         for row in rows:
-            run = runs[row]
-            label = run.label
-            shown = f"★ best · {label}" if row == best else label
+            run, look = runs[row], looks[row]
+            shown = f"★ best · {look.status}" if row == best else look.status
             start = "(" + ", ".join(f"{c:.3g}" for c in run.start) + ")"
-            name = get_optimizer(run.optimizer).name
-            values = (name, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), shown)
+            values = (look.label, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), shown)
             for col, text in enumerate(values):
                 item = self.item(row, col)
                 if item is None:
@@ -103,9 +102,8 @@ class RunsTable(QTableWidget):
                     self.setItem(row, col, item)
                 if item.text() != text:  # every change repaints its cell: change only what changed
                     item.setText(text)
-            if row < len(self._colors):
-                _set_foreground(self.item(row, 0), self._readable(self._colors[row]))
-            color = STATUS_COLORS.get(run.tone)
+            _set_foreground(self.item(row, 0), self._readable(look.color))
+            color = STATUS_COLORS.get(look.tone)
             status = self.item(row, len(COLUMNS) - 1)
             font = status.font()
             if font.bold() != (row == best):

@@ -1,22 +1,32 @@
-"""Where the window keeps what it remembers between runs, and how to forget it.
+"""What the window remembers between runs, where, and how to forget it.
 
 QSettings in Qt's native format: on Linux ``$XDG_CONFIG_HOME/landscape-gui/landscape-gui.conf`` (by default
 ``~/.config/landscape-gui/landscape-gui.conf``), on macOS a plist in ``~/Library/Preferences``, on Windows the
 registry under ``HKEY_CURRENT_USER\\Software\\landscape-gui``. It holds the window geometry and dock layout,
-the camera, the last session (landscape, start points, optimizers, view) and the recent scenario files.
-With nothing saved the app starts as on its first run (:data:`FIRST_RUN_PRESET`).
+the recent scenario files, and the last session **as a scenario document** (the TOML a File → Save writes):
+restoring it goes through the same reader and declarations as opening a file, so a saved value out of range,
+a colormap that is not one, a camera at infinity or a hand-edited text is refused with a message and the
+session starts afresh (nothing saved is trusted). With nothing saved the app starts as on its first run
+(:data:`FIRST_RUN_PRESET`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+
+from landscape_gui.core.scenario.files import MAX_FILE_BYTES, ScenarioError, dumps_scenario, loads_scenario
+from landscape_gui.core.scenario.model import Scenario
 
 ORGANIZATION = APPLICATION = "landscape-gui"
 #: The lecture preset a first run opens on: the lecture's main point, local vs global minimum.
 FIRST_RUN_PRESET = "local-vs-global"
 FIRST_RUN_HINT = "Click the surface or the map to place start points, tick optimizers on the left, then press Space to run."
+#: Keys of the settings file.
+SESSION, GEOMETRY, LAYOUT = "session", "geometry", "windowState"
+#: What earlier versions kept (a dict of the window's state): forgotten when seen.
+OLD_KEYS = ("controller", "camera")
 
 
 def open_settings() -> QSettings:
@@ -29,11 +39,6 @@ def settings_path() -> str:
     return open_settings().fileName()
 
 
-def is_first_run(settings: QSettings) -> bool:
-    """True when no previous session was saved."""
-    return not settings.contains("controller")
-
-
 def reset_settings() -> str | None:
     """Forget everything saved; returns the file removed, or ``None`` when nothing was saved."""
     s = open_settings()
@@ -44,3 +49,48 @@ def reset_settings() -> str | None:
     if Path(path).is_file():
         Path(path).unlink()
     return path if existed else None
+
+
+class SessionStore:
+    """The last session and the window's layout in a QSettings (see the module docstring)."""
+
+    def __init__(self, settings: QSettings):
+        self.settings = settings
+
+    def is_first_run(self) -> bool:
+        return not self.settings.contains(SESSION)
+
+    def load(self) -> tuple[Scenario | None, str | None]:
+        """The saved session, or ``(None, why it was discarded)``; ``(None, None)`` when none was saved."""
+        for key in OLD_KEYS:
+            self.settings.remove(key)
+        text = self.settings.value(SESSION)
+        if text is None:
+            return None, None
+        try:
+            if not isinstance(text, str):
+                raise ScenarioError(f"expected a scenario document, got {type(text).__name__}")
+            if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+                raise ScenarioError(f"larger than a scenario may be ({MAX_FILE_BYTES} bytes)")
+            return loads_scenario(text, "saved session"), None
+        except ScenarioError as e:
+            self.settings.remove(SESSION)
+            return None, f"previous session's settings ignored: {e}"
+
+    def save(self, scenario: Scenario, window) -> None:
+        self.settings.setValue(GEOMETRY, window.saveGeometry())
+        self.settings.setValue(LAYOUT, window.saveState())
+        self.settings.setValue(SESSION, dumps_scenario(scenario))
+        self.settings.sync()
+
+    def restore_layout(self, window) -> None:
+        geometry, layout = self.settings.value(GEOMETRY), self.settings.value(LAYOUT)
+        if isinstance(geometry, QByteArray):
+            window.restoreGeometry(geometry)
+        if isinstance(layout, QByteArray):
+            window.restoreState(layout)
+
+    def forget(self) -> None:
+        """Help → Reset to first-run state: nothing saved any more (recent files included)."""
+        self.settings.clear()
+        self.settings.sync()

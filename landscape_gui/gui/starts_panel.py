@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.gui.controller import Controller
+from landscape_gui.gui.session_model import SessionModel
 
 
 class StartsPanel(QWidget):
-    def __init__(self, controller: Controller, parent=None):
+    def __init__(self, session: SessionModel, parent=None):
         super().__init__(parent)
-        self.controller = controller
+        self.session = session
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         hint = QLabel(
@@ -48,7 +48,7 @@ class StartsPanel(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Remove every start point (Delete key)")
-        self.clear_button.clicked.connect(controller.clear_starts)
+        self.clear_button.clicked.connect(session.clear_starts)
         for b in (self.add_button, self.delete_button, self.clear_button):
             row.addWidget(b)
         layout.addLayout(row)
@@ -57,16 +57,15 @@ class StartsPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
-        controller.startsChanged.connect(lambda *_: self.sync())
-        controller.landscapeChanged.connect(lambda *_: self.sync())
+        session.changed.connect(lambda what: self.sync() if what & {"starts", "landscape"} else None)
         self.sync()
 
     def sync(self) -> None:
-        pts = self.controller.starts
-        dim = self.controller.landscape.dim
+        pts = self.session.starts
+        dim = self.session.landscape.dim
         self.table.blockSignals(True)
         self.table.setColumnCount(dim)
-        self.table.setHorizontalHeaderLabels(list(self.controller.landscape.variables))
+        self.table.setHorizontalHeaderLabels(list(self.session.landscape.variables))
         self.table.setRowCount(len(pts))
         for i, p in enumerate(pts):
             for j in range(dim):
@@ -84,10 +83,10 @@ class StartsPanel(QWidget):
             self.message.show()
             self.sync()
             return
-        p = self.controller.starts[i].copy()
+        p = self.session.starts[i]
         p[j] = v
         try:
-            self.controller.move_start(i, p)
+            self.session.move_start(i, p)
         except ValueError as e:
             self.message.setText(f"{e}: start point {i + 1} unchanged")
             self.message.show()
@@ -96,9 +95,9 @@ class StartsPanel(QWidget):
         self.message.hide()
 
     def _add_centre(self) -> None:
-        dom = self.controller.landscape.domain
+        dom = self.session.landscape.domain
         try:
-            self.controller.add_start([(lo + hi) / 2 for lo, hi in dom])
+            self.session.add_start([(lo + hi) / 2 for lo, hi in dom])
         except ValueError as e:  # J undefined at the centre (log(x) on [-2, 2])
             self.message.setText(str(e))
             self.message.show()
@@ -106,4 +105,4 @@ class StartsPanel(QWidget):
     def delete_selected(self) -> None:
         rows = sorted({idx.row() for idx in self.table.selectedIndexes()}, reverse=True)
         if rows:
-            self.controller.set_starts(np.delete(self.controller.starts, rows, axis=0))
+            self.session.remove_starts(rows)
