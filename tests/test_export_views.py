@@ -167,3 +167,22 @@ def test_a_misspelt_view_is_refused_with_a_suggestion():
     ):
         export_settings(s.export, s.steps, view="mapp")
     assert export_settings(s.export, s.steps).view == "3d"
+
+
+def test_map_exports_draw_the_glyphs_their_legend_lists(qapp_gl):
+    """Issue 22: map exports drew no arrows while their legend listed "−∇J, arrow ×0.2"."""
+    from landscape_gui.export.views import MapPanel
+
+    s = load_preset("momentum-speed")  # glyphs = ["gradient", "velocity"]
+    for view in ("map", "composite"):
+        r = renderer(s, size=(320, 180), steps_per_frame=max(1, s.steps // 2), view=view)
+        try:
+            for k in range(r.total):
+                r.render(k)
+            frame = r.describe(r.total - 1)
+            map_panel = next(p for p in r.panels if isinstance(p, MapPanel))
+            drawn = map_panel.widget.glyph_layer.drawn
+        finally:
+            r.close()
+        listed = {row.text.split(",")[0] for row in frame.legend if row.symbol == "→"}
+        assert set(drawn) == set(frame.glyphs) == {"gradient", "velocity"} and len(listed) == 2, view

@@ -44,7 +44,9 @@ def test_summary_shares_p_and_best_run():
     assert cats["other_minimum"] == pytest.approx(1 - gd.p)  # two wells: every run ends in one of them
     b = gd.best()
     s = gd.settled
-    assert s.loss[b] == np.min(s.loss) and gd.success[b]
+    # the lowest loss, a tie (within 1e-9) going to the first run: runs at one minimum end 1e-12 apart by chance
+    low = np.min(s.loss)
+    assert b == np.flatnonzero(s.loss <= low + 1e-9 * max(1.0, abs(low)))[0] and gd.success[b]
     # the same outcomes as stepping those starts directly
     direct = settle(BasinProblem(get_landscape("two_wells"), "gd", {"lr": 0.05}, steps=300, seed=1), s.starts)
     np.testing.assert_array_equal(direct.labels, s.labels)

@@ -84,6 +84,11 @@ class DataViews(QObject):
         self.progress.setTextVisible(True)
         self.progress.hide()
 
+    @property
+    def computing(self) -> bool:
+        """A data landscape's surface is being computed."""
+        return self._pending is not None
+
     # -- landscape and surface ----------------------------------------------------------------------------
     def landscape_changed(self, landscape) -> None:
         if landscape is self.model_plot.landscape:

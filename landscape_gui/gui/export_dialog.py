@@ -113,6 +113,7 @@ class ExportDialog(QDialog):
     """Export the scenario as an animation (see the module docstring); ``failed(message)`` when it cannot."""
 
     failed = Signal(str)
+    exported = Signal(object)  # the path written
 
     def __init__(self, scenario: Scenario, parent=None, folder: Path | None = None, landscape=None):
         super().__init__(parent)
@@ -271,6 +272,7 @@ class ExportDialog(QDialog):
                 job, self.job = self.job, None
                 path = job.finish()
                 self.progress.close()
+                self.exported.emit(path)
                 QMessageBox.information(self, "Exported", f"Wrote {path}")
                 self.accept()
         except Exception as e:  # noqa: BLE001 - whatever stops it, said in the window

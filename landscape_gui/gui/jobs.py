@@ -51,8 +51,8 @@ class Job(QObject):
         self._progress.connect(self._on_progress)
         self._error.connect(self._on_error)
 
-    def request(self, work: Callable, *args) -> int:
-        """Start ``work(*args, cancelled=..., progress=...)``; the request before it is cancelled."""
+    def request(self, work: Callable, *args, **kwargs) -> int:
+        """Start ``work(*args, **kwargs, cancelled=..., progress=...)``; the request before it is cancelled."""
         self.generation += 1
         gen = self.generation
         self.running = True
@@ -69,7 +69,7 @@ class Job(QObject):
 
         def run() -> None:
             try:
-                result = work(*args, cancelled=cancelled, progress=progress)
+                result = work(*args, **kwargs, cancelled=cancelled, progress=progress)
                 if inspect.isgenerator(result):  # each value but the last as it comes, the last as the result
                     values, last = iter(result), None
                     for k, value in enumerate(values):

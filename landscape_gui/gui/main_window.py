@@ -285,6 +285,9 @@ class MainWindow(QMainWindow):
                 self.scene3d.reset_camera()
         elif what & SURFACE_KEYS:
             self._rebuild_landscape(find_critical=False)
+        if what & {"starts", "landscape"}:
+            self.scene3d.set_starts(self.session.starts)
+            self.map.set_starts(self.session.starts)
         visibility = {"contours": s.view.contours, "markers": s.view.critical_points, "trails": s.view.trails}
         self.scene3d.set_visibility(**visibility)
         self.map.set_visibility(**visibility)
@@ -318,15 +321,13 @@ class MainWindow(QMainWindow):
         """Build the 3D surface and the map of the landscape (a data landscape's surface is computed in the
         background and drawn when it comes); the critical points are searched for again when asked."""
         L = self.session.landscape
-        self._draw_landscape(L, self.data.surface(L))
-        if find_critical:
+        if find_critical:  # the points found are another landscape's
             self.critical = []
             self.critical_job.cancel()
             self.inspector.set_critical_points([])
             self._critical_pending = L
             self._critical_timer.start()
-        else:
-            self._show_critical()
+        self._draw_landscape(L, self.data.surface(L))
 
     def _draw_landscape(self, L, grid) -> None:
         s = self.session.scenario
@@ -356,8 +357,6 @@ class MainWindow(QMainWindow):
         self.stage.clear_runs()
         self.map.clear_runs()
         self.table.clear_runs()
-        self.scene3d.set_starts(self.session.starts)
-        self.map.set_starts(self.session.starts)
 
     # -- critical points ----------------------------------------------------------------------------------
     def _request_critical(self) -> None:
@@ -413,6 +412,16 @@ class MainWindow(QMainWindow):
             self._last_slow = now
             self.plots.show_frame(frame)
             self.table.show_frame(frame)
+
+    def settled(self) -> bool:
+        """Nothing the frames show is still being computed in the background (critical points, basins, a data
+        landscape's surface): what tests and benchmarks wait for."""
+        return (
+            self._critical_pending is None
+            and not self.critical_job.running
+            and not self.basins.computing
+            and not self.data.computing
+        )
 
     def selected_run(self) -> int:
         """The run the runs table has selected (the first when none is)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_gui.core.analysis.basins import DIVERGED, NOT_SETTLED, BasinProblem, Outcome, Settled, settle
+from landscape_gui.core.analysis.status import best_run
 from landscape_gui.core.landscapes.landscape import Landscape
 
 __all__ = ["CATEGORIES", "RestartSummary", "random_starts", "run_restarts", "success_curve"]
@@ -113,12 +114,9 @@ class RestartSummary:
         return max(1, math.ceil(math.log1p(-confidence) / math.log1p(-p) - 1e-12))
 
     def best(self) -> int | None:
-        """Index of the run with the lowest final loss among those that did not diverge (None if all did)."""
+        """Index of the best run (:func:`~landscape_gui.core.analysis.status.best_run`: the views ring the same one)."""
         s = self.settled
-        ok = (s.labels != DIVERGED) & np.isfinite(s.loss)
-        if not ok.any():
-            return None
-        return int(np.flatnonzero(ok)[np.argmin(s.loss[ok])])
+        return best_run(s.loss, s.labels != DIVERGED)
 
 
 def run_restarts(

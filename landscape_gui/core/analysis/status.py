@@ -155,3 +155,25 @@ def outside_domain(points: np.ndarray, domain) -> np.ndarray:
         slack = 1e-9 * (hi - lo)
         out |= (points[:, j] < lo - slack) | (points[:, j] > hi + slack)
     return out
+
+
+#: Losses closer than this (relative to the larger magnitude, or absolutely below it) are a tie for the best run.
+TIE = 1e-9
+
+
+def best_run(values, eligible) -> int | None:
+    """The run with the lowest loss among the ``eligible`` ones (not diverged, still in the domain): the one rule
+    the ring in every view, the legend and the restarts' summary follow. Losses within :data:`TIE` of the lowest
+    are a tie (many runs at a minimum of 0 end at 1e-20 or 1e-30 by chance), won by the lowest index; None when
+    no run is eligible.
+
+    >>> best_run([3.0, 1e-25, 1e-31, 0.5], [True, True, True, False])
+    1
+    """
+    v = np.where(np.asarray(eligible, bool), np.asarray(values, dtype=np.float64), np.inf)
+    v = np.where(np.isfinite(v), v, np.inf)
+    if not np.isfinite(v).any():
+        return None
+    low = v.min()
+    tied = v <= low + TIE * max(1.0, abs(low))
+    return int(np.flatnonzero(tied)[0])

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from landscape_gui.core.analysis.basins import BasinMap, BasinProblem, outcome_name
+from landscape_gui.core.analysis.status import best_run
 from landscape_gui.core.analysis.status import tone as status_tone
 from landscape_gui.core.frames.captions import format_value
 from landscape_gui.core.frames.glyph_sets import GlyphSet, glyph_sets
@@ -180,17 +181,6 @@ def optimizer_label(spec: OptimizerSpec) -> str:
     if spec.schedule is not None:
         settings.append(f"{spec.schedule.id} schedule")
     return f"{opt.name} ({', '.join(settings)})" if settings else opt.name
-
-
-def best_run(values: np.ndarray, eligible: np.ndarray) -> int | None:
-    """The run with the lowest loss among the ``eligible`` ones (ties: the lowest index); None if none is.
-
-    >>> best_run(np.array([3.0, 1.0, 1.0, 0.5]), np.array([True, True, True, False]))
-    1
-    """
-    losses = np.where(np.asarray(eligible, bool), np.asarray(values, dtype=np.float64), np.inf)
-    losses = np.where(np.isfinite(losses), losses, np.inf)
-    return int(np.argmin(losses)) if np.isfinite(losses).any() else None
 
 
 def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
