@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.frames.captions import format_value, step_caption
+from landscape_gui.core.frames.glyphs import glyphs
 from landscape_gui.core.landscapes.library import get_landscape
-from landscape_gui.core.optimizers.captions import format_value, step_caption
 from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, OPTIMIZERS, get_optimizer
-from landscape_gui.core.optimizers.glyphs import glyphs
 from landscape_gui.core.optimizers.spec import Buffer, Quantity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,8 +201,8 @@ def test_a_new_optimizer_gets_a_caption_for_free():
     """Declaring buffers and a step formula is all an optimizer needs for its caption."""
     from dataclasses import replace
 
+    from landscape_gui.core.frames.captions import caption
     from landscape_gui.core.optimizers import catalog as optimizers
-    from landscape_gui.core.optimizers.captions import caption
 
     base = get_optimizer("momentum")
     heavy = replace(

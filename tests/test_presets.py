@@ -312,7 +312,7 @@ def test_basins_and_restarts_sections_are_validated():
 
 
 def test_momentum_builds_speed_along_a_shallow_valley():
-    from landscape_gui.core.optimizers.glyphs import glyphs
+    from landscape_gui.core.frames.glyphs import glyphs
 
     s = load_preset("momentum-speed")
     sim = s.build_simulation()
@@ -335,8 +335,8 @@ def test_momentum_builds_speed_along_a_shallow_valley():
 
 
 def test_adam_one_step_at_a_time():
-    from landscape_gui.core.optimizers.captions import step_caption
-    from landscape_gui.core.optimizers.glyphs import glyphs
+    from landscape_gui.core.frames.captions import step_caption
+    from landscape_gui.core.frames.glyphs import glyphs
 
     s = load_preset("adam-step-by-step")
     sim = s.build_simulation()

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 from landscape_gui.core.analysis.basins import BasinProblem, basin_map
 from landscape_gui.core.analysis.inspector import inspect_point
 from landscape_gui.core.analysis.restarts import random_starts, run_restarts
+from landscape_gui.core.frames.palette import outcome_palette
 from landscape_gui.core.landscapes.library import get_landscape
-from landscape_gui.drawing.basin_image import outcome_palette
 
 
 def _final(view):
@@ -208,9 +208,9 @@ def test_eigen_directions_at_every_critical_point(window, qtbot):
 def test_exported_frames_carry_the_basins_and_the_best_run(qtbot):
     from dataclasses import replace
 
+    from landscape_gui.core.frames.palette import NEUTRAL
     from landscape_gui.core.scenario.files import ExportSettings
     from landscape_gui.core.scenario.presets import load_preset
-    from landscape_gui.drawing.basin_image import NEUTRAL
     from landscape_gui.export.render import FrameRenderer
 
     s = load_preset("himmelblau-basins")

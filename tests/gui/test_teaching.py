@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from landscape_gui.core.optimizers.captions import step_caption
-from landscape_gui.core.optimizers.glyphs import glyphs
+from landscape_gui.core.frames.captions import step_caption
+from landscape_gui.core.frames.glyphs import glyphs
 from landscape_gui.core.optimizers.schedules import Schedule
 from landscape_gui.core.scenario.files import load_scenario
 from landscape_gui.core.scenario.presets import load_preset
