@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "torch_reference.json"
+SPECTRUM_OUT = ROOT / "tests" / "data" / "torch_spectrum.json"
 STEPS = 200
 STRIDE = 10
 #: Steps after which the optimizer's state is stored (the first steps hold the special cases).
@@ -283,8 +284,51 @@ def _states_json(states: dict) -> dict:
     return {name: [states[k][name].tolist() for k in STATE_STEPS] for name in names}
 
 
+def torch_network_hessian(sizes, weight_decay: float, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
+    """``torch.autograd.functional.hessian`` of the network's loss (mean cross-entropy of the two logits'
+    margin, plus (λ/2)‖θ‖²), written here from its definition with the flat layout of core/data/mlp.py."""
+    import torch
+
+    xt, yt = torch.tensor(x), torch.tensor(y, dtype=torch.float64)
+    layers = list(zip(sizes[:-1], sizes[1:], strict=True))
+
+    def loss(flat):
+        k, h = 0, xt
+        for j, (n_in, n_out) in enumerate(layers):
+            w = flat[k : k + n_out * n_in].reshape(n_out, n_in)
+            k += n_out * n_in
+            h = h @ w.T + flat[k : k + n_out]
+            k += n_out
+            if j < len(layers) - 1:
+                h = torch.tanh(h)
+        m = h[:, 1] - h[:, 0]
+        return torch.mean(torch.nn.functional.softplus(m) - yt * m) + 0.5 * weight_decay * (flat @ flat)
+
+    return torch.autograd.functional.hessian(loss, torch.tensor(theta)).numpy()
+
+
+def write_spectrum_reference() -> None:
+    """tests/data/torch_spectrum.json: the trained network's θ* and the eigenvalues of torch's Hessian there,
+    with and without the weight-decay term (the tests recompute ours at this θ*, independently of training)."""
+    import torch
+
+    from landscape_gui.core.data.mlp_slice import SliceSettings, trained_slice
+
+    settings = SliceSettings()
+    net, data, arrays = trained_slice(settings)
+    out = {"torch_version": torch.__version__, "sizes": list(net.sizes), "theta": arrays["theta"].tolist()}
+    for key, wd in (("with_weight_decay", net.weight_decay), ("without_weight_decay", 0.0)):
+        h = torch_network_hessian(net.sizes, wd, arrays["theta"], data.x, data.y)
+        out[key] = {"weight_decay": wd, "eigenvalues": np.linalg.eigvalsh(0.5 * (h + h.T)).tolist()}
+    SPECTRUM_OUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    print(f"wrote the network's Hessian spectrum to {SPECTRUM_OUT.relative_to(ROOT)}")
+
+
 def main() -> None:
     import torch
+
+    torch.set_default_dtype(torch.float64)
+    write_spectrum_reference()
 
     out = []
     kept = sorted(set(range(0, STEPS + 1, STRIDE)) | {STEPS})
