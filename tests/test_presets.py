@@ -173,7 +173,7 @@ def too_large_a_step(s, out):
         assert main(["critical", "--expr", s.landscape.expr, "--format", "json"]) == 0
     (minimum,) = json.loads(text.getvalue())["points"]
     threshold = minimum["stable_lr_gd"]
-    assert minimum["kind"] == "minimum" and threshold == 2 / max(minimum["eigenvalues"]) == 0.05
+    assert minimum["kind"] == "minimum" and threshold == 2 / max(minimum["eigenvalues"]) == 0.1
     assert f"lr < 2/λmax = 2/{max(minimum['eigenvalues']):g} = {threshold:g}" in s.description
     slow, fast = out["runs"]
     assert [o.id for o in s.optimizers] == ["gd", "gd"] and slow["start"] == fast["start"]
