@@ -130,6 +130,13 @@ def test_stable_lr_edge_cases_and_the_global_minimum():
     # booth: J = (x + 2y − 7)² + (2x + y − 5)², H = [[10, 8], [8, 10]], eigenvalues 2 and 18
     assert global_minimum_stable_lr(get_landscape("booth")) == pytest.approx(2 / 18, rel=1e-14)
     assert global_minimum_stable_lr(landscape_from_formula("x**2 + 20*y**2")) is None  # minima not known
+    # the Hessian inspector says it at a minimum, and only there
+    from landscape_gui.core.analysis.inspector import inspect_point
+
+    at = inspect_point(get_landscape("booth"), [1.0, 3.0])
+    assert at.kind == "minimum" and at.stable_lr() == pytest.approx(2 / 18, rel=1e-14)
+    assert at.stable_lr(momentum=0.5) == pytest.approx(3 / 18, rel=1e-14)
+    assert inspect_point(get_landscape("saddle"), [0.0, 0.0]).stable_lr() is None
 
 
 @pytest.mark.parametrize(

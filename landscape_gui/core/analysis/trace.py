@@ -6,6 +6,10 @@ scenario runs for the scenario's steps, and each run's record says where it went
 The command's JSON is written a chunk of rows at a time (:func:`write_json`), never built whole in memory: the
 simulation keeps the trajectories as float64 arrays (bounded by :data:`MAX_TRACE_POINTS`). JSON is strict: a
 non-finite number (a diverged loss) is written ``null``, as ``critical`` does, never ``NaN`` or ``Infinity``.
+A run's curvature (the Hessian's eigenvalues at each point of its path) is computed from the path when it is
+written, chunk by chunk like the path; its per-step state and captions are recorded while stepping
+(:func:`record_steps`, captions bounded by :data:`MAX_CAPTION_STEPS`). A one-optimizer trace and a scenario's
+(:func:`scenario_header`, :func:`scenario_run_fields`) go through the same writers.
 
 >>> from landscape_gui.core.scenario.presets import load_preset
 >>> out = trace_scenario(load_preset("local-vs-global"))
