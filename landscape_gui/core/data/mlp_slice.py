@@ -85,20 +85,20 @@ VARIANTS: dict[str, SliceVariant] = {
         ),
         SliceVariant(
             "mlp_slice_orth",
-            "Neural network slice, orthogonal directions (data)",
+            "Network slice, orthogonal (data)",
             f"{_SLICE}: mlp_slice's δ, and its η made orthogonal to δ (Gram–Schmidt, rescaled to η's norm)",
             "orthogonal",
         ),
         SliceVariant(
             "mlp_slice_ce",
-            "Neural network slice, cross-entropy only (data)",
+            "Network slice, no L2 (data)",
             f"{_SLICE}: mlp_slice's plane, the loss without the weight-decay term (as Li et al. plot it)",
             "filter",
             weight_decay_term=False,
         ),
         SliceVariant(
             "mlp_slice_eigen",
-            "Neural network slice, top Hessian eigenvectors (data)",
+            "Network slice, eigenplane (data)",
             f"{_SLICE}: δ and η the unit eigenvectors of the two largest eigenvalues of the full Hessian at θ*, "
             "the sharpest plane through the minimum",
             "eigen",
