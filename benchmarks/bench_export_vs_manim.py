@@ -82,6 +82,7 @@ def baseline_env() -> Path:
 def write_paths(path: Path) -> None:
     """The preset's five optimizer paths (every step) and its domain, title and legend names, as JSON."""
     sys.path.insert(0, str(ROOT))
+    from landscape_gui.core.frames.presenter import optimizer_label
     from landscape_gui.core.scenario.presets import load_preset
 
     scenario = load_preset("rosenbrock-race")
@@ -90,7 +91,7 @@ def write_paths(path: Path) -> None:
     data = {
         "domain": [list(b) for b in sim.landscape.domain],
         "paths": [sim.path(g, 0).tolist() for g in range(len(sim.groups))],
-        "names": [o.display_name() for o in scenario.optimizers],
+        "names": [optimizer_label(o) for o in scenario.optimizers],
         "title": scenario.title,
         "steps": scenario.steps,
     }

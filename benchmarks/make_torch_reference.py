@@ -5,8 +5,9 @@ Every optimizer that torch.optim has runs 200 steps on rosenbrock, himmelblau an
 with its defaults and with one non-default setting (weight decay included), in float64. Torch is given the
 landscape's exact gradient (``p.grad = torch.from_numpy(landscape.grad(p))``) so that the comparison isolates
 the update rule. Every 10th point (and the last) is stored, as JSON floats (``repr``: exact round trip), and
-the optimizer's state (every tensor torch keeps per parameter, under torch's names) after the steps in
-STATE_STEPS.
+the optimizer's state (every tensor torch keeps per parameter, under torch's names; a 0-d one such as NAdam's
+``mu_product`` as one number) after the steps in STATE_STEPS. Torch runs with float64 as its default dtype:
+it keeps scalar state such as ``mu_product`` in the default dtype, which would otherwise be float32.
 
 SCHEDULE_CASES run an optimizer with each torch.optim.lr_scheduler (``scheduler.step()`` after every
 ``optimizer.step()``, as in torch's documentation): the same points and states, and the learning rate of every
@@ -40,10 +41,11 @@ sys.path.insert(0, str(ROOT))
 from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "torch_reference.json"
+SPECTRUM_OUT = ROOT / "tests" / "data" / "torch_spectrum.json"
 STEPS = 200
 STRIDE = 10
 #: Steps after which the optimizer's state is stored (the first steps hold the special cases).
-STATE_STEPS = (1, 2, 3, 5, 10, 50, 100, 200)
+STATE_STEPS = (1, 2, 3, 5, 10, 50, 100, 150, 200)
 
 #: Start points per landscape; every particle of a case runs in one (K, 2) tensor.
 STARTS = {
@@ -100,6 +102,26 @@ CASES: dict[str, list[tuple[dict[str, float], tuple[str, ...] | None]]] = {
     "amsgrad": [
         ({}, None),
         ({"lr": 1e-2, "beta1": 0.4, "beta2": 0.9, "eps": 1e-7, "weight_decay": 0.01}, None),
+    ],
+    "nadam": [
+        ({}, None),
+        (
+            {
+                "lr": 5e-3,
+                "beta1": 0.8,
+                "beta2": 0.99,
+                "eps": 1e-6,
+                "weight_decay": 0.01,
+                "momentum_decay": 0.01,
+            },
+            None,
+        ),
+        ({"lr": 1e-2, "weight_decay": 0.1, "decoupled_weight_decay": 1.0}, None),
+    ],
+    "radam": [
+        ({}, None),
+        ({"lr": 5e-3, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.01}, None),
+        ({"lr": 2e-3, "beta1": 0.4, "weight_decay": 0.1, "decoupled_weight_decay": 1.0}, None),
     ],
 }
 
@@ -179,6 +201,22 @@ def make_torch_optimizer(optimizer_id: str, hp: dict[str, float], params: list):
         return o.AdamW(params, lr=lr, betas=betas, eps=hp["eps"], weight_decay=wd, **kw)
     if optimizer_id == "adamax":
         return o.Adamax(params, lr=lr, betas=betas, eps=hp["eps"], weight_decay=wd, **kw)
+    decoupled = bool(hp.get("decoupled_weight_decay", 0.0))
+    if optimizer_id == "nadam":
+        return o.NAdam(
+            params,
+            lr=lr,
+            betas=betas,
+            eps=hp["eps"],
+            weight_decay=wd,
+            momentum_decay=hp["momentum_decay"],
+            decoupled_weight_decay=decoupled,
+            **kw,
+        )
+    if optimizer_id == "radam":
+        return o.RAdam(
+            params, lr=lr, betas=betas, eps=hp["eps"], weight_decay=wd, decoupled_weight_decay=decoupled, **kw
+        )
     raise KeyError(f"torch.optim has no equivalent of {optimizer_id!r}")
 
 
@@ -209,6 +247,8 @@ def torch_run(
 
     from landscape_gui.core.optimizers.catalog import get_optimizer
 
+    # torch keeps scalar state (NAdam's mu_product) in the default dtype: float64 here, as every other number
+    torch.set_default_dtype(torch.float64)
     full = get_optimizer(optimizer_id).resolve(hp)
     landscape = get_landscape(landscape_id)
     p = torch.tensor(np.asarray(starts, dtype=np.float64))
@@ -225,10 +265,10 @@ def torch_run(
             scheduler.step()
         out[k + 1] = p.detach().numpy()
         if k + 1 in state_steps:
-            states[k + 1] = {
+            states[k + 1] = {  # per-coordinate tensors, and 0-d ones other than the step count (mu_product)
                 name: v.detach().numpy().copy()
                 for name, v in opt.state[p].items()
-                if isinstance(v, torch.Tensor) and v.shape == p.shape
+                if isinstance(v, torch.Tensor) and (v.shape == p.shape or (v.ndim == 0 and name != "step"))
             }
     return out, lrs, states
 
@@ -244,8 +284,51 @@ def _states_json(states: dict) -> dict:
     return {name: [states[k][name].tolist() for k in STATE_STEPS] for name in names}
 
 
+def torch_network_hessian(sizes, weight_decay: float, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
+    """``torch.autograd.functional.hessian`` of the network's loss (mean cross-entropy of the two logits'
+    margin, plus (λ/2)‖θ‖²), written here from its definition with the flat layout of core/data/mlp.py."""
+    import torch
+
+    xt, yt = torch.tensor(x), torch.tensor(y, dtype=torch.float64)
+    layers = list(zip(sizes[:-1], sizes[1:], strict=True))
+
+    def loss(flat):
+        k, h = 0, xt
+        for j, (n_in, n_out) in enumerate(layers):
+            w = flat[k : k + n_out * n_in].reshape(n_out, n_in)
+            k += n_out * n_in
+            h = h @ w.T + flat[k : k + n_out]
+            k += n_out
+            if j < len(layers) - 1:
+                h = torch.tanh(h)
+        m = h[:, 1] - h[:, 0]
+        return torch.mean(torch.nn.functional.softplus(m) - yt * m) + 0.5 * weight_decay * (flat @ flat)
+
+    return torch.autograd.functional.hessian(loss, torch.tensor(theta)).numpy()
+
+
+def write_spectrum_reference() -> None:
+    """tests/data/torch_spectrum.json: the trained network's θ* and the eigenvalues of torch's Hessian there,
+    with and without the weight-decay term (the tests recompute ours at this θ*, independently of training)."""
+    import torch
+
+    from landscape_gui.core.data.mlp_slice import SliceSettings, trained_slice
+
+    settings = SliceSettings()
+    net, data, arrays = trained_slice(settings)
+    out = {"torch_version": torch.__version__, "sizes": list(net.sizes), "theta": arrays["theta"].tolist()}
+    for key, wd in (("with_weight_decay", net.weight_decay), ("without_weight_decay", 0.0)):
+        h = torch_network_hessian(net.sizes, wd, arrays["theta"], data.x, data.y)
+        out[key] = {"weight_decay": wd, "eigenvalues": np.linalg.eigvalsh(0.5 * (h + h.T)).tolist()}
+    SPECTRUM_OUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    print(f"wrote the network's Hessian spectrum to {SPECTRUM_OUT.relative_to(ROOT)}")
+
+
 def main() -> None:
     import torch
+
+    torch.set_default_dtype(torch.float64)
+    write_spectrum_reference()
 
     out = []
     kept = sorted(set(range(0, STEPS + 1, STRIDE)) | {STEPS})

@@ -240,7 +240,7 @@ def test_critical_json_contract(capsys):
     kinds = sorted(p["kind"] for p in points)
     assert kinds == ["maximum"] + ["minimum"] * 4 + ["saddle"] * 4
     for p in points:
-        assert set(p) == {"position", "value", "kind", "global", "eigenvalues"}
+        assert set(p) == {"position", "value", "kind", "global", "eigenvalues", "stable_lr_gd"}
         assert p["global"] == (p["kind"] == "minimum")
     code, out, _ = run_cli(capsys, "critical", "--expr", "x**2 - y**2", "--format", "text")
     assert "saddle" in out

@@ -240,7 +240,9 @@ def test_library_ids_and_errors():
     for i in LANDSCAPE_IDS:
         ls = get_landscape(i)
         assert ls.id == i and get_landscape(i) is ls
-        assert describe(i) == (ls.name, ls.description)
+        # describe() does not build: a network slice adds its measured angle to the text once built
+        name, description = describe(i)
+        assert name == ls.name and ls.description.startswith(description)
     with pytest.raises(KeyError, match="unknown function"):
         get_landscape("no_such_function")
 

@@ -19,7 +19,7 @@ from landscape_gui.core.optimizers.spec import Buffer, Quantity
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((ROOT / "tests" / "data" / "torch_reference.json").read_text())
 TORCH_NAMES = {"momentum_buffer", "sum", "square_avg", "acc_delta", "grad_avg", "exp_avg", "exp_avg_sq"}
-TORCH_NAMES |= {"exp_inf", "max_exp_avg_sq"}
+TORCH_NAMES |= {"exp_inf", "max_exp_avg_sq", "mu_product"}
 
 
 def test_state_after_each_step_matches_torch():
@@ -72,7 +72,18 @@ def test_torch_optimizers_use_torchs_names_and_every_buffer_is_declared():
 
 # -- glyphs ---------------------------------------------------------------------------------------------------
 
-ADAPTIVE = {"adagrad", "adadelta", "rmsprop", "adam", "adamax", "adamw", "amsgrad", "qhadam"}
+ADAPTIVE = {
+    "adagrad",
+    "adadelta",
+    "rmsprop",
+    "adam",
+    "adamax",
+    "adamw",
+    "amsgrad",
+    "nadam",
+    "radam",
+    "qhadam",
+}
 STARTS = [[0.5, 0.5], [-1.0, 4.0], [2.5, -2.5]]
 
 
@@ -121,6 +132,22 @@ def test_effective_step_size_is_what_scales_each_axis():
     check("adamax", lambda c: c.after["exp_avg"] / bc1(c))
     check("adadelta", lambda c: c.grad)
     check("qhadam", lambda c: 0.3 * c.grad + 0.7 * c.after["exp_avg"])
+    check("radam", lambda c: c.after["exp_avg"] / bc1(c))  # β₂ = 0.999: ρ_t ≤ 5 still, lr_eff = lr
+
+    def nadam_scaled(c):  # (1−μ_t)/(1−Π_t)·g + μ_{t+1}/(1−Π_t·μ_{t+1})·m
+        mu = lambda t: 0.9 * (1 - 0.5 * 0.96 ** (t * 0.004))  # noqa: E731
+        prod = float(c.after["mu_product"][0, 0])
+        return (1 - mu(c.t)) / (1 - prod) * c.grad + mu(c.t + 1) / (1 - prod * mu(c.t + 1)) * c.after[
+            "exp_avg"
+        ]
+
+    check("nadam", nadam_scaled)
+    rect = Simulation(get_landscape("himmelblau"), STARTS, [("radam", {"lr": 0.01, "beta2": 0.9})])
+    rect.step(8)  # ρ_8 ≈ 7.1 > 5: the rectified, adaptive step
+    ctx = rect.last_step(0)
+    eff = glyphs(rect, 0).effective_lr
+    assert np.ptp(eff) > 0  # per axis, no longer lr everywhere
+    np.testing.assert_allclose(ctx.step, -eff * ctx.after["exp_avg"] / (1 - 0.9**8), rtol=1e-9)
     # Adagrad as torch defines it, from the state: lr/(√sum + ε)
     gi = by_id["adagrad"]
     np.testing.assert_allclose(

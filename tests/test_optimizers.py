@@ -146,6 +146,59 @@ def hand_adamax(hp):
     return out
 
 
+def hand_nadam(hp, steps=2):
+    # Dozat 2016 as torch.optim.NAdam documents it: momentum schedule μ_t, product Π_t, look-ahead mean
+    b1, b2, eps, lr, wd, psi = (
+        hp[k] for k in ("beta1", "beta2", "eps", "lr", "weight_decay", "momentum_decay")
+    )
+    t, m, v, prod, out = list(START), [0.0, 0.0], [0.0, 0.0], 1.0, []
+    for step in range(1, steps + 1):
+        g = hand_grad(t)
+        if hp["decoupled_weight_decay"]:
+            t = [ti * (1 - lr * wd) for ti in t]
+        else:
+            g = [gi + wd * ti for gi, ti in zip(g, t, strict=True)]
+        mu = b1 * (1 - 0.5 * 0.96 ** (step * psi))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi))
+        prod *= mu
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        v = [b2 * vi + (1 - b2) * gi**2 for vi, gi in zip(v, g, strict=True)]
+        mhat = [
+            mu_next * mi / (1 - prod * mu_next) + (1 - mu) * gi / (1 - prod)
+            for mi, gi in zip(m, g, strict=True)
+        ]
+        vhat = [vi / (1 - b2**step) for vi in v]
+        t = [ti - lr * mh / (math.sqrt(vh) + eps) for ti, mh, vh in zip(t, mhat, vhat, strict=True)]
+        out.append(t)
+    return out
+
+
+def hand_radam(hp, steps=2):
+    # Liu et al. 2020, Algorithm 2 (as torch.optim.RAdam documents it): the first steps (ρ_t ≤ 5) are
+    # momentum SGD on the bias-corrected mean; later ones Adam's, scaled by the rectification r_t
+    b1, b2, eps, lr, wd = hp["beta1"], hp["beta2"], hp["eps"], hp["lr"], hp["weight_decay"]
+    rho_inf = 2 / (1 - b2) - 1
+    t, m, v, out = list(START), [0.0, 0.0], [0.0, 0.0], []
+    for step in range(1, steps + 1):
+        g = hand_grad(t)
+        if hp["decoupled_weight_decay"]:
+            t = [ti * (1 - lr * wd) for ti in t]
+        else:
+            g = [gi + wd * ti for gi, ti in zip(g, t, strict=True)]
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        v = [b2 * vi + (1 - b2) * gi**2 for vi, gi in zip(v, g, strict=True)]
+        mhat = [mi / (1 - b1**step) for mi in m]
+        rho = rho_inf - 2 * step * b2**step / (1 - b2**step)
+        if rho > 5:
+            r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+            scale = [r * math.sqrt(1 - b2**step) / (math.sqrt(vi) + eps) for vi in v]
+        else:
+            scale = [1.0, 1.0]
+        t = [ti - lr * mh * si for ti, mh, si in zip(t, mhat, scale, strict=True)]
+        out.append(t)
+    return out
+
+
 def hand_qhm(hp):
     beta, nu = hp["momentum"], hp["nu"]
     t, b, out = list(START), [0.0, 0.0], []
@@ -293,6 +346,29 @@ TABLE = {
         {"lr": 0.1},
         2000,
     ),
+    "nadam": Case(
+        hand_nadam,
+        {"lr": 0.1, "beta1": 0.7, "beta2": 0.8, "eps": 1e-3, "weight_decay": 0.1, "momentum_decay": 0.3},
+        {"lr": 0.1},
+        3000,
+        {"lr": 0.01, "beta2": 0.9999},
+        8000,
+    ),
+    "radam": Case(
+        hand_radam,
+        {
+            "lr": 0.1,
+            "beta1": 0.7,
+            "beta2": 0.8,
+            "eps": 1e-3,
+            "weight_decay": 0.5,
+            "decoupled_weight_decay": 1,
+        },
+        {"lr": 0.1},
+        3000,
+        {"lr": 3e-3, "beta2": 0.99},  # RAdam's first steps are plain momentum SGD
+        4000,
+    ),
     "qhm": Case(
         hand_qhm,
         {"lr": 0.1, "momentum": 0.8, "nu": 0.6, "weight_decay": 0.1},
@@ -328,6 +404,8 @@ def test_table_covers_every_optimizer_in_order():
         "adamax",
         "adamw",
         "amsgrad",
+        "nadam",
+        "radam",
         "qhm",
         "qhadam",
         "newton",
@@ -401,7 +479,7 @@ def test_matches_stored_torch_trajectories():
         )
         seen.add((case["optimizer"], bool(case["hp"]), bool(case["hp"].get("weight_decay"))))
     torch_ids = {"gd", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop"}
-    torch_ids |= {"adam", "adamax", "adamw", "amsgrad"}
+    torch_ids |= {"adam", "adamax", "adamw", "amsgrad", "nadam", "radam"}
     assert {s[0] for s in seen} == torch_ids
     assert all((oid, True, True) in seen for oid in torch_ids)  # a non-default setting with weight decay
 
@@ -533,6 +611,17 @@ def test_torch_defaults_and_metadata():
     assert d["rmsprop"]["alpha"] == 0.99 and d["rmsprop"]["centered"] == 0.0
     assert d["adamax"]["lr"] == 2e-3 and d["adamw"]["weight_decay"] == 1e-2
     assert d["qhm"]["momentum"] == 0.999 and d["qhm"]["nu"] == 0.7
+    # torch.optim.NAdam / RAdam 2.13: NAdam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+    # momentum_decay=4e-3, decoupled_weight_decay=False), RAdam(lr=1e-3, ..., decoupled_weight_decay=False)
+    adam_like = {
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "decoupled_weight_decay": 0.0,
+    }
+    assert d["nadam"] == {"lr": 2e-3, "momentum_decay": 4e-3, **adam_like}
+    assert d["radam"] == {"lr": 1e-3, **adam_like}
     assert d["newton"] == {"lr": 1.0, "damping": 0.0}
     assert d["saddle_free_newton"] == {"lr": 1.0, "damping": 1e-3}
     for opt in OPTIMIZERS.values():
@@ -543,6 +632,36 @@ def test_torch_defaults_and_metadata():
             assert not h.log or h.low > 0
             if h.name == "lr":
                 assert (h.low, h.high, h.log) == (1e-6, 10.0, True)
+
+
+@pytest.mark.parametrize(
+    "hp",
+    [
+        {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 1e-3, "weight_decay": 0.1},
+        {
+            "lr": 0.05,
+            "beta1": 0.6,
+            "beta2": 0.95,
+            "eps": 1e-6,
+            "weight_decay": 0.2,
+            "decoupled_weight_decay": 1,
+        },
+    ],
+)
+def test_radam_rectified_steps_and_nadam_later_steps_match_the_published_formula(hp):
+    """Past the first steps (RAdam's ρ_t > 5 from step 6 with β₂ = 0.9), against the hand formulas."""
+    steps = 12
+    for oid, hand in (("radam", hand_radam), ("nadam", hand_nadam)):
+        opt = get_optimizer(oid)
+        full = opt.resolve(hp)
+        p, state, got = np.array([START]), opt.init(np.array([START])), []
+        for _ in range(steps):
+            p, state = opt.update(p, grad_fn(p), state, full)
+            got.append(p[0].tolist())
+        np.testing.assert_allclose(got, hand(full, steps), rtol=1e-12, atol=1e-14, err_msg=oid)
+    b2 = hp["beta2"]
+    rho = [2 / (1 - b2) - 1 - 2 * t * b2**t / (1 - b2**t) for t in range(1, steps + 1)]
+    assert rho[0] < 5 < rho[-1]  # both of RAdam's branches were taken
 
 
 def test_sgd_update_ignores_its_noise_hyperparameter():

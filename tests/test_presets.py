@@ -158,6 +158,41 @@ def double_well(s, out):
             assert abs(end(r)[0]) == pytest.approx(np.sqrt(2.5), abs=1e-6)
 
 
+def too_large_a_step(s, out):
+    """GD at 0.9 and 1.1 × 2/λmax from one start: the first zig-zags inward to the minimum, the second
+    oscillates outward along the sharp axis (y) and leaves the bowl; the text states the threshold, which is
+    what ``critical`` gives as stable_lr_gd."""
+    import contextlib
+    import io
+    import json
+
+    from landscape_gui.cli import main
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        assert main(["critical", "--expr", s.landscape.expr, "--format", "json"]) == 0
+    (minimum,) = json.loads(text.getvalue())["points"]
+    threshold = minimum["stable_lr_gd"]
+    assert minimum["kind"] == "minimum" and threshold == 2 / max(minimum["eigenvalues"]) == 0.1
+    assert f"lr < 2/λmax = 2/{max(minimum['eigenvalues']):g} = {threshold:g}" in s.description
+    slow, fast = out["runs"]
+    assert [o.id for o in s.optimizers] == ["gd", "gd"] and slow["start"] == fast["start"]
+    assert slow["params"]["lr"] == pytest.approx(0.9 * threshold, rel=1e-12)
+    assert fast["params"]["lr"] == pytest.approx(1.1 * threshold, rel=1e-12)
+    for run in (slow, fast):
+        assert (
+            f"lr = {run['params']['lr']:g} ({0.9 if run is slow else 1.1} × {threshold:g})" in s.description
+        )
+    y_slow, y_fast = (np.array(r["path"])[:, 1] for r in (slow, fast))
+    assert (np.sign(y_slow[1:]) == -np.sign(y_slow[:-1])).all()  # both cross the bowl at every step ...
+    assert (np.sign(y_fast[1:]) == -np.sign(y_fast[:-1])).all()
+    assert (np.diff(np.abs(y_slow)) < 0).all()  # ... inward
+    assert (np.diff(np.abs(y_fast)) > 0).all() and fast["outside"]  # ... outward, out of the bowl
+    assert slow["outcome"].startswith("approaching the global minimum") and np.hypot(*end(slow)) < 0.02
+    assert abs(end(fast)[0]) < 0.01  # along the gentle axis x the fast run still converges
+    assert slow["loss"][-1] < 1e-3 < 1e3 < fast["loss"][-1]
+
+
 OUTCOMES = {
     "local-vs-global": local_vs_global,
     "saddle-escape": saddle_escape,
@@ -166,6 +201,7 @@ OUTCOMES = {
     "rosenbrock-race": rosenbrock_race,
     "newton-saddle": newton_saddle,
     "double-well": double_well,
+    "too-large-a-step": too_large_a_step,
 }
 
 

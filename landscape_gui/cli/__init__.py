@@ -7,7 +7,8 @@
     landscape-gui schedules             learning-rate schedules and their parameters
     landscape-gui trace ...             trajectories as JSON or CSV
     landscape-gui trace SCENARIO        every run of a scenario file or preset, as JSON or CSV
-    landscape-gui critical ...          critical points as JSON or text
+    landscape-gui critical ...          critical points as JSON or text, with the stable lr at each minimum
+    landscape-gui spectrum              the eigenvalues of the trained network's Hessian at θ*
     landscape-gui basins ...            basins of attraction: a PNG map and the shares
     landscape-gui restarts ...          random restarts: outcome shares and success probability
 
@@ -21,11 +22,11 @@ import sys
 from collections.abc import Sequence
 
 from landscape_gui import __version__
-from landscape_gui.cli import basins, critical, export, listing, restarts, trace
+from landscape_gui.cli import basins, critical, export, listing, restarts, spectrum, trace
 from landscape_gui.cli.common import PROG, Parser, UsageError
 
 #: The modules that add a command each, in the order ``--help`` lists them.
-COMMANDS = (listing, trace, critical, basins, restarts, export)
+COMMANDS = (listing, trace, critical, spectrum, basins, restarts, export)
 
 
 def cmd_reset() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import sys
 
@@ -42,7 +41,7 @@ def trace_noise(optimizer, params: dict[str, float], noise: float | None, explic
 
 def cmd_trace(args) -> int:
     from landscape_gui.core.analysis.simulation import Simulation
-    from landscape_gui.core.analysis.trace import MAX_SEED, check_trace_size, trace_runs, write_json
+    from landscape_gui.core.analysis.trace import MAX_SEED, check_trace_size
     from landscape_gui.core.optimizers.catalog import get_optimizer
 
     if args.scenario is not None:
@@ -72,6 +71,7 @@ def cmd_trace(args) -> int:
     schedule = parse_schedule_option(args.schedule)
     check_batch_size(args.batch_size, landscape)
     params, sim_noise, sigma = trace_noise(optimizer, params, args.noise, set(parse_settings(args.set)))
+    _check_recording(args, args.steps, len(starts))
     sim = Simulation(
         landscape,
         starts,
@@ -81,9 +81,6 @@ def cmd_trace(args) -> int:
         max_points=None,
         batch_size=args.batch_size,
     )
-    states = _step_recording_state(sim, args.steps) if args.state else None
-    if states is None:
-        sim.step(args.steps)
     header = {
         "function": landscape.id if args.function else landscape.formula,
         "optimizer": optimizer.id,
@@ -93,47 +90,39 @@ def cmd_trace(args) -> int:
         "seed": args.seed,
         "batch_size": args.batch_size,
     }
+    return _write(args, sim, args.steps, header, None)
+
+
+def _check_recording(args, steps: int, runs: int) -> None:
+    from landscape_gui.core.analysis.trace import check_recording
+
+    problem = check_recording(steps, runs, args.captions)
+    if problem:
+        raise UsageError(problem)
+
+
+def _write(args, sim, steps: int, header: dict, run_fields: list[dict] | None) -> int:
+    """Step ``sim`` (recording what ``--state`` and ``--captions`` ask for) and write it, streamed."""
+    from landscape_gui.core.analysis.trace import record_steps, write_csv, write_json
+
+    extras = record_steps(sim, steps, state=args.state, captions=args.captions)
     if args.format == "json":  # streamed: the trajectories are never held as text
-        extras = None
-        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
-            extras = [{"state": states[run.index][: run.step]} for run in sim.runs()]
-        write_json(sim, header, sys.stdout, extras)
+        write_json(sim, header, sys.stdout, extras, run_fields=run_fields, curvature=args.curvature)
     else:
-        runs = trace_runs(sim)
-        if states is not None:
-            for run, record in zip(sim.runs(), runs, strict=True):
-                record["state"] = states[run.index][: run.step]
-        names = list(landscape.variables)
-        buffers = [b.name for b in optimizer.active_buffers(params)] if states is not None else []
-        extra = ["lr", *(f"{b}_{v}" for b in buffers for v in names)] if states is not None else []
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["run", "step", *names, "loss", "status", *extra])
-        for i, r in enumerate(runs):
-            for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
-                row = [i, k, *(repr(c) for c in p), repr(v), r["status"]]
-                if extra:  # the state after step k; none at the start
-                    st = r["state"][k - 1] if k else None
-                    row += [""] * len(extra) if st is None else [repr(st["lr"])]
-                    row += [] if st is None else [repr(c) for b in buffers for c in st[b]]
-                w.writerow(row)
+        write_csv(
+            sim,
+            tuple(sim.landscape.variables),
+            sys.stdout,
+            extras,
+            curvature=args.curvature,
+            optimizer_column=run_fields is not None,
+        )
     return 0
-
-
-def _step_recording_state(sim, steps: int) -> list[list[dict]]:
-    """Step ``sim`` (one optimizer) ``steps`` times; per run, per step: the lr used and the state after it."""
-    out: list[list[dict]] = [[] for _ in range(len(sim.starts))]
-    for _ in range(steps):
-        sim.step(1)
-        lr = sim.lr_history(0)[-1].item()
-        buffers = {name: value.tolist() for name, value in sim.buffers(0).items()}
-        for i, rows in enumerate(out):
-            rows.append({"lr": lr, **{name: value[i] for name, value in buffers.items()}})
-    return out
 
 
 def _trace_scenario(args) -> int:
     """``trace SCENARIO``: every start × optimizer of a scenario file or preset, for its steps."""
-    from landscape_gui.core.analysis.trace import dumps_strict, trace_scenario
+    from landscape_gui.core.analysis.trace import check_trace_size, scenario_header, scenario_run_fields
 
     given = [
         flag
@@ -149,7 +138,6 @@ def _trace_scenario(args) -> int:
             ("--seed", args.seed),
             ("--schedule", args.schedule),
             ("--batch-size", args.batch_size),
-            ("--state", args.state or None),
         )  # fmt: skip
         if value not in (None, [])
     ]
@@ -158,17 +146,15 @@ def _trace_scenario(args) -> int:
             f"trace {args.scenario}: the scenario sets the landscape, optimizers, starts and steps;"
             f" drop {', '.join(given)} (or drop the scenario)"
         )
-    out = trace_scenario(load_source(args.scenario))
-    if args.format == "json":
-        print(dumps_strict(out))
-        return 0
-    dim = len(out["domain"])
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["run", "optimizer", "step", *("x", "y")[:dim], "loss", "status"])
-    for i, r in enumerate(out["runs"]):
-        for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
-            w.writerow([i, r["optimizer"], k, *(repr(c) for c in p), repr(v), r["status"]])
-    return 0
+    scenario = load_source(args.scenario)
+    problem = check_trace_size(scenario.steps, len(scenario.starts))
+    if problem:
+        raise UsageError(f"trace {args.scenario}: {problem}")
+    _check_recording(args, scenario.steps, len(scenario.starts) * len(scenario.optimizers))
+    sim = scenario.build_simulation(max_points=None)
+    return _write(
+        args, sim, scenario.steps, scenario_header(scenario, sim), scenario_run_fields(scenario, sim)
+    )
 
 
 def register(sub) -> None:
@@ -215,6 +201,18 @@ def register(sub) -> None:
         "--state",
         action="store_true",
         help="add each run's \"state\": per step, the lr it used and the optimizer's buffers after it",
+    )
+    p.add_argument(
+        "--curvature",
+        action="store_true",
+        help="add each run's \"curvature\": the Hessian's eigenvalues [λmin, λmax] (one value in 1-D) at every "
+        "point of its path (data landscapes: the whole data's Hessian)",
+    )
+    p.add_argument(
+        "--captions",
+        action="store_true",
+        help="add each run's \"captions\": per step, the step's caption (its update in the optimizer's "
+        "formulas, with the numbers) as lines of text",
     )
     p.add_argument(
         "--batch-size",

@@ -12,6 +12,8 @@ the core classified it: ``minimum``, ``maximum``, ``saddle`` or ``degenerate``.
 ([-2.0, 2.0], ('down', 'up'), 'saddle')
 >>> inspect_point(get_landscape("saddle"), [1.0, 0.5]).kind is None
 True
+>>> round(inspect_point(get_landscape("booth"), [1.0, 3.0]).stable_lr(), 12)  # H = [[10, 8], [8, 10]]: 2/18
+0.111111111111
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_gui.core.analysis.critical import DEGENERATE_TOL, CriticalPoint, nearest_critical_point
+from landscape_gui.core.analysis.curvature import stable_lr
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
 
 __all__ = ["Inspection", "curvature_signs", "inspect_point", "inspect_points"]
@@ -44,6 +47,11 @@ class Inspection:
     def kind(self) -> str | None:
         """The critical point's kind, when the point is one (else None)."""
         return None if self.critical is None else self.critical.kind
+
+    def stable_lr(self, momentum: float | None = None) -> float | None:
+        """At a minimum, the largest stable learning rate there: 2/λmax for gradient descent, 2(1 + μ)/λmax for
+        heavy-ball ``momentum`` μ (:func:`~landscape_gui.core.analysis.curvature.stable_lr`); None elsewhere."""
+        return stable_lr(self.eigenvalues, momentum) if self.kind == "minimum" else None
 
 
 def curvature_signs(eigenvalues: np.ndarray, scale: float) -> np.ndarray:

@@ -106,6 +106,62 @@ class Network:
         flat = np.concatenate([np.concatenate([gw.ravel(), gb]) for gw, gb in grads])
         return loss, flat + self.weight_decay * theta
 
+    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray, chunk: int = 128) -> np.ndarray:
+        """The exact Hessian ∇²L(θ) (P × P) of the loss (weight decay included), symmetric.
+
+        Each column block is a batch of exact Hessian-vector products H·v (Pearlmutter's R-operator: the
+        forward and backward passes of :meth:`loss_and_grad` differentiated along v), for the unit vectors
+        v = e_i, ``chunk`` at a time: P products in all, no finite differences.
+        """
+        p = theta.size
+        h = np.empty((p, p))
+        eye = np.eye(p)
+        for s in range(0, p, chunk):
+            h[:, s : s + chunk] = self.hessian_vector_products(theta, eye[s : s + chunk], x, y).T
+        return 0.5 * (h + h.T)  # the products agree with Hᵀ to rounding; make it exactly symmetric
+
+    def hessian_vector_products(
+        self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray
+    ) -> np.ndarray:
+        """H·vₖ for each row vₖ of ``v`` (K, P), exactly: shape (K, P) (see :meth:`hessian`)."""
+        layers = self.unflatten(theta)
+        k = v.shape[0]
+        dirs = [self.unflatten(row) for row in v]  # per direction, per layer: (VW, Vb) views
+        vw = [np.stack([d[j][0] for d in dirs]) for j in range(len(layers))]  # (K, out, in)
+        vb = [np.stack([d[j][1] for d in dirs]) for j in range(len(layers))]  # (K, out)
+        acts, racts = [x], [np.zeros((k, *x.shape))]
+        for j, (w, b) in enumerate(layers[:-1]):
+            a = np.tanh(acts[-1] @ w.T + b)
+            ru = racts[-1] @ w.T + acts[-1] @ np.swapaxes(vw[j], 1, 2) + vb[j][:, None, :]
+            acts.append(a)
+            racts.append((1.0 - a * a) * ru)
+        w, b = layers[-1]
+        z = acts[-1] @ w.T + b
+        rz = racts[-1] @ w.T + acts[-1] @ np.swapaxes(vw[-1], 1, 2) + vb[-1][:, None, :]
+        m = z[:, 1] - z[:, 0]
+        rm = rz[..., 1] - rz[..., 0]  # (K, S)
+        n = y.shape[0]
+        s = _sigmoid(m)
+        dm = (s - y) / n
+        rdm = s * (1.0 - s) * rm / n
+        dz = np.column_stack([-dm, dm])  # (S, 2)
+        rdz = np.stack([-rdm, rdm], axis=-1)  # (K, S, 2)
+        out = []
+        for j in range(len(layers) - 1, -1, -1):
+            w, _ = layers[j]
+            rgw = np.swapaxes(rdz, 1, 2) @ acts[j] + dz.T @ racts[j]  # (K, out, in)
+            out.append((rgw.reshape(k, -1), rdz.sum(axis=1)))
+            if j:
+                back = dz @ w  # (S, in)
+                d_act = 1.0 - acts[j] ** 2
+                rdz = (rdz @ w + dz @ vw[j]) * d_act + back * (-2.0 * acts[j] * racts[j])
+                dz = back * d_act
+        out.reverse()
+        return (
+            np.concatenate([np.concatenate([gw, gb], axis=1) for gw, gb in out], axis=1)
+            + self.weight_decay * v
+        )
+
     # -- the plane θ0 + a·δ + b·η ---------------------------------------------------------------------------
     def plane_terms(self, plane: Plane, a: np.ndarray, b: np.ndarray, x, y, order: int) -> list[np.ndarray]:
         """The mean loss over samples (x, y) at the points (a[k], b[k]) of the plane, with its derivatives.

@@ -1,12 +1,23 @@
-"""``mlp_slice``: a 2-D slice through the loss of a small trained neural network (Li et al., 2018).
+"""``mlp_slice`` and its variants: 2-D slices through the loss of a small trained neural network.
 
-A 2–16–16–2 tanh network is trained by full-batch Adam on 200 generated "two moons" points to θ*; two
-random directions δ, η are filter-normalised against θ*; the landscape is
+A 2–16–16–2 tanh network is trained by full-batch Adam on 200 generated "two moons" points to θ* (its loss L
+is the mean cross-entropy plus the weight-decay term (λ/2)‖θ‖², λ = 1e-3, which keeps θ* a genuine minimum);
+each landscape is
 
     J(a, b) = L(θ* + a·δ + b·η)
 
-with L the mean cross-entropy. Its value, gradient and 2 × 2 Hessian are exact (see
-:func:`landscape_gui.core.data.mlp.Network.plane_terms`), for the whole data or a minibatch.
+for two directions δ, η. Its value, gradient and 2 × 2 Hessian are exact (see
+:func:`landscape_gui.core.data.mlp.Network.plane_terms`), for the whole data or a minibatch. The variants
+(:data:`VARIANTS`, ids :data:`MLP_SLICE_IDS`) differ in the directions and the loss:
+
+- ``mlp_slice``: two random directions filter-normalised against θ* (Li et al., 2018). Random directions in
+  354 dimensions are nearly but not exactly orthogonal, and filter normalisation rescales each filter: the
+  two are ≈ 78° apart (the landscape's description and ``functions --format json`` give the angle);
+- ``mlp_slice_orth``: η orthogonalised against δ by Gram–Schmidt, then rescaled to η's norm (not filter-
+  normalised again, which would undo the orthogonality): the plane is drawn with a right angle;
+- ``mlp_slice_ce``: mlp_slice's directions, the loss without the weight-decay term, as Li et al. plot it;
+- ``mlp_slice_eigen``: the plane of the two top eigenvectors of the full Hessian ∇²L(θ*) (unit length):
+  its 2 × 2 Hessian at (0, 0) is diag(λ₁, λ₂), the two largest eigenvalues of :func:`network_spectrum`.
 
 Training takes a few seconds, so θ*, δ and η are cached on disk, in
 ``$XDG_CACHE_HOME/landscape-gui`` (``~/.cache/landscape-gui`` by default), in a file whose name is a hash
@@ -22,6 +33,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -30,14 +42,72 @@ from landscape_gui.core.data.datasets import Dataset, moons_data
 from landscape_gui.core.data.landscapes import DataLandscape, newton_minimum
 from landscape_gui.core.data.mlp import Network, Plane, _sigmoid, filter_normalised_direction, train_adam
 
-__all__ = ["MLP_SLICE_ID", "SliceSettings", "build_mlp_slice", "cache_dir", "describe_mlp_slice"]
+__all__ = [
+    "MLP_SLICE_ID",
+    "MLP_SLICE_IDS",
+    "VARIANTS",
+    "NetworkSpectrum",
+    "SliceSettings",
+    "SliceVariant",
+    "build_mlp_slice",
+    "cache_dir",
+    "describe_mlp_slice",
+    "network_spectrum",
+]
 
 MLP_SLICE_ID = "mlp_slice"
-_NAME = "Neural network slice (data)"
-_DESCRIPTION = (
-    "A 2-D slice J(a, b) = L(θ* + aδ + bη) through the loss of a 2–16–16–2 tanh network trained on two "
-    "moons: θ* is the trained minimum, δ and η random filter-normalised directions"
+
+
+@dataclass(frozen=True)
+class SliceVariant:
+    """One slice landscape: which directions span its plane, and whether its loss has the weight-decay term."""
+
+    id: str
+    name: str
+    description: str
+    #: "filter" (Li et al.'s), "orthogonal" (η Gram–Schmidt against δ) or "eigen" (top Hessian eigenvectors)
+    directions: str
+    weight_decay_term: bool = True
+    domain: tuple[tuple[float, float], ...] = ((-1.0, 1.0), (-1.0, 1.0))
+
+
+_SLICE = (
+    "A 2-D slice J(a, b) = L(θ* + aδ + bη) through the loss of a 2–16–16–2 tanh network trained on two moons"
 )
+VARIANTS: dict[str, SliceVariant] = {
+    v.id: v
+    for v in (
+        SliceVariant(
+            "mlp_slice",
+            "Neural network slice (data)",
+            f"{_SLICE}: θ* is the trained minimum, δ and η random filter-normalised directions (Li et al.)",
+            "filter",
+        ),
+        SliceVariant(
+            "mlp_slice_orth",
+            "Network slice, orthogonal (data)",
+            f"{_SLICE}: mlp_slice's δ, and its η made orthogonal to δ (Gram–Schmidt, rescaled to η's norm)",
+            "orthogonal",
+        ),
+        SliceVariant(
+            "mlp_slice_ce",
+            "Network slice, no L2 (data)",
+            f"{_SLICE}: mlp_slice's plane, the loss without the weight-decay term (as Li et al. plot it)",
+            "filter",
+            weight_decay_term=False,
+        ),
+        SliceVariant(
+            "mlp_slice_eigen",
+            "Network slice, eigenplane (data)",
+            f"{_SLICE}: δ and η the unit eigenvectors of the two largest eigenvalues of the full Hessian at θ*, "
+            "the sharpest plane through the minimum",
+            "eigen",
+            domain=((-1.5, 1.5), (-1.5, 1.5)),
+        ),
+    )
+}
+#: The slice landscapes' ids, in menu order.
+MLP_SLICE_IDS: tuple[str, ...] = tuple(VARIANTS)
 
 
 @dataclass(frozen=True)
@@ -69,8 +139,11 @@ def cache_dir() -> Path:
     return Path(base) / "landscape-gui"
 
 
-def describe_mlp_slice() -> tuple[str, str]:
-    return _NAME, _DESCRIPTION
+def describe_mlp_slice(variant: str = MLP_SLICE_ID) -> tuple[str, str]:
+    """``(name, description)`` of a slice without training its network (the built landscape's description
+    adds the angle between its directions)."""
+    v = VARIANTS[variant]
+    return v.name, v.description
 
 
 def _train(settings: SliceSettings, net: Network, data: Dataset) -> dict[str, np.ndarray]:
@@ -152,12 +225,107 @@ class SliceModel:
         return _sigmoid(self.net.margin_on_plane(self.plane, p, q, np.atleast_2d(inputs)))
 
 
-def build_mlp_slice(settings: SliceSettings = SliceSettings()) -> DataLandscape:
-    """The ``mlp_slice`` landscape (trains the network, or reads it from the cache)."""
+@dataclass(frozen=True, eq=False)
+class NetworkSpectrum:
+    """The full Hessian's eigen-decomposition at θ* (see :func:`network_spectrum`); arrays read-only."""
+
+    #: every eigenvalue, ascending: shape (P,)
+    eigenvalues: np.ndarray
+    #: the unit eigenvectors as columns, in the same order: shape (P, P); each signed so that its
+    #: largest-magnitude component is positive
+    eigenvectors: np.ndarray
+    sizes: tuple[int, ...]
+    #: λ of the loss's weight-decay term (λ/2)‖θ‖²; 0.0: the cross-entropy alone
+    weight_decay: float
+    loss: float
+    grad_norm: float
+
+    @property
+    def parameters(self) -> int:
+        return int(self.eigenvalues.size)
+
+    def loss_text(self) -> str:
+        if self.weight_decay:
+            return (
+                f"mean cross-entropy + {self.weight_decay:g}/2·‖θ‖² (with the weight-decay term, as "
+                "mlp_slice, mlp_slice_orth and mlp_slice_eigen plot it)"
+            )
+        return "mean cross-entropy, without the weight-decay term (as mlp_slice_ce plots it, and Li et al.)"
+
+
+@cache
+def network_spectrum(
+    weight_decay_term: bool = True, settings: SliceSettings = SliceSettings()
+) -> NetworkSpectrum:
+    """Eigenvalues and eigenvectors of the exact Hessian ∇²L(θ*) of the trained network (all P = 354
+    parameters; :meth:`~landscape_gui.core.data.mlp.Network.hessian`), of the loss with the weight-decay term
+    or (``weight_decay_term=False``) without it. Computed once per process (~0.1 s), then kept.
+
+    >>> s = network_spectrum()
+    >>> s.parameters, bool((s.eigenvalues[1:] >= s.eigenvalues[:-1]).all())
+    (354, True)
+    """
     net, data, arrays = trained_slice(settings)
-    theta, delta, eta = arrays["theta"], arrays["delta"], arrays["eta"]
+    if not weight_decay_term:
+        net = Network(net.sizes, 0.0)
+    theta = arrays["theta"]
+    values, vectors = np.linalg.eigh(net.hessian(theta, data.x, data.y))
+    biggest = np.abs(vectors).argmax(axis=0)
+    vectors = vectors * np.sign(vectors[biggest, np.arange(vectors.shape[1])])  # a fixed sign for each
+    loss, grad = net.loss_and_grad(theta, data.x, data.y)
+    for a in (values, vectors):
+        a.flags.writeable = False
+    return NetworkSpectrum(
+        values, vectors, tuple(net.sizes), net.weight_decay, loss, float(np.linalg.norm(grad))
+    )
+
+
+def _directions(
+    variant: SliceVariant, arrays: dict[str, np.ndarray], settings
+) -> tuple[np.ndarray, np.ndarray]:
+    delta, eta = arrays["delta"], arrays["eta"]
+    if variant.directions == "orthogonal":
+        ortho = eta - (eta @ delta) / (delta @ delta) * delta
+        return delta, ortho * (np.linalg.norm(eta) / np.linalg.norm(ortho))
+    if variant.directions == "eigen":
+        vectors = network_spectrum(variant.weight_decay_term, settings).eigenvectors
+        return vectors[:, -1].copy(), vectors[:, -2].copy()
+    return delta, eta
+
+
+def angle_degrees(u: np.ndarray, v: np.ndarray) -> float:
+    """The angle between two directions, in degrees."""
+    cos = float(u @ v) / float(np.linalg.norm(u) * np.linalg.norm(v))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def build_mlp_slice(settings: SliceSettings = SliceSettings(), variant: str = MLP_SLICE_ID) -> DataLandscape:
+    """The slice landscape ``variant`` (one of :data:`MLP_SLICE_IDS`; trains the network, or reads it from the
+    cache)."""
+    v = VARIANTS[variant]
+    net, data, arrays = trained_slice(settings)
+    theta = arrays["theta"]
+    delta, eta = _directions(v, arrays, settings)
+    if not v.weight_decay_term:
+        net = Network(net.sizes, 0.0)
     model = SliceModel(net, net.plane(theta, delta, eta))
     arch = "–".join(str(s) for s in net.sizes)
+    angle = angle_degrees(delta, eta)
+    decay = f" + {net.weight_decay:g}/2*|theta|**2" if v.weight_decay_term else ""
+    directions = {
+        "kind": {
+            "filter": "random, filter-normalised (Li et al. 2018)",
+            "orthogonal": "mlp_slice's delta; its eta orthogonalised against delta (Gram-Schmidt), rescaled to "
+            "eta's norm",
+            "eigen": "unit eigenvectors of the two largest eigenvalues of the full Hessian at theta*",
+        }[v.directions],
+        "angle_degrees": angle,
+        "norms": [float(np.linalg.norm(delta)), float(np.linalg.norm(eta))],
+    }
+    if v.directions == "eigen":
+        directions["eigenvalues"] = (
+            network_spectrum(v.weight_decay_term, settings).eigenvalues[[-1, -2]].tolist()
+        )
 
     def symbolic():
         import sympy as sp
@@ -166,15 +334,16 @@ def build_mlp_slice(settings: SliceSettings = SliceSettings()) -> DataLandscape:
         return sp.Function("J")(a, b), (a, b)  # no closed form worth printing: an opaque function of (a, b)
 
     land = DataLandscape(
-        id=MLP_SLICE_ID,
-        name=_NAME,
+        id=v.id,
+        name=v.name,
         dim=2,
-        domain=((-1.0, 1.0), (-1.0, 1.0)),
-        formula="L(theta* + a*delta + b*eta) with L(theta) = mean_i CE(net(x_i; theta), y_i) "
-        f"+ {net.weight_decay:g}/2*|theta|**2  ({arch} tanh network)",
-        description=_DESCRIPTION,
+        domain=v.domain,
+        formula=f"L(theta* + a*delta + b*eta) with L(theta) = mean_i CE(net(x_i; theta), y_i){decay}  "
+        f"({arch} tanh network)",
+        description=f"{v.description}. The two directions are {angle:.1f}° apart",
         source="Li, Xu, Taylor, Studer & Goldstein, 'Visualizing the Loss Landscape of Neural Nets', "
-        "NeurIPS 2018 (filter normalisation); data: two moons, 200 points, noise 0.2, seed 18; weight decay 1e-3",
+        "NeurIPS 2018 (filter normalisation); data: two moons, 200 points, noise 0.2, seed 18; weight decay 1e-3"
+        + ("" if v.weight_decay_term else " in training (not in the loss shown)"),
         _symbolic=symbolic,
         dataset=data,
         model=model,
@@ -188,13 +357,15 @@ def build_mlp_slice(settings: SliceSettings = SliceSettings()) -> DataLandscape:
             "network": {
                 "sizes": list(net.sizes),
                 "activation": "tanh",
-                "weight_decay": net.weight_decay,
+                "weight_decay": settings.weight_decay,
+                "weight_decay_in_loss": v.weight_decay_term,
                 "layout": "per layer: W (out × in) row by row, then b",
                 "theta": theta.tolist(),
                 "delta": delta.tolist(),
                 "eta": eta.tolist(),
                 "trained_loss": float(arrays["loss"]),
-            }
+            },
+            "directions": directions,
         },
     )
     land = land.attach_full_data()

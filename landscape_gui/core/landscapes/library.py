@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from landscape_gui.core.data.landscapes import DATA_IDS, build_data_landscape, describe_data
-from landscape_gui.core.data.mlp_slice import MLP_SLICE_ID, build_mlp_slice, describe_mlp_slice
+from landscape_gui.core.data.mlp_slice import MLP_SLICE_IDS, build_mlp_slice, describe_mlp_slice
 from landscape_gui.core.landscapes.landscape import Landscape
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ _BY_ID = {e.id: e for e in _ENTRIES}
 FORMULA_IDS: tuple[str, ...] = tuple(e.id for e in _ENTRIES)
 
 #: Built-in landscapes made of data (:mod:`landscape_gui.core.data.landscapes`, the network slice).
-DATA_LANDSCAPE_IDS: tuple[str, ...] = (*DATA_IDS, MLP_SLICE_ID)
+DATA_LANDSCAPE_IDS: tuple[str, ...] = (*DATA_IDS, *MLP_SLICE_IDS)
 
 #: Built-in landscape ids, in the order menus show them (lecture examples first, data landscapes last).
 LANDSCAPE_IDS: tuple[str, ...] = FORMULA_IDS + DATA_LANDSCAPE_IDS
@@ -317,8 +317,8 @@ def get_landscape(landscape_id: str) -> Landscape:
     """
     if landscape_id in DATA_IDS:
         return build_data_landscape(landscape_id)
-    if landscape_id == MLP_SLICE_ID:
-        return build_mlp_slice()
+    if landscape_id in MLP_SLICE_IDS:
+        return build_mlp_slice(variant=landscape_id)
     try:
         e = _BY_ID[landscape_id]
     except KeyError:
@@ -345,7 +345,7 @@ def describe(landscape_id: str) -> tuple[str, str]:
     """``(name, description)`` of a built-in without compiling it (nor generating its data)."""
     if landscape_id in DATA_IDS:
         return describe_data(landscape_id)
-    if landscape_id == MLP_SLICE_ID:
-        return describe_mlp_slice()
+    if landscape_id in MLP_SLICE_IDS:
+        return describe_mlp_slice(landscape_id)
     e = _BY_ID[landscape_id]
     return e.name, e.description

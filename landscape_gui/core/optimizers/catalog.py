@@ -11,7 +11,7 @@ stepped by one call. Each :class:`Optimizer` has
 
 and declares (see :mod:`landscape_gui.core.optimizers.spec`) its hyperparameters, the buffers it keeps between
 steps (under torch.optim's names where torch has the optimizer: ``momentum_buffer``, ``sum``, ``square_avg``,
-``acc_delta``, ``grad_avg``, ``exp_avg``, ``exp_avg_sq``, ``exp_inf``, ``max_exp_avg_sq``; qhoptim's for QHM
+``acc_delta``, ``grad_avg``, ``exp_avg``, ``exp_avg_sq``, ``exp_inf``, ``max_exp_avg_sq``, ``mu_product``; qhoptim's for QHM
 and QHAdam), the other quantities of one update (m̂, v̂, the effective step size ``lr_eff``) in the order the
 update computes them, and the formula of its step. Captions, glyphs and ``trace --state`` are generated from
 these declarations, so a new optimizer gets them for free.
@@ -27,6 +27,11 @@ rules themselves are in :mod:`landscape_gui.core.optimizers.update_rules`.
   ``noise``, the σ of the Gaussian noise the *simulation* adds to each gradient; the update ignores it.
 - ``adagrad``, ``adadelta``, ``rmsprop``, ``adam``, ``adamax``: the torch optimizers of those names;
   ``adamw`` is ``torch.optim.AdamW`` and ``amsgrad`` is ``torch.optim.Adam(amsgrad=True)``.
+- ``nadam`` (Dozat, "Incorporating Nesterov momentum into Adam", ICLR 2016 workshop) and ``radam`` (Liu et
+  al., "On the variance of the adaptive learning rate and beyond", ICLR 2020): ``torch.optim.NAdam`` and
+  ``torch.optim.RAdam``, with ``momentum_decay`` (NAdam's ψ) and the flag ``decoupled_weight_decay`` (0 or
+  1) as torch has them. NAdam keeps torch's ``mu_product`` Π (one 0-d tensor per parameter in torch; here
+  every coordinate carries the same value, so it is an (N, d) buffer like the others).
 - ``qhm`` and ``qhadam``: quasi-hyperbolic momentum and QHAdam, Ma & Yarats, "Quasi-hyperbolic momentum
   and Adam for deep learning", ICLR 2019 (arXiv:1810.06801), as in their reference implementation
   facebookresearch/qhoptim (``qhoptim.pyt.QHM`` / ``QHAdam``, gradient-type weight decay).
@@ -199,6 +204,54 @@ _V_HAT = Quantity(
 _ADAM_LR = Quantity(
     "lr_eff", "effective step size per axis", "lr/(√v̂ + ε)", lambda c: _adam_lr_eff(c, "exp_avg_sq")
 )
+
+
+def _decoupled(hp) -> bool:
+    return bool(hp["decoupled_weight_decay"])
+
+
+def _coupled(hp) -> bool:
+    return not hp["decoupled_weight_decay"]
+
+
+_DECOUPLED = Hyperparameter(
+    "decoupled_weight_decay",
+    0.0,
+    0.0,
+    1.0,
+    integer=True,
+    help="1: decoupled weight decay (θ shrinks by lr·weight_decay·θ, as AdamW); 0: added to the gradient",
+)
+#: g with weight decay added to the gradient, or (decoupled) the gradient itself
+_GRAD_COUPLED = (
+    Quantity("g", "the gradient, with weight decay", "∇J + wd·θ", _g, when=_coupled),
+    Quantity("g", "the gradient (the weight decay is decoupled)", "∇J", lambda c: c.grad, when=_decoupled),
+)
+
+
+def _v_hat_denominator(c: StepContext) -> np.ndarray:
+    """NAdam's √(v/(1−β₂ᵗ)) + ε, as torch computes it."""
+    denom = c.after["exp_avg_sq"] / (1 - c.hp["beta2"] ** c.t)
+    np.sqrt(denom, out=denom)
+    denom += c.hp["eps"]
+    return denom
+
+
+def _radam_lr_eff(c: StepContext) -> np.ndarray:
+    """lr·r_t·√(1−β₂ᵗ)/(√v + ε) where ρ_t > 5, else lr on every axis (torch's arithmetic)."""
+    rho_inf, rho_t = r.radam_rho(c.hp, c.t)
+    if rho_t <= 5.0:
+        return np.full_like(c.after["exp_avg"], c.hp["lr"])
+    adaptive = np.sqrt(c.after["exp_avg_sq"])
+    adaptive += c.hp["eps"]
+    np.reciprocal(adaptive, out=adaptive)
+    adaptive *= (1 - c.hp["beta2"] ** c.t) ** 0.5
+    return c.hp["lr"] * adaptive * r.radam_rect(rho_inf, rho_t)
+
+
+def _radam_rect(c: StepContext) -> float:
+    rho_inf, rho_t = r.radam_rho(c.hp, c.t)
+    return r.radam_rect(rho_inf, rho_t) if rho_t > 5.0 else float("nan")
 
 
 def _momentum_on(hp) -> bool:
@@ -511,6 +564,92 @@ OPTIMIZERS: dict[str, Optimizer] = {
                 ),
             ),
             step="−lr_eff·m̂",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
+        ),
+        Optimizer(
+            "nadam",
+            "NAdam",
+            "g = ∇J + wd·θ;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  μ_t = β₁(1 − ½·0.96^(tψ));  Π ← Π·μ_t;"
+            "  θ ← θ − lr·[(1−μ_t)/(1−Π)·g + μ_{t+1}/(1−Π·μ_{t+1})·m]/(√v̂ + ε)",
+            (
+                _lr(2e-3),
+                _BETA1,
+                _BETA2,
+                _eps(1e-8),
+                _WD,
+                Hyperparameter(
+                    "momentum_decay",
+                    4e-3,
+                    0.0,
+                    1.0,
+                    help="ψ: how fast the momentum schedule μ_t = β₁(1 − ½·0.96^(tψ)) rises towards β₁",
+                    symbol="ψ",
+                ),
+                _DECOUPLED,
+            ),
+            r.nadam_init,
+            r.nadam_update,
+            terms=(
+                *_GRAD_COUPLED,
+                _m(),
+                _v(),
+                Quantity(
+                    "μ_t",
+                    "this step's momentum coefficient (Nesterov look-ahead schedule)",
+                    "β₁·(1 − ½·0.96^(t·ψ))",
+                    lambda c: np.asarray(r.nadam_mu(c.hp, c.t)),
+                ),
+                Buffer(
+                    "mu_product",
+                    "Π",
+                    "product of the momentum coefficients so far (the bias correction of m)",
+                    "Π·μ_t  (Π = 1 before the first step)",
+                ),
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis",
+                    "lr/(√v̂ + ε),  v̂ = v/(1−β₂ᵗ)",
+                    lambda c: c.hp["lr"] / _v_hat_denominator(c),
+                ),
+            ),
+            step="−lr_eff·[(1−μ_t)/(1−Π)·g + μ_{t+1}/(1−Π·μ_{t+1})·m]  (decoupled: also −lr·wd·θ)",
+            velocity="exp_avg",
+            effective_lr="lr_eff",
+        ),
+        Optimizer(
+            "radam",
+            "RAdam",
+            "g = ∇J + wd·θ;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;"
+            "  θ ← θ − lr·m̂·r_t·√(1−β₂ᵗ)/(√v + ε) where ρ_t > 5, else θ − lr·m̂",
+            (_lr(1e-3), _BETA1, _BETA2, _eps(1e-8), _WD, _DECOUPLED),
+            r.adam_init,
+            r.radam_update,
+            terms=(
+                *_GRAD_COUPLED,
+                _m(),
+                _v(),
+                _M_HAT,
+                Quantity(
+                    "ρ_t",
+                    "length of the approximated simple moving average (ρ∞ = 2/(1−β₂) − 1)",
+                    "ρ∞ − 2t·β₂ᵗ/(1−β₂ᵗ)",
+                    lambda c: np.asarray(r.radam_rho(c.hp, c.t)[1]),
+                ),
+                Quantity(
+                    "r_t",
+                    "variance rectification (only where ρ_t > 5; nan before)",
+                    "√((ρ_t−4)(ρ_t−2)ρ∞/((ρ∞−4)(ρ∞−2)ρ_t))",
+                    lambda c: np.asarray(_radam_rect(c)),
+                ),
+                Quantity(
+                    "lr_eff",
+                    "effective step size per axis (lr while ρ_t ≤ 5: momentum SGD)",
+                    "lr·r_t·√(1−β₂ᵗ)/(√v + ε)  (ρ_t ≤ 5: lr)",
+                    _radam_lr_eff,
+                ),
+            ),
+            step="−lr_eff·m̂  (decoupled: also −lr·wd·θ)",
             velocity="exp_avg",
             effective_lr="lr_eff",
         ),

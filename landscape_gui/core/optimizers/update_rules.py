@@ -261,6 +261,89 @@ def amsgrad_update(params, grads, state, hp, hessian=None):
     return adam(params, grads, state, hp, decoupled=False, amsgrad=True)
 
 
+# -- NAdam and RAdam ----------------------------------------------------------------------------------------
+
+
+def nadam_init(params: np.ndarray) -> State:
+    # torch keeps one 0-d mu_product per parameter tensor; here every coordinate carries it (all equal)
+    return {**adam_init(params), "mu_product": np.ones_like(zeros(params))}
+
+
+def nadam_mu(hp, step: float) -> float:
+    """NAdam's momentum schedule μ_t = β₁·(1 − ½·0.96^(t·ψ)), ψ = momentum_decay (torch's expression)."""
+    return hp["beta1"] * (1.0 - 0.5 * (0.96 ** (step * hp["momentum_decay"])))
+
+
+def _decay(params, grads, hp):
+    """Weight decay as torch's NAdam and RAdam apply it: (params, grads) after it."""
+    wd = hp["weight_decay"]
+    if wd == 0:
+        return params, grads
+    if hp["decoupled_weight_decay"]:
+        return params * (1 - hp["lr"] * wd), grads
+    return params, with_weight_decay(params, grads, wd)
+
+
+def nadam_update(params, grads, state, hp, hessian=None):
+    lr, beta1, beta2 = hp["lr"], hp["beta1"], hp["beta2"]
+    step = count(state)
+    bias_correction2 = 1 - beta2**step
+    p, g = _decay(params, grads, hp)
+    mu = nadam_mu(hp, step)
+    mu_next = nadam_mu(hp, step + 1)
+    mu_product = state["mu_product"] * mu
+    exp_avg = lerp(state["exp_avg"], g, 1 - beta1)
+    exp_avg_sq = ema_sq(state["exp_avg_sq"], g, beta2)
+    denom = exp_avg_sq / bias_correction2
+    np.sqrt(denom, out=denom)
+    denom += hp["eps"]
+    # torch reads the product as a Python float: one value for the whole tensor
+    prod = float(mu_product.flat[0]) if mu_product.size else 1.0
+    prod_next = prod * mu_next
+    new = step_div(p, g, denom, -lr * (1.0 - mu) / (1.0 - prod))
+    new = step_div(new, exp_avg, denom, (-lr * mu_next) / (1.0 - prod_next))
+    new_state = {
+        "step": np.asarray(step),
+        "exp_avg": exp_avg,
+        "exp_avg_sq": exp_avg_sq,
+        "mu_product": mu_product,
+    }
+    return new, new_state
+
+
+def radam_rho(hp, step: float) -> tuple[float, float]:
+    """RAdam's (ρ∞, ρ_t): the maximum and the current length of the approximated simple moving average."""
+    beta2 = hp["beta2"]
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf, rho_inf - 2 * step * (beta2**step) / (1 - beta2**step)
+
+
+def radam_rect(rho_inf: float, rho_t: float) -> float:
+    """RAdam's variance rectification r_t (used where ρ_t > 5)."""
+    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+
+
+def radam_update(params, grads, state, hp, hessian=None):
+    lr, beta1, beta2 = hp["lr"], hp["beta1"], hp["beta2"]
+    step = count(state)
+    p, g = _decay(params, grads, hp)
+    exp_avg = lerp(state["exp_avg"], g, 1 - beta1)
+    exp_avg_sq = ema_sq(state["exp_avg_sq"], g, beta2)
+    bias_correction2 = 1 - beta2**step
+    update = exp_avg / (1 - beta1**step)  # the bias-corrected mean m̂
+    update *= lr
+    rho_inf, rho_t = radam_rho(hp, step)
+    if rho_t > 5.0:
+        adaptive = np.sqrt(exp_avg_sq)
+        adaptive += hp["eps"]
+        np.reciprocal(adaptive, out=adaptive)  # torch's scalar / tensor is reciprocal(tensor) · scalar
+        adaptive *= bias_correction2**0.5
+        update *= adaptive
+        update *= radam_rect(rho_inf, rho_t)
+    new_state = {"step": np.asarray(step), "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+    return p - update, new_state
+
+
 # -- Adamax -------------------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ LECTURE_ORDER = (
     "double-well",
     "himmelblau-basins",
     "momentum-speed",
+    "too-large-a-step",
     "adam-step-by-step",
     "warmup-cosine",
 )

@@ -41,6 +41,8 @@ DEMO_HYPERPARAMETERS = {
     "adamax": {"lr": 0.05},
     "adamw": {"lr": 0.05},
     "amsgrad": {"lr": 0.05},
+    "nadam": {"lr": 0.05},
+    "radam": {"lr": 0.05},
     "qhm": {"lr": 0.02, "momentum": 0.9},
     "qhadam": {"lr": 0.05},
     "newton": {"lr": 0.2},
