@@ -1,7 +1,7 @@
 """Training in the full space (core/training): every number checked against code written here from scratch.
 
 The reference is independent of the code under test: a forward pass, the cross-entropy (log-softmax) or the
-squared error, backpropagation and the optimizers' update rules are written out below in plain numpy; the
+squared error, backpropagation and the optimizers' update rules are written in tests/training_reference.py; the
 projection's shares come from an SVD done here; the sharpness from a finite-difference Hessian of the
 exact gradient.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from training_reference import fd_hessian, logits, loss_and_grad, replay
 
 from landscape_gui.core.data.landscapes import SurfaceCancelled
 from landscape_gui.core.optimizers.update_rules import newton_update, saddle_free_newton_update
@@ -22,69 +23,6 @@ from landscape_gui.core.training import (
     train,
 )
 from landscape_gui.core.training.hessian import hessian, hessian_vector_products
-
-# -- an independent network, loss and backpropagation ---------------------------------------------------------
-
-
-def unpack(theta, sizes):
-    """Per layer (W out × in, row-major, then b), from the flat vector."""
-    layers, k = [], 0
-    for i, o in zip(sizes[:-1], sizes[1:], strict=True):
-        w = theta[k : k + o * i].reshape(o, i)
-        k += o * i
-        layers.append((w, theta[k : k + o]))
-        k += o
-    assert k == theta.size
-    return layers
-
-
-def loss_and_grad(theta, x, y, sizes, loss="cross_entropy"):
-    layers = unpack(theta, sizes)
-    hs = [x]
-    for w, b in layers[:-1]:
-        hs.append(np.tanh(hs[-1] @ w.T + b))
-    w, b = layers[-1]
-    z = hs[-1] @ w.T + b
-    n = len(y)
-    onehot = np.eye(z.shape[1])[y.astype(int)]
-    if loss == "cross_entropy":
-        shifted = z - z.max(axis=1, keepdims=True)
-        logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        value = -np.mean(logp[np.arange(n), y.astype(int)])
-        dz = (np.exp(logp) - onehot) / n
-    else:  # torch's F.mse_loss(z, one_hot(y)): the mean over all n × 2 entries
-        value = np.mean((z - onehot) ** 2)
-        dz = 2.0 * (z - onehot) / z.size
-    grads = []
-    for (w, _), h in zip(reversed(layers), reversed(hs), strict=True):
-        grads.append(np.concatenate([(dz.T @ h).ravel(), dz.sum(axis=0)]))
-        dz = (dz @ w) * (1.0 - h * h)
-    return value, np.concatenate(grads[::-1])
-
-
-def replay(theta0, x, y, sizes, rule, hp, steps, batches=None, lrs=None):
-    """Losses (of all the data) and path of ``steps`` steps of a hand-written torch.optim rule."""
-    theta = np.array(theta0, dtype=np.float64)
-    buf = m = v = None
-    losses, path = [loss_and_grad(theta, x, y, sizes)[0]], [theta.copy()]
-    for t in range(1, steps + 1):
-        idx = batches[t - 1] if batches is not None else slice(None)
-        g = loss_and_grad(theta, x[idx], y[idx], sizes)[1]
-        lr = hp["lr"] if lrs is None else lrs[t - 1]
-        if rule == "gd":
-            theta = theta - lr * g
-        elif rule == "momentum":  # torch.optim.SGD(momentum=μ): the buffer starts as the first gradient
-            buf = g.copy() if buf is None else hp["momentum"] * buf + g
-            theta = theta - lr * buf
-        elif rule == "adam":
-            b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
-            m = (1 - b1) * g if m is None else b1 * m + (1 - b1) * g
-            v = (1 - b2) * g * g if v is None else b2 * v + (1 - b2) * g * g
-            denom = np.sqrt(v) / np.sqrt(1 - b2**t) + eps
-            theta = theta - (lr / (1 - b1**t)) * m / denom
-        losses.append(loss_and_grad(theta, x, y, sizes)[0])
-        path.append(theta.copy())
-    return np.array(losses), np.array(path)
 
 
 @pytest.fixture(scope="module")
@@ -109,17 +47,8 @@ def test_training_replays_with_hand_written_numpy(problem, rule, hp):
     np.testing.assert_allclose(run.loss, losses, rtol=0, atol=1e-9)
     np.testing.assert_allclose(run.path, path, rtol=0, atol=1e-9)
     assert losses[-1] < 0.5 * losses[0]  # it trains
-    predicted = [np.argmax(_logits(p, x), axis=1) for p in path[::100]]
+    predicted = [np.argmax(logits(p, x), axis=1) for p in path[::100]]
     np.testing.assert_array_equal(run.accuracy[::100], [np.mean(p == y) for p in predicted])
-
-
-def _logits(theta, x):
-    layers = unpack(theta, (2, 16, 16, 2))
-    h = x
-    for w, b in layers[:-1]:
-        h = np.tanh(h @ w.T + b)
-    w, b = layers[-1]
-    return h @ w.T + b
 
 
 def test_minibatches_and_a_schedule_replay(problem):
@@ -218,17 +147,6 @@ def test_plane_surfaces_coarse_then_fine_with_progress_and_cancel(problem):
 
 
 # -- the Hessian and the sharpness ----------------------------------------------------------------------------
-
-
-def fd_hessian(theta, x, y, sizes, loss, eps=1e-5):
-    p = theta.size
-    h = np.empty((p, p))
-    for j in range(p):
-        e = np.zeros(p)
-        e[j] = eps
-        h[j] = loss_and_grad(theta + e, x, y, sizes, loss)[1] - loss_and_grad(theta - e, x, y, sizes, loss)[1]
-        h[j] /= 2 * eps
-    return 0.5 * (h + h.T)
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])

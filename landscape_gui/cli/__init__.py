@@ -10,6 +10,7 @@
     landscape-gui critical ...          critical points as JSON or text
     landscape-gui basins ...            basins of attraction: a PNG map and the shares
     landscape-gui restarts ...          random restarts: outcome shares and success probability
+    landscape-gui train ...             train the whole network of mlp_slice: losses, projected path, sharpness
 
 Each command is one module of this package (``register(sub)`` adds its parser); bad input exits with status 2 and one line on stderr; nothing else is printed.
 """
@@ -21,11 +22,11 @@ import sys
 from collections.abc import Sequence
 
 from landscape_gui import __version__
-from landscape_gui.cli import basins, critical, export, listing, restarts, trace
+from landscape_gui.cli import basins, critical, export, listing, restarts, trace, train
 from landscape_gui.cli.common import PROG, Parser, UsageError
 
 #: The modules that add a command each, in the order ``--help`` lists them.
-COMMANDS = (listing, trace, critical, basins, restarts, export)
+COMMANDS = (listing, trace, critical, basins, restarts, train, export)
 
 
 def cmd_reset() -> int:
