@@ -271,10 +271,10 @@ def head_grad(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def head_hvp(loss_name: str, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np.ndarray:
-    """The second derivative of the mean loss in the logits z (S, 2), applied to directions dz (K, S, 2)."""
+    """The second derivative of the mean loss in the logits z (S, 2), applied to K directions dz (S, K, 2)."""
     if loss_name == "cross_entropy":
         s = _sigmoid(z[:, 1] - z[:, 0])
-        r = (s * (1.0 - s) / y.shape[0]) * (dz[..., 1] - dz[..., 0])
+        r = (s * (1.0 - s) / y.shape[0])[:, None] * (dz[..., 1] - dz[..., 0])
         return np.stack([-r, r], axis=-1)
     return dz * (2.0 / z.size)
 
