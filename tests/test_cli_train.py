@@ -9,6 +9,7 @@ import pytest
 from training_reference import fd_hessian, loss_and_grad, replay
 
 from landscape_gui.cli import main
+from landscape_gui.core.blas import blas_threads
 
 CONTRACT = [
     "architecture",
@@ -21,6 +22,13 @@ CONTRACT = [
     "explained",
     "sharpness",
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """Small matrices: one BLAS thread (core/blas.py; 10× faster on a busy 2-core machine, same numbers)."""
+    with blas_threads(1):
+        yield
 
 
 def run_cli(capsys, *args):

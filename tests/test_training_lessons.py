@@ -11,12 +11,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from landscape_gui.core.blas import blas_threads
 from landscape_gui.core.training.lessons import (
     ADAM_AND_SGD,
     EDGE_OF_STABILITY,
     adam_and_sgd_claims,
     edge_of_stability_claims,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """Small matrices: one BLAS thread (core/blas.py; 10× faster on a busy 2-core machine, same numbers)."""
+    with blas_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

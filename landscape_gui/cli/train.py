@@ -24,6 +24,7 @@ exact Hessian] every k steps, from step 0), "lr" (each step's), "max_distance" (
 
 def cmd_train(args) -> int:
     from landscape_gui.core.analysis.trace import MAX_SEED, dumps_strict
+    from landscape_gui.core.blas import blas_threads
     from landscape_gui.core.optimizers.catalog import get_optimizer
     from landscape_gui.core.training.problem import mlp_slice_problem
     from landscape_gui.core.training.projection import project
@@ -50,18 +51,19 @@ def cmd_train(args) -> int:
     if problem_text:
         raise UsageError(problem_text)
     try:
-        out = train(
-            problem,
-            [(optimizer.id, params, schedule)],
-            steps=args.steps,
-            seed=args.seed,
-            batch_size=args.batch_size,
-            every=every,
-        )
+        with blas_threads(1):  # small matrices: one BLAS thread is faster (core/blas.py)
+            out = train(
+                problem,
+                [(optimizer.id, params, schedule)],
+                steps=args.steps,
+                seed=args.seed,
+                batch_size=args.batch_size,
+                every=every,
+            )
+            run = out.runs[0]
+            projection = project([run.path])
     except ValueError as e:
         raise UsageError(str(e)) from None
-    run = out.runs[0]
-    projection = project([run.path])
     result = {
         "optimizer": optimizer.id,
         "params": run.params,
