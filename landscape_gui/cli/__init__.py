@@ -11,6 +11,7 @@
     landscape-gui spectrum              the eigenvalues of the trained network's Hessian at θ*
     landscape-gui basins ...            basins of attraction: a PNG map and the shares
     landscape-gui restarts ...          random restarts: outcome shares and success probability
+    landscape-gui train ...             train the whole network of mlp_slice: losses, projected path, sharpness
 
 Each command is one module of this package (``register(sub)`` adds its parser); bad input exits with status 2 and one line on stderr; nothing else is printed.
 """
@@ -22,11 +23,11 @@ import sys
 from collections.abc import Sequence
 
 from landscape_gui import __version__
-from landscape_gui.cli import basins, critical, export, listing, restarts, spectrum, trace
+from landscape_gui.cli import basins, critical, export, listing, restarts, spectrum, trace, train
 from landscape_gui.cli.common import PROG, Parser, UsageError
 
 #: The modules that add a command each, in the order ``--help`` lists them.
-COMMANDS = (listing, trace, critical, spectrum, basins, restarts, export)
+COMMANDS = (listing, trace, critical, spectrum, basins, restarts, train, export)
 
 
 def cmd_reset() -> int:

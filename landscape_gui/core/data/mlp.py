@@ -1,8 +1,10 @@
 """A small multilayer perceptron in numpy: training by backpropagation, and exact derivatives along a plane.
 
-The network maps 2 inputs through tanh hidden layers to 2 logits; its loss is the mean softmax
-cross-entropy, which for two classes is ``softplus(m) − y·m`` with the logit margin ``m = z₁ − z₀``.
-Parameters are kept as one flat vector θ (layer by layer: the weight matrix row by row, then the bias).
+The network maps 2 inputs through tanh hidden layers to 2 logits; its loss (``loss_name``) is the mean
+softmax cross-entropy, which for two classes is ``softplus(m) − y·m`` with the logit margin ``m = z₁ − z₀``
+(torch's ``F.cross_entropy(z, y)``), or the mean squared error of the logits against the one-hot labels
+(torch's ``F.mse_loss(z, one_hot(y))``: the mean over samples *and* outputs). Parameters are kept as one flat
+vector θ (layer by layer: the weight matrix row by row, then the bias).
 
 Two kinds of derivatives:
 
@@ -25,7 +27,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Network", "filter_normalised_direction", "train_adam"]
+__all__ = [
+    "LOSSES",
+    "Network",
+    "filter_normalised_direction",
+    "head_grad",
+    "head_hvp",
+    "head_loss",
+    "train_adam",
+]
+
+#: The losses a :class:`Network` can have, by the name ``train``'s JSON gives them (``"loss_name"``).
+LOSSES = ("cross_entropy", "mse")
 
 
 @dataclass(frozen=True)
@@ -33,11 +46,22 @@ class Network:
     """Layer sizes, e.g. (2, 16, 16, 2): tanh on every hidden layer, 2 logits out.
 
     ``weight_decay`` λ adds (λ/2)·‖θ‖² to the loss (as the optimizer's weight decay does in training), so
-    that the trained θ* is a genuine minimum even where the classes can be separated.
+    that the trained θ* is a genuine minimum even where the classes can be separated. ``loss_name`` is one
+    of :data:`LOSSES` (the slice's derivatives along a plane, :meth:`plane_terms` of order 1 and 2, are
+    written for the cross-entropy only).
     """
 
     sizes: tuple[int, ...]
     weight_decay: float = 0.0
+    loss_name: str = "cross_entropy"
+
+    def __post_init__(self):
+        if self.loss_name not in LOSSES:
+            raise ValueError(f"unknown loss {self.loss_name!r} (known: {', '.join(LOSSES)})")
+        if len(self.sizes) < 2 or self.sizes[-1] != 2 or min(self.sizes) < 1:
+            raise ValueError(
+                f"a network has 2 outputs (two classes) and layers of ≥ 1 unit, not {self.sizes}"
+            )
 
     @property
     def shapes(self) -> list[tuple[tuple[int, int], int]]:
@@ -68,34 +92,35 @@ class Network:
         return np.concatenate(parts)
 
     # -- one parameter vector -------------------------------------------------------------------------------
-    def margin(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """The logit margin m = z₁ − z₀ for inputs x (S, 2): shape (S,)."""
+    def logits(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The logits z for inputs x (S, 2): shape (S, 2)."""
         h = x
         layers = self.unflatten(theta)
         for w, b in layers[:-1]:
             h = np.tanh(h @ w.T + b)
         w, b = layers[-1]
-        z = h @ w.T + b
+        return h @ w.T + b
+
+    def margin(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The logit margin m = z₁ − z₀ for inputs x (S, 2): shape (S,)."""
+        z = self.logits(theta, x)
         return z[:, 1] - z[:, 0]
 
     def loss(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
-        """Mean cross-entropy over the samples, plus the weight decay term."""
-        m = self.margin(theta, x)
-        return float(np.mean(_softplus(m) - y * m)) + 0.5 * self.weight_decay * float(theta @ theta)
+        """The mean loss over the samples, plus the weight decay term."""
+        decay = 0.5 * self.weight_decay * float(theta @ theta)
+        return float(head_loss(self.loss_name, self.logits(theta, x), y)) + decay
 
     def loss_and_grad(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """The mean cross-entropy and its gradient in θ (backpropagation)."""
+        """The mean loss and its gradient in θ (backpropagation)."""
         layers = self.unflatten(theta)
         acts = [x]
         for w, b in layers[:-1]:
             acts.append(np.tanh(acts[-1] @ w.T + b))
         w, b = layers[-1]
         z = acts[-1] @ w.T + b
-        m = z[:, 1] - z[:, 0]
-        n = y.shape[0]
-        loss = float(np.mean(_softplus(m) - y * m)) + 0.5 * self.weight_decay * float(theta @ theta)
-        dm = (_sigmoid(m) - y) / n
-        dz = np.column_stack([-dm, dm])
+        loss = float(head_loss(self.loss_name, z, y)) + 0.5 * self.weight_decay * float(theta @ theta)
+        dz = head_grad(self.loss_name, z, y)
         grads = []
         for k in range(len(layers) - 1, -1, -1):
             w, _ = layers[k]
@@ -167,8 +192,23 @@ class Network:
         """The mean loss over samples (x, y) at the points (a[k], b[k]) of the plane, with its derivatives.
 
         ``order`` 0 gives [J]; 1 gives [∂J/∂a, ∂J/∂b]; 2 gives [∂²J/∂a², ∂²J/∂a∂b, ∂²J/∂b∂a, ∂²J/∂b²];
-        each of shape (K,). Inside, arrays are (K, S, width).
+        each of shape (K,). Inside, arrays are (K, S, width). Orders 1 and 2 are for the cross-entropy.
         """
+        lam, g = self.weight_decay, plane.grams
+        if order == 0:
+            a = np.asarray(a, dtype=np.float64)
+            b = np.asarray(b, dtype=np.float64)
+            # weight decay (λ/2)‖θ₀ + aδ + bη‖², a quadratic in (a, b): g = [θ₀·δ, θ₀·η, δ·δ, δ·η, η·η, θ₀·θ₀]
+            decay = (
+                0.5
+                * lam
+                * (g[5] + 2 * a * g[0] + 2 * b * g[1] + a * a * g[2] + 2 * a * b * g[3] + b * b * g[4])
+            )
+            return [head_loss(self.loss_name, self.plane_logits(plane, a, b, x), y) + decay]
+        if self.loss_name != "cross_entropy":
+            raise ValueError(
+                f"the plane's derivatives are written for the cross-entropy, not {self.loss_name}"
+            )
         a = np.asarray(a, dtype=np.float64)[:, None, None]
         b = np.asarray(b, dtype=np.float64)[:, None, None]
         jets: list | None = None  # the input x does not depend on (a, b)
@@ -200,16 +240,7 @@ class Network:
             jets = _tanh_jets(terms, order) if k < n_layers - 1 else terms
         # logits → margin m = z1 − z0 → per-sample loss softplus(m) − y·m
         m = [t[..., 1] - t[..., 0] if np.ndim(t) else t for t in jets]
-        # weight decay (λ/2)‖θ₀ + aδ + bη‖², a quadratic in (a, b): g = [θ₀·δ, θ₀·η, δ·δ, δ·η, η·η]
-        lam, g = self.weight_decay, plane.grams
         a, b = a[:, 0, 0], b[:, 0, 0]
-        if order == 0:
-            decay = (
-                0.5
-                * lam
-                * (g[5] + 2 * a * g[0] + 2 * b * g[1] + a * a * g[2] + 2 * a * b * g[3] + b * b * g[4])
-            )
-            return [np.mean(_softplus(m[0]) - y * m[0], axis=1) + decay]
         s = _sigmoid(m[0])
         e = s - y
         if order == 1:
@@ -222,6 +253,20 @@ class Network:
         h_ab = np.mean(w * m[1] * m[2] + e * m[4], axis=1) + lam * g[3]
         h_bb = np.mean(w * m[2] * m[2] + e * m[5], axis=1) + lam * g[4]
         return [h_aa, h_ab, h_ab, h_bb]
+
+    def plane_logits(self, plane: Plane, a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The logits at the points (a[k], b[k]) of the plane for inputs x (S, 2): shape (K, S, 2)."""
+        a = np.asarray(a, dtype=np.float64)[:, None, None]
+        b = np.asarray(b, dtype=np.float64)[:, None, None]
+        h = x
+        n_layers = len(plane.stacked)
+        for k, (stack, (c0, ca, cb)) in enumerate(zip(plane.stacked, plane.biases, strict=True)):
+            out = stack.shape[0] // 3
+            w0, dw, hw = stack[:out], stack[out : 2 * out], stack[2 * out :]
+            w_t = np.swapaxes(w0 + a * dw + b * hw, 1, 2)  # W(a, b)ᵀ of each point: (K, in, out)
+            u = np.matmul(h, w_t) + (c0 + a * ca + b * cb)
+            h = np.tanh(u) if k < n_layers - 1 else u
+        return h
 
     def plane(self, theta: np.ndarray, delta: np.ndarray, eta: np.ndarray) -> Plane:
         """The plane θ + a·δ + b·η, its layers stacked for :meth:`plane_terms`."""
@@ -253,6 +298,41 @@ class Plane:
     biases: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     #: θ₀·δ, θ₀·η, δ·δ, δ·η, η·η, θ₀·θ₀ (for the weight decay term)
     grams: tuple[float, ...] = (0.0,) * 6
+
+
+def _one_hot(y: np.ndarray, classes: int) -> np.ndarray:
+    return (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+
+
+def head_loss(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The mean loss of the logits z (S, 2), or of each point's logits (K, S, 2) → (K,), for labels y (S,).
+
+    ``cross_entropy``: the mean over samples of softplus(m) − y·m, m = z₁ − z₀ (−log softmax(z)_y);
+    ``mse``: the mean over samples and outputs of (z − one_hot(y))², as ``F.mse_loss(z, one_hot(y))``.
+    """
+    if loss_name == "cross_entropy":
+        m = z[..., 1] - z[..., 0]
+        return np.mean(_softplus(m) - y * m, axis=-1)
+    r = z - _one_hot(y, z.shape[-1])
+    return np.mean(r * r, axis=(-2, -1))
+
+
+def head_grad(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂(mean loss)/∂z for logits z (S, 2): shape (S, 2)."""
+    if loss_name == "cross_entropy":
+        m = z[:, 1] - z[:, 0]
+        dm = (_sigmoid(m) - y) / y.shape[0]
+        return np.column_stack([-dm, dm])
+    return (z - _one_hot(y, z.shape[-1])) * (2.0 / z.size)
+
+
+def head_hvp(loss_name: str, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np.ndarray:
+    """The second derivative of the mean loss in the logits z (S, 2), applied to K directions dz (S, K, 2)."""
+    if loss_name == "cross_entropy":
+        s = _sigmoid(z[:, 1] - z[:, 0])
+        r = (s * (1.0 - s) / y.shape[0])[:, None] * (dz[..., 1] - dz[..., 0])
+        return np.stack([-r, r], axis=-1)
+    return dz * (2.0 / z.size)
 
 
 def _tanh_jets(u: list, order: int) -> list:

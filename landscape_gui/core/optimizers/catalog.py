@@ -35,8 +35,9 @@ rules themselves are in :mod:`landscape_gui.core.optimizers.update_rules`.
 - ``qhm`` and ``qhadam``: quasi-hyperbolic momentum and QHAdam, Ma & Yarats, "Quasi-hyperbolic momentum
   and Adam for deep learning", ICLR 2019 (arXiv:1810.06801), as in their reference implementation
   facebookresearch/qhoptim (``qhoptim.pyt.QHM`` / ``QHAdam``, gradient-type weight decay).
-- ``newton``: damped Newton, θ ← θ − lr·(H + λI)⁻¹∇J. A particle whose damped Hessian is singular (or
-  not finite) takes no step.
+- ``newton``: damped Newton, θ ← θ − lr·(H + λI)⁻¹∇J (closed form in 1-D and 2-D, the symmetrised
+  Hessian's eigendecomposition in more, as when a network trains). A particle whose damped Hessian is
+  singular (or not finite) takes no step.
 - ``saddle_free_newton``: Dauphin et al., "Identifying and attacking the saddle point problem in
   high-dimensional non-convex optimization", NeurIPS 2014: θ ← θ − lr·(|H| + λI)⁻¹∇J with
   |H| = V|Λ|Vᵀ, which turns the attraction of Newton's method towards saddles into repulsion.

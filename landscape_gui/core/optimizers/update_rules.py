@@ -436,11 +436,15 @@ TINY = 8 * np.finfo(np.float64).eps
 
 
 def newton_update(params, grads, state, hp, hessian=None):
-    """θ − lr·(H + λI)⁻¹∇J by the closed-form inverse of the 1×1 or 2×2 damped Hessian."""
+    """θ − lr·(H + λI)⁻¹∇J: by the closed-form inverse of the 1×1 or 2×2 damped Hessian, and from the
+    eigendecomposition of the symmetrised Hessian in more dimensions (a network's parameters)."""
     if hessian is None:
         raise ValueError("newton needs the Hessian: call update(params, grads, state, hp, hessian)")
     lam = hp["damping"]
     d = params.shape[1]
+    if d > 2:
+        direction = _eigen_direction(hessian, grads, lambda spectrum: spectrum + lam)
+        return step_to(params, direction, -hp["lr"]), {"step": np.asarray(count(state))}
     with np.errstate(all="ignore"):
         if d == 1:
             a = hessian[:, 0, 0] + lam
@@ -472,6 +476,13 @@ def saddle_free_newton_update(params, grads, state, hp, hessian=None):
             "saddle_free_newton needs the Hessian: call update(params, grads, state, hp, hessian)"
         )
     lam = hp["damping"]
+    direction = _eigen_direction(hessian, grads, lambda spectrum: np.abs(spectrum) + lam)
+    return step_to(params, direction, -hp["lr"]), {"step": np.asarray(count(state))}
+
+
+def _eigen_direction(hessian, grads, modify) -> np.ndarray:
+    """V·diag(1/modify(Λ))·Vᵀg per particle, H = VΛVᵀ the symmetrised Hessian; zero for a particle whose
+    modified spectrum is singular (up to rounding) or whose numbers are not finite."""
     direction = np.zeros_like(grads)
     ok = np.isfinite(hessian).all(axis=(1, 2)) & np.isfinite(grads).all(axis=1)
     if ok.any():
@@ -479,15 +490,16 @@ def saddle_free_newton_update(params, grads, state, hp, hessian=None):
         g = grads if ok.all() else grads[ok]
         h = 0.5 * (h + np.swapaxes(h, 1, 2))  # exactly symmetric for eigh
         lam_h, vecs = np.linalg.eigh(h)  # (M, d), (M, d, d), columns are eigenvectors
-        mod = np.abs(lam_h) + lam
+        mod = modify(lam_h)
         coef = np.einsum("mji,mj->mi", vecs, g)  # Vᵀg
         with np.errstate(all="ignore"):
             coef /= mod
-            sub = np.einsum("mij,mj->mi", vecs, coef)  # V·diag(1/(|Λ| + λ))·Vᵀg
-            bad = (mod.min(axis=1) <= TINY * mod.max(axis=1)) | ~np.isfinite(sub).all(axis=1)
+            sub = np.einsum("mij,mj->mi", vecs, coef)  # V·diag(1/modify(Λ))·Vᵀg
+            size = np.abs(mod)
+            bad = (size.min(axis=1) <= TINY * size.max(axis=1)) | ~np.isfinite(sub).all(axis=1)
         sub[bad] = 0.0
         if ok.all():
             direction = sub
         else:
             direction[np.flatnonzero(ok)] = sub
-    return step_to(params, direction, -hp["lr"]), {"step": np.asarray(count(state))}
+    return direction
