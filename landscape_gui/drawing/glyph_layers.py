@@ -13,18 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from OpenGL import GL
 
 from landscape_gui.core.frames.glyph_sets import GlyphSet
 from landscape_gui.core.frames.palette import glyph_color
 from landscape_gui.drawing.glyph_geometry import arrow_segments, box_segments, shaft_segments
-from landscape_gui.drawing.scene import LIFT
-
-_OVER = {  # drawn over the surface: alpha blending without the depth test
-    GL.GL_DEPTH_TEST: False,
-    GL.GL_BLEND: True,
-    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
-}
+from landscape_gui.drawing.scene_space import LIFT, OVER
 
 
 def _corners(kset: GlyphSet) -> tuple[np.ndarray, np.ndarray]:
@@ -43,7 +36,7 @@ class GlyphLayer3D:
         self.theme = "dark"
         self.drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.item = gl.GLLinePlotItem(
-            pos=np.zeros((0, 3), np.float32), mode="lines", width=2.5, antialias=True, glOptions=_OVER
+            pos=np.zeros((0, 3), np.float32), mode="lines", width=2.5, antialias=True, glOptions=OVER
         )
         self.item.setDepthValue(10)  # after the surface and the runs
         scene.view.addItem(self.item)

@@ -12,23 +12,19 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
-from OpenGL import GL
+
+from landscape_gui.drawing.scene_space import OVER
 
 HALO_ALPHA = 0.7
 RING_WIDTH = 5.0  # pixels of ring around the best ball, at scale 1
-_OVER = {  # alpha blending without the depth test: drawn over the surface
-    GL.GL_DEPTH_TEST: False,
-    GL.GL_BLEND: True,
-    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
-}
 
 
 class BallHalos:
     """The halo and best-ring items of one view (add ``items`` to the view after the balls)."""
 
     def __init__(self):
-        self.ring = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=1, glOptions=_OVER)
-        self.halo = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=1, glOptions=_OVER)
+        self.ring = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=1, glOptions=OVER)
+        self.halo = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=1, glOptions=OVER)
         self.ring.setDepthValue(10)  # drawn after every depth-tested item, the ring under the halo
         self.halo.setDepthValue(11)
         self.ring_color = (1.0, 1.0, 1.0, 0.95)

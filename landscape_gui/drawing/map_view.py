@@ -16,7 +16,7 @@ from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
 from landscape_gui.drawing.glyph_layers import GlyphLayerMap
 from landscape_gui.drawing.legend import legend_html
-from landscape_gui.drawing.scene import axis_names
+from landscape_gui.drawing.scene_axes import axis_names
 from landscape_gui.drawing.surface_view import critical_tooltip
 
 MANY_RUNS = 100  # from this many runs (or starts) on, balls and start markers are drawn smaller

@@ -33,8 +33,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from OpenGL import GL
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
@@ -42,21 +40,12 @@ from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.sampling import nearest_samples
+from landscape_gui.drawing.scene_axes import build_axes
+from landscape_gui.drawing.scene_space import FLOOR, HEIGHT, LABEL_PT, LIFT, RIBBON, TRANSLUCENT, XY_LIMIT
 from landscape_gui.drawing.theme import THEMES, text_rgb
 
-HEIGHT = 1.0
 BALL_SIZE, BEST_SIZE, START_SIZE = 15.0, 28.0, 9.0  # pixels at scale 1 (presentation mode scales them)
-TRAIL_WIDTH, LABEL_PT = 2.5, 9
-FLOOR = -0.35
-RIBBON = 0.12  # half-width of the 1-D ribbon
-LIFT = 0.012  # balls and trails float this far above the surface
-XY_LIMIT = 1.6  # displayed positions are clipped to this box (a run far outside the domain stays in view)
-_TRANSLUCENT = "translucent"  # depth test on: trails behind hills stay hidden
-_OVER = {  # alpha blending without the depth test: drawn over the surface
-    GL.GL_DEPTH_TEST: False,
-    GL.GL_BLEND: True,
-    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
-}
+TRAIL_WIDTH = 2.5
 
 
 def surface_with_gaps(xs, ys, zs, colors, defined) -> gl.GLMeshItem:
@@ -78,32 +67,6 @@ def surface_with_gaps(xs, ys, zs, colors, defined) -> gl.GLMeshItem:
         vertexes=verts, faces=faces.astype(np.uint32), vertexColors=colors.reshape(-1, 4).astype(np.float32),
         smooth=True, computeNormals=False, glOptions="opaque",
     )  # fmt: skip
-
-
-def axis_names(landscape) -> tuple[str, ...]:
-    """The landscape's parameter names for its axes (slope/intercept, w1/w2, a/b), else x and y."""
-    names = tuple(getattr(landscape, "variables", ()) or ())
-    return names if len(names) == landscape.dim else ("x", "y")[: landscape.dim]
-
-
-def _nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
-    step = (hi - lo) / max(1, count - 1)
-    mag = 10 ** np.floor(np.log10(step)) if step > 0 else 1.0
-    for m in (1, 2, 2.5, 5, 10):
-        if step <= m * mag:
-            step = m * mag
-            break
-    start = np.ceil(lo / step - 1e-9) * step
-    ticks = np.arange(start, hi + step * 1e-9, step)
-    return ticks[(ticks >= lo - 1e-12) & (ticks <= hi + 1e-12)]
-
-
-def _fmt(v: float) -> str:
-    if v == 0:
-        return "0"
-    if abs(v) >= 1e4 or abs(v) < 1e-2:
-        return f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-")
-    return f"{v:.4g}" if abs(v) >= 1e3 else f"{v:.3g}"  # 2000, not 2e+03
 
 
 class Scene3D:
@@ -129,12 +92,12 @@ class Scene3D:
         self.marker_items: list = []
         self.star_labels: list[gl.GLTextItem] = []
         self.starts_item = gl.GLScatterPlotItem(
-            pos=np.zeros((0, 3)), size=START_SIZE, color=(1, 1, 1, 0.9), glOptions=_TRANSLUCENT
+            pos=np.zeros((0, 3)), size=START_SIZE, color=(1, 1, 1, 0.9), glOptions=TRANSLUCENT
         )
         self.trail_item = gl.GLLinePlotItem(
-            pos=np.zeros((0, 3)), mode="lines", width=TRAIL_WIDTH, antialias=True, glOptions=_TRANSLUCENT
+            pos=np.zeros((0, 3)), mode="lines", width=TRAIL_WIDTH, antialias=True, glOptions=TRANSLUCENT
         )
-        self.ball_item = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions=_TRANSLUCENT)
+        self.ball_item = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=15, glOptions=TRANSLUCENT)
         self.halos = BallHalos()  # every ball again, translucent, over the surface; a ring on the best run
         for item in (self.starts_item, self.trail_item, self.ball_item, *self.halos.items):
             view.addItem(item)
@@ -173,6 +136,25 @@ class Scene3D:
     @property
     def dim(self) -> int:
         return self.landscape.dim if self.landscape is not None else 2
+
+    @property
+    def lo(self) -> np.ndarray:
+        """The domain's low corner (x, and y or x again in 1-D)."""
+        return self._lo
+
+    @property
+    def hi(self) -> np.ndarray:
+        return self._hi
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """The lowest and highest finite value of the surface drawn."""
+        return self._vmin, self._vmax
+
+    @property
+    def eps(self) -> float:
+        """What log heights add to J − min J (so the minimum itself is finite)."""
+        return self._eps
 
     @property
     def half_extent(self) -> tuple[float, float]:
@@ -305,79 +287,20 @@ class Scene3D:
         if pos:
             self.contour_item = gl.GLLinePlotItem(
                 pos=np.concatenate(pos).astype(np.float32), color=np.concatenate(cols).astype(np.float32),
-                mode="lines", width=1.5, antialias=False, glOptions=_TRANSLUCENT,
+                mode="lines", width=1.5, antialias=False, glOptions=TRANSLUCENT,
             )  # fmt: skip
             self._add_static(self.contour_item)
         else:
             self.contour_item = None
 
     def _build_axes(self, grid) -> None:
-        sx, sy = self._half
-        f = FLOOR
-        box = [(-sx, -sy), (sx, -sy), (sx, sy), (-sx, sy), (-sx, -sy)]
-        seg = []
-        for a, b in zip(box[:-1], box[1:], strict=True):
-            seg += [(*a, f), (*b, f)]
-        height = [(-sx, sy, f), (-sx, sy, HEIGHT)]  # z axis at the back-left corner
-        x_ticks = _nice_ticks(self._lo[0], self._hi[0])
-        tick = 0.04
-        labels = []  # (position, text, alignment or None for pyqtgraph's left/bottom)
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for t in x_ticks:
-            x = self.to_scene(np.array([[t] + ([self._lo[1]] if self.dim == 2 else [])]))[0, 0]
-            seg += [(x, -sy, f), (x, -sy - tick, f)]
-            labels.append(((x, -sy - 0.12, f), _fmt(t), None))
-        if self.dim == 2:
-            for t in _nice_ticks(self._lo[1], self._hi[1]):
-                y = self.to_scene(np.array([[self._lo[0], t]]))[0, 1]
-                seg += [(sx, y, f), (sx + tick, y, f)]
-                labels.append(((sx + 0.1, y, f), _fmt(t), None))
-        for z, value in self._z_ticks():
-            height += [(-sx, sy, z), (-sx - tick, sy, z)]
-            labels.append(((-sx - 0.07, sy, z), _fmt(value), right))  # ends by its tick
-        names = axis_names(self.landscape)
-        name = f"J({', '.join(names)})"
-        labels += [
-            ((0, -sy - 0.28, f), names[0], None),
-            ((-sx - 0.1, sy, HEIGHT * 1.12), name + (" (log)" * self.log_height), None),
-        ]
-        if self.dim == 2:
-            labels.append(((sx + 0.3, 0, f), names[1], None))
-        # Not pyqtgraph's default additive blending for lines, which turns the light theme's dark lines white.
-        # The floor box is hidden where the surface stands in front of it; the height axis is drawn over
-        # everything, as its labels are.
-        self.axis_items = [
-            gl.GLLinePlotItem(pos=np.array(s, dtype=np.float32), mode="lines", width=self.scale, glOptions=o)
-            for s, o in ((seg, _TRANSLUCENT), (height, _OVER))
-        ]
+        self.axis_items, labels = build_axes(self)
         for item in self.axis_items:
             self._add_static(item)
-        font = QFont()
-        font.setPointSizeF(LABEL_PT * self.scale)
-        for pos, text, align in labels:
-            item = gl.GLTextItem(pos=pos, text=text, font=font)
-            if align is not None:
-                item.setData(alignment=align)
+        for item in labels:
             self._labels.append(item)
             self._add_static(item)
         self._apply_theme_colors()
-
-    def _z_ticks(self) -> list[tuple[float, float]]:
-        """(scene z, value) of the height axis's ticks: round values (0, 2, 4, …) on a linear axis, powers of
-        ten on a log axis (above the lowest value when some are negative); none outside the surface's
-        range, but a round value within 1% of it (0 under a grid minimum of 1e-5) is kept at the floor."""
-        lo, hi = self._vmin, self._vmax
-        if self.log_height:
-            base = 0.0 if lo >= 0 else lo  # round values themselves where all are ≥ 0
-            k0, k1 = np.ceil(np.log10(lo - base + self._eps)), np.floor(np.log10(hi - base))
-            values = base + 10.0 ** np.arange(k0, k1 + 1)[:: max(1, int(np.ceil((k1 - k0 + 1) / 5)))]
-        else:
-            slack = 0.01 * (hi - lo)
-            values = _nice_ticks(lo - slack, hi + slack)
-        if len(values) < 2:  # a range too narrow for round values: its ends
-            values = np.array([lo, hi])
-        z = np.clip(self.z_of_values(values), 0.0, HEIGHT)
-        return [(float(a), float(b)) for a, b in zip(z, values, strict=True)]
 
     # -- markers and runs ---------------------------------------------------------------------------------
     def set_critical_points(self, points) -> None:
@@ -396,7 +319,7 @@ class Scene3D:
             xyz[:, 2] += LIFT
             item = gl.GLScatterPlotItem(
                 pos=xyz, size=13 if key == "global" else 10, color=tuple(c / 255 for c in color) + (1.0,),
-                glOptions=_TRANSLUCENT,
+                glOptions=TRANSLUCENT,
             )  # fmt: skip
             self.marker_items.append(item)
             self.view.addItem(item)

@@ -38,7 +38,7 @@ from landscape_gui.core.analysis.trace import MAX_SEED, MAX_TRACE_POINTS
 from landscape_gui.core.data.minibatch import BatchSampler
 from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
-from landscape_gui.core.scenario.parse import MAX_STEPS
+from landscape_gui.core.scenario.model import MAX_STEPS
 from landscape_gui.core.training.problem import NetworkLoss
 
 __all__ = [
