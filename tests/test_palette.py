@@ -107,3 +107,70 @@ def test_the_first_six_optimizer_colours_stay_apart_for_colour_blind_viewers(vis
     assert de >= 20, f"colours {pair} only ΔE {de:.1f} apart ({vision or 'normal vision'})"
     de_all, pair = min_delta_e(OPTIMIZER_COLORS, matrix)
     assert de_all >= 9, f"colours {pair} only ΔE {de_all:.1f} apart"
+
+
+# -- colour roles (issue 24): a colour means one thing ---------------------------------------------------
+def _role_colours():
+    from landscape_gui.core.frames.palette import (
+        GLYPH_LIGHT,
+        GLYPH_STYLE,
+        MINIMUM_COLORS,
+        NEUTRAL,
+        theme_foreground,
+    )
+
+    roles = {f"basin {i}": c for i, c in enumerate(MINIMUM_COLORS)}
+    roles.update({f"basin {k}": c for k, c in NEUTRAL.items() if k != "diverged"})
+    roles.update({f"marker {k}": c for k, (c, _, _) in CRITICAL_STYLE.items()})
+    roles.update({f"glyph {k}": c for k, (c, _, _) in GLYPH_STYLE.items() if c is not None})
+    roles.update({f"light glyph {k}": c for k, c in GLYPH_LIGHT.items()})
+    roles.update({f"{t} step glyph": theme_foreground(t) for t in ("dark", "light")})
+    return roles
+
+
+def test_no_basin_marker_or_glyph_colour_is_an_optimizer_colour():
+    """Basins, critical points and glyphs never take a run's colour: ΔE ≥ 20 from every optimizer colour (the
+    orange GD trail vanished on the orange basin; the yellow saddle read as the GD ball; −∇J shared RMSprop's
+    cyan). Runs drawn over basins are outlined besides, for viewers who confuse what ΔE keeps apart."""
+    close = []
+    for role, c in _role_colours().items():
+        for k, opt in enumerate(OPTIMIZER_COLORS):
+            de = float(np.linalg.norm(_lab(c) - _lab(opt)))
+            if de < 20:
+                close.append(f"{role} {c} vs optimizer colour {k} {opt}: ΔE {de:.1f}")
+    assert not close, close
+
+
+def test_basins_and_markers_are_told_apart():
+    from landscape_gui.core.frames.palette import MINIMUM_COLORS
+
+    de, pair = min_delta_e(MINIMUM_COLORS)
+    assert de >= 15, f"basin colours {pair} only ΔE {de:.1f} apart"
+    de, pair = min_delta_e([c for c, _, _ in CRITICAL_STYLE.values()])
+    assert de >= 20, f"marker colours {pair} only ΔE {de:.1f} apart"
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_markers_and_glyphs_stand_out_on_the_3d_view(theme):
+    """Graphics need 3 : 1 against what they are drawn on (WCAG 1.4.11): the 3D view's background."""
+    from landscape_gui.core.frames.palette import GLYPH_STYLE, glyph_color
+
+    bg = THEMES[theme]["scene_bg"]
+    low = [k for k in GLYPH_STYLE if contrast_ratio(glyph_color(k, theme), bg) < 3]
+    assert not low, low
+
+
+def test_each_optimizer_keeps_its_colour_in_every_preset():
+    """Gradient descent was blue in adam-step-by-step and orange elsewhere: colours follow the optimizer."""
+    from landscape_gui.core.frames.palette import OPTIMIZER_SLOT, optimizer_color, optimizer_colors
+    from landscape_gui.core.scenario.presets import list_presets, load_preset
+
+    for pid, _ in list_presets():
+        ids = [o.id for o in load_preset(pid).optimizers]
+        colours = optimizer_colors(ids)
+        assert len(set(colours)) == len(colours), pid  # every entry of a preset its own colour
+        taken = set()
+        for oid, colour in zip(ids, colours, strict=True):
+            if OPTIMIZER_SLOT[oid] not in taken:  # no earlier entry took its colour: it has its own
+                assert colour == optimizer_color(OPTIMIZER_SLOT[oid]), (pid, oid)
+            taken.add(OPTIMIZER_COLORS.index(colour[:3]))

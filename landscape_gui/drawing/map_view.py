@@ -60,6 +60,10 @@ def set_title(plot_item, text: str, size: str = "9pt") -> None:
     label.updateGeometry()
 
 
+#: The edge of trails drawn over a basin map.
+OUTLINE = (20, 20, 24, 230)
+
+
 class MapView(pg.PlotWidget):
     pointClicked = Signal(object)  # (d,) domain point
 
@@ -77,6 +81,8 @@ class MapView(pg.PlotWidget):
         self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen((255, 255, 255, 90), width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen((200, 200, 210), width=2))
         self.trails: list[ChunkedCurve] = []  # one per run colour: its runs' paths, NaN-separated
+        self.edges: list[ChunkedCurve] = []  # their dark edges, shown over basins
+        self._outlined = False
         self._trail_runs: list[np.ndarray] = []  # the runs each trail item draws
         self._n_runs = 0
         self._trails_visible = True
@@ -292,9 +298,9 @@ class MapView(pg.PlotWidget):
 
     def clear_runs(self) -> None:
         self._frame_colors = None
-        for t in self.trails:
+        for t in self.trails + self.edges:
             self.plot_item.removeItem(t)
-        self.trails, self._trail_runs, self._n_runs = [], [], 0
+        self.trails, self.edges, self._trail_runs, self._n_runs = [], [], [], 0
         self.balls.setData([], [])
         self.best.setData([], [])
 
@@ -310,6 +316,12 @@ class MapView(pg.PlotWidget):
             self.plot_item.addItem(t)
             self.trails.append(t)
             self._trail_runs.append(runs)
+            # a dark edge under the trail, shown over a basin map (pale colours under a coloured trail)
+            edge = ChunkedCurve(pen=pg.mkPen(OUTLINE, width=width + 2.5 * self.scale), connect="finite")
+            edge.setZValue(4.5)
+            edge.setVisible(self._trails_visible and self._outlined)
+            self.plot_item.addItem(edge)
+            self.edges.append(edge)
         self._n_runs = len(colors)
         self._brushes = [pg.mkBrush(*c) for c in colors]
         self.update_runs(paths, positions, path_values, values)
@@ -325,8 +337,11 @@ class MapView(pg.PlotWidget):
             v = None if path_values is None else np.asarray(path_values[i])[index]
             return self._xy(np.asarray(paths[i])[index], v)
 
-        for t, runs in zip(self.trails, self._trail_runs, strict=True):
-            t.setData(*joined(trail(i) for i in runs if i < len(paths)))
+        for t, edge, runs in zip(self.trails, self.edges, self._trail_runs, strict=True):
+            xy = joined(trail(i) for i in runs if i < len(paths))
+            t.setData(*xy)
+            if self._outlined:
+                edge.setData(*xy)
         n = min(self._n_runs, len(positions))
         if n:
             x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
@@ -351,6 +366,8 @@ class MapView(pg.PlotWidget):
             self._trails_visible = bool(trails)
             for t in self.trails:
                 t.setVisible(self._trails_visible)
+            for edge in self.edges:
+                edge.setVisible(self._trails_visible and self._outlined)
 
     def _clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double() or self.landscape is None:
@@ -378,4 +395,7 @@ class MapView(pg.PlotWidget):
         if (None if basins is None else basins.map) is not self._basin_map:
             self._basin_map = None if basins is None else basins.map
             self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
+            self._outlined = basins is not None
+            self.set_visibility(trails=self._trails_visible)
+            self.update_runs(snap.paths, snap.positions, snap.path_values, snap.values, best=frame.best)
         self.setToolTip(legend_html(frame.legend, theme))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_gui.core.analysis.basins import BasinMap, iter_basin_maps, outcome_name
-from landscape_gui.core.frames.palette import optimizer_color, outcome_palette
+from landscape_gui.core.frames.palette import optimizer_colors, outcome_palette
 from landscape_gui.core.frames.presenter import basin_problem, optimizer_label
 from landscape_gui.core.scenario.model import BasinSettings
 from landscape_gui.gui.jobs import Debounce, Job
@@ -166,9 +166,11 @@ class BasinsView(QObject):
         combo = self.panel.optimizer
         combo.blockSignals(True)
         combo.clear()
-        for g, o in enumerate(s.optimizers):
+        for g, (o, color) in enumerate(
+            zip(s.optimizers, optimizer_colors(o.id for o in s.optimizers), strict=True)
+        ):
             combo.addItem(optimizer_label(o), g)
-            combo.setItemData(g, QColor(*optimizer_color(g)), Qt.ItemDataRole.DecorationRole)
+            combo.setItemData(g, QColor(*color), Qt.ItemDataRole.DecorationRole)
         b = s.basins or self._last
         combo.setCurrentIndex(min(b.optimizer, max(0, len(s.optimizers) - 1)))
         combo.blockSignals(False)

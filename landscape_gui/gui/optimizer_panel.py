@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from landscape_gui.core.frames.palette import optimizer_color
+from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
@@ -96,11 +96,12 @@ class OptimizerPanel(QWidget):
     def sync(self) -> None:
         """Tick boxes and colour swatches follow the session's optimizer list."""
         self.list.blockSignals(True)
+        colors = optimizer_colors(o.id for o in self.session.optimizers)
         for i in range(self.list.count()):
             item = self.list.item(i)
             idx = self._index_of(item.data(Qt.ItemDataRole.UserRole))
             item.setCheckState(Qt.CheckState.Checked if idx is not None else Qt.CheckState.Unchecked)
-            item.setIcon(_swatch(optimizer_color(idx) if idx is not None else None))
+            item.setIcon(_swatch(colors[idx] if idx is not None else None))
         current = self.list.currentItem()
         if self.session.optimizers and (
             current is None or self._index_of(current.data(Qt.ItemDataRole.UserRole)) is None

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_gui.core.analysis.restarts import RestartSummary, run_restarts
-from landscape_gui.core.frames.palette import optimizer_color
+from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.frames.presenter import optimizer_label
 from landscape_gui.core.scenario.model import RestartSettings
 from landscape_gui.gui.jobs import Debounce, Job
@@ -124,13 +124,12 @@ class RestartsPanel(QScrollArea):
         self.blocks: list[tuple[QLabel, pg.PlotWidget]] = []
         self.layout_.addStretch(1)
 
-    def show_summaries(self, summaries, names, steps: int) -> None:
+    def show_summaries(self, summaries, names, steps: int, colors=()) -> None:
         for label, plot in self.blocks:
             label.deleteLater()
             plot.deleteLater()
         self.blocks = []
-        for g, (s, name) in enumerate(zip(summaries, names, strict=True)):
-            color = optimizer_color(g)
+        for s, name, color in zip(summaries, names, colors, strict=True):
             label = QLabel(summary_html(s, name, color, steps))
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
@@ -240,7 +239,10 @@ class RestartsView(QObject):
         self.panel.status.setText(
             f"{a.n} random starts uniform over the domain (seed {s.seed}), outcomes within tol {a.tol:g}"
         )
-        self.panel.show_summaries(self.summaries, [optimizer_label(o) for o in s.optimizers], s.steps)
+        self.panel.show_summaries(
+            self.summaries, [optimizer_label(o) for o in s.optimizers], s.steps,
+            optimizer_colors(o.id for o in s.optimizers),
+        )  # fmt: skip
 
     def _failed(self, message: str) -> None:
         self.panel.status.setText(message)

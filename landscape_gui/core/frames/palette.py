@@ -39,15 +39,23 @@ OPTIMIZER_COLORS = (
     (204, 121, 167),  # reddish purple (Okabe–Ito)
     (240, 228, 66),  # yellow (Okabe–Ito)
 )
-OKABE_ITO = OPTIMIZER_COLORS  # the former name
+#: Each optimizer's own colour (its index in :data:`OPTIMIZER_COLORS`), the same in every scenario: gradient
+#: descent is orange wherever it runs. A second entry of the same optimizer, or one whose colour is taken, gets
+#: the next colour free (:func:`optimizer_colors`).
+OPTIMIZER_SLOT = {
+    "gd": 0, "momentum": 1, "adam": 2, "rmsprop": 3, "nesterov": 4, "newton": 5, "sgd": 6, "adagrad": 7,
+    "saddle_free_newton": 6, "adamw": 7, "amsgrad": 3, "adamax": 5, "adadelta": 7, "nadam": 4, "radam": 6,
+    "qhm": 1, "qhadam": 2,
+}  # fmt: skip
 
-#: Critical points: (colour, 2-D map symbol, legend text).
+#: Critical points: (colour, 2-D map symbol, legend text). Colours no optimizer has (ΔE ≥ 20 from each of
+#: :data:`OPTIMIZER_COLORS`): a marker never reads as a ball.
 CRITICAL_STYLE = {
     "global": ((46, 204, 64), "star", "global minimum"),
-    "minimum": ((235, 64, 52), "o", "local minimum"),
-    "saddle": ((255, 200, 40), "t", "saddle"),
+    "minimum": ((255, 0, 128), "o", "local minimum"),
+    "saddle": ((250, 250, 250), "t", "saddle"),
     "maximum": ((190, 110, 255), "d", "maximum"),
-    "degenerate": ((160, 160, 160), "s", "degenerate"),
+    "degenerate": ((110, 120, 20), "s", "degenerate"),
 }
 
 #: WCAG 2 minimum contrast for body text (success criterion 1.4.3, level AA).
@@ -58,6 +66,28 @@ def optimizer_color(index: int) -> tuple[int, int, int, int]:
     """The colour of the ``index``-th selected optimizer as (r, g, b, a) bytes; cycles past 8."""
     r, g, b = OPTIMIZER_COLORS[index % len(OPTIMIZER_COLORS)]
     return (r, g, b, 255)
+
+
+def optimizer_colors(ids) -> list[tuple[int, int, int, int]]:
+    """The colour of each optimizer of a scenario, in order: its own (:data:`OPTIMIZER_SLOT`), or the next one
+    free when an earlier entry has it (warm-up against constant lr: two SGD runs, two colours).
+
+    >>> optimizer_colors(["adam", "gd"]) == [optimizer_color(2), optimizer_color(0)]
+    True
+    >>> optimizer_colors(["sgd", "sgd"]) == [optimizer_color(6), optimizer_color(7)]
+    True
+    """
+    taken: set[int] = set()
+    out = []
+    for oid in ids:
+        slot = OPTIMIZER_SLOT.get(oid, 0)
+        for k in range(len(OPTIMIZER_COLORS)):
+            if (slot + k) % len(OPTIMIZER_COLORS) not in taken or len(taken) >= len(OPTIMIZER_COLORS):
+                slot = (slot + k) % len(OPTIMIZER_COLORS)
+                break
+        taken.add(slot)
+        out.append(optimizer_color(slot))
+    return out
 
 
 def optimizer_color_f(index: int) -> tuple[float, float, float, float]:
@@ -108,15 +138,16 @@ def critical_key(kind: str, is_global: bool) -> str:
 
 
 # -- glyphs -------------------------------------------------------------------------------------------
-#: Each kind's colour (r, g, b bytes; None: the theme's foreground), legend symbol and legend text.
+#: Each kind's colour (r, g, b bytes; None: the theme's foreground), legend symbol and legend text; no
+#: optimizer has these colours (ΔE ≥ 20), so an arrow never reads as a run.
 GLYPH_STYLE = {
-    "gradient": ((0, 215, 255), "→", "−∇J"),
+    "gradient": ((200, 255, 0), "→", "−∇J"),
     "velocity": ((255, 70, 210), "→", "−velocity"),
     "step": (None, "→", "step taken Δθ"),
-    "effective_lr": ((170, 255, 40), "□", "effective step size per axis"),
+    "effective_lr": ((200, 170, 255), "□", "effective step size per axis"),
 }
-#: Darker colours for the light theme (the dark theme's cyan and lime fade on white).
-GLYPH_LIGHT = {"gradient": (0, 140, 200), "velocity": (200, 0, 150), "effective_lr": (40, 150, 0)}
+#: Darker colours for the light theme (the dark theme's fade on white).
+GLYPH_LIGHT = {"gradient": (90, 120, 0), "velocity": (200, 0, 150), "effective_lr": (110, 60, 200)}
 
 
 def theme_foreground(theme: str) -> tuple[int, int, int]:
@@ -131,24 +162,25 @@ def glyph_color(kind: str, theme: str) -> tuple[int, int, int]:
 
 
 # -- basins -------------------------------------------------------------------------------------------
-#: Qualitative colours for the minima' basins (Tableau 10 without its grey), then golden-ratio hues.
+#: The minima's basins: pale tints, a separate palette from the optimizers' (ΔE ≥ 20 from each), so a run
+#: drawn over a basin stays visible whatever colour the basin has. Beyond nine: pale golden-ratio hues.
 MINIMUM_COLORS = (
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (188, 189, 34),
-    (23, 190, 207),
+    (178, 198, 255),  # pale blue
+    (255, 207, 158),  # peach
+    (198, 255, 178),  # pale green
+    (255, 178, 178),  # pale red
+    (198, 178, 255),  # pale violet
+    (255, 255, 178),  # pale yellow
+    (178, 255, 236),  # pale aqua
+    (255, 178, 255),  # pale magenta
+    (255, 209, 244),  # pale pink
 )
-#: Neutral tones for the outcomes that are not a minimum.
+#: Neutral tones for the outcomes that are not a minimum (greys apart from the grey optimizer).
 NEUTRAL = {
-    "saddle": (150, 150, 150),
-    "maximum": (105, 105, 105),
-    "degenerate": (125, 135, 155),
-    "not_settled": (222, 222, 222),
+    "saddle": (120, 120, 120),
+    "maximum": (90, 90, 90),
+    "degenerate": (95, 110, 140),
+    "not_settled": (245, 245, 245),
     "diverged": (35, 35, 35),
 }
 
@@ -157,8 +189,7 @@ def _minimum_color(k: int) -> tuple[int, int, int]:
     if k < len(MINIMUM_COLORS):
         return MINIMUM_COLORS[k]
     h = (0.13 + 0.618033988749895 * k) % 1.0
-    s, v = (0.55, 0.9) if k % 2 else (0.75, 0.7)
-    r, g, b = colorsys.hsv_to_rgb(h, s, v)
+    r, g, b = colorsys.hsv_to_rgb(h, 0.3, 1.0)
     return round(r * 255), round(g * 255), round(b * 255)
 
 
@@ -169,7 +200,7 @@ def outcome_palette(points: Sequence) -> np.ndarray:
     >>> from landscape_gui.core.analysis.critical import critical_points
     >>> from landscape_gui.core.landscapes.library import get_landscape
     >>> outcome_palette(critical_points(get_landscape("saddle"))).tolist()
-    [[150, 150, 150, 255], [35, 35, 35, 255], [222, 222, 222, 255]]
+    [[120, 120, 120, 255], [35, 35, 35, 255], [245, 245, 245, 255]]
     """
     rows, minima = [], 0
     for p in points:

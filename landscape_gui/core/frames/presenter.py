@@ -42,7 +42,7 @@ from landscape_gui.core.frames.palette import (
     basin_rgba,
     critical_key,
     glyph_color,
-    optimizer_color,
+    optimizer_colors,
     outcome_palette,
 )
 from landscape_gui.core.frames.snapshot import Snapshot
@@ -244,6 +244,7 @@ def present(
     """The frame of ``snapshot`` (see the module docstring). ``critical_points``: those found so far (their
     legend rows, when the view marks them); ``basin_map``: the basins computed for the scenario's [basins]."""
     labels = [optimizer_label(o) for o in scenario.optimizers]
+    colors = optimizer_colors(o.id for o in scenario.optimizers)
     n_runs = len(snapshot.values)
     n_groups = max(1, len(labels))
     n_starts = n_runs // n_groups if n_runs else 0
@@ -256,7 +257,7 @@ def present(
             group=r.group,
             index=r.index,
             label=labels[r.group] if r.group < len(labels) else r.optimizer,
-            color=optimizer_color(r.group),
+            color=colors[r.group],
             opacity=1.0 if best is None or k == best else DIMMED,
             ring=k == best,
             status=r.label,
@@ -269,7 +270,7 @@ def present(
     if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
         sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
     basins = _basins(basin_map, scenario, labels) if basin_map is not None else None
-    legend = _run_rows(snapshot, looks, labels, n_starts, best)
+    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best)
     if view.critical_points and critical_points:
         legend += _critical_rows(critical_points)
     legend += basins.rows if basins is not None else ()
@@ -278,12 +279,14 @@ def present(
         snapshot=snapshot, runs=looks, best=best, legend=legend, glyphs=sets,
         caption=_caption(snapshot, looks, n_starts), basins=basins,
         title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
-        optimizer_colors=tuple(optimizer_color(g) for g in range(len(labels))),
+        optimizer_colors=tuple(colors),
         scheduled=any(o.schedule is not None for o in scenario.optimizers),
     )  # fmt: skip
 
 
-def _run_rows(snapshot: Snapshot, looks, labels, n_starts: int, best: int | None) -> tuple[LegendRow, ...]:
+def _run_rows(
+    snapshot: Snapshot, looks, labels, colors, n_starts: int, best: int | None
+) -> tuple[LegendRow, ...]:
     """One row per optimizer (with its best loss when it runs from several starts); one per run instead when a
     single optimizer runs from a few starts; the best run last."""
     values = snapshot.values
@@ -292,12 +295,12 @@ def _run_rows(snapshot: Snapshot, looks, labels, n_starts: int, best: int | None
     for g, name in enumerate(labels):
         members = [k for k, r in enumerate(looks) if r.group == g]
         if not members:
-            rows.append(LegendRow(optimizer_color(g), name))
+            rows.append(LegendRow(colors[g], name))
             continue
         if per_run or n_starts == 1:
             for k in members:
                 text = name + (f" from ({_point(snapshot.runs[k].start)})" if per_run else "")
-                rows.append(LegendRow(optimizer_color(g), text + _fate(snapshot.runs[k]), float(values[k])))
+                rows.append(LegendRow(colors[g], text + _fate(snapshot.runs[k]), float(values[k])))
             continue
         runs = [snapshot.runs[k] for k in members]
         counts = [f"{len(runs)} runs"]
@@ -307,13 +310,11 @@ def _run_rows(snapshot: Snapshot, looks, labels, n_starts: int, best: int | None
         counts += [f"{left} left the domain"] if left else []
         finite = values[members][np.isfinite(values[members])]
         loss = float(finite.min()) if finite.size else float("nan")
-        rows.append(LegendRow(optimizer_color(g), f"{name} ({', '.join(counts)}, best)", loss))
+        rows.append(LegendRow(colors[g], f"{name} ({', '.join(counts)}, best)", loss))
     if best is not None:
         r = snapshot.runs[best]
         rows.append(
-            LegendRow(
-                optimizer_color(r.group), f"best run: from ({_point(r.start)})", float(values[best]), True
-            )
+            LegendRow(colors[r.group], f"best run: from ({_point(r.start)})", float(values[best]), True)
         )
     return tuple(rows)
 
