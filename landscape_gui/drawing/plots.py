@@ -43,7 +43,8 @@ class PlotsPanel(QWidget):
         self.scale = 1.0
         for p in (self.loss_plot, self.grad_plot, self.lr_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
-            p.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counts: no "(x0.001)"
+            for axis in ("bottom", "left"):  # no "loss J (x0.001)" cut off at the axis' end: plain numbers
+                p.getAxis(axis).enableAutoSIPrefix(False)
             # no negative steps, and at least 10 steps wide (not 0.2, 0.4, … before the first step)
             p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
             p.setMinimumHeight(120)
@@ -62,7 +63,6 @@ class PlotsPanel(QWidget):
         self.lr_curves: list[pg.PlotDataItem] = []  # one per optimizer
         self.lr_plot.setMinimumHeight(70)
         self.lr_plot.setMaximumHeight(150)
-        self.lr_plot.getAxis("left").enableAutoSIPrefix(False)  # lr 0.3, not "300 (x0.001)"
         self.lr_plot.hide()
         self._frame_key: tuple = ([], 0)  # the runs' colours and starts of the last frame shown
         self._lr_colors: list = []

@@ -3,13 +3,12 @@ frame (:class:`~landscape_gui.core.frames.presenter.Frame`) names and colours th
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from landscape_gui.core.frames.palette import readable_text
+from landscape_gui.core.frames.presenter import loss_text
 
 VISIBLE_ONLY_FROM = 100  # runs: from this many on, only the rows in sight are filled
 COLUMNS = ("optimizer", "start", "step", "loss", "‖∇J‖", "status")
@@ -21,12 +20,6 @@ STATUS_COLORS = {
     "warning": (230, 140, 30),
     "diverged": (255, 60, 60),
 }
-
-
-def _fmt(v: float) -> str:
-    if not math.isfinite(v):
-        return "—"  # e.g. the gradient norm before the first step
-    return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.3e}"
 
 
 class RunsTable(QTableWidget):
@@ -92,7 +85,8 @@ class RunsTable(QTableWidget):
             run, look = runs[row], looks[row]
             shown = f"★ best · {look.status}" if row == best else look.status
             start = "(" + ", ".join(f"{c:.3g}" for c in run.start) + ")"
-            values = (look.label, start, str(run.step), _fmt(run.loss), _fmt(run.grad_norm), shown)
+            loss, grad = loss_text(run.loss, frame.loss_scale), loss_text(run.grad_norm, frame.loss_scale)
+            values = (look.label, start, str(run.step), loss, grad, shown)
             for col, text in enumerate(values):
                 item = self.item(row, col)
                 if item is None:

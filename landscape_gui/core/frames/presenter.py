@@ -143,6 +143,8 @@ class Frame:
     optimizer_colors: tuple[tuple[int, int, int, int], ...] = ()
     #: Some optimizer follows a learning-rate schedule (the lr plot is worth showing).
     scheduled: bool = False
+    #: The losses' scale: the largest finite loss seen along the paths (numbers far below it are round-off).
+    loss_scale: float = 1.0
 
     @property
     def step(self) -> int:
@@ -154,15 +156,22 @@ class Frame:
         return [r.rgba for r in self.runs]
 
 
-def loss_text(v: float) -> str:
-    """A loss as a legend prints it: 4 significant digits, scientific far from 1, "—" when not a number.
+#: A number this small next to the losses' scale is round-off: printed as 0 (not −2.22e-16 at a minimum of 0).
+ROUND_OFF = 1e-12
 
-    >>> loss_text(0.123456), loss_text(2.5e-07), loss_text(float("nan"))
-    ('0.1235', '2.500e-07', '—')
+
+def loss_text(v: float, scale: float = 1.0) -> str:
+    """A number as the legend and the runs table print it: 4 significant digits, scientific far from 1, 0 below
+    :data:`ROUND_OFF` × ``scale`` (the losses' own scale), "—" when not a number.
+
+    >>> loss_text(0.123456), loss_text(2.5e-07), loss_text(-2.22e-16), loss_text(float("nan"))
+    ('0.1235', '2.500e-07', '0', '—')
     """
-    if v != v:  # nan
+    if v != v or v in (float("inf"), float("-inf")):
         return "—"
-    return f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 or v == 0 else f"{v:.3e}"
+    if abs(v) < ROUND_OFF * max(1.0, abs(scale)):
+        return "0"
+    return f"{v:.4g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.3e}"
 
 
 def optimizer_label(spec: OptimizerSpec) -> str:
@@ -270,7 +279,7 @@ def present(
     if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
         sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
     basins = _basins(basin_map, scenario, labels) if basin_map is not None else None
-    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best)
+    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, _loss_scale(snapshot))
     if view.critical_points and critical_points:
         legend += _critical_rows(critical_points)
     legend += basins.rows if basins is not None else ()
@@ -280,16 +289,21 @@ def present(
         caption=_caption(snapshot, looks, n_starts), basins=basins,
         title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
         optimizer_colors=tuple(colors),
-        scheduled=any(o.schedule is not None for o in scenario.optimizers),
+        scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=_loss_scale(snapshot),
     )  # fmt: skip
 
 
+def _loss_scale(snapshot: Snapshot) -> float:
+    finite = [np.abs(v[np.isfinite(v)]).max() for v in snapshot.path_values if np.isfinite(v).any()]
+    return float(max(finite, default=1.0))
+
+
 def _run_rows(
-    snapshot: Snapshot, looks, labels, colors, n_starts: int, best: int | None
+    snapshot: Snapshot, looks, labels, colors, n_starts: int, best: int | None, scale: float
 ) -> tuple[LegendRow, ...]:
     """One row per optimizer (with its best loss when it runs from several starts); one per run instead when a
     single optimizer runs from a few starts; the best run last."""
-    values = snapshot.values
+    values = np.where(np.abs(snapshot.values) < ROUND_OFF * scale, 0.0, snapshot.values)  # round-off: 0
     per_run = len(labels) == 1 and 1 < n_starts <= MAX_RUN_ROWS
     rows = []
     for g, name in enumerate(labels):
