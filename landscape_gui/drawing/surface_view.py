@@ -49,19 +49,32 @@ class ViewLegend(QLabel):
         self.hide()  # until there is something to show
         view.installEventFilter(self)
 
+    #: The legend takes at most this share of the view's width (its text wraps) and grows half as much as the
+    #: presentation scale: at 150 % on 1366×768 it used to cover the view.
+    MAX_WIDTH_SHARE = 0.42
+
     def show_legend(self, html: str, theme: str) -> None:
-        """Show ``html`` (rows separated by <br>) on the ``theme``'s panel; hide the panel when empty."""
+        """Show ``html`` on the ``theme``'s panel; hide the panel when empty."""
+        if (html, theme) == self._shown and self.isVisible() == bool(html):
+            return
         self._shown = (html, theme)
         r, g, b = THEMES[theme]["scene_bg"]
+        size = 10 * (1 + 0.5 * (self.scale - 1))
         self.setStyleSheet(
             f"QLabel#legend3d {{ background: rgba({r}, {g}, {b}, {self.PANEL_ALPHA[theme]});"
             f" color: {THEMES[theme]['text']};"
-            f" border-radius: 6px; padding: 4px 8px; font-size: {10 * self.scale:.0f}pt; }}"
+            f" border-radius: 6px; padding: 4px 8px; font-size: {size:.0f}pt; }}"
         )
         self.setText(html)
+        self._fit()
+        self.setVisible(bool(html))
+
+    def _fit(self) -> None:
+        view = self.parentWidget()
+        self.setMaximumWidth(max(230, round(view.width() * self.MAX_WIDTH_SHARE)))
+        self.setWordWrap(True)
         self.adjustSize()
         self._place()
-        self.setVisible(bool(html))
 
     def set_scale(self, scale: float) -> None:
         self.scale = float(scale)
@@ -69,7 +82,7 @@ class ViewLegend(QLabel):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
-            self._place()
+            self._fit()
         return False
 
     def _place(self) -> None:

@@ -131,6 +131,7 @@ class ControlPanel(QScrollArea):
         grid = QGridLayout()
         self.domain_spins = []
         self.domain_labels = []
+        self.domain_to: list[QLabel] = []
         for row, axis in enumerate(("x", "y")):
             self.domain_labels.append(QLabel(f"{axis} from"))
             grid.addWidget(self.domain_labels[-1], row, 0)
@@ -142,8 +143,10 @@ class ControlPanel(QScrollArea):
                 spin.editingFinished.connect(self._domain_edited)
                 grid.addWidget(spin, row, col)
                 pair.append(spin)
-            grid.addWidget(QLabel("to"), row, 2)
+            to = QLabel("to")
+            grid.addWidget(to, row, 2)
             self.domain_spins.append(pair)
+            self.domain_to.append(to)
         form.addLayout(grid)
         self.domain_message = QLabel()
         self.domain_message.setObjectName("error")
@@ -172,7 +175,8 @@ class ControlPanel(QScrollArea):
         names = tuple(L.variables) if len(L.variables) == L.dim else ("x", "y")[: L.dim]
         for row, label in enumerate(self.domain_labels):
             label.setText(f"{names[row] if row < len(names) else ('x', 'y')[row]} from")
-            label.setVisible(row < L.dim)
+            label.setVisible(row < L.dim)  # a 1-D landscape has no y range
+            self.domain_to[row].setVisible(row < L.dim)
         # the formula field shows the formula in use, and is empty under a built-in landscape
         formula = s.landscape.expr or ""
         if self.formula_edit.text() != formula and not self.formula_edit.hasFocus():

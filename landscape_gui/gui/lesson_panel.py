@@ -2,17 +2,21 @@
 
 A lecturer's audience reads it from the back of the room, so the text is large (and grows with the
 presentation scale). The ▾/▸ button folds the description away, leaving the title line; the banner hides
-itself when the scenario has no description (the title alone is in the window title).
+itself when the scenario has no description (the title alone is in the window title). The description scrolls
+within at most :data:`MAX_SHARE` of the window's height, so a long lesson never squeezes the 3D view (it used to
+take a third of a 1366×768 window and still be cut off).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout
 
 TITLE_PT = 16
 BODY_PT = 12
+#: Most of the window's height the description takes before it scrolls.
+MAX_SHARE = 0.2
 
 
 class LessonPanel(QFrame):
@@ -28,6 +32,13 @@ class LessonPanel(QFrame):
         self.body.setObjectName("lesson_body")
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("lesson_scroll")
+        self.scroll.setWidget(self.body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fold = QToolButton()
         self.fold.setObjectName("lesson_fold")
         self.fold.setCheckable(True)
@@ -42,7 +53,7 @@ class LessonPanel(QFrame):
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(2)
         layout.addLayout(head)
-        layout.addWidget(self.body)
+        layout.addWidget(self.scroll)
         self.set_scale(1.0)
         self.set_expanded(True)
         self.set_lesson("", "")
@@ -52,6 +63,7 @@ class LessonPanel(QFrame):
         self.title.setText(title or "")
         self.body.setText(" ".join((description or "").split()))
         self.setVisible(bool((description or "").strip()))
+        self._fit()
 
     def set_expanded(self, expanded: bool) -> None:
         """Show or fold away the description (the title line stays)."""
@@ -60,11 +72,23 @@ class LessonPanel(QFrame):
         self.fold.blockSignals(False)
         self.fold.setText("▾" if expanded else "▸")
         self.fold.setToolTip("Fold the lesson text away" if expanded else "Show the lesson text")
-        self.body.setVisible(expanded)
+        self.scroll.setVisible(expanded)
+        self._fit()
 
     @property
     def expanded(self) -> bool:
         return self.fold.isChecked()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The description's height: what it needs, up to :data:`MAX_SHARE` of the window (then it scrolls)."""
+        window = self.window()
+        limit = max(3 * self.body.fontMetrics().lineSpacing(), round(window.height() * MAX_SHARE))
+        need = self.body.heightForWidth(max(100, self.scroll.viewport().width())) + 4
+        self.scroll.setFixedHeight(min(limit, max(need, self.body.fontMetrics().lineSpacing())))
 
     def set_scale(self, scale: float) -> None:
         """Text size: 1 = normal, 1.5 and 2 for presentation mode."""
@@ -77,3 +101,4 @@ class LessonPanel(QFrame):
         self.title.setFont(title)
         self.body.setFont(body)
         self.fold.setFont(title)
+        self._fit()

@@ -32,6 +32,7 @@ from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera,
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.theme import apply_theme, style_plot
+from landscape_gui.gui import wheel
 from landscape_gui.gui.accessibility import finish_accessibility
 from landscape_gui.gui.banner import Banner
 from landscape_gui.gui.basins import BasinsView
@@ -48,6 +49,7 @@ from landscape_gui.gui.runs_table import RunsTable
 from landscape_gui.gui.session_model import SessionModel
 from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SessionStore, open_settings
 from landscape_gui.gui.stage import Stage
+from landscape_gui.gui.stage_layout import StageLayout
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"
@@ -99,9 +101,11 @@ class MainWindow(QMainWindow):
         self.store = SessionStore(self.settings) if self.settings is not None else None
         self.theme = "dark"
         apply_theme(QApplication.instance(), self.theme)
+        wheel.install(QApplication.instance())
         self.session = SessionModel(self)
         self.worker = WorkerHandle(self)
         self.frame = None  # the newest frame drawn (the presenter's description)
+        self._layout_restored = False
         self.critical: list = []  # the critical points of the landscape shown
         self._critical_pending = None
         self._shown = None  # the scenario the views show
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
             panel=self.panel, stage=self.stage, map_view=self.map, plots=self.plots, table=self.table
         )
         self._lay_out()
+        self.stage_layout = StageLayout(self, self.docks["map"], self.stage.lesson)
         self._connect()
         self._start(restore_settings)
 
@@ -164,9 +169,7 @@ class MainWindow(QMainWindow):
             avail = screen.availableGeometry()
             self.resize(min(1600, int(avail.width() * 0.9)), min(1000, int(avail.height() * 0.9)))
         self.panel.setMinimumWidth(290)  # the controls stay readable however small the window
-        self.resizeDocks([self.docks["controls"]], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["map"], self.data.dock], [420, 260], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["runs"]], [150], Qt.Orientation.Vertical)
+        self._docks_sized = False
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
         self.files.attach_menus(menus["recent"], menus["presets"])
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
                 lambda _=None, v=scale: self._choose_scale(v)
             )
         a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
+        a["stage"].toggled.connect(self._stage)
 
     def _start(self, restore: bool) -> None:
         """The session to start on: the last one, the first-run demo, or (no settings) the default."""
@@ -240,7 +244,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message(FIRST_RUN_HINT)
         elif self.store is not None:
             scenario, message = self.store.load()
-            self.store.restore_layout(self)
+            self._layout_restored = self.store.restore_layout(self)
             if scenario is not None:
                 try:
                     self.session.replace(scenario)
@@ -469,6 +473,10 @@ class MainWindow(QMainWindow):
             self.inspector.dock.show()
             self.inspector.dock.raise_()
 
+    def _stage(self, on: bool) -> None:
+        self.stage_layout.set(on)
+        self.acts.toolbars[1].setVisible(not on)  # the view's toggles: in the View menu (and their keys)
+
     def _choose_scale(self, scale: float) -> None:
         self.presentation.choice = scale
         self.presentation.apply(scale)
@@ -546,6 +554,28 @@ class MainWindow(QMainWindow):
         ok = self.files.open_preset(FIRST_RUN_PRESET)
         self.banner.show_message(FIRST_RUN_HINT)
         return ok
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The window never grows past its screen (docks with tall contents used to push it to 1229×825 on a
+        1366×768 screen); they share what the screen has instead."""
+        screen = self.screen()
+        if screen is not None:
+            self.setMaximumSize(screen.availableGeometry().size())
+        if not self._docks_sized and not self._layout_restored:
+            self._docks_sized = True
+            self._size_docks()
+        super().showEvent(event)
+
+    def _size_docks(self) -> None:
+        """A first run's proportions: the 3D view keeps the largest share whatever the window's size."""
+        w, h = self.width(), self.height()
+        self.resizeDocks(
+            [self.docks["controls"]], [max(290, min(340, round(0.22 * w)))], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["map"], self.data.dock], [round(0.27 * w), 260], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.docks["runs"]], [max(110, round(0.17 * h))], Qt.Orientation.Vertical)
 
     # -- closing ------------------------------------------------------------------------------------------
     @property

@@ -23,6 +23,9 @@ GLYPH_TEXT = {
     "effective_lr": "Boxes: effective step size per axis",
 }
 THEME_TEXT = {"dark": "Dark theme", "light": "Light theme (projectors)"}
+#: The words on the tool bar's buttons, where the menu's are long.
+TOOL_WORDS = {"step_caption": "Captions", "clear": "Clear", "camera": "Camera", "basins": "Basins",
+              "inspect": "Inspect", "stage": "Stage", "critical_points": "Markers"}  # fmt: skip
 #: What the mouse does (the keys come from the actions themselves).
 MOUSE = (
     ("Left click (map)", "Add a start point exactly there"),
@@ -93,6 +96,9 @@ class Actions:
             "Draw the Hessian's eigenvector directions at every critical point", checkable=True)  # fmt: skip
         add("presentation", "Presentation mode", "Large text, thick lines and big balls for a projector",
             "F5", checkable=True, shortcuts=("Ctrl+Shift+P",))  # fmt: skip
+        add("stage", "Stage layout",
+            "Give the room to the 3D view and the map: the controls, runs and plots fold away (again: back)",
+            "F6", checkable=True)  # fmt: skip
         add("camera", "Reset camera", "Back to the default 3D view", "Home")
         add("fullscreen", "Full screen", "Toggle full screen", "F11", checkable=True)
         add("shortcuts", "Keyboard shortcuts", "Every key and what it does")
@@ -138,6 +144,7 @@ class Actions:
         m.addAction(a["step_caption"])
         m.addAction(a["batch_surface"])
         m.addSeparator()
+        m.addAction(a["stage"])
         m.addAction(a["presentation"])
         scales = m.addMenu("Presentation scale")
         group = QActionGroup(self.win)
@@ -159,18 +166,22 @@ class Actions:
         m.addAction(a["about"])
         m.addSeparator()
         m.addAction(a["reset_settings"])
+        # short words on the buttons (the menus say it in full): at 150 % (presentation) one row of the old words
+        # no longer fitted 1280 pixels and Qt hid Basins and Inspect Hessian; the view's toggles have a row of
+        # their own, which the stage layout folds away with the docks
+        for key, word in TOOL_WORDS.items():
+            a[key].setIconText(word)
         tools = QToolBar("Run", self.win)
         tools.setObjectName("toolbar_run")
         self.win.addToolBar(tools)
-        for key in ("play", "step", "step_caption", "reset", "clear", "camera"):
+        for key in ("play", "step", "step_caption", "reset", "clear", "camera", "basins", "inspect", "stage"):
             tools.addAction(a[key])
-        tools.addSeparator()
+        view = QToolBar("View", self.win)
+        view.setObjectName("toolbar_view")
+        self.win.addToolBar(view)
         for key in ("log_height", "contours", "critical_points", "trails"):
-            tools.addAction(a[key])
-        tools.addSeparator()
-        for key in ("basins", "inspect"):
-            tools.addAction(a[key])
-        self.toolbar = tools
+            view.addAction(a[key])
+        self.toolbars = (tools, view)
         return menus
 
     def sync_view(self, scenario: Scenario, log_height: bool, batch_surface: bool) -> None:

@@ -140,6 +140,10 @@ class RestartsPanel(QScrollArea):
             plot.setLabel("left", "P(≥ 1 global)")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setYRange(0, 1.02, padding=0)
+            plot.setMouseEnabled(
+                x=False, y=False
+            )  # a probability: the wheel that scrolls the dock never zooms it
+            plot.getPlotItem().vb.setLimits(yMin=0, yMax=1.02)
             plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
             plot.plot(s.ks, s.measured, pen=pg.mkPen(color, width=2), name="measured (resampled)")
             dashed = pg.mkPen((235, 235, 235), width=1.5, style=Qt.PenStyle.DashLine)

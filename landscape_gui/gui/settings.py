@@ -83,12 +83,12 @@ class SessionStore:
         self.settings.setValue(SESSION, dumps_scenario(scenario))
         self.settings.sync()
 
-    def restore_layout(self, window) -> None:
+    def restore_layout(self, window) -> bool:
+        """The window's geometry and docks as they were; whether there was a layout to restore."""
         geometry, layout = self.settings.value(GEOMETRY), self.settings.value(LAYOUT)
         if isinstance(geometry, QByteArray):
             window.restoreGeometry(geometry)
-        if isinstance(layout, QByteArray):
-            window.restoreState(layout)
+        return isinstance(layout, QByteArray) and window.restoreState(layout)
 
     def forget(self) -> None:
         """Help → Reset to first-run state: nothing saved any more (recent files included)."""

@@ -47,17 +47,24 @@ class StepCaptionPanel(QLabel):
         body = "<br>".join(html.escape(line) for line in lines[1:])
         self.setText(
             f'<div style=\'font-family:"DejaVu Sans Mono", monospace; font-size:{CAPTION_POINT_SIZE}pt;'
-            f" white-space:pre'>{title}<br>{body}</div>"
+            f" white-space:pre-wrap'>{title}<br>{body}</div>"
             f"<div style='font-size:9pt; opacity:0.8'>{html.escape(CAPTION_HINT)}</div>"
         )
-        self.adjustSize()
-        self._place()
+        self._fit()
         self.show()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
-            self._place()
+            self._fit()
         return False
+
+    def _fit(self) -> None:
+        """Wrapped to the view's width (a long line such as "step 667 · run 3 of 30, from …" was clipped)."""
+        view = self.parentWidget()
+        self.setWordWrap(True)
+        self.setMaximumWidth(max(160, view.width() - 2 * self.MARGIN))
+        self.adjustSize()
+        self._place()
 
     def _place(self) -> None:
         view = self.parentWidget()

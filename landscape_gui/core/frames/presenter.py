@@ -194,7 +194,10 @@ def optimizer_label(spec: OptimizerSpec) -> str:
 
 def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
     """Whether heights span so many orders of magnitude that a linear surface would look flat (judged on
-    ``grid``, the landscape's ``grid()`` output, when given)."""
+    ``grid``, the landscape's ``grid()`` output, when given). Never for a curve: log10(J − min J) turns the
+    minima of a 1-D landscape such as x⁴ − 5x² + 4 into cusps that are not there."""
+    if landscape.dim == 1:
+        return False
     grid = landscape.grid(resolution) if grid is None else grid
     v = np.asarray(grid[-1], dtype=np.float64).ravel()
     v = v[np.isfinite(v)]

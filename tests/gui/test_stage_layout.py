@@ -1,0 +1,66 @@
+"""Lecture day (issue 24): at a projector's 1280×720 and 1366×768, in normal and presentation mode, the stage
+layout gives the 3D view at least half the window, nothing the lecturer needs is clipped, and the window never
+grows past the size it was given, whatever preset is opened."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QToolBar
+
+from landscape_gui.core.scenario.presets import list_presets
+
+PRESETS = [pid for pid, _ in list_presets()]
+
+
+def _fully_shown(widget) -> bool:
+    """The widget is on screen, inside its window, and nothing covers or cuts it (for a view: its viewport)."""
+    widget = widget.viewport() if hasattr(widget, "viewport") else widget
+    rect = widget.rect()
+    region = widget.visibleRegion()
+    return (
+        widget.isVisible()
+        and not rect.isEmpty()
+        and region.boundingRect() == rect
+        and region.rectCount() == 1
+    )
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=["1280x720", "1366x768"])
+def test_the_stage_layout_fits_a_projector(qtbot, window, size, presentation):
+    window.resize(*size)
+    window.acts["stage"].setChecked(True)
+    if presentation:
+        window.acts["presentation"].setChecked(True)
+    run_bar = window.findChild(QToolBar, "toolbar_run")
+    for preset in PRESETS:
+        assert window.files.open_preset(preset)
+        qtbot.waitUntil(lambda: window.frame is not None, timeout=60000)
+        qtbot.wait(50)  # one turn of the event loop: layouts settle
+        assert (window.width(), window.height()) == size, preset  # never grows
+        view = window.surface
+        share = view.width() * view.height() / (window.width() * window.height())
+        assert share >= 0.5, f"{preset}: the 3D view has {share:.0%} of the window"
+        assert _fully_shown(view) and _fully_shown(window.map), preset
+        for action in run_bar.actions():
+            if action.isVisible() and not action.isSeparator():
+                assert _fully_shown(run_bar.widgetForAction(action)), (preset, action.iconText())
+        lesson = window.stage.lesson
+        if lesson.isVisible():
+            assert (
+                _fully_shown(lesson.title)
+                and lesson.title.heightForWidth(lesson.title.width()) <= lesson.title.height()
+            )
+        legend = window.stage.legend
+        if legend.isVisible():
+            assert view.rect().contains(legend.geometry()), preset
+            assert legend.width() * legend.height() <= 0.35 * view.width() * view.height(), preset
+
+
+def test_stage_layout_folds_the_docks_away_and_back(qtbot, window):
+    shown = {k for k, d in window.docks.items() if d.isVisible()}
+    window.acts["stage"].setChecked(True)
+    assert {k for k, d in window.docks.items() if d.isVisible()} == {"map"}
+    assert not window.stage.lesson.expanded
+    window.acts["stage"].setChecked(False)
+    assert {k for k, d in window.docks.items() if d.isVisible()} == shown
