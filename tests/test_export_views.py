@@ -83,10 +83,11 @@ def ball_centres(image: np.ndarray, color, expected: np.ndarray, radius: int = 9
 
 @pytest.mark.parametrize("preset", ["rosenbrock-race", "double-well"])
 def test_map_balls_sit_where_the_trajectory_says(qapp_gl, preset):
-    from landscape_gui.core.frames.palette import optimizer_color
+    from landscape_gui.core.frames.palette import optimizer_colors
     from landscape_gui.export.views import MapPanel
 
     s = plain(preset)
+    colours = optimizer_colors(o.id for o in s.optimizers)  # each optimizer's own colour
     r = renderer(s, size=(480, 320), fps=6, duration=1, view="map")
     sim = s.build_simulation()  # the scenario's own trajectories, stepped apart from the renderer's
     checked = 0
@@ -106,7 +107,7 @@ def test_map_balls_sit_where_the_trajectory_says(qapp_gl, preset):
                     continue  # another ball may cover part of this one
                 if not (10 <= at[0] < 470 and 10 <= at[1] < 310):
                     continue
-                found = ball_centres(image, optimizer_color(i // n_starts), at[None])[0]
+                found = ball_centres(image, colours[i // n_starts], at[None])[0]
                 assert np.hypot(*(found - at)) <= 1.5, (k, i, found, at)
                 checked += 1
     finally:
@@ -115,7 +116,7 @@ def test_map_balls_sit_where_the_trajectory_says(qapp_gl, preset):
 
 
 def test_composite_holds_the_3d_view_the_map_and_the_curves(qapp_gl):
-    from landscape_gui.core.frames.palette import optimizer_color
+    from landscape_gui.core.frames.palette import optimizer_colors
     from landscape_gui.export.views import font_px, panel_rects
 
     size = (640, 360)
@@ -128,6 +129,7 @@ def test_composite_holds_the_3d_view_the_map_and_the_curves(qapp_gl):
 
     s = plain("rosenbrock-race")
     s = replace(s, view=replace(s.view, trails=True))
+    colours = optimizer_colors(o.id for o in s.optimizers)
     frames = {}
     for view, frame_size in (
         ("composite", size),
@@ -150,9 +152,7 @@ def test_composite_holds_the_3d_view_the_map_and_the_curves(qapp_gl):
         assert np.array_equal(crop(frames["composite"][k], rects["map"]), frames["map"][k])
     # the loss curves: optimizer colours in the band (curves near zero may hide each other), more at the end
     band = [crop(f, rects["curves"]) for f in frames["composite"]]
-    counts = np.array(
-        [[int((b == np.array(optimizer_color(g)[:3])).all(axis=-1).sum()) for g in range(5)] for b in band]
-    )
+    counts = np.array([[int((b == np.array(c[:3])).all(axis=-1).sum()) for c in colours] for b in band])
     assert (counts[-1] > 20).sum() >= 3, counts
     assert counts[-1].sum() > counts[0].sum(), counts
 

@@ -71,7 +71,7 @@ def _export(args, stop) -> int:
 
 #: The export's own settings and the view's that the command line sets (each declared once, in the core).
 EXPORT_OPTIONS = ("size", "fps", "duration", "steps_per_frame", "orbit", "view", "overlays")
-VIEW_OPTIONS = ("theme",)
+VIEW_OPTIONS = ("theme", "trail_steps")
 
 
 def register(sub) -> None:

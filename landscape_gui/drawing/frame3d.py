@@ -34,9 +34,11 @@ class Frame3D:
         colors = [tuple(c / 255 for c in look.rgba) for look in frame.runs]
         if colors != self._colors:
             self._colors = colors
-            self.scene.set_runs(colors, snap.paths, snap.positions, snap.path_values, snap.values, frame.best)
+            self.scene.set_runs(
+                colors, frame.trails, snap.positions, frame.trail_values, snap.values, frame.best
+            )
         else:
-            self.scene.update_runs(snap.paths, snap.positions, snap.path_values, snap.values, frame.best)
+            self.scene.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, frame.best)
         self.glyphs.update(frame.glyphs, theme)
         self.sheet.update(snap.batch_surface)
         self.show_basins(frame.basins)

@@ -73,7 +73,7 @@ class MapView(pg.PlotWidget):
         self.scale = 1.0
         self.display_scale = (False, (0.0, 1.0))  # (log, (lo, eps)) of the heatmap
         self.levels = np.zeros(0)  # the contour levels drawn (display values)
-        self.setMinimumSize(240, 200)
+        self.setMinimumSize(200, 150)
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)
         self.legend = None  # the legend is the overlay on the 3D view (the map is too small for one)
@@ -381,14 +381,18 @@ class MapView(pg.PlotWidget):
             ev.accept()
             self.pointClicked.emit(point)
 
+    def set_equal_aspect(self, on: bool) -> None:
+        """One scale on both axes (a round bowl looks round), or the map filling its panel."""
+        self.plot_item.vb.setAspectLocked(bool(on) and (self.landscape is None or self.landscape.dim == 2))
+
     def show_frame(self, frame, theme: str) -> None:
         """Draw a :class:`~landscape_gui.core.frames.presenter.Frame`: runs, glyphs, basins, minibatch contours."""
         snap = frame.snapshot
         colors = list(frame.colors)
         if colors != self._frame_colors:
             self._frame_colors = colors
-            self.set_runs(colors, snap.paths, snap.positions, snap.path_values, snap.values)
-        self.update_runs(snap.paths, snap.positions, snap.path_values, snap.values, best=frame.best)
+            self.set_runs(colors, frame.trails, snap.positions, frame.trail_values, snap.values)
+        self.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, best=frame.best)
         self.glyph_layer.update(frame.glyphs, theme)
         self.batch_contours.update(snap.batch_surface)
         basins = frame.basins
@@ -397,5 +401,5 @@ class MapView(pg.PlotWidget):
             self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
             self._outlined = basins is not None
             self.set_visibility(trails=self._trails_visible)
-            self.update_runs(snap.paths, snap.positions, snap.path_values, snap.values, best=frame.best)
+            self.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, best=frame.best)
         self.setToolTip(legend_html(frame.legend, theme))

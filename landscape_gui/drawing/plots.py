@@ -23,6 +23,11 @@ TICK_PT, LABEL_PT = 9, 10
 MIN_LOG_SPAN = 3.0  # decades the gradient plot shows at least: fewer labelled 2, 3, … 9 on top of each other
 
 
+#: Each plot's least height: the plots share their dock, which shares the window with the others (taller minimums
+#: added up past a 768-pixel screen and made the window grow past it).
+MIN_PLOT_HEIGHT = 48
+
+
 class PlotsPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,14 +45,20 @@ class PlotsPanel(QWidget):
         self.lr_plot.setLabel("bottom", "step")
         self.lr_plot.setToolTip("The learning rate each optimizer used at each step (its schedule's)")
         self.lr_plot.setXLink(self.loss_plot)
+        self.dist_plot = pg.PlotWidget()
+        self.dist_plot.setLogMode(False, True)
+        self.dist_plot.setToolTip("Each run's distance to the nearest global minimum (log scale)")
+        self.dist_plot.setXLink(self.loss_plot)
+        self.dist_plot.getPlotItem().vb.setLimits(minYRange=MIN_LOG_SPAN)
         self.scale = 1.0
-        for p in (self.loss_plot, self.grad_plot, self.lr_plot):
+        self.log_loss = False
+        for p in (self.loss_plot, self.grad_plot, self.dist_plot, self.lr_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             for axis in ("bottom", "left"):  # no "loss J (x0.001)" cut off at the axis' end: plain numbers
                 p.getAxis(axis).enableAutoSIPrefix(False)
             # no negative steps, and at least 10 steps wide (not 0.2, 0.4, … before the first step)
             p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
-            p.setMinimumHeight(120)
+            p.setMinimumHeight(MIN_PLOT_HEIGHT)
             layout.addWidget(p)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
         # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs. Each has a twin for
@@ -61,9 +72,10 @@ class PlotsPanel(QWidget):
         self.loss_plot.addItem(self.diverged_marks, ignoreBounds=True)
         self._brushes: list = []
         self.lr_curves: list[pg.PlotDataItem] = []  # one per optimizer
-        self.lr_plot.setMinimumHeight(70)
         self.lr_plot.setMaximumHeight(150)
         self.lr_plot.hide()
+        self.dist_plot.hide()
+        self.dist_curves: list[pg.PlotDataItem] = []
         self._frame_key: tuple = ([], 0)  # the runs' colours and starts of the last frame shown
         self._lr_colors: list = []
         self.set_scale(1.0)
@@ -74,7 +86,9 @@ class PlotsPanel(QWidget):
         tick = QFont()
         tick.setPointSizeF(TICK_PT * self.scale)
         size = {"font-size": f"{LABEL_PT * self.scale:.0f}pt"}
-        for p, name in ((self.loss_plot, "loss J"), (self.grad_plot, "‖∇J‖"), (self.lr_plot, "lr")):
+        loss = "J − J* (log)" if self.log_loss else "loss J"
+        for p, name in ((self.loss_plot, loss), (self.grad_plot, "‖∇J‖"), (self.dist_plot, "‖θ − θ*‖"),
+                        (self.lr_plot, "lr")):  # fmt: skip
             for a, text in (("left", name), ("bottom", "step")):
                 p.setLabel(a, text, **{**p.getAxis(a).labelStyle, **size})  # keeps the theme's colour
             for a in ("left", "bottom"):
@@ -97,7 +111,18 @@ class PlotsPanel(QWidget):
             self._frame_key = (colors, frame.n_starts)
             self.set_runs(colors, frame.n_starts)
         diverged = [r.status == "diverged" for r in snap.runs]
-        self.update_runs(snap.history_steps, snap.path_values, snap.history_grad if grads else None, diverged)
+        log = frame.loss_floor is not None
+        if log != self.log_loss:  # J − J* on a log axis, or J
+            self.log_loss = log
+            self.loss_plot.getAxis("left").setLogMode(log)
+            self.set_scale(self.scale)
+        losses = snap.path_values
+        if log:  # log10 of the excess over J*, round-off above J* shown at the floor of the axis
+            floor, tiny = frame.loss_floor, 1e-12 * max(1.0, frame.loss_scale)
+            with np.errstate(all="ignore"):
+                losses = [np.log10(np.maximum(v - floor, tiny)) for v in losses]
+        self.update_runs(snap.history_steps, losses, snap.history_grad if grads else None, diverged)
+        self._show_distances(frame)
         if not lr:
             return
         if list(frame.optimizer_colors) != self._lr_colors:
@@ -106,6 +131,27 @@ class PlotsPanel(QWidget):
         self.show_lr(frame.scheduled)
         if frame.scheduled:
             self.update_lr(snap.lr_history)
+
+    def _show_distances(self, frame) -> None:
+        """The distance plot: shown while the frame has distances, one curve per run in its colour."""
+        shown = frame.distances is not None
+        if self.dist_plot.isVisibleTo(self) != shown:
+            self.dist_plot.setVisible(shown)
+        if not shown:
+            return
+        if len(self.dist_curves) != len(frame.runs):
+            for c in self.dist_curves:
+                self.dist_plot.removeItem(c)
+            width = line_width(len(frame.runs)) * self.scale
+            self.dist_curves = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=width)) for r in frame.runs]
+            for c in self.dist_curves:
+                self.dist_plot.addItem(c)
+        keep = points_per_run(len(frame.runs))
+        for curve, steps, d in zip(
+            self.dist_curves, frame.snapshot.history_steps, frame.distances, strict=True
+        ):
+            index = thinned(len(d), keep)
+            curve.setData(np.asarray(steps)[index], np.clip(d[index], 1e-16, 1e300))
 
     def set_lr_curves(self, colors, shown: bool) -> None:
         """One learning-rate curve per optimizer (``colors``: its colour); the plot is shown when ``shown``."""
@@ -119,12 +165,9 @@ class PlotsPanel(QWidget):
         self.show_lr(shown)
 
     def show_lr(self, shown: bool) -> None:
-        """Show or hide the learning-rate plot (the other two give it room within the same height)."""
-        if self.lr_plot.isVisibleTo(self) == bool(shown):
-            return
-        self.lr_plot.setVisible(bool(shown))
-        for p in (self.loss_plot, self.grad_plot):
-            p.setMinimumHeight(90 if shown else 120)
+        """Show or hide the learning-rate plot (the others give it room within the same height)."""
+        if self.lr_plot.isVisibleTo(self) != bool(shown):
+            self.lr_plot.setVisible(bool(shown))
 
     def update_lr(self, histories) -> None:
         """``histories``: per optimizer, ``(steps, lr)`` of the steps taken."""

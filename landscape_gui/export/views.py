@@ -185,6 +185,7 @@ class MapPanel(_WidgetPanel):
         )
         self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.widget.set_starts(sim.starts)
+        self.widget.set_equal_aspect(view.map_equal_aspect)
         self.markers = view.critical_points
 
     def set_critical_points(self, points) -> None:
@@ -210,13 +211,16 @@ class MapPanel(_WidgetPanel):
         return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
-def _loss_range(scenario) -> tuple[float, float]:
-    """The lowest and highest finite loss of any run over the whole scenario (its own simulation, run ahead)."""
-    sim = scenario.build_simulation()
+def _whole_run_losses(scenario, landscape) -> np.ndarray:
+    """Every finite loss of every run over the whole scenario (its own simulation, run ahead)."""
+    sim = scenario.build_simulation(landscape=landscape)
     sim.step(scenario.steps)
     values = [sim.loss_history(g, i)[1] for g in range(len(sim.groups)) for i in range(len(sim.starts))]
     v = np.concatenate(values) if values else np.empty(0)
-    v = v[np.isfinite(v)]
+    return v[np.isfinite(v)]
+
+
+def _value_range(v: np.ndarray) -> tuple[float, float]:
     if not v.size:
         return 0.0, 1.0
     lo, hi = float(v.min()), float(v.max())
@@ -240,8 +244,8 @@ class CurvesPanel(_WidgetPanel):
         _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
         _offscreen(self.widget, rect)
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
-        lo, hi = _loss_range(scenario)
-        self.widget.loss_plot.setYRange(lo, hi)
+        self._losses = _whole_run_losses(scenario, sim.landscape)  # the axes are fixed at the first frame
+        self._ranged = False
         for axis in (
             "left",
             "bottom",
@@ -253,6 +257,12 @@ class CurvesPanel(_WidgetPanel):
 
     def update(self, frame, turn: float) -> None:
         self.widget.show_frame(frame, grads=False, lr=False)
+        if not self._ranged:  # the whole clip's range, in the frame's own terms (J, or log10(J − J*))
+            self._ranged = True
+            v = self._losses
+            if frame.loss_floor is not None:
+                v = np.log10(np.maximum(v - frame.loss_floor, 1e-12 * max(1.0, frame.loss_scale)))
+            self.widget.loss_plot.setYRange(*_value_range(v))
 
 
 def make_panels(view: str, size, scenario, sim, *, log_height: bool) -> list:

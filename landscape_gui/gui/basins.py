@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QLabel,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -95,7 +97,11 @@ class BasinsPanel(QWidget):
             "Each start point of the grid is coloured by the critical point its run ends within tol of "
             "(one colour per minimum; grey: saddles and maxima; light grey: not settled; black: diverged)"
         )
-        layout.addWidget(self.legend, 1)
+        scroll = QScrollArea()  # a long list of outcomes scrolls: it never makes the window taller
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.legend)
+        layout.addWidget(scroll, 1)
 
 
 class BasinsView(QObject):

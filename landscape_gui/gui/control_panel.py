@@ -41,8 +41,9 @@ from landscape_gui.gui.starts_panel import StartsPanel
 
 FORMULA_DEBOUNCE_MS = 250
 CUSTOM = "__formula__"
-#: The scenario's run settings shown in the Run box, in order (each declared once in the core).
-RUN_SETTINGS = ("noise", "seed", "steps")
+#: The settings the Run box shows, in order, and the part of the scenario each belongs to (each declared once in
+#: the core: its editor, label, range and tooltip come from the declaration).
+RUN_SETTINGS = (("noise", Scenario), ("seed", Scenario), ("steps", Scenario), ("trail_steps", ViewSettings))
 
 
 def _check_formula(text: str, *, cancelled, progress):
@@ -88,7 +89,16 @@ class ControlPanel(QScrollArea):
     def _session_changed(self, what) -> None:
         if "landscape" in what:
             self.sync_landscape()
-        if what & {"landscape", "batch_size", "view.speed", "view.fast", *RUN_SETTINGS}:
+        if what & {
+            "landscape",
+            "batch_size",
+            "view.speed",
+            "view.fast",
+            "view.trail_steps",
+            "noise",
+            "seed",
+            "steps",
+        }:
             self.sync_run()
 
     # -- landscape ----------------------------------------------------------------------------------------
@@ -249,11 +259,10 @@ class ControlPanel(QScrollArea):
         box = QGroupBox("Run")
         form = QFormLayout(box)
         self.run_editors: dict[str, SettingEditor] = {}
-        s = self.session.scenario
-        for name in RUN_SETTINGS:
-            setting = setting_of(Scenario, name)
-            editor = SettingEditor(setting, getattr(s, name))
-            editor.edited.connect(lambda v, n=name: self._set(n, v))
+        for name, part in RUN_SETTINGS:
+            setting = setting_of(part, name)
+            editor = SettingEditor(setting, self._value(name, part))
+            editor.edited.connect(lambda v, n=name, k=part: self._set(n, v, k))
             self.run_editors[name] = editor
             form.addRow(setting.label, editor)
         self.batch_spin = QSpinBox()
@@ -287,9 +296,13 @@ class ControlPanel(QScrollArea):
         form.addRow(self.run_message)
         return box
 
-    def _set(self, name: str, value) -> None:
+    def _value(self, name: str, part):
+        s = self.session.scenario
+        return getattr(s.view if part is ViewSettings else s, name)
+
+    def _set(self, name: str, value, part=Scenario) -> None:
         try:
-            self.session.set(**{name: value})
+            (self.session.set_view if part is ViewSettings else self.session.set)(**{name: value})
             self.run_message.hide()
         except ValueError as e:
             self.run_message.setText(str(e))
@@ -309,8 +322,8 @@ class ControlPanel(QScrollArea):
     def sync_run(self) -> None:
         """The run settings' fields show the session's values."""
         s = self.session.scenario
-        for name, editor in self.run_editors.items():
-            editor.set_value(getattr(s, name))
+        for name, part in RUN_SETTINGS:
+            self.run_editors[name].set_value(self._value(name, part))
         view = s.view
         for w, v in ((self.fast_check, view.fast), (self.speed_slider, round(100 * math.log10(view.speed)))):
             w.blockSignals(True)

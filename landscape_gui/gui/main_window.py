@@ -295,13 +295,15 @@ class MainWindow(QMainWindow):
         visibility = {"contours": s.view.contours, "markers": s.view.critical_points, "trails": s.view.trails}
         self.scene3d.set_visibility(**visibility)
         self.map.set_visibility(**visibility)
+        self.map.set_equal_aspect(s.view.map_equal_aspect)
         self.worker.follow(s, L)
         self._send_detail()
         self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
         if what & {"title", "description", "landscape"}:
             self.stage.lesson.set_lesson(s.title, s.description)
             self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
-        if what & {"view.glyphs", "view.step_caption", "optimizer_settings", "highlight_best", "basins"}:
+        if what & {"view.glyphs", "view.step_caption", "optimizer_settings", "highlight_best", "basins",
+                   "view.trail_steps", "view.log_loss", "view.distance_plot"}:  # fmt: skip
             self._redraw()
 
     def _apply_theme(self, name: str) -> None:

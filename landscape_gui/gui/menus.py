@@ -15,7 +15,8 @@ from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Scenari
 from landscape_gui.gui.setting_widgets import setting_action
 
 #: The view settings with a checkable action each, in menu order (declared once in the core).
-VIEW_TOGGLES = ("log_height", "contours", "critical_points", "trails", "step_caption", "batch_surface")
+VIEW_TOGGLES = ("log_height", "contours", "critical_points", "trails", "step_caption", "batch_surface",
+                "map_equal_aspect", "log_loss", "distance_plot")  # fmt: skip
 GLYPH_TEXT = {
     "gradient": "Arrows: −gradient",
     "velocity": "Arrows: velocity (momentum buffer)",
@@ -143,6 +144,9 @@ class Actions:
             glyphs.addAction(a[f"glyph_{kind}"])
         m.addAction(a["step_caption"])
         m.addAction(a["batch_surface"])
+        plots = m.addMenu("Plots and map")
+        for key in ("log_loss", "distance_plot", "map_equal_aspect"):
+            plots.addAction(a[key])
         m.addSeparator()
         m.addAction(a["stage"])
         m.addAction(a["presentation"])

@@ -134,7 +134,7 @@ class RestartsPanel(QScrollArea):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
             plot = pg.PlotWidget()
-            plot.setMinimumHeight(150)
+            plot.setMinimumHeight(110)
             plot.setMaximumHeight(200)
             plot.setLabel("bottom", "k restarts")
             plot.setLabel("left", "P(≥ 1 global)")

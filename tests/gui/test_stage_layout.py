@@ -64,3 +64,18 @@ def test_stage_layout_folds_the_docks_away_and_back(qtbot, window):
     assert not window.stage.lesson.expanded
     window.acts["stage"].setChecked(False)
     assert {k for k, d in window.docks.items() if d.isVisible()} == shown
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=["1280x720", "1366x768"])
+def test_the_window_never_grows_whatever_it_shows(qtbot, window, size):
+    """After some presets the window grew past the screen (1229×825 on 1366×768): docks with tall contents."""
+    window.resize(*size)
+    window.session.set_view(log_loss=True, distance_plot=True)  # every plot of the plots dock at once
+    for preset in PRESETS:
+        assert window.files.open_preset(preset)
+        window.session.set_view(log_loss=True, distance_plot=True)
+        qtbot.waitUntil(lambda: window.frame is not None, timeout=60000)
+        window.restarts.dock.show()
+        window.basins.dock.show()
+        qtbot.wait(50)
+        assert (window.width(), window.height()) == size, preset

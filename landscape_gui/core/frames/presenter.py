@@ -145,6 +145,14 @@ class Frame:
     scheduled: bool = False
     #: The losses' scale: the largest finite loss seen along the paths (numbers far below it are round-off).
     loss_scale: float = 1.0
+    #: The part of each run's path its trail shows (the whole path, or its last ``trail_steps`` steps) and J there.
+    trails: list = field(default_factory=list)
+    trail_values: list = field(default_factory=list)
+    #: With a log-scale loss plot, the J* it subtracts (None: a linear plot of J).
+    loss_floor: float | None = None
+    #: Each run's distance to the nearest global minimum along its path, when that plot is asked for and a
+    #: global minimum is known; else None.
+    distances: list | None = None
 
     @property
     def step(self) -> int:
@@ -293,7 +301,47 @@ def present(
         title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
         optimizer_colors=tuple(colors),
         scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=_loss_scale(snapshot),
+        **_trails(snapshot, view.trail_steps),
+        loss_floor=_loss_floor(snapshot, critical_points) if view.log_loss else None,
+        distances=_distances(snapshot, critical_points) if view.distance_plot else None,
     )  # fmt: skip
+
+
+def _trails(snapshot: Snapshot, last: int) -> dict[str, list]:
+    """Each run's trail: its path (views, no copy), or only the points of its last ``last`` steps (0: all)."""
+    if last <= 0:
+        return {"trails": snapshot.paths, "trail_values": snapshot.path_values}
+    keep = [np.searchsorted(steps, steps[-1] - last, side="left") for steps in snapshot.history_steps]
+    return {
+        "trails": [p[k:] for p, k in zip(snapshot.paths, keep, strict=True)],
+        "trail_values": [v[k:] for v, k in zip(snapshot.path_values, keep, strict=True)],
+    }
+
+
+def _global_minima(points) -> list:
+    return [p for p in points or () if p.kind == "minimum" and p.is_global]
+
+
+def _loss_floor(snapshot: Snapshot, points) -> float:
+    """J*: the global minimum's value where it is known, else the lowest finite loss of any path."""
+    minima = _global_minima(points)
+    if minima:
+        return float(min(p.value for p in minima))
+    finite = [v[np.isfinite(v)].min() for v in snapshot.path_values if np.isfinite(v).any()]
+    return float(min(finite, default=0.0))
+
+
+def _distances(snapshot: Snapshot, points) -> list | None:
+    """‖θ − θ*‖ along each path, θ* the global minimum nearest to the point (None: none is known yet)."""
+    minima = _global_minima(points)
+    if not minima:
+        return None
+    centres = np.array([p.position for p in minima], dtype=np.float64)
+    out = []
+    for path in snapshot.paths:
+        d = np.linalg.norm(path[:, None, :] - centres[None, :, :], axis=2)
+        out.append(d.min(axis=1))
+    return out
 
 
 def _loss_scale(snapshot: Snapshot) -> float:

@@ -160,6 +160,28 @@ class ViewSettings:
         True, Bool(), "Mark the minima, saddles and maxima (★ the global minimum)", label="Critical points"
     )
     trails: bool = declare(True, Bool(), "Draw the path each run has taken", label="Trails")
+    trail_steps: int = declare(
+        0,
+        Int(0, MAX_STEPS),
+        "Draw only the last N steps of each trail (0: the whole path)",
+        label="Trail length",
+        option="--trail-steps",
+    )
+    map_equal_aspect: bool = declare(
+        False,
+        Bool(),
+        "Draw the map with one scale on both axes (a round bowl looks round)",
+        label="Equal scales on the map",
+    )
+    log_loss: bool = declare(
+        False, Bool(),
+        "Plot J − J* on a logarithmic axis (J*: the global minimum's value where it is known, else the lowest "
+        "loss reached): fast and slow convergence read apart", label="Log-scale loss plot",
+    )  # fmt: skip
+    distance_plot: bool = declare(
+        False, Bool(), "Plot each run's distance to the nearest global minimum against the step (log scale)",
+        label="Distance to the minimum plot",
+    )  # fmt: skip
     glyphs: tuple[str, ...] = declare(
         (), Names(GLYPHS, "glyph"),
         "Arrows on every ball (−∇J, the velocity, the step taken) and boxes of the per-axis effective step size",
