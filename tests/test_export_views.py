@@ -120,12 +120,14 @@ def test_composite_holds_the_3d_view_the_map_and_the_curves(qapp_gl):
     from landscape_gui.export.views import font_px, panel_rects
 
     size = (640, 360)
-    rects = panel_rects("composite", size)
-    covered = np.zeros(size[::-1], bool)
-    for rect in rects.values():
-        assert not covered[rect.y() : rect.bottom() + 1, rect.x() : rect.right() + 1].any()
-        covered[rect.y() : rect.bottom() + 1, rect.x() : rect.right() + 1] = True
-    assert covered.all()  # the panels tile the frame
+    for legend in (False, True):
+        rects = panel_rects("composite", size, legend=legend)
+        assert ("legend" in rects) == legend  # the legend's own column: it covers no panel
+        covered = np.zeros(size[::-1], bool)
+        for rect in rects.values():
+            assert not covered[rect.y() : rect.bottom() + 1, rect.x() : rect.right() + 1].any()
+            covered[rect.y() : rect.bottom() + 1, rect.x() : rect.right() + 1] = True
+        assert covered.all()  # the panels tile the frame
 
     s = plain("rosenbrock-race")
     s = replace(s, view=replace(s.view, trails=True))

@@ -37,10 +37,8 @@ def _lines(text: str, font: QFont, width: float) -> list[str]:
     return out
 
 
-def caption_band(
-    p: QPainter, size: tuple[int, int], unit: float, theme: str, title: str, description: str
-) -> float:
-    """Paint the band (title in bold, then the wrapped description) and return the y of its top edge."""
+def _layout(size: tuple[int, int], unit: float, title: str, description: str):
+    """The band's fonts, lines and height for a frame of ``size`` (see the module docstring)."""
     w, h = size
     margin, pad = unit * 1.2, unit * 0.7
     inner = w - 2 * margin - 2 * pad
@@ -64,6 +62,22 @@ def caption_band(
         lines = lines[: max(room, 1)]
         lines[-1] = mb.elidedText(lines[-1] + " …", Qt.TextElideMode.ElideRight, inner)
         height = len(heads) * mh.height() + len(lines) * mb.lineSpacing() + 2 * pad
+    return (head, mh, heads), (body, mb, lines), height, margin, pad, inner
+
+
+def caption_height(size: tuple[int, int], unit: float, title: str, description: str) -> float:
+    """The height the band takes at the bottom of a frame of ``size``, its margin included (a layout that
+    keeps a band of its own leaves this much free)."""
+    _, _, height, margin, _, _ = _layout(size, unit, title, description)
+    return height + 1.5 * margin
+
+
+def caption_band(
+    p: QPainter, size: tuple[int, int], unit: float, theme: str, title: str, description: str
+) -> float:
+    """Paint the band (title in bold, then the wrapped description) and return the y of its top edge."""
+    w, h = size
+    (head, mh, heads), (body, mb, lines), height, margin, pad, inner = _layout(size, unit, title, description)
     fg, panel = QColor(*text_rgb(theme)), QColor(*THEMES[theme]["band"])
     top = h - margin - height
     p.setPen(Qt.PenStyle.NoPen)

@@ -16,6 +16,21 @@ from landscape_gui.core.frames.presenter import LegendRow, loss_text
 from landscape_gui.drawing.caption import caption_band
 from landscape_gui.drawing.theme import THEMES, text_rgb
 
+#: The least body text height of an overlay, in pixels: a 640×360 frame still reads from the back of a room.
+MIN_UNIT = 11.0
+
+
+def body_unit(height: int) -> float:
+    """The overlays' body text height for a frame ``height`` pixels tall: 16 px at 720p, in proportion above,
+    never below :data:`MIN_UNIT`."""
+    return max(MIN_UNIT, height / 720 * 16)
+
+
+def frame_scale(height: int) -> float:
+    """Line widths and marker sizes of a frame ``height`` pixels tall, relative to a 720p frame (a trail at
+    1080p is as visible as the window's), never thinner than the window's."""
+    return max(1.0, height / 720)
+
 
 class OverlayPainter:
     """Paints the overlays chosen in a scenario's export settings onto a QImage of the frame."""
@@ -23,7 +38,7 @@ class OverlayPainter:
     def __init__(self, size: tuple[int, int], theme: str, overlays: tuple[str, ...]):
         self.w, self.h = size
         self.overlays = set(overlays)
-        self.unit = max(6.0, self.h / 720 * 16)  # body text height in px
+        self.unit = body_unit(self.h)  # body text height in px
         self.theme = theme
         self.fg = QColor(*text_rgb(theme))
         self.panel = QColor(*THEMES[theme]["panel"])
@@ -49,39 +64,55 @@ class OverlayPainter:
         steps: int,
         description: str = "",
         step_caption: list[str] | None = None,
+        area: QRectF | None = None,
+        legend_area: QRectF | None = None,
     ) -> None:
         """Paint the overlays; ``step_caption`` is a caption's lines, its title first (the "step_caption"
-        overlay)."""
+        overlay). The title (top left), the legend (top right), the step counter and the step caption (bottom
+        left) sit inside ``area`` (default: the whole frame; a map's plotting area, so they never cover its
+        axes); the lesson caption is a band along the frame's bottom. With ``legend_area`` (a composite's legend
+        column) the legend sits there instead, shrunk to fit when it has more rows than the column has room."""
         p = QPainter(image)
         p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        area = QRectF(0, 0, self.w, self.h) if area is None else area
         try:
             margin = self.unit * 1.2
-            bottom = self.h - margin
+            left, top = area.left() + margin, area.top() + margin
+            bottom = area.bottom() - margin
             if "caption" in self.overlays and (title or description):
                 # the title is on the frame already when the "title" overlay is on: the band tells the rest
                 heading = "" if "title" in self.overlays else title
-                bottom = caption_band(p, (self.w, self.h), self.unit, self.theme, heading, description)
-                bottom -= margin * 0.5
+                band = caption_band(p, (self.w, self.h), self.unit, self.theme, heading, description)
+                bottom = min(bottom, band - margin * 0.5)
             if "title" in self.overlays and title:
-                self._text_block(p, margin, margin, [(title, self.bold)], align_right=False)
-            if "legend" in self.overlays and rows:
-                self._legend(p, rows, margin)
+                self._text_block(p, left, top, [(title, self.bold)], align_right=False)
+            if "legend" in self.overlays and rows and legend_area is not None:
+                self._legend(
+                    p,
+                    rows,
+                    legend_area.right() - margin,
+                    legend_area.top() + margin * 0.5,
+                    fit=legend_area.adjusted(margin * 0.5, margin * 0.5, -margin, -margin * 0.5),
+                )
+            elif "legend" in self.overlays and rows:
+                self._legend(p, rows, area.right() - margin, top)
             if "step" in self.overlays:
                 text = f"step {step:,} / {steps:,}"
-                self._text_block(p, margin, bottom, [(text, self.mono)], align_right=False, bottom=True)
+                self._text_block(p, left, bottom, [(text, self.mono)], align_right=False, bottom=True)
                 bottom -= QFontMetricsF(self.mono).height() + self.unit * 1.5
             if "step_caption" in self.overlays and step_caption:
                 lines = [(step_caption[0], self.caption_bold)]
                 lines += [(text, self.caption_font) for text in step_caption[1:]]
-                self._text_block(p, margin, bottom, lines, align_right=False, bottom=True)
+                self._text_block(p, left, bottom, lines, align_right=False, bottom=True, right=area.right())
         finally:
             p.end()
 
-    def _text_block(self, p, x, y, lines, *, align_right, bottom=False) -> None:
+    def _text_block(self, p, x, y, lines, *, align_right, bottom=False, right=None) -> None:
         pad = self.unit * 0.5
         metrics = [QFontMetricsF(font) for _, font in lines]
         width = max(m.horizontalAdvance(t) for (t, _), m in zip(lines, metrics, strict=True))
-        width = min(width, self.w - 2 * x - 2 * pad)
+        limit = (self.w if right is None else right) - x - 2 * pad - (x if right is None else self.unit)
+        width = min(width, limit)
         height = sum(m.height() for m in metrics)
         left = x - width - 2 * pad if align_right else x
         top = y - height - 2 * pad if bottom else y
@@ -96,7 +127,7 @@ class OverlayPainter:
             p.drawText(QRectF(left + pad, cy, width, m.height()), Qt.AlignmentFlag.AlignLeft, elided)
             cy += m.height()
 
-    def _legend(self, p, rows: list[LegendRow], margin: float) -> None:
+    def _legend(self, p, rows: list[LegendRow], right: float, top: float, fit: QRectF | None = None) -> None:
         show_loss = "loss" in self.overlays
         m_body, m_mono = QFontMetricsF(self.body), QFontMetricsF(self.mono)
         pad, swatch = self.unit * 0.5, self.unit * 0.9
@@ -109,7 +140,18 @@ class OverlayPainter:
         gap = self.unit * 0.8
         width = swatch + gap * 0.6 + name_w + ((gap + loss_w) if show_loss and loss_w else 0)
         height = line_h * len(rows) + (line_h if show_loss and loss_w else 0)
-        left, top = self.w - margin - width - 2 * pad, margin
+        if fit is not None:  # shrunk about its top-right corner to fit, never grown
+            k = min(1.0, fit.width() / (width + 2 * pad), fit.height() / (height + 2 * pad))
+            p.save()
+            p.translate(right, top)
+            p.scale(k, k)
+            p.translate(-right, -top)
+            try:
+                self._legend(p, rows, right, top)
+            finally:
+                p.restore()
+            return
+        left = right - width - 2 * pad
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(self.panel)
         p.drawRoundedRect(QRectF(left, top, width + 2 * pad, height + 2 * pad), pad, pad)

@@ -125,7 +125,8 @@ class Scene3D:
         xy = (p - mid[: self.dim]) / ((self._hi - self._lo)[: self.dim] / 2) * self._half[: self.dim]
         if self.dim == 1:
             xy = np.column_stack([xy[:, 0], np.zeros(len(xy))])
-        return np.clip(np.nan_to_num(xy, nan=0.0), -XY_LIMIT, XY_LIMIT)
+        edge = self._half * XY_LIMIT  # the box's walls: a diverging run's trail ends there, not far beyond
+        return np.clip(np.nan_to_num(xy, nan=0.0), -edge, edge)
 
     def to_domain(self, xy) -> np.ndarray:
         """(N, 2) scene x, y → (N, d) domain points."""
@@ -170,8 +171,9 @@ class Scene3D:
                 t = (np.log10(np.maximum(v - self._vmin, 0) + self._eps) - lo) / (hi - lo)
             else:
                 t = (v - self._vmin) / (self._vmax - self._vmin)
-        z = np.nan_to_num(t * HEIGHT, nan=HEIGHT * 1.15, posinf=HEIGHT * 1.15, neginf=FLOOR)
-        return np.clip(z, FLOOR, HEIGHT * 1.15)
+        top = HEIGHT * XY_LIMIT  # the box's lid, just above the highest value drawn
+        z = np.nan_to_num(t * HEIGHT, nan=top, posinf=top, neginf=FLOOR)
+        return np.clip(z, FLOOR, top)
 
     def height(self, points) -> np.ndarray:
         """Scene z of (N, d) domain points: the surface height there (clipped to the visible range)."""

@@ -10,7 +10,9 @@ HEIGHT = 1.0
 FLOOR = -0.35
 RIBBON = 0.12  # half-width of the 1-D ribbon
 LIFT = 0.012  # balls and trails float this far above the surface
-XY_LIMIT = 1.6  # displayed positions are clipped to this box (a run far outside the domain stays in view)
+XY_LIMIT = (
+    1.04  # runs are drawn within the box (this share of it): one far outside stays on its wall, in view
+)
 LABEL_PT = 9  # axis labels, points at scale 1
 TRANSLUCENT = "translucent"  # depth test on: trails behind hills stay hidden
 OVER = {  # alpha blending without the depth test: drawn over the surface

@@ -7,6 +7,8 @@ Hovering a critical point shows its value and Hessian eigenvalues.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
@@ -90,6 +92,23 @@ class ViewLegend(QLabel):
         self.move(max(self.MARGIN, view.width() - self.width() - self.MARGIN), self.MARGIN)
 
 
+#: pyqtgraph's horizontal field of view, kept as it is up to this width-to-height ratio.
+FOV, FOV_ASPECT = 60.0, 4 / 3
+
+
+def fitted_fov(aspect: float) -> float:
+    """The horizontal field of view (degrees) that shows, at ``aspect`` = width/height, at least what a 4:3 view
+    with pyqtgraph's 60° shows: the same height when wider, the same width when narrower.
+
+    >>> round(fitted_fov(4 / 3), 6), round(fitted_fov(16 / 9), 1)
+    (60.0, 75.2)
+    """
+    if aspect <= FOV_ASPECT:
+        return FOV
+    half = math.atan(math.tan(math.radians(FOV / 2)) / FOV_ASPECT)  # the 4:3 view's vertical half-angle
+    return math.degrees(2 * math.atan(math.tan(half) * aspect))
+
+
 class CachedGLView(gl.GLViewWidget):
     """A GLViewWidget that draws the static part of its :class:`Scene3D` once, not at every frame.
 
@@ -107,6 +126,14 @@ class CachedGLView(gl.GLViewWidget):
         self.scene3d = Scene3D(self)
         self._fbo: QOpenGLFramebufferObject | None = None
         self._cache_key = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A camera frames the same part of the scene whatever the view's shape: pyqtgraph's 60° field of view
+        is horizontal, so in a wide view (a 16:9 export, the stage layout) the height shrank and the top of a
+        surface was cut off. Wider than 4:3, the field widens to keep a 4:3 view's height."""
+        w, h = max(1, self.width()), max(1, self.height())
+        self.opts["fov"] = fitted_fov(w / h)
+        super().resizeEvent(event)
 
     def paint(self, *, region, viewport, useItemNames=False):
         cached, overlay = self.scene3d.cached_items()

@@ -107,19 +107,37 @@ class FrameRenderer:
     def _build_panels(self) -> None:
         ensure_app()
 
+        from PySide6.QtCore import QRectF
+
         from landscape_gui.core.frames.presenter import log_height
-        from landscape_gui.drawing.overlays import OverlayPainter
+        from landscape_gui.drawing.caption import caption_height
+        from landscape_gui.drawing.overlays import OverlayPainter, body_unit
         from landscape_gui.export.views import make_panels
 
-        view = self.scenario.view
-        self.panels = make_panels(
+        view, s = self.scenario.view, self.scenario
+        band = 0
+        if (
+            self.export.view == "composite"
+            and "caption" in self.export.overlays
+            and (s.title or s.description)
+        ):
+            heading = "" if "title" in self.export.overlays else s.title  # as the overlay paints it
+            band = round(caption_height(self.size, body_unit(self.size[1]), heading, s.description))
+        self.band = band
+        self.panels, column = make_panels(
             self.export.view,
             self.size,
-            self.scenario,
+            s,
             self.sim,
-            log_height=log_height(self.scenario, self.landscape),
+            log_height=log_height(s, self.landscape),
+            band=band,
+            legend="legend" in self.export.overlays,
         )
+        self.legend_area = None if column is None else QRectF(column)
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
+        self.area = (
+            None  # where the overlays go: the whole frame, a map's plotting area, the composite's 3D view
+        )
 
     # -- one frame ------------------------------------------------------------------------------------------
     def describe(self, k: int):
@@ -141,9 +159,10 @@ class FrameRenderer:
     def frame(self, k: int):
         """Frame ``k`` as an opaque ``QImage`` (``Format_RGB32``) of exactly the export's size, overlays
         included. Frames go in increasing order."""
-        from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtGui import QColor, QImage, QPainter
         from PySide6.QtWidgets import QApplication
 
+        from landscape_gui.drawing.theme import THEMES
         from landscape_gui.export.views import SurfacePanel
 
         frame = self.describe(k)
@@ -157,14 +176,20 @@ class FrameRenderer:
             image = self.panels[0].image()  # the 3D view fills the frame: its own grab is the frame
         else:
             image = QImage(*self.size, QImage.Format.Format_RGB32)
+            if self.band or self.legend_area is not None:  # the caption's band, the legend's column
+                image.fill(QColor(THEMES[self.scenario.view.theme_or_default()]["plot_bg"]))
             painter = QPainter(image)
             try:
                 for panel in self.panels:
                     panel.draw(painter)
             finally:
                 painter.end()
+        if self.area is None:  # once, the panels laid out
+            self.area = self._overlay_area()
         self.overlay.paint(
             image,
+            area=self.area,
+            legend_area=self.legend_area,
             title=frame.title,
             rows=list(frame.legend),
             step=frame.step,
@@ -174,6 +199,19 @@ class FrameRenderer:
         )
         self.next_frame = k + 1
         return image
+
+    def _overlay_area(self):
+        """Where the title, legend and step counter go: inside the map's axes on a map frame, on the 3D view in a
+        composite (never over the map's ticks or the loss curves), the whole frame otherwise."""
+        from PySide6.QtCore import QRectF
+
+        from landscape_gui.export.views import MapPanel, SurfacePanel
+
+        if self.export.view == "map":
+            return next(p for p in self.panels if isinstance(p, MapPanel)).plot_area()
+        if self.export.view == "composite":
+            return QRectF(next(p for p in self.panels if isinstance(p, SurfacePanel)).rect)
+        return None
 
     def render(self, k: int) -> np.ndarray:
         """Frame ``k`` as an RGB ``uint8`` array of shape (height, width, 3). Frames go in increasing order."""

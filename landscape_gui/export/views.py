@@ -13,10 +13,11 @@ every frame, so nothing is drawn by a second implementation:
   cheap next to drawing it), so the curves grow into a still frame and the axes are drawn once.
 
 ``composite`` (:func:`panel_rects`) puts the 3D view and the map side by side over the curves when the frame is
-wider than tall (16:9: 3D and map 960×691 each over a 1920×389 band at 1080p), and stacks the three otherwise.
+wider than tall (16:9: 3D and map 960×691 each over a 1920×389 band at 1080p), and stacks the three otherwise;
+the legend gets a column right of the curves, the lesson caption a band along the bottom.
 The 2-D panels take the scenario's theme colours (:func:`~landscape_gui.drawing.theme.style_plot`, as the window
 does on a theme switch) and fonts scaled with the frame height like the overlays', so a 4K map reads like a
-720p one. The overlays (title, legend, step, ...) are painted afterwards over the whole frame, whatever the view.
+720p one. The overlays (title, legend, step, ...) are painted afterwards (:mod:`~landscape_gui.drawing.overlays`).
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
 from landscape_gui.drawing.frame3d import Frame3D
 from landscape_gui.drawing.map_view import MapView
+from landscape_gui.drawing.overlays import body_unit, frame_scale
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.surface_view import CachedGLView
 from landscape_gui.drawing.theme import THEMES, style_plot
@@ -39,11 +41,18 @@ __all__ = ["CurvesPanel", "MapPanel", "SurfacePanel", "make_panels", "panel_rect
 
 #: Share of a wide composite frame's height taken by the 3D view and the map (the curves get the rest).
 TOP_SHARE = 0.64
+#: Share of a composite frame's width kept for the legend, right of the curves.
+LEGEND_SHARE = 0.3
 
 
-def panel_rects(view: str, size: tuple[int, int]) -> dict[str, QRect]:
-    """The rectangle of each panel of ``view`` in a frame of ``size``; together they cover it exactly."""
+def panel_rects(view: str, size: tuple[int, int], band: int = 0, legend: bool = False) -> dict[str, QRect]:
+    """The rectangle of each panel of ``view`` in a frame of ``size``; together they cover it exactly, but for a
+    ``band`` of pixels kept free along the bottom of a composite (the lesson caption's: it covered the loss
+    curves). With ``legend``, a composite keeps a ``"legend"`` column right of the curves: there the legend
+    covers neither the 3D view nor the map nor a curve."""
     w, h = size
+    if view == "composite" and band:
+        return panel_rects(view, (w, max(16, h - band)), legend=legend)
     if view == "3d":
         return {"surface": QRect(0, 0, w, h)}
     if view == "map":
@@ -52,13 +61,20 @@ def panel_rects(view: str, size: tuple[int, int]) -> dict[str, QRect]:
         raise ValueError(f"unknown view {view!r}")
     if w >= h:
         top, left = round(h * TOP_SHARE), w // 2
-        return {
+        rects = {
             "surface": QRect(0, 0, left, top),
             "map": QRect(left, 0, w - left, top),
             "curves": QRect(0, top, w, h - top),
         }
-    a, b = round(h * 0.4), round(h * 0.75)
-    return {"surface": QRect(0, 0, w, a), "map": QRect(0, a, w, b - a), "curves": QRect(0, b, w, h - b)}
+    else:
+        a, b = round(h * 0.4), round(h * 0.75)
+        rects = {"surface": QRect(0, 0, w, a), "map": QRect(0, a, w, b - a), "curves": QRect(0, b, w, h - b)}
+    if legend:
+        curves = rects["curves"]
+        column = round(w * LEGEND_SHARE)
+        rects["curves"] = QRect(curves.x(), curves.y(), curves.width() - column, curves.height())
+        rects["legend"] = QRect(curves.right() + 1 - column, curves.y(), column, curves.height())
+    return rects
 
 
 def _offscreen(widget: QWidget, rect: QRect) -> None:
@@ -80,14 +96,14 @@ def _style_2d(widget: pg.PlotWidget, theme: str, font_px: int) -> None:
 
 
 def font_px(height: int) -> int:
-    """Axis text height for a frame ``height`` pixels tall (13 px at 720p, like the overlays' scale)."""
-    return max(7, round(max(6.0, height / 720 * 16) * 0.8))
+    """Axis text height for a frame ``height`` pixels tall (13 px at 720p, in proportion to the overlays')."""
+    return round(body_unit(height) * 0.8)
 
 
 class SurfacePanel:
     """The 3D view at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
         self.rect = rect
         self.theme = scenario.view.theme_or_default()
         self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
@@ -97,6 +113,7 @@ class SurfacePanel:
             self.widget.resize(math.ceil(rect.width() / dpr), math.ceil(rect.height() / dpr))
         view = scenario.view
         self.scene = self.widget.scene3d
+        self.scene.set_scale(frame_scale(frame_height))  # a 1080p trail as visible as the window's
         self.scene.set_theme(view.theme_or_default())
         self.scene.set_landscape(
             sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
@@ -179,6 +196,7 @@ class MapPanel(_WidgetPanel):
         _offscreen(self.widget, rect)
         view = scenario.view
         self.theme = view.theme_or_default()
+        self.widget.set_scale(frame_scale(frame_height))
         _style_2d(self.widget, self.theme, font_px(frame_height))
         self.widget.set_landscape(
             sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
@@ -196,6 +214,12 @@ class MapPanel(_WidgetPanel):
 
     def update(self, frame, turn: float) -> None:
         self.widget.show_frame(frame, self.theme)
+
+    def plot_area(self) -> QRectF:
+        """The map's plotting area in frame pixels (inside its axes): where overlays may go."""
+        vb = self.widget.getPlotItem().vb
+        box = self.widget.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+        return QRectF(box.translated(self.rect.topLeft()))
 
     def pixels(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Frame pixel coordinates (N, 2) of plot coordinates: the domain (2-D), or (x, J(x)) (1-D).
@@ -241,6 +265,7 @@ class CurvesPanel(_WidgetPanel):
         self.widget.layout().setContentsMargins(0, 0, 0, 0)
         self.widget.grad_plot.hide()  # the loss alone: a second plot would halve its width
         self.widget.loss_plot.setMinimumHeight(0)
+        self.widget.set_scale(frame_scale(frame_height))
         _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
         _offscreen(self.widget, rect)
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
@@ -265,9 +290,11 @@ class CurvesPanel(_WidgetPanel):
             self.widget.loss_plot.setYRange(*_value_range(v))
 
 
-def make_panels(view: str, size, scenario, sim, *, log_height: bool) -> list:
-    """The panels of ``view``, in drawing order."""
-    rects = panel_rects(view, size)
+def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int = 0, legend: bool = False):
+    """The panels of ``view``, in drawing order, and the legend's column or ``None`` (``band``, ``legend``: see
+    :func:`panel_rects`)."""
+    rects = panel_rects(view, size, band, legend)
+    column = rects.pop("legend", None)
     pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
     if "map" in rects:
         # The 2-D panels keep their still layers (heatmap, contour lines, axes with their grids) as pixmaps of
@@ -278,10 +305,10 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool) -> list:
     panels = []
     for name, rect in rects.items():
         if name == "surface":
-            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height))
+            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
         elif name == "map":
             panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
         else:
             panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1]))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
-    return panels
+    return panels, column
