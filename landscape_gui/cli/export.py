@@ -38,6 +38,8 @@ def _export(args, stop) -> int:
     scenario = load_source(args.source)
     settings = settings_from_args(args, ExportSettings, EXPORT_OPTIONS)
     view = settings_from_args(args, ViewSettings, VIEW_OPTIONS)
+    if args.camera is not None:
+        view["camera"] = camera_from_text(args.camera, scenario.view.camera)
     if view:
         scenario = replace(scenario, view=replace(scenario.view, **view))
     try:
@@ -74,6 +76,29 @@ EXPORT_OPTIONS = ("size", "fps", "duration", "steps_per_frame", "orbit", "view",
 VIEW_OPTIONS = ("theme", "trail_steps")
 
 
+def camera_from_text(text: str, base=None):
+    """``--camera ELEVATION,AZIMUTH[,DISTANCE]`` as a :class:`~landscape_gui.core.scenario.model.Camera`, each
+    number read and checked by its declaration; the rest (centre, a distance not given) from ``base``, the
+    scenario's camera, or the default camera's."""
+    from dataclasses import replace
+
+    from landscape_gui.core.scenario.declarations import SettingError, from_text
+    from landscape_gui.core.scenario.model import Camera
+    from landscape_gui.drawing.scene_space import CAMERA
+
+    parts = [p.strip() for p in text.split(",")]
+    if not 2 <= len(parts) <= 3:
+        raise UsageError(f"--camera: expected ELEVATION,AZIMUTH or ELEVATION,AZIMUTH,DISTANCE, got {text!r}")
+    try:
+        values = {
+            n: from_text(Camera, n, t)
+            for n, t in zip(("elevation", "azimuth", "distance"), parts, strict=False)
+        }
+    except SettingError as e:
+        raise UsageError(f"--camera: {e}") from None
+    return replace(base or Camera(distance=CAMERA["distance"], center=CAMERA["center"]), **values)
+
+
 def register(sub) -> None:
     from landscape_gui.core.scenario.model import ExportSettings, ViewSettings
 
@@ -86,5 +111,12 @@ def register(sub) -> None:
     )
     add_setting_options(p, ExportSettings, EXPORT_OPTIONS, exclusive=("duration", "steps_per_frame"))
     add_setting_options(p, ViewSettings, VIEW_OPTIONS)
+    p.add_argument(
+        "--camera",
+        metavar="ELEV,AZIM[,DIST]",
+        help="the 3D camera: degrees above the floor, degrees around the vertical axis, and optionally its "
+        "distance (e.g. 60,-90; default: the scenario's, or the landscape's: from azimuth -62, as high as it "
+        "takes to see a valley's floor)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_export)

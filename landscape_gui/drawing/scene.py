@@ -41,7 +41,18 @@ from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.sampling import nearest_samples
 from landscape_gui.drawing.scene_axes import build_axes
-from landscape_gui.drawing.scene_space import FLOOR, HEIGHT, LABEL_PT, LIFT, RIBBON, TRANSLUCENT, XY_LIMIT
+from landscape_gui.drawing.scene_space import (
+    CAMERA,
+    ELEVATION,
+    FLOOR,
+    HEIGHT,
+    LABEL_PT,
+    LIFT,
+    RIBBON,
+    TRANSLUCENT,
+    XY_LIMIT,
+    floor_elevation,
+)
 from landscape_gui.drawing.theme import THEMES, text_rgb
 
 BALL_SIZE, BEST_SIZE, START_SIZE = 15.0, 28.0, 9.0  # pixels at scale 1 (presentation mode scales them)
@@ -104,7 +115,12 @@ class Scene3D:
         self._colors = np.zeros((0, 4))
         self.static_version = 0  # bumped whenever a cached (non-moving) item changes
         self.set_theme("dark")
+        self._elevation = ELEVATION[0]
         self.reset_camera()
+
+    def _at_default(self) -> bool:
+        now, default = self.camera(), self.default_camera()
+        return all(np.allclose(now[k], default[k], atol=1e-6) for k in default)
 
     def cached_items(self) -> tuple[list, list]:
         """``(cached, overlay)``: GL items that only change with the landscape or the view settings, and the
@@ -214,7 +230,7 @@ class Scene3D:
         if self._vmax <= self._vmin:
             self._vmax = self._vmin + 1.0
         self._eps = max((self._vmax - self._vmin) * 1e-4, 1e-300)
-        cmap = pg.colormap.get(colormap)
+        at_default = self._at_default()
         if landscape.dim == 2:
             xs = self.to_scene(np.column_stack([grid[0], np.full(len(grid[0]), dom[1, 0])]))[:, 0]
             ys = self.to_scene(np.column_stack([np.full(len(grid[1]), dom[0, 0]), grid[1]]))[:, 1]
@@ -223,6 +239,12 @@ class Scene3D:
             xs = self.to_scene(grid[0][:, None])[:, 0]
             ys = np.array([-RIBBON, RIBBON])
             zs = np.repeat(self.z_of_values(values)[:, None], 2, axis=1)
+        self._elevation = (
+            floor_elevation(xs, ys, zs, CAMERA["azimuth"]) if landscape.dim == 2 else ELEVATION[0]
+        )
+        if at_default:  # a camera nobody moved follows the landscape's default
+            self.reset_camera()
+        cmap = pg.colormap.get(colormap)
         colors = cmap.map(np.clip(zs / HEIGHT, 0, 1).ravel(), mode="float").reshape(*zs.shape, -1)
         shade = self._shade(xs, ys, zs)
         colors[..., :3] *= shade[..., None]
@@ -447,8 +469,13 @@ class Scene3D:
             item.setData(width=self.scale)
         self._static_changed()
 
+    def default_camera(self) -> dict:
+        """The landscape's default camera: from the usual corner, as high as it takes to see its lowest point
+        over the walls around it (:func:`~landscape_gui.drawing.scene_space.floor_elevation`)."""
+        return {**CAMERA, "elevation": self._elevation}
+
     def reset_camera(self) -> None:
-        self.set_camera({"distance": 3.7, "elevation": 30.0, "azimuth": -62.0, "center": (0.0, 0.0, 0.15)})
+        self.set_camera(self.default_camera())
 
     def camera(self) -> dict:
         c = self.view.opts["center"]

@@ -5,7 +5,7 @@ The output is checked first (an existing file is refused unless ``force``; see
 written. Frames are rendered on the calling thread (GL needs the GUI thread) and encoded on the writer's
 thread; a cancelled or failed export leaves nothing at the output path.
 
->>> # export_scenario(load_preset("double-well"), "dw.gif", size=(320, 240), fps=10, duration=1)  # doctest: +SKIP
+For example ``export_scenario(load_preset("double-well"), "dw.gif", size=(320, 240), fps=10, duration=1)``.
 """
 
 from __future__ import annotations
