@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout
 
+from landscape_gui.drawing.rich_text import marks_html
+
 TITLE_PT = 16
 BODY_PT = 12
 #: Most of the window's height the description takes before it scrolls.
@@ -31,6 +33,8 @@ class LessonPanel(QFrame):
         self.body = QLabel()
         self.body.setObjectName("lesson_body")
         self.body.setWordWrap(True)
+        for label in (self.title, self.body):
+            label.setTextFormat(Qt.TextFormat.RichText)  # m̂, v̂ with their hats on (marks_html)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.scroll = QScrollArea()
@@ -60,8 +64,8 @@ class LessonPanel(QFrame):
 
     def set_lesson(self, title: str, description: str) -> None:
         """Show a scenario's lesson; hidden when there is no description."""
-        self.title.setText(title or "")
-        self.body.setText(" ".join((description or "").split()))
+        self.title.setText(marks_html(title or ""))
+        self.body.setText(marks_html(" ".join((description or "").split())))
         self.setVisible(bool((description or "").strip()))
         self._fit()
 
