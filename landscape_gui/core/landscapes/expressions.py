@@ -10,7 +10,7 @@ tree by this module. User text never reaches ``eval``, ``exec``, ``compile``, ``
 >>> parse_formula("sinn(x)")
 Traceback (most recent call last):
 ...
-landscape_gui.core.landscapes.expressions.FormulaError: unknown function 'sinn' at column 1
+landscape_gui.core.landscapes.formula_text.FormulaError: unknown function 'sinn' at column 1
 >>> land = landscape_from_formula("(x - 1)^2")
 >>> land.name, float(land.grad([3.0])[0])
 ('f(x) = (x - 1)^2', 4.0)
@@ -52,18 +52,24 @@ arguments are therefore built unevaluated, which removes the problem while parsi
 from __future__ import annotations
 
 import ast
-import keyword
 import math
-import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 import sympy as sp
-from sympy.core.logic import fuzzy_and
 
 from landscape_gui.core.landscapes.domain import DomainError, check_domain
+from landscape_gui.core.landscapes.formula_functions import FUNCTIONS
+from landscape_gui.core.landscapes.formula_text import (
+    MAX_DEPTH,
+    FormulaError,
+    Source,
+    check_adjacent_operands,
+    check_parentheses,
+    syntax_error,
+)
 from landscape_gui.core.landscapes.landscape import Landscape
 
 __all__ = ["FUNCTIONS", "FormulaError", "landscape_from_formula", "parse_formula"]
@@ -73,7 +79,6 @@ Y = sp.Symbol("y", real=True)
 
 MAX_LENGTH = 500
 MAX_NODES = 300
-MAX_DEPTH = 40
 MAX_EXPONENT = 100
 MAX_NUMBER = 1e12
 MAX_TOWER = 2
@@ -85,229 +90,12 @@ MAX_LOG10 = 300
 DEFAULT_DOMAIN = (-5.0, 5.0)
 
 
-class FormulaError(ValueError):
-    """A formula that cannot be used; ``str(err)`` is one line saying what and where (``column``, 1-based)."""
-
-    def __init__(self, message: str, column: int | None = None):
-        super().__init__(message)
-        self.column = column
-
-
-# -- functions sympy lacks or would differentiate into DiracDelta (which numpy cannot evaluate) ------------
-class _PiecewiseConstant(sp.Function):
-    """A real step-like function of one argument: derivative 0 almost everywhere (never a DiracDelta)."""
-
-    nargs = 1
-
-    def fdiff(self, argindex=1):
-        return sp.S.Zero
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
-
-
-class _Sign(_PiecewiseConstant):
-    """sign(a), derivative 0 (almost everywhere)."""
-
-    @classmethod
-    def eval(cls, a):
-        if a.is_number and a.is_extended_real:
-            return sp.sign(a)
-        return None
-
-    def _numpycode(self, printer):
-        return f"{printer._module_format('numpy.sign')}({printer._print(self.args[0])})"
-
-
-class _Step(_PiecewiseConstant):
-    """Heaviside step with value 1/2 at 0, derivative 0 (almost everywhere)."""
-
-    @classmethod
-    def eval(cls, a):
-        if a.is_number and a.is_extended_real:
-            return (sp.sign(a) + 1) / 2
-        return None
-
-    def _numpycode(self, printer):
-        return f"{printer._module_format('numpy.heaviside')}({printer._print(self.args[0])}, 0.5)"
-
-
-class _Abs(sp.Function):
-    """|a| with derivative sign(a) (sympy's Abs would give DiracDelta in the Hessian)."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, a):
-        if a.is_number and a.is_extended_real:
-            return sp.Abs(a)
-        if a.is_extended_nonnegative:
-            return a
-        if a.is_extended_nonpositive:
-            return -a
-        return None
-
-    def fdiff(self, argindex=1):
-        return _Sign(self.args[0])
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
-
-    def _eval_is_extended_nonnegative(self):
-        return True if self.args[0].is_extended_real else None
-
-    def _numpycode(self, printer):
-        return f"{printer._module_format('numpy.abs')}({printer._print(self.args[0])})"
-
-
-class _Extremum(sp.Function):
-    """max/min of two arguments with the derivative following the winning argument (1/2 each on ties)."""
-
-    nargs = 2
-    _exact: type  # sympy's own Max / Min, for numbers
-    _numpy: str  # numpy.maximum / numpy.minimum
-    _sign: int  # +1: the larger argument wins, −1: the smaller
-
-    @classmethod
-    def eval(cls, a, b):
-        if a.is_number and b.is_number and a.is_extended_real and b.is_extended_real:
-            return cls._exact(a, b)
-        return None
-
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        lead = self._sign * (a - b)
-        return _Step(lead) if argindex == 1 else _Step(-lead)
-
-    def _eval_is_extended_real(self):
-        return fuzzy_and(arg.is_extended_real for arg in self.args)
-
-    def _numpycode(self, printer):
-        a, b = (printer._print(arg) for arg in self.args)
-        return f"{printer._module_format(self._numpy)}({a}, {b})"
-
-
-class _Max(_Extremum):
-    _exact, _numpy, _sign = sp.Max, "numpy.maximum", 1
-
-
-class _Min(_Extremum):
-    _exact, _numpy, _sign = sp.Min, "numpy.minimum", -1
-
-
-class _Cbrt(sp.Function):
-    """Real cube root (sympy's cbrt is the principal root, not real for negative arguments)."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, a):
-        if a.is_extended_nonnegative:
-            return sp.cbrt(a)
-        if a.is_number and a.is_extended_negative:
-            return -sp.cbrt(-a)
-        return None
-
-    def fdiff(self, argindex=1):
-        return 1 / (3 * _Cbrt(self.args[0]) ** 2)
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
-
-    def _numpycode(self, printer):
-        return f"{printer._module_format('numpy.cbrt')}({printer._print(self.args[0])})"
-
-
-class _Erf(sp.Function):
-    """The error function (sympy's erf has no numpy translation)."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, a):
-        if a.is_zero:
-            return sp.S.Zero
-        return None
-
-    def fdiff(self, argindex=1):
-        return 2 / sp.sqrt(sp.pi) * sp.exp(-(self.args[0] ** 2))
-
-    def _eval_is_extended_real(self):
-        return self.args[0].is_extended_real
-
-    def _eval_evalf(self, prec):
-        return sp.erf(self.args[0])._eval_evalf(prec)
-
-    def _numpycode(self, printer):
-        vectorize = printer._module_format("numpy.vectorize")
-        erf = printer._module_format("math.erf")
-        return f"{vectorize}({erf}, otypes=[float])({printer._print(self.args[0])})"
-
-
-# print as the user writes them (str, LaTeX); numpy code comes from _numpycode. Names chosen so that no
-# sympy printer has a _print_<name> method expecting another class (sympy dispatches printing by class name).
-for _cls, _name in (
-    (_Sign, "sign"),
-    (_Step, "step"),
-    (_Abs, "abs"),
-    (_Max, "max"),
-    (_Min, "min"),
-    (_Cbrt, "cbrt"),
-    (_Erf, "erf"),
-):
-    _cls.__name__ = _cls.__qualname__ = _name
-
-
-def _log(a, base=None):
-    return sp.log(a) if base is None else sp.log(a) / sp.log(base)
-
-
-#: name -> (allowed numbers of arguments, builder). Aliases share builders.
-FUNCTIONS: dict[str, tuple[tuple[int, ...], Callable[..., sp.Expr]]] = {
-    "sin": ((1,), sp.sin),
-    "cos": ((1,), sp.cos),
-    "tan": ((1,), sp.tan),
-    "asin": ((1,), sp.asin),
-    "arcsin": ((1,), sp.asin),
-    "acos": ((1,), sp.acos),
-    "arccos": ((1,), sp.acos),
-    "atan": ((1,), sp.atan),
-    "arctan": ((1,), sp.atan),
-    "atan2": ((2,), sp.atan2),
-    "arctan2": ((2,), sp.atan2),
-    "sinh": ((1,), sp.sinh),
-    "cosh": ((1,), sp.cosh),
-    "tanh": ((1,), sp.tanh),
-    "asinh": ((1,), sp.asinh),
-    "arcsinh": ((1,), sp.asinh),
-    "acosh": ((1,), sp.acosh),
-    "arccosh": ((1,), sp.acosh),
-    "atanh": ((1,), sp.atanh),
-    "arctanh": ((1,), sp.atanh),
-    "exp": ((1,), sp.exp),
-    "log": ((1, 2), _log),
-    "ln": ((1,), sp.log),
-    "log10": ((1,), lambda a: sp.log(a) / sp.log(10)),
-    "log2": ((1,), lambda a: sp.log(a) / sp.log(2)),
-    "sqrt": ((1,), sp.sqrt),
-    "cbrt": ((1,), _Cbrt),
-    "abs": ((1,), _Abs),
-    "sign": ((1,), _Sign),
-    "min": ((2,), _Min),
-    "max": ((2,), _Max),
-    "erf": ((1,), _Erf),
-    "sigmoid": ((1,), lambda a: 1 / (1 + sp.exp(-a))),
-    "relu": ((1,), lambda a: _Max(a, sp.S.Zero)),
-}
-
 #: Known but refused on purpose (piecewise constant: zero gradient almost everywhere).
 _REFUSED_FUNCTIONS = {"floor", "ceil", "round", "mod", "trunc", "frac", "heaviside", "step"}
 
 _VARIABLES = {"x": X, "y": Y, "θ": X, "theta": X}
 _CONSTANTS = {"pi": sp.pi, "π": sp.pi, "e": sp.E}
 
-#: Non-ASCII characters a formula may contain, and what they are read as.
-_UNICODE = {"θ": "θ", "π": "π", "\u2212": "-", "×": "*", "·": "*", "\u22c5": "*"}
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _REFUSED_OPERATORS = {
@@ -347,162 +135,20 @@ _NODE_NAMES = {
     "YieldFrom": "'yield'",
 }
 
-_TOKEN_RE = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<string>'[^']*'|"[^"]*")
-      | (?P<number>0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+
-           |(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)
-      | (?P<name>[^\W\d]\w*)
-      | (?P<other>\*\*|.)""",
-    re.VERBOSE,
-)
-_TRAILING_OPERATORS = ("**", "+", "-", "*", "/", "^", ",")
-
-
-# -- the text layer: characters, parentheses, implicit multiplication, syntax errors ------------------------
-class _Source:
-    """The user's text, the text given to ast.parse, and the map between their columns."""
-
-    def __init__(self, text: str):
-        self.lead = len(text) - len(text.lstrip())
-        # what the user wrote, without surrounding blanks, on one line (so that messages are one line)
-        self.text = re.sub(r"[\t\n\r]", " ", text.strip())
-        parsed: list[str] = []
-        origin: list[int] = []  # index in self.text of each character of the parsed text
-        for i, ch in enumerate(self.text):
-            if ch in "\t\n\r":
-                ch = " "
-            elif ch == "#":  # a comment would silently drop the rest of the formula
-                raise FormulaError(f"unexpected character '#' at column {self.column(i)}", self.column(i))
-            elif ch == "^":
-                ch = "**"
-            elif ch in _UNICODE:
-                ch = _UNICODE[ch]
-            elif not (" " <= ch <= "~"):
-                shown = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
-                raise FormulaError(f"unexpected character {shown} at column {self.column(i)}", self.column(i))
-            parsed.append(ch)
-            origin.extend([i] * len(ch))
-        self.parsed = "".join(parsed)
-        self.origin = origin + [len(self.text)]
-        # ast gives UTF-8 byte offsets; map them to indexes in self.parsed
-        self.byte_to_index: dict[int, int] = {}
-        offset = 0
-        for i, ch in enumerate(self.parsed):
-            self.byte_to_index[offset] = i
-            offset += len(ch.encode("utf-8"))
-        self.byte_to_index[offset] = len(self.parsed)
-
-    def column(self, index: int) -> int:
-        """1-based column in the user's text of index ``index`` of self.text."""
-        return self.lead + index + 1
-
-    def node_span(self, node: ast.AST) -> tuple[int, int]:
-        """(start, end) indexes in self.text of an ast node."""
-        start = self.origin[self.byte_to_index.get(node.col_offset, 0)]
-        end_byte = getattr(node, "end_col_offset", None)
-        end_index = (
-            self.byte_to_index.get(end_byte, len(self.parsed)) if end_byte is not None else len(self.parsed)
-        )
-        end = self.origin[end_index - 1] + 1 if end_index > 0 else 0
-        return start, max(end, start)
-
-    def node_column(self, node: ast.AST) -> int:
-        return self.column(self.node_span(node)[0])
-
-    def segment(self, node: ast.AST) -> str:
-        """The user's text of a node, shortened for messages."""
-        start, end = self.node_span(node)
-        text = self.text[start:end]
-        return text if len(text) <= 40 else text[:37] + "..."
-
-    def error(self, message: str, node: ast.AST) -> FormulaError:
-        """A FormulaError at ``node``; the last ``{col}`` in ``message`` becomes its column.
-
-        (Not str.format: the message may quote the user's text, braces included.)
-        """
-        column = self.node_column(node)
-        head, _, tail = message.rpartition("{col}")
-        return FormulaError(f"{head}{column}{tail}", column)
-
-
-def _check_parentheses(src: _Source) -> None:
-    open_at: list[int] = []
-    for i, ch in enumerate(src.text):
-        if ch == "(":
-            open_at.append(i)
-            if len(open_at) > MAX_DEPTH:
-                col = src.column(i)
-                raise FormulaError(
-                    f"formula is nested too deeply at column {col} (at most {MAX_DEPTH} levels)", col
-                )
-        elif ch == ")":
-            if not open_at:
-                col = src.column(i)
-                raise FormulaError(f"unexpected ')' at column {col}", col)
-            open_at.pop()
-    if open_at:
-        col = src.column(open_at[-1])
-        raise FormulaError(f"unbalanced parenthesis at column {col}", col)
-
-
-def _check_adjacent_operands(src: _Source) -> None:
-    """Refuse implicit multiplication (``2x``, ``x y``, ``2(x+1)``, ``(x)(y)``) with a hint."""
-    previous: tuple[str, str] | None = None  # (kind, text) of the previous significant token
-    for match in _TOKEN_RE.finditer(src.text):
-        kind, tok = match.lastgroup, match.group()
-        if kind == "space":
-            continue
-        if kind == "name" and keyword.iskeyword(tok):
-            kind = "other"
-        ends = previous is not None and (previous[0] in ("number", "name") or previous[1] == ")")
-        starts = kind in ("number", "name") or tok == "("
-        if ends and starts and not (previous[0] == "name" and tok == "("):
-            a, b = previous[1], tok
-            col = src.column(match.start())
-            if previous[0] == "name" and a in FUNCTIONS:
-                hint = f"write {a}({b})" if kind != "other" else f"write {a}(...)"
-                raise FormulaError(f"missing parentheses after '{a}' at column {col} ({hint})", col)
-            shown_a = "(...)" if a == ")" else a
-            shown_b = "(...)" if b == "(" else b
-            raise FormulaError(
-                f"missing operator between '{a}' and '{b}' at column {col} (write {shown_a}*{shown_b})", col
-            )
-        previous = (kind, tok)
-
-
-def _syntax_error(src: _Source, err: SyntaxError) -> FormulaError:
-    stripped = src.text.rstrip()
-    for op in _TRAILING_OPERATORS:
-        if stripped.endswith(op):
-            return FormulaError(f"incomplete formula: ends after '{op}'", src.column(len(stripped)))
-    if err.offset is None or err.offset < 1 or err.offset > len(src.parsed):
-        return FormulaError("invalid formula", None)
-    i = src.origin[err.offset - 1]
-    ch = src.text[i]
-    col = src.column(i)
-    if ch.isalnum() or ch in "_θπ.":
-        match = _TOKEN_RE.match(src.text, i)
-        tok = match.group() if match else ch
-        return FormulaError(f"unexpected '{tok}' at column {col}", col)
-    if ch in "+-*/^(),\u2212×·":
-        return FormulaError(f"unexpected '{ch}' at column {col}", col)
-    return FormulaError(f"unexpected character '{ch}' at column {col}", col)
-
 
 # -- the tree layer: whitelist, bounds, building the sympy expression ---------------------------------------
 def _is_private(name: str) -> bool:
     return name.startswith("_")
 
 
-def _attribute_index(src: _Source, node: ast.Attribute) -> int:
+def _attribute_index(src: Source, node: ast.Attribute) -> int:
     """Index in src.text of the name after the dot of an attribute access."""
     _, value_end = src.node_span(node.value)
     found = src.text.find(node.attr, value_end)
     return found if found >= 0 else src.node_span(node)[0]
 
 
-def _check_tree(src: _Source, tree: ast.Expression) -> None:
+def _check_tree(src: Source, tree: ast.Expression) -> None:
     """Whitelist node types and names, and bound the size and nesting, before anything is built.
 
     Problems are reported leftmost first, private names (``__import__``, ``__class__``) before anything else.
@@ -569,7 +215,7 @@ def _group(op: ast.operator) -> str:
     return "pow"
 
 
-def _operator_column(src: _Source, node: ast.BinOp, sym: str) -> int:
+def _operator_column(src: Source, node: ast.BinOp, sym: str) -> int:
     """Column of the operator of a binary operation (searched for between its operands)."""
     _, left_end = src.node_span(node.left)
     right_start, _ = src.node_span(node.right)
@@ -579,7 +225,7 @@ def _operator_column(src: _Source, node: ast.BinOp, sym: str) -> int:
     return src.column(left_end + found) if found >= 0 else src.node_column(node)
 
 
-def _check_call(src: _Source, node: ast.Call) -> None:
+def _check_call(src: Source, node: ast.Call) -> None:
     func = node.func
     if not isinstance(func, ast.Name):
         if isinstance(func, ast.Attribute):
@@ -618,7 +264,7 @@ def _check_call(src: _Source, node: ast.Call) -> None:
         )
 
 
-def _check_name(src: _Source, node: ast.Name) -> None:
+def _check_name(src: Source, node: ast.Name) -> None:
     name = node.id
     if name in _VARIABLES or name in _CONSTANTS:
         return
@@ -632,7 +278,7 @@ def _check_name(src: _Source, node: ast.Name) -> None:
     raise src.error(f"unknown variable '{shown}' at column {{col}}", node)
 
 
-def _check_constant(src: _Source, node: ast.Constant) -> None:
+def _check_constant(src: Source, node: ast.Constant) -> None:
     value = node.value
     shown = src.segment(node)
     if isinstance(value, bool) or value is None or value is Ellipsis:
@@ -667,7 +313,7 @@ class _Built:
         self.tower = tower
 
 
-def _build(src: _Source, root: ast.AST) -> sp.Expr:
+def _build(src: Source, root: ast.AST) -> sp.Expr:
     """Build the sympy expression of a checked tree, bottom-up without recursion."""
     done: dict[int, _Built] = {}
     stack: list[tuple[ast.AST, bool]] = [(root, False)]
@@ -693,7 +339,7 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _build_node(src: _Source, node: ast.AST, args: list[_Built]) -> _Built:
+def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, int):
@@ -761,7 +407,7 @@ def _build_node(src: _Source, node: ast.AST, args: list[_Built]) -> _Built:
     return _Built(a**b, tower)
 
 
-def _check_value(src: _Source, node: ast.AST, expr: sp.Expr) -> None:
+def _check_value(src: Source, node: ast.AST, expr: sp.Expr) -> None:
     """Refuse constants that are infinite, undefined, complex or too large to be a float."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise src.error(f"'{src.segment(node)}' at column {{col}} is infinite or undefined", node)
@@ -784,13 +430,13 @@ def parse_formula(text: str) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
         raise FormulaError("formula is empty")
     if len(stripped) > MAX_LENGTH:
         raise FormulaError(f"formula is too long ({len(stripped)} characters, at most {MAX_LENGTH})")
-    src = _Source(text)
-    _check_parentheses(src)
-    _check_adjacent_operands(src)
+    src = Source(text)
+    check_parentheses(src)
+    check_adjacent_operands(src)
     try:
         tree = ast.parse(src.parsed, mode="eval")
     except SyntaxError as err:
-        raise _syntax_error(src, err) from None
+        raise syntax_error(src, err) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula is nested too deeply") from None
     _check_tree(src, tree)
