@@ -9,10 +9,16 @@ from landscape_gui.cli.common import add_landscape_args, load_landscape
 
 
 def cmd_critical(args) -> int:
-    from landscape_gui.core.analysis.critical import find_critical_points
+    """``critical``: ``{"points": [...], "complete": bool, "reason": str | null}`` (JSON) or a table (text).
+
+    ``complete`` is false, with the ``reason``, when the search could not cover the domain (it ran out of
+    time, or the domain is too large for its grid to resolve the points): the list may then miss some.
+    """
+    from landscape_gui.core.analysis.critical import search_critical_points
 
     landscape = load_landscape(args.function, args.expr, args.domain)
-    points = find_critical_points(landscape)
+    found = search_critical_points(landscape)
+    points = found.points
     data = {
         "points": [
             {
@@ -23,7 +29,9 @@ def cmd_critical(args) -> int:
                 "eigenvalues": [e if math.isfinite(e) else None for e in p.eigenvalues],
             }
             for p in points
-        ]
+        ],
+        "complete": found.complete,
+        "reason": found.reason or None,
     }
     if args.format == "json":
         print(json.dumps(data))
@@ -34,6 +42,8 @@ def cmd_critical(args) -> int:
             eig = ", ".join(f"{e:.6g}" for e in p.eigenvalues)
             tag = " (global)" if p.is_global else ""
             print(f"  {p.kind + tag:<17} at ({pos})  value {p.value:.10g}  Hessian eigenvalues [{eig}]")
+        if not found.complete:
+            print(f"  not complete: {found.reason}; the list may miss some")
     return 0
 
 
