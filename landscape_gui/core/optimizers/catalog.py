@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from landscape_gui.core.limits import shorten
 from landscape_gui.core.optimizers import update_rules as r
 from landscape_gui.core.optimizers.spec import Buffer, Hyperparameter, Optimizer, Quantity, StepContext
 
@@ -673,4 +674,6 @@ def get_optimizer(optimizer_id: str) -> Optimizer:
     try:
         return OPTIMIZERS[optimizer_id]
     except KeyError:
-        raise KeyError(f"unknown optimizer '{optimizer_id}' (known: {', '.join(OPTIMIZER_IDS)})") from None
+        raise KeyError(
+            f"unknown optimizer '{shorten(str(optimizer_id))}' (known: {', '.join(OPTIMIZER_IDS)})"
+        ) from None

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from landscape_gui.core.landscapes.domain import AXES, DomainError, check_interval
+from landscape_gui.core.limits import MAX_DESCRIPTION, MAX_TITLE
 from landscape_gui.core.scenario.analysis_sections import parse_basins, parse_restarts
 from landscape_gui.core.scenario.model import (
     COLORMAPS,
@@ -58,6 +59,9 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
         )
     title = top.str("title", "")
     description = top.str("description", "")
+    for key, text, most in (("title", title, MAX_TITLE), ("description", description, MAX_DESCRIPTION)):
+        if len(text) > most:  # drawn into every exported frame: bounded where the file is read
+            raise top.fail(key, f"is {len(text)} characters long; at most {most}")
     if not top.has("landscape"):
         raise ctx.fail((), "", 'missing section [landscape] (function = "ID" or expr = "FORMULA")')
     landscape_spec, landscape = _landscape(ctx, top.raw("landscape"))
