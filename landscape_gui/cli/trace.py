@@ -42,7 +42,13 @@ def trace_noise(optimizer, params: dict[str, float], noise: float | None, explic
 
 def cmd_trace(args) -> int:
     from landscape_gui.core.analysis.simulation import Simulation
-    from landscape_gui.core.analysis.trace import MAX_SEED, check_trace_size, trace_runs, write_json
+    from landscape_gui.core.analysis.trace import (
+        MAX_SEED,
+        StateRecord,
+        check_trace_size,
+        write_csv,
+        write_json,
+    )
     from landscape_gui.core.optimizers.catalog import get_optimizer
 
     if args.scenario is not None:
@@ -81,8 +87,10 @@ def cmd_trace(args) -> int:
         max_points=None,
         batch_size=args.batch_size,
     )
-    states = _step_recording_state(sim, args.steps) if args.state else None
-    if states is None:
+    state = StateRecord(sim, args.steps) if args.state else None
+    if state is not None:
+        state.step()
+    else:
         sim.step(args.steps)
     header = {
         "function": landscape.id if args.function else landscape.formula,
@@ -93,42 +101,12 @@ def cmd_trace(args) -> int:
         "seed": args.seed,
         "batch_size": args.batch_size,
     }
-    if args.format == "json":  # streamed: the trajectories are never held as text
-        extras = None
-        if states is not None:  # one entry per step the run took (a diverged run stopped earlier)
-            extras = [{"state": states[run.index][: run.step]} for run in sim.runs()]
-        write_json(sim, header, sys.stdout, extras)
+    # streamed: the trajectories and the states are held as arrays, never as text or Python lists
+    if args.format == "json":  # a run's state has one entry per step it took (a diverged run stopped earlier)
+        write_json(sim, header, sys.stdout, state=state)
     else:
-        runs = trace_runs(sim)
-        if states is not None:
-            for run, record in zip(sim.runs(), runs, strict=True):
-                record["state"] = states[run.index][: run.step]
-        names = list(landscape.variables)
-        buffers = [b.name for b in optimizer.active_buffers(params)] if states is not None else []
-        extra = ["lr", *(f"{b}_{v}" for b in buffers for v in names)] if states is not None else []
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["run", "step", *names, "loss", "status", *extra])
-        for i, r in enumerate(runs):
-            for k, (p, v) in enumerate(zip(r["path"], r["loss"], strict=True)):
-                row = [i, k, *(repr(c) for c in p), repr(v), r["status"]]
-                if extra:  # the state after step k; none at the start
-                    st = r["state"][k - 1] if k else None
-                    row += [""] * len(extra) if st is None else [repr(st["lr"])]
-                    row += [] if st is None else [repr(c) for b in buffers for c in st[b]]
-                w.writerow(row)
+        write_csv(sim, tuple(landscape.variables), sys.stdout, state)
     return 0
-
-
-def _step_recording_state(sim, steps: int) -> list[list[dict]]:
-    """Step ``sim`` (one optimizer) ``steps`` times; per run, per step: the lr used and the state after it."""
-    out: list[list[dict]] = [[] for _ in range(len(sim.starts))]
-    for _ in range(steps):
-        sim.step(1)
-        lr = sim.lr_history(0)[-1].item()
-        buffers = {name: value.tolist() for name, value in sim.buffers(0).items()}
-        for i, rows in enumerate(out):
-            rows.append({"lr": lr, **{name: value[i] for name, value in buffers.items()}})
-    return out
 
 
 def _trace_scenario(args) -> int:

@@ -20,6 +20,8 @@ step; the texts add what a lecturer needs to know:
 - converged: ``reached the global minimum``, ``stuck in a local minimum``, ``stalled at a saddle``,
   ``stopped on a maximum``, ``stalled at a degenerate point``;
 - ``diverged``;
+- ``not moving (zero step)``: a running run whose last step did not move it at all (a learning rate of 0,
+  e.g. a step schedule with gamma 0): it is neither converging nor oscillating;
 - ``left the domain``: a running run outside the landscape's shown domain (a converged run out there keeps
   its text, with ``— outside the domain`` after it);
 - once the simulation has taken its step limit, a run that has not converged says so: ``step limit
@@ -30,6 +32,8 @@ step; the texts add what a lecturer needs to know:
 'ready'
 >>> describe(R(status="running", step=400, near="global_minimum", oscillating=True, at_limit=True))
 'oscillating around the global minimum — step limit reached'
+>>> describe(R(status="running", step=40, frozen=True))
+'not moving (zero step)'
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 READY = "ready"
 STEP_LIMIT = "step limit reached"
 LEFT_DOMAIN = "left the domain"
+FROZEN = "not moving (zero step)"
 
 #: What a converged run reached (keys: :attr:`Run.reached`).
 CONVERGED_TEXT = {
@@ -87,6 +92,8 @@ def describe(run: Any) -> str:
     near = getattr(run, "near", None)
     if outside:
         text = LEFT_DOMAIN
+    elif getattr(run, "frozen", False):
+        text = FROZEN
     elif getattr(run, "noisy", False) and near in NOISY_TEXT:
         text = NOISY_TEXT[near]
     elif getattr(run, "oscillating", False):
@@ -103,7 +110,7 @@ def tone(run: Any) -> str | None:
     status = run.status
     if status == DIVERGED:
         return "diverged"
-    if getattr(run, "outside", False) or getattr(run, "oscillating", False):
+    if getattr(run, "outside", False) or getattr(run, "oscillating", False) or getattr(run, "frozen", False):
         return "warning"
     kind = getattr(run, "reached", None) if status == CONVERGED else getattr(run, "near", None)
     if kind == "global_minimum":
@@ -124,7 +131,8 @@ def not_improving(
     step and ``ref`` (N,) the value each run is measured against (the critical point it is near, else 0). A
     run is *not improving* when, compared with the ``window`` steps before, the last ``window`` steps reach
     no lower loss and no lower peak (a record kept every k-th step needs a window of at least 2k steps). Runs within float precision of ``ref`` are improving (they are
-    there), and so is every run while fewer than two recorded rows fall in either window.
+    there), and so is every run while fewer than two recorded rows fall in either window. (A run that does
+    not move at all is not improving either; :class:`Simulation` tells it apart: ``frozen``.)
 
     >>> s = np.arange(101); flat = np.where(s % 2, 1.0, 0.5)[:, None]  # a period-2 oscillation
     >>> bool(not_improving(s, flat, 100, np.zeros(1))[0])
@@ -146,6 +154,28 @@ def not_improving(
         )
         there = scale <= 1e-12 * (1.0 + np.abs(ref))
     return stuck & ~there & np.isfinite(scale)
+
+
+def best_run(losses, eligible=None) -> int | None:
+    """Index of the best run: the lowest finite loss among the ``eligible`` ones (all when None), the first
+    (lowest index) of equals; None when no eligible run has a finite loss.
+
+    The one rule for "the best run" wherever it is shown (the restarts summary, the window's highlighted
+    run, an export): callers say which runs may be chosen, e.g. those that reached a critical point and ended
+    inside the domain (``restarts``), or those that did not diverge and are inside the domain.
+
+    >>> best_run([3.0, 1.0, 1.0, 0.5], [True, True, True, False])
+    1
+    >>> best_run([float("nan"), 2.0], [True, False]) is None
+    True
+    """
+    values = np.asarray(losses, dtype=np.float64).ravel()
+    ok = np.isfinite(values)
+    if eligible is not None:
+        ok &= np.asarray(eligible, dtype=bool).ravel()
+    if not ok.any():
+        return None
+    return int(np.argmin(np.where(ok, values, np.inf)))
 
 
 def outside_domain(points: np.ndarray, domain) -> np.ndarray:

@@ -22,10 +22,13 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from landscape_gui.core.scenario.parse import MAX_STARTS, MAX_STEPS
+from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STARTS, MAX_STEPS, MAX_TRACE_POINTS
 
 __all__ = [
+    "MAX_NOISE",
+    "MAX_SEED",
     "MAX_TRACE_POINTS",
+    "StateRecord",
     "check_trace_size",
     "dumps_strict",
     "run_record",
@@ -35,14 +38,11 @@ __all__ = [
     "write_json",
 ]
 
-#: Most trajectory points (start points × (steps + 1)) one trace may hold: ~100 MB of float64 paths and
-#: losses in 2-D, and a few hundred MB of text. One start may still run ``MAX_STEPS`` steps.
-MAX_TRACE_POINTS = 4_000_000
-#: Largest seed (numpy's generators take any integer ≥ 0; scenarios allow the same range).
-MAX_SEED = 2**63 - 1
-#: Largest noise σ (as in scenarios).
-MAX_NOISE = 1e6
+# The limits (MAX_TRACE_POINTS: start points × (steps + 1); one start may still run MAX_STEPS steps) are
+# those of every input: landscape_gui/core/limits.py.
 CHUNK = 20_000
+#: Steps of optimizer state turned into Python objects at once (a dict per step: ~0.6 KB each).
+STATE_CHUNK = 2_000
 
 
 def check_trace_size(steps: int, starts: int) -> str | None:
@@ -105,9 +105,12 @@ def _run_summary(run) -> dict[str, Any]:
     }
 
 
-def write_json(sim, header: dict[str, Any], out: TextIO, extras=None) -> None:
+def write_json(
+    sim, header: dict[str, Any], out: TextIO, extras=None, state: StateRecord | None = None
+) -> None:
     """``header`` and then ``"runs"``: start, path, loss, status, reached, near, steps, outcome and outside of
-    every run, plus ``extras[k]`` (a dict, e.g. the optimizer state per step) for run ``k`` when given."""
+    every run, plus ``extras[k]`` (a dict) for run ``k`` when given, and its ``"state"`` (one entry per step
+    it took, see :class:`StateRecord`) written a chunk of steps at a time when ``state`` is given."""
     out.write(_dumps(header)[:-1] + (", " if header else "") + '"runs": [')
     for k, run in enumerate(sim.runs()):
         start = [finite_or_none(c) for c in run.start]
@@ -118,24 +121,102 @@ def write_json(sim, header: dict[str, Any], out: TextIO, extras=None) -> None:
         for text in _json_rows(sim.loss_history(run.group, run.index)[1]):
             out.write(text)
         summary = _run_summary(run) | (extras[k] if extras is not None else {})
-        out.write("], " + _dumps(_nulls(summary))[1:])
+        out.write("], " + _dumps(_nulls(summary))[1:-1])
+        if state is not None:
+            out.write(', "state": [')
+            for text in state.json_rows(run.index, run.step):
+                out.write(text)
+            out.write("]")
+        out.write("}")
     out.write("]}\n")
 
 
-def write_csv(sim, variables: tuple[str, ...], out: TextIO) -> None:
-    """One row per recorded step: ``run, step, x[, y], loss, status`` (numbers as Python writes them)."""
+def write_csv(sim, variables: tuple[str, ...], out: TextIO, state: StateRecord | None = None) -> None:
+    """One row per recorded step: ``run, step, x[, y], loss, status`` (numbers as Python writes them), and
+    with ``state`` the lr of the step that led there and the buffers after it (empty at step 0), a chunk of
+    steps at a time."""
     import csv
 
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["run", "step", *variables, "loss", "status"])
+    extra = state.csv_header(variables) if state is not None else []
+    w.writerow(["run", "step", *variables, "loss", "status", *extra])
     for k, run in enumerate(sim.runs()):
         path = sim.path(run.group, run.index)
         loss = sim.loss_history(run.group, run.index)[1]
         for i in range(0, len(path), CHUNK):
             rows = zip(path[i : i + CHUNK].tolist(), loss[i : i + CHUNK].tolist(), strict=True)
+            cells = state.csv_cells(run.index, i, min(i + CHUNK, len(path))) if state is not None else None
             w.writerows(
-                [k, i + j, *(repr(c) for c in p), repr(v), run.status] for j, (p, v) in enumerate(rows)
+                [k, i + j, *(repr(c) for c in p), repr(v), run.status, *(cells[j] if cells else ())]
+                for j, (p, v) in enumerate(rows)
             )
+
+
+class StateRecord:
+    """The optimizer's state after every step of a one-optimizer simulation, and the lr each step used, held
+    as float64 arrays (8 bytes per number, about 40 bytes per run and step in 2-D with two buffers: not
+    Python dicts, ~1.2 KB each) and turned into JSON or CSV a chunk of steps at a time.
+
+    :meth:`step` steps the simulation ``steps`` times, recording after each one. An entry is
+    ``{"lr": lr, NAME: [x, y], ...}`` with the buffers under torch.optim's names (``[x]`` in 1-D).
+
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> from landscape_gui.core.analysis.simulation import Simulation
+    >>> sim = Simulation(get_landscape("booth"), [[0, 0]], [("momentum", {"lr": 0.01})], max_points=None)
+    >>> rec = StateRecord(sim, 2); rec.step()
+    >>> "".join(rec.json_rows(0, 2))[:47]
+    '{"lr": 0.01, "momentum_buffer": [-34.0, -38.0]}'
+    """
+
+    def __init__(self, sim, steps: int):
+        self.sim = sim
+        self.names = list(sim.buffers(0))
+        n, d = sim.starts.shape
+        self.values = np.empty((int(steps), len(self.names), n, d))
+        self.taken = 0
+        self.lr = np.empty(0)
+
+    def step(self) -> None:
+        """Step the simulation once per recorded step, keeping the buffers after each."""
+        for t in range(self.values.shape[0]):
+            self.sim.step(1)
+            buffers = self.sim.buffers(0)
+            for b, name in enumerate(self.names):
+                self.values[t, b] = buffers[name]
+            self.taken = t + 1
+        self.lr = self.sim.lr_history(0)
+
+    def _entries(self, i: int, first: int, stop: int) -> list[dict]:
+        lr = self.lr[first:stop].tolist()
+        cols = [self.values[first:stop, b, i].tolist() for b in range(len(self.names))]
+        return [
+            {"lr": lr[t], **{name: cols[b][t] for b, name in enumerate(self.names)}}
+            for t in range(stop - first)
+        ]
+
+    def json_rows(self, i: int, steps: int) -> Iterator[str]:
+        """The inside of run ``i``'s ``"state"`` array for its first ``steps`` steps, in chunks."""
+        for first in range(0, steps, STATE_CHUNK):
+            text = dumps_strict(self._entries(i, first, min(first + STATE_CHUNK, steps)))[1:-1]
+            if text:
+                yield (", " if first else "") + text
+
+    def csv_header(self, variables: tuple[str, ...]) -> list[str]:
+        return ["lr", *(f"{name}_{v}" for name in self.names for v in variables)]
+
+    def csv_cells(self, i: int, first: int, stop: int) -> list[list[str]]:
+        """The state columns of run ``i``'s rows ``first`` … ``stop − 1`` (row k shows step k's lr and the
+        buffers after it; row 0, the start, none)."""
+        width = 1 + len(self.names) * self.values.shape[3]
+        out = []
+        for k in range(first, stop):
+            if k == 0:
+                out.append([""] * width)
+                continue
+            row = [repr(float(self.lr[k - 1]))]
+            row += [repr(float(c)) for b in range(len(self.names)) for c in self.values[k - 1, b, i]]
+            out.append(row)
+        return out
 
 
 def run_record(sim, run) -> dict[str, Any]:
