@@ -257,6 +257,43 @@ def test_basins_and_restarts_of_a_preset_use_its_schedule_and_batch_size(capsys,
     assert json.loads(out)["batch_size"] == s.batch_size
 
 
+def test_the_basins_a_scenario_shows_end_where_its_own_runs_end(capsys, tmp_path):
+    """The window's and the export's basins (presenter.basin_problem) and ``basins SCENARIO --optimizer``: the
+    chosen optimizer's schedule, the scenario's minibatches and noise, drawn from that optimizer's stream (the
+    second here), exactly as the scenario's simulation steps it."""
+    from dataclasses import replace
+
+    from landscape_gui.cli import build_parser
+    from landscape_gui.cli.analysis import analysis_inputs, basins_json
+    from landscape_gui.core.analysis.basins import settle
+    from landscape_gui.core.frames.presenter import basin_problem
+    from landscape_gui.core.optimizers.schedules import parse_schedule
+    from landscape_gui.core.scenario.files import save_scenario
+    from landscape_gui.core.scenario.model import BasinSettings, LandscapeSpec, OptimizerSpec, Scenario
+
+    starts = ((0.4, -0.3), (1.2, 0.5), (-0.6, 0.8))
+    s = Scenario(
+        LandscapeSpec("two_lines"),
+        (OptimizerSpec("gd", {"lr": 0.3}), OptimizerSpec("momentum", {"lr": 0.05, "momentum": 0.9},
+                                                         schedule=parse_schedule("cosine:T_max=30"))),
+        starts, steps=60, noise=0.05, seed=4, batch_size=3, basins=BasinSettings(grid=6, optimizer=1),
+    )  # fmt: skip
+    L = s.build_landscape()
+    problem = basin_problem(s, L)
+    assert (problem.schedule, problem.batch_size, problem.group) == (s.optimizers[1].schedule, 3, 1)
+    sim = s.build_simulation(landscape=L)
+    sim.step(s.steps)
+    np.testing.assert_array_equal(settle(problem, np.array(starts)).ends, sim.positions()[1])
+    # the command line: the same problem from the scenario file, so the same map
+    path = tmp_path / "s.toml"
+    save_scenario(replace(s, basins=None), path)
+    args = ["basins", str(path), "--optimizer", "momentum", "-o", str(tmp_path / "m.png"), "--grid", "6"]
+    assert analysis_inputs(build_parser().parse_args(args)).problem(1e-3) == problem
+    code, out, err = cli(capsys, *args, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["outcomes"] == basins_json(basin_map(problem, 6), "two_lines")["outcomes"]
+
+
 # -- restarts: best run, shares, success curve, wording ---------------------------------------------------
 def test_the_best_run_stayed_in_the_domain(capsys):
     """A run that left the domain (here: down the slope of a maximum, tol wide enough to count it as having

@@ -196,13 +196,15 @@ class AnalysisInputs:
     seed: int
     batch_size: int | None
     scenario: Any
+    #: The optimizer's place in the scenario's list (0 without one): its noise stream, as a simulation draws it.
+    group: int = 0
 
     def problem(self, tol: float) -> BasinProblem:
         """The :class:`BasinProblem` of these inputs (a bad value as one line)."""
         try:
             return BasinProblem(
                 self.landscape, self.optimizer, self.params, steps=self.steps, tol=tol, noise=self.noise,
-                seed=self.seed, schedule=self.schedule, batch_size=self.batch_size,
+                seed=self.seed, schedule=self.schedule, batch_size=self.batch_size, group=self.group,
             )  # fmt: skip
         except ValueError as e:
             raise UsageError(str(e)) from None
@@ -224,15 +226,16 @@ def analysis_inputs(args) -> AnalysisInputs:
     else:
         landscape = load_landscape(args.function, args.expr, args.domain)
         function = landscape.id if args.function else landscape.formula
-    oid, base, schedule = args.optimizer, {}, None
+    oid, base, schedule, group = args.optimizer, {}, None, 0
     if scenario is not None:
         ids = [o.id for o in scenario.optimizers]
         if oid is None and len(ids) > 1:
             raise UsageError(f"give --optimizer ID: the scenario has {len(ids)} ({', '.join(ids)})")
         oid = oid or ids[0]
-        chosen = next((o for o in scenario.optimizers if o.id == oid), None)
-        if chosen is not None:
-            base, schedule = dict(chosen.params), chosen.schedule
+        for k, o in enumerate(scenario.optimizers):  # the first with that id: its settings and noise stream
+            if o.id == oid:
+                group, base, schedule = k, dict(o.params), o.schedule
+                break
     if oid is None:
         raise UsageError("give --optimizer ID (see 'landscape-gui optimizers')")
     try:
@@ -258,7 +261,7 @@ def analysis_inputs(args) -> AnalysisInputs:
     check_batch_size(batch_size, landscape)
     return AnalysisInputs(
         landscape, function, optimizer.id, params, parse_schedule_option(None) if schedule is None else schedule,
-        steps, noise, seed, batch_size, scenario,
+        steps, noise, seed, batch_size, scenario, group,
     )  # fmt: skip
 
 
