@@ -554,6 +554,93 @@ def test_trace_state_is_streamed_not_held_as_dicts(tmp_path, monkeypatch):
     assert peak < 16 * 1024 * 1024, peak  # 40 000 entries as dicts: ~50 MB
 
 
+SCENARIO_STATE = """version = 1
+[landscape]
+expr = "x**2 + 10*y**2"
+domain = [[-2.0, 2.0], [-2.0, 2.0]]
+
+[[optimizers]]
+id = "gd"
+lr = 0.01
+
+[[optimizers]]
+id = "momentum"
+lr = 0.01
+momentum = 0.9
+
+[run]
+starts = [[1.0, 1.0], [-1.5, 0.5]]
+steps = STEPS
+"""
+
+
+def test_a_scenario_trace_state_is_streamed_for_every_optimizer(tmp_path):
+    """trace SCENARIO --state (several optimizers, each with its own buffers) keeps the states as arrays too:
+    what the command does (record_steps, then write_json), measured once the landscape's critical points are
+    found (a one-time search of ~16 MB, the same with or without --state)."""
+    from landscape_gui.core.analysis.trace import (
+        record_steps,
+        scenario_header,
+        scenario_run_fields,
+        write_json,
+    )
+    from landscape_gui.core.scenario.files import loads_scenario
+
+    s = loads_scenario(SCENARIO_STATE.replace("STEPS", "10000"))
+    landscape = s.build_landscape()
+    warm = s.build_simulation(landscape=landscape, max_points=None)
+    warm.step(300)
+    warm.runs()  # converged runs: the critical points are searched for once per landscape
+    sim = s.build_simulation(landscape=landscape, max_points=None)
+    with (tmp_path / "trace.json").open("w") as out:
+        tracemalloc.start()
+        try:
+            state, extras = record_steps(sim, s.steps, state=True)
+            write_json(
+                sim, scenario_header(s, sim), out, extras, run_fields=scenario_run_fields(s, sim), state=state
+            )
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    runs = json.loads((tmp_path / "trace.json").read_text())["runs"]
+    assert [(r["optimizer"], len(r["state"])) for r in runs] == [
+        (o, 10000) for o in ("gd",) * 2 + ("momentum",) * 2
+    ]
+    assert peak < 12 * 1024 * 1024, peak  # measured 7.5 MB; the 40 000 entries held as dicts: 20 MB
+
+
+def test_a_scenario_trace_state_gives_each_run_its_own_optimizers_buffers(capsys, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO_STATE.replace("STEPS", "50"), encoding="utf-8")
+    code, out, err = cli(capsys, "trace", path, "--state")
+    assert code == 0, err
+    runs = json.loads(out)["runs"]
+    assert [(r["optimizer"], len(r["state"])) for r in runs] == [("gd", 50)] * 2 + [("momentum", 50)] * 2
+    assert all(e == {"lr": 0.01} for r in runs[:2] for e in r["state"])
+    for run, start in zip(runs[2:], ([1.0, 1.0], [-1.5, 0.5]), strict=True):  # torch.optim.SGD's momentum
+        theta, buf = np.array(start), np.zeros(2)
+        for t in range(50):
+            buf = 0.9 * buf + np.array([2.0, 20.0]) * theta
+            theta = theta - 0.01 * buf
+            assert run["state"][t]["lr"] == 0.01
+            np.testing.assert_allclose(run["state"][t]["momentum_buffer"], buf, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(run["path"][t + 1], theta, rtol=1e-12, atol=1e-15)
+
+
+def test_a_scenario_trace_state_as_csv_leaves_a_buffer_an_optimizer_lacks_empty(capsys, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO_STATE.replace("STEPS", "3"), encoding="utf-8")
+    code, out, err = cli(capsys, "trace", path, "--state", "--format", "csv")
+    assert code == 0, err
+    rows = [line.split(",") for line in out.splitlines()]
+    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "status", "lr", "momentum_buffer_x",
+                       "momentum_buffer_y"]  # fmt: skip
+    by_run = {(r[0], r[2]): r for r in rows[1:]}
+    assert len(rows) == 1 + 4 * 4 and by_run["0", "0"][7:] == ["", "", ""]
+    assert by_run["0", "1"][7:] == ["0.01", "", ""]  # gd keeps no buffer
+    assert by_run["2", "1"][7:] == ["0.01", "2.0", "20.0"]  # momentum's first buffer: the gradient at (1, 1)
+
+
 def test_a_path_that_is_not_a_scenario_is_said_to_be_one(capsys):
     one_line_error(*cli(capsys, "/dev/zero"), "'/dev/zero' is not a scenario file")
     one_line_error(*cli(capsys, "tracee"), "unknown command 'tracee'")
