@@ -44,3 +44,26 @@ def pytest_unconfigure(config):
 
     if _cache_dir:
         shutil.rmtree(_cache_dir, ignore_errors=True)
+
+
+# -- a tiny disk, for full-disk tests ----------------------------------------------------------------------
+import subprocess  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KiB tmpfs (needs root and mount rights; skipped otherwise)."""
+    mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
+    mnt.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)

@@ -34,12 +34,15 @@ def test_basins_json_contract_and_image(capsys, tmp_path):
         "function",
         "optimizer",
         "params",
+        "schedule",
         "grid",
         "steps",
+        "batch_size",
         "tol",
         "outcomes",
         "global_share",
     ]
+    assert data["schedule"] == {"name": "constant"} and data["batch_size"] is None
     assert (data["function"], data["optimizer"], data["grid"], data["steps"], data["tol"]) == (
         "himmelblau", "gd", 60, 300, 1e-3,
     )  # fmt: skip
@@ -62,7 +65,7 @@ def test_basins_of_a_formula_bowl_text(capsys, tmp_path):
     assert code == 0
     assert "global minimum (0, 0)" in text and "100.0 %" in text and f"wrote {out}" in text
     code, text, _ = run_cli(capsys, "basins", "--expr", "x**2 + 3*y**2", "--optimizer", "gd", "--set", "lr=0.1",
-                            "--grid", "30", "--steps", "200", "-o", str(out), "--format", "json")  # fmt: skip
+                            "--grid", "30", "--steps", "200", "-o", str(out), "--format", "json", "--force")  # fmt: skip
     data = json.loads(text)
     assert data["function"] == "x**2 + 3*y**2" and data["global_share"] == 1.0
 
@@ -75,7 +78,7 @@ def test_basins_from_a_preset_and_noise(capsys, tmp_path):
     data = json.loads(text)
     assert data["params"]["lr"] == 0.002 and data["steps"] == 300 and data["grid"] == 30
     args = ["basins", "--function", "two_wells", "--optimizer", "gd", "--set", "lr=0.02", "--grid", "12",
-            "--steps", "100", "-o", str(out), "--format", "json", "--noise", "2", "--tol", "0.2"]  # fmt: skip
+            "--steps", "100", "-o", str(out), "--format", "json", "--noise", "2", "--tol", "0.2", "--force"]  # fmt: skip
     a = json.loads(run_cli(capsys, *args, "--seed", "1")[1])
     assert a == json.loads(run_cli(capsys, *args, "--seed", "1")[1])
     assert a != json.loads(run_cli(capsys, *args, "--seed", "2")[1])

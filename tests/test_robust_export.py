@@ -193,7 +193,12 @@ raise SystemExit(main(sys.argv[3:]))
 @pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (pytest-xvfb gives one)")
 @pytest.mark.parametrize(
     ("sig", "status", "out"),
-    [(signal.SIGINT, 130, "i.gif"), (signal.SIGTERM, 143, "i.mp4"), (signal.SIGINT, 130, "frames")],
+    [
+        (signal.SIGINT, 130, "i.gif"),
+        (signal.SIGTERM, 143, "i.mp4"),
+        (signal.SIGINT, 130, "frames"),
+        (signal.SIGHUP, 129, "h.mp4"),  # issue 28, item 5: the terminal closed
+    ],
 )
 def test_a_signal_inside_gl_drawing_stops_the_export_between_frames(tmp_path, sig, status, out):
     r = subprocess.run(
@@ -205,3 +210,17 @@ def test_a_signal_inside_gl_drawing_stops_the_export_between_frames(tmp_path, si
     assert r.stderr == "landscape-gui: export interrupted: nothing was written\n", r.stderr[-3000:]
     assert r.stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sighup_is_noted_like_sigterm_not_fatal():
+    """Issue 28, item 5: SIGHUP (the terminal closed) only sets the flag, exit status 129; by default it
+    kills the process at once, leaving the temporary output behind."""
+    code = (
+        "import os, signal\n"
+        "from landscape_gui.export.interrupt import InterruptFlag\n"
+        "with InterruptFlag() as stop:\n"
+        "    os.kill(os.getpid(), signal.SIGHUP)\n"
+        "    print(bool(stop), stop.exit_status)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (r.returncode, r.stdout) == (0, "True 129\n"), (r.returncode, r.stderr[-2000:])

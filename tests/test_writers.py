@@ -2,8 +2,6 @@
 
 import contextlib
 import os
-import subprocess
-import uuid
 
 import imageio.v3 as iio
 import numpy as np
@@ -176,10 +174,10 @@ def test_png_folder_replaced_only_when_it_holds_only_frames(tmp_path):
     out = tmp_path / "frames"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(ExportError, match="other files than PNG frames"):
+    with pytest.raises(ExportError, match="other files than the frames an export writes"):
         open_writer(out, (W, H), FPS, force=True)
     (out / "notes.txt").unlink()
-    (out / "old.png").write_bytes(b"x")
+    (out / "frame_00000.png").write_bytes(b"x")
     with pytest.raises(ExportError, match="already holds PNG frames"):
         open_writer(out, (W, H), FPS)
     with open_writer(out, (W, H), FPS, force=True) as w:
@@ -233,22 +231,6 @@ def test_ffmpeg_failure_is_reported_in_one_line_and_leaves_nothing(tmp_path, mon
     assert list(out_dir.iterdir()) == []
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A 256 KiB tmpfs (needs root and mount rights; skipped otherwise)."""
-    mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
-    mnt.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True)
-    if r.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", str(mnt)], check=False)
-
-
 @pytest.mark.parametrize("name", ["a.mp4", "a.gif", "frames"])
 def test_full_disk_fails_cleanly(tiny_disk, name):
     rng = np.random.default_rng(0)
@@ -260,3 +242,50 @@ def test_full_disk_fails_cleanly(tiny_disk, name):
         for f in noise:
             w.write(f)
     assert list(tiny_disk.iterdir()) == []
+
+
+def test_force_replaces_only_the_frames_an_export_wrote(tmp_path):
+    """Issue 28, item 4: a folder holding someone's own PNG images is not "PNG frames": --force keeps it."""
+    out = tmp_path / "holidays"
+    out.mkdir()
+    (out / "holiday.png").write_bytes(b"my holiday")
+    for force in (False, True):
+        with pytest.raises(ExportError, match="other files than the frames an export writes"):
+            open_writer(out, (W, H), FPS, force=force)
+    (out / "frame_00000.png").write_bytes(b"an earlier export")  # frames and a photo: still not only frames
+    with pytest.raises(ExportError, match="other files than"):
+        open_writer(out, (W, H), FPS, force=True)
+    assert sorted(p.name for p in out.iterdir()) == ["frame_00000.png", "holiday.png"]
+    (out / "holiday.png").unlink()
+    (out / "frame_00001.png").symlink_to(tmp_path / "elsewhere.png")  # a link is not a frame we wrote
+    with pytest.raises(ExportError, match="other files than"):
+        open_writer(out, (W, H), FPS, force=True)
+    (out / "frame_00001.png").unlink()
+    with open_writer(out, (W, H), FPS, force=True) as w:  # only an earlier export's frames: replaced
+        for f in frames(2):
+            w.write(f)
+    assert sorted(p.name for p in out.iterdir()) == ["frame_00000.png", "frame_00001.png"]
+
+
+def test_a_png_folder_name_must_not_end_in_png(tmp_path):
+    """Issue 28: ``-o x1.png`` made a folder named x1.png; a name ending in .png reads as one image."""
+    with pytest.raises(ExportError, match=r"x1\.png: PNG frames are written into a folder.*\(e\.g\. x1\)"):
+        format_for(tmp_path / "x1.png")
+    assert not (tmp_path / "x1.png").exists()
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+@pytest.mark.parametrize("name", ["a.mp4", "a.gif", "frames"])
+def test_outputs_are_regular_files_only_force_or_not(tmp_path, kind, name):
+    """A symbolic link or a FIFO at the output path is refused, never followed or written into."""
+    out = tmp_path / name
+    target = tmp_path / "target"
+    target.write_bytes(b"precious")
+    if kind == "symlink":
+        out.symlink_to(target)
+    else:
+        os.mkfifo(out)
+    for force in (False, True):
+        with pytest.raises(ExportError, match="symbolic link|not a regular file"):
+            check_output(out, format_for(name), force)
+    assert target.read_bytes() == b"precious"

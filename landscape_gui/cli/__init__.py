@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from landscape_gui import __version__
 from landscape_gui.cli import basins, critical, export, listing, restarts, spectrum, trace, train
 from landscape_gui.cli.common import PROG, Parser, UsageError
+from landscape_gui.core.limits import shorten
 
 #: The modules that add a command each, in the order ``--help`` lists them.
 COMMANDS = (listing, trace, critical, spectrum, basins, restarts, train, export)
@@ -86,10 +87,8 @@ def _main(argv: Sequence[str] | None) -> int:
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
     try:
         if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
-            if len(argv) > 1:
-                raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
-            if argv and not argv[0].endswith(".toml"):
-                raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
+            if argv and (len(argv) > 1 or not argv[0].endswith(".toml")):
+                raise UsageError(_not_a_command(argv[0], commands))
             return cmd_gui(argv[0] if argv else None)
         args = parser.parse_args(argv)
         if args.reset:
@@ -105,6 +104,19 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     except BrokenPipeError:  # `landscape-gui trace ... | head`
         return 0
+
+
+def _not_a_command(word: str, commands) -> str:
+    """What ``landscape-gui WORD`` is, when WORD is neither a command nor a scenario to open: a path (one that
+    exists, or has a folder in it) is not a scenario file; anything else is an unknown command."""
+    import os
+
+    known = ", ".join(sorted(commands))
+    if os.sep in word or os.path.lexists(word):
+        return (
+            f"{shorten(word)!r} is not a scenario file (the window opens a .toml scenario); commands: {known}"
+        )
+    return f"unknown command {shorten(word)!r} (commands: {known})"
 
 
 def quiet_numpy_warnings() -> None:

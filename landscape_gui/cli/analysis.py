@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from landscape_gui.cli.common import (
     UsageError,
     add_landscape_args,
+    check_batch_size,
     load_landscape,
     load_source,
+    parse_schedule_option,
     parse_settings,
     with_domain,
 )
-from landscape_gui.core.analysis.basins import BasinMap, Outcome, outcome_name
+from landscape_gui.core.analysis.basins import BasinMap, BasinProblem, Outcome, outcome_name
 from landscape_gui.core.analysis.restarts import RestartSummary
+from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STEPS, MAX_TOL, check_count
 
 __all__ = ["basins_json", "basins_text", "restarts_json", "restarts_text"]
 
@@ -41,19 +46,33 @@ def _params(params) -> dict:
     return {k: _num(v) for k, v in params.items()}
 
 
+def _schedule(schedule) -> dict:
+    """The learning-rate schedule used, as ``trace`` states it: ``{"name", PARAMETER: value, ...}``."""
+    return {"name": schedule.id, **schedule.resolved()}
+
+
+def _global_share(outcomes: Sequence[Outcome]) -> float:
+    """The share of the starts that reached a global minimum, from the counts (exactly 1.0 when all did)."""
+    total = sum(o.count for o in outcomes)
+    return sum(o.count for o in outcomes if o.is_global) / max(1, total)
+
+
 def basins_json(m: BasinMap, function: str) -> dict:
-    """The ``basins`` JSON contract: function, optimizer, params, grid, steps, tol, outcomes, global_share."""
+    """The ``basins`` JSON contract: function, optimizer, params, schedule, grid, steps, batch_size, tol,
+    outcomes, global_share."""
     pr = m.problem
     outcomes = m.outcomes()
     return {
         "function": function,
         "optimizer": pr.optimizer,
         "params": _params(pr.params),
+        "schedule": _schedule(pr.schedule),
         "grid": m.grid,
         "steps": pr.steps,
+        "batch_size": pr.batch_size,
         "tol": pr.tol,
         "outcomes": [_outcome_json(o) for o in outcomes],
-        "global_share": sum(o.share for o in outcomes if o.is_global),
+        "global_share": _global_share(outcomes),
     }
 
 
@@ -70,16 +89,26 @@ def _rows(outcomes: Sequence[Outcome], limit: int = 20) -> list[str]:
     return [f"  {a:<{width}}  {b}" for a, b in rows]
 
 
+def _setting_words(params, schedule, batch_size) -> str:
+    """``lr=0.01, weight_decay=0`` and, when used, the schedule and the batch size."""
+    words = [f"{k}={v:g}" for k, v in params.items()]
+    if not schedule.is_constant:
+        words.append(f"schedule {schedule.text()}")
+    if batch_size is not None:
+        words.append(f"batches of {batch_size}")
+    return ", ".join(words)
+
+
 def basins_text(m: BasinMap, out: str | None) -> str:
     pr = m.problem
     L = pr.landscape
     starts = f"{m.grid}×{m.grid}" if L.dim == 2 else f"{m.grid}"
-    params = ", ".join(f"{k}={v:g}" for k, v in pr.params.items())
+    params = _setting_words(pr.params, pr.schedule, pr.batch_size)
     lines = [
         f"Basins of {L.name}: {pr.optimizer} ({params}), {starts} starts, {pr.steps} steps, tol {pr.tol:g}"
     ]
     lines += _rows(m.outcomes())
-    lines.append(f"  global minimum reached: {100 * m.global_share:.1f} %")
+    lines.append(f"  global minimum reached: {100 * _global_share(m.outcomes()):.1f} %")
     if out:
         lines.append(f"wrote {out}")
     return "\n".join(lines)
@@ -105,12 +134,14 @@ def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed
         "function": function,
         "optimizer": r.optimizer,
         "params": _params(r.params),
+        "schedule": _schedule(r.schedule),
         "runs": r.runs,
         "steps": steps,
+        "batch_size": r.batch_size,
         "tol": tol,
         "seed": seed,
         "outcomes": [_outcome_json(o) for o in outcomes],
-        "global_share": sum(o.share for o in outcomes if o.is_global),
+        "global_share": _global_share(outcomes),
         "categories": r.categories(),
         "p": r.p,
         "restarts_for_90": _num(r.restarts_needed(0.9)),
@@ -125,11 +156,16 @@ def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed
 
 
 def restarts_text(r: RestartSummary, landscape_name: str, steps: int) -> str:
-    params = ", ".join(f"{k}={v:g}" for k, v in r.params.items())
+    params = _setting_words(r.params, r.schedule, r.batch_size)
     lines = [f"{r.runs} random restarts on {landscape_name}: {r.optimizer} ({params}), {steps} steps"]
     lines += [f"  {k.replace('_', ' '):<15} {100 * v:5.1f} %" for k, v in r.categories().items()]
     need = r.restarts_needed(0.9)
-    lines.append(f"  p = {r.p:.4f}: {'never' if math.isinf(need) else need} restarts for a 90 % chance")
+    if math.isinf(need):
+        lines.append(
+            "  p = 0: no run reached the global minimum, so no number of restarts gives a 90 % chance"
+        )
+    else:
+        lines.append(f"  p = {r.p:.4f}: {need} restart{'s' if need != 1 else ''} for a 90 % chance")
     lines.append("  k    P(≥1 of k reaches the global minimum): measured   1 − (1 − p)^k")
     formula = r.formula()
     for i, k in enumerate(r.ks):
@@ -145,10 +181,39 @@ def restarts_text(r: RestartSummary, landscape_name: str, steps: int) -> str:
     return "\n".join(lines)
 
 
-def analysis_inputs(args):
-    """Landscape, optimizer id, hyperparameters, steps, noise, seed and the scenario (or None) of a
-    ``basins``/``restarts`` command: from --function/--expr, or from a SCENARIO (file or preset id) whose
-    settings the options override."""
+@dataclass(frozen=True)
+class AnalysisInputs:
+    """What a ``basins``/``restarts`` command runs: from --function/--expr, or from a SCENARIO whose settings
+    the options override."""
+
+    landscape: Any
+    function: str
+    optimizer: str
+    params: dict
+    schedule: Any
+    steps: int
+    noise: float
+    seed: int
+    batch_size: int | None
+    scenario: Any
+    #: The optimizer's place in the scenario's list (0 without one): its noise stream, as a simulation draws it.
+    group: int = 0
+
+    def problem(self, tol: float) -> BasinProblem:
+        """The :class:`BasinProblem` of these inputs (a bad value as one line)."""
+        try:
+            return BasinProblem(
+                self.landscape, self.optimizer, self.params, steps=self.steps, tol=tol, noise=self.noise,
+                seed=self.seed, schedule=self.schedule, batch_size=self.batch_size, group=self.group,
+            )  # fmt: skip
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+
+
+def analysis_inputs(args) -> AnalysisInputs:
+    """The inputs of a ``basins``/``restarts`` command, each checked against :mod:`landscape_gui.core.limits`:
+    from --function/--expr, or from a SCENARIO (file or preset id) whose settings the options override (the
+    chosen optimizer's hyperparameters and learning-rate schedule, the steps, noise, seed and batch size)."""
     from landscape_gui.core.optimizers.catalog import get_optimizer
 
     scenario = None
@@ -161,13 +226,16 @@ def analysis_inputs(args):
     else:
         landscape = load_landscape(args.function, args.expr, args.domain)
         function = landscape.id if args.function else landscape.formula
-    oid, base = args.optimizer, {}
+    oid, base, schedule, group = args.optimizer, {}, None, 0
     if scenario is not None:
         ids = [o.id for o in scenario.optimizers]
         if oid is None and len(ids) > 1:
             raise UsageError(f"give --optimizer ID: the scenario has {len(ids)} ({', '.join(ids)})")
         oid = oid or ids[0]
-        base = next((dict(o.params) for o in scenario.optimizers if o.id == oid), {})
+        for k, o in enumerate(scenario.optimizers):  # the first with that id: its settings and noise stream
+            if o.id == oid:
+                group, base, schedule = k, dict(o.params), o.schedule
+                break
     if oid is None:
         raise UsageError("give --optimizer ID (see 'landscape-gui optimizers')")
     try:
@@ -177,24 +245,31 @@ def analysis_inputs(args):
         raise UsageError(e.args[0]) from None
     except ValueError as e:
         raise UsageError(str(e)) from None
+    if args.schedule is not None:
+        schedule = parse_schedule_option(args.schedule)
     steps = args.steps if args.steps is not None else (scenario.steps if scenario else 500)
     noise = args.noise if args.noise is not None else (scenario.noise if scenario else 0.0)
     seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
-    if steps < 0:
-        raise UsageError(f"--steps must be ≥ 0, not {steps}")
-    from landscape_gui.core.analysis.trace import MAX_NOISE
-
+    batch_size = (
+        args.batch_size if args.batch_size is not None else (scenario.batch_size if scenario else None)
+    )
+    for problem in (check_count(steps, 0, MAX_STEPS, "--steps"), check_count(seed, 0, MAX_SEED, "--seed")):
+        if problem:
+            raise UsageError(problem)
     if not (math.isfinite(noise) and 0 <= noise <= MAX_NOISE):
         raise UsageError(f"--noise must be a finite number 0 … {MAX_NOISE:g}, not {noise}")
-    if seed < 0:
-        raise UsageError(f"--seed must be ≥ 0, not {seed}")
-    return landscape, function, optimizer.id, params, steps, noise, seed, scenario
+    check_batch_size(batch_size, landscape)
+    return AnalysisInputs(
+        landscape, function, optimizer.id, params, parse_schedule_option(None) if schedule is None else schedule,
+        steps, noise, seed, batch_size, scenario, group,
+    )  # fmt: skip
 
 
 def tolerance(args, section) -> float:
+    """``--tol`` (else the scenario section's, else 1e-3): a finite number > 0 and ≤ the limit files have."""
     tol = args.tol if args.tol is not None else (section.tol if section is not None else 1e-3)
-    if not (math.isfinite(tol) and tol > 0):
-        raise UsageError(f"--tol must be a finite number > 0, not {tol}")
+    if not (math.isfinite(tol) and 0 < tol <= MAX_TOL):
+        raise UsageError(f"--tol must be a finite number > 0 and ≤ {MAX_TOL:g}, not {tol}")
     return tol
 
 
@@ -208,6 +283,18 @@ def add_analysis_args(p) -> None:
         help="optimizer id (see 'optimizers'); optional with a one-optimizer scenario",
     )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
+    p.add_argument(
+        "--schedule",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="learning-rate schedule, as trace takes it (default: the scenario optimizer's, or constant)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="B",
+        help="data landscapes: minibatches of B samples, seeded as trace seeds them (default: the "
+        "scenario's, or all the data)",
+    )
     p.add_argument("--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)")
     p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
     p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")

@@ -8,6 +8,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from landscape_gui.core.limits import shorten
+
 PROG = "landscape-gui"
 
 
@@ -58,11 +60,11 @@ def with_domain(landscape, domain: str | None):
         except ValueError:
             bounds = []
         if len(bounds) != 2 * landscape.dim:
-            raise UsageError(f"bad --domain {domain!r}: expected {want} (numbers)")
+            raise UsageError(f"bad --domain {shorten(domain)!r}: expected {want} (numbers)")
         try:
             landscape = landscape.with_domain(list(zip(bounds[::2], bounds[1::2], strict=True)))
         except DomainError as e:
-            raise UsageError(f"bad --domain {domain!r}: {e}") from None
+            raise UsageError(f"bad --domain {shorten(domain)!r}: {e}") from None
     return landscape
 
 
@@ -75,7 +77,7 @@ def _formula_landscape(expr: str):
     try:
         return build_formula(expr)
     except FormulaError as e:
-        raise UsageError(f"bad formula {expr!r}: {e}") from None
+        raise UsageError(f"bad formula {shorten(expr)!r}: {e}") from None
 
 
 def parse_point(text: str, dim: int) -> list[float]:
@@ -87,7 +89,7 @@ def parse_point(text: str, dim: int) -> list[float]:
     if len(point) != dim or not all(math.isfinite(c) for c in point):
         want = "X" if dim == 1 else "X,Y"
         raise UsageError(
-            f"malformed start {text!r}: expected {want} with finite numbers (e.g. --start=-1.5,2)"
+            f"malformed start {shorten(text)!r}: expected {want} with finite numbers (e.g. --start=-1.5,2)"
         )
     return point
 
@@ -96,13 +98,15 @@ def parse_settings(items: Sequence[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in items:
         name, sep, value = item.partition("=")
+        if sep and name.strip() in out:
+            raise UsageError(f"bad --set {shorten(item)!r}: {shorten(name.strip())!r} is given twice")
         try:
             if not sep or not name.strip():
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
             raise UsageError(
-                f"bad --set {item!r}: expected NAME=VALUE with a number, e.g. --set lr=0.01"
+                f"bad --set {shorten(item)!r}: expected NAME=VALUE with a number, e.g. --set lr=0.01"
             ) from None
     return out
 
@@ -116,7 +120,7 @@ def parse_schedule_option(text: str | None):
     try:
         return parse_schedule(text)
     except ValueError as e:
-        raise UsageError(f"bad --schedule {text!r}: {e}") from None
+        raise UsageError(f"bad --schedule {shorten(text)!r}: {e}") from None
 
 
 def check_batch_size(batch_size: int | None, landscape) -> None:
@@ -129,7 +133,7 @@ def check_batch_size(batch_size: int | None, landscape) -> None:
     if n is None:
         raise UsageError(
             f"--batch-size needs a landscape made of data ({', '.join(DATA_LANDSCAPE_IDS)}); "
-            f"{landscape.name!r} is a formula"
+            f"{shorten(landscape.name)!r} is a formula"
         )
     if not 1 <= batch_size <= n:
         raise UsageError(f"--batch-size must be 1 … {n} (the samples of {landscape.id}), not {batch_size}")
@@ -138,7 +142,7 @@ def check_batch_size(batch_size: int | None, landscape) -> None:
 def parse_size(text: str) -> tuple[int, int]:
     w, sep, h = text.lower().replace("×", "x").partition("x")
     if not sep or not w.strip().isdigit() or not h.strip().isdigit():
-        raise UsageError(f"bad --size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080")
+        raise UsageError(f"bad --size {shorten(text)!r}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080")
     return int(w), int(h)
 
 

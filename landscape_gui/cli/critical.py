@@ -21,13 +21,21 @@ def _lr_text(value: float | None) -> str:
 
 
 def cmd_critical(args) -> int:
-    from landscape_gui.core.analysis.critical import find_critical_points
+    """``critical``: ``{"points": [...], "complete": bool, "reason": str | null}`` (JSON; with ``--momentum``
+    also ``"momentum"``) or a table (text). Each point has ``"stable_lr_gd"`` (and ``"stable_lr_momentum"``
+    with ``--momentum``): the stable learning rate at a minimum, null elsewhere.
+
+    ``complete`` is false, with the ``reason``, when the search could not cover the domain (it ran out of
+    time, or the domain is too large for its grid to resolve the points): the list may then miss some.
+    """
+    from landscape_gui.core.analysis.critical import search_critical_points
 
     mu = args.momentum
     if mu is not None and not (math.isfinite(mu) and 0 <= mu < 1):
         raise UsageError(f"--momentum must be a number 0 ≤ μ < 1, not {mu}")
     landscape = load_landscape(args.function, args.expr, args.domain)
-    points = find_critical_points(landscape)
+    found = search_critical_points(landscape)
+    points = found.points
     rows = []
     for p in points:
         row = {
@@ -41,7 +49,7 @@ def cmd_critical(args) -> int:
         if mu is not None:
             row["stable_lr_momentum"] = _stable(p, mu)
         rows.append(row)
-    data = {"points": rows}
+    data = {"points": rows, "complete": found.complete, "reason": found.reason or None}
     if mu is not None:
         data["momentum"] = mu
     if args.format == "json":
@@ -58,6 +66,8 @@ def cmd_critical(args) -> int:
                 if mu is not None:
                     line += f", momentum μ = {mu:g} < {_lr_text(row['stable_lr_momentum'])}"
             print(line)
+        if not found.complete:
+            print(f"  not complete: {found.reason}; the list may miss some")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from landscape_gui.cli.common import PROG, UsageError, add_setting_options, load_source, settings_from_args
@@ -10,8 +11,9 @@ from landscape_gui.cli.common import PROG, UsageError, add_setting_options, load
 def cmd_export(args) -> int:
     """``export SOURCE -o OUT``: a scenario file or preset id rendered offscreen to a video, GIF or PNG folder.
 
-    Ctrl+C or SIGTERM stops it between two frames (never inside GL code): nothing is left behind, the
-    message says so and the exit status is 130 or 143 (see :mod:`landscape_gui.export.interrupt`).
+    Ctrl+C, SIGTERM or SIGHUP (the terminal closed) stops it between two frames (never inside GL code):
+    nothing is left behind, the message says so and the exit status is 130, 143 or 129 (see
+    :mod:`landscape_gui.export.interrupt`).
     """
     from landscape_gui.export.interrupt import InterruptFlag
 
@@ -19,12 +21,29 @@ def cmd_export(args) -> int:
         try:
             return _export(args, stop)
         except ExportInterrupted:
-            print(f"{PROG}: export interrupted: nothing was written", file=sys.stderr)
+            _say(f"{PROG}: export interrupted: nothing was written")
             return stop.exit_status
 
 
+def _say(line: str) -> None:
+    """One line on stderr, if there is still somewhere to write it (after SIGHUP the terminal is gone)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _quiet(bar):
+    """The progress bar, drawn while it can be: a terminal that went away stops the drawing, not the export
+    (the SIGHUP that comes with it stops the export between two frames)."""
+
+    def progress(done: int, total: int) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            bar(done, total)
+
+    return progress
+
+
 class ExportInterrupted(Exception):
-    """SIGINT/SIGTERM arrived during an export (after clean-up)."""
+    """SIGINT/SIGTERM/SIGHUP arrived during an export (after clean-up)."""
 
 
 def _export(args, stop) -> int:
@@ -54,19 +73,21 @@ def _export(args, stop) -> int:
         bar = ProgressBar(Path(args.output).name)
         try:
             out = export_scenario(
-                scenario, args.output, force=args.force, progress=bar, cancel=stop.is_set, **settings
+                scenario, args.output, force=args.force, progress=_quiet(bar), cancel=stop.is_set, **settings
             )
         finally:
-            bar.end()
+            with contextlib.suppress(OSError, ValueError):
+                bar.end()
     except (ExportError, DisplayError) as e:
         if stop:  # cancelled, or a child (ffmpeg) that got the terminal's Ctrl+C too: either way, interrupted
             raise ExportInterrupted from None
         if isinstance(e, ExportCancelled):
             raise
         raise UsageError(str(e)) from None
-    print(f"wrote {out} in {bar.elapsed:.1f} s", flush=True)
+    with contextlib.suppress(OSError, ValueError) if stop else contextlib.nullcontext():
+        print(f"wrote {out} in {bar.elapsed:.1f} s", flush=True)
     if stop:  # the signal came after the last frame was moved into place: the file is whole
-        print(f"{PROG}: interrupted after {out} was complete", file=sys.stderr)
+        _say(f"{PROG}: interrupted after {out} was complete")
         return stop.exit_status
     return 0
 
@@ -107,7 +128,12 @@ def register(sub) -> None:
     )
     p.add_argument("source", metavar="SOURCE", help="a scenario file (.toml) or a preset id (see 'presets')")
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help=".mp4, .gif, .webm, or a folder for PNGs"
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="OUT's extension decides the format, whatever the scenario's [export] format says: .mp4, .gif, "
+        ".webm, or a folder name (not ending in .png) for PNG frames",
     )
     add_setting_options(p, ExportSettings, EXPORT_OPTIONS, exclusive=("duration", "steps_per_frame"))
     add_setting_options(p, ViewSettings, VIEW_OPTIONS)

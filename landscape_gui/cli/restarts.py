@@ -16,23 +16,30 @@ from landscape_gui.cli.common import UsageError
 
 def cmd_restarts(args) -> int:
     from landscape_gui.core.analysis.restarts import run_restarts
+    from landscape_gui.core.limits import MAX_K, MAX_RESTARTS
 
-    landscape, function, oid, params, steps, noise, seed, scenario = analysis_inputs(args)
-    section = scenario.restarts if scenario is not None else None
+    inputs = analysis_inputs(args)
+    section = inputs.scenario.restarts if inputs.scenario is not None else None
     tol = tolerance(args, section)
     n = args.n if args.n is not None else (section.n if section is not None else None)
     if n is None:
         raise UsageError("give --n N, the number of random restarts")
-    if not 1 <= n <= 1_000_000:
-        raise UsageError(f"--n must be from 1 to 1000000 runs, not {n}")
+    if not 1 <= n <= MAX_RESTARTS:
+        raise UsageError(f"--n must be from 1 to {MAX_RESTARTS} runs, not {n}")
     max_k = section.max_k if section is not None else 50
+    if not 1 <= max_k <= MAX_K:
+        raise UsageError(f"max_k must be from 1 to {MAX_K}, not {max_k}")
+    too_much = inputs.problem(tol).check_work(n)
+    if too_much:
+        raise UsageError(f"--n {n}: {too_much}; use a smaller --n or fewer --steps")
     (r,) = run_restarts(
-        landscape, [(oid, params)], n=n, seed=seed, steps=steps, tol=tol, noise=noise, max_k=max_k
-    )
+        inputs.landscape, [(inputs.optimizer, inputs.params, inputs.schedule)], n=n, seed=inputs.seed,
+        steps=inputs.steps, tol=tol, noise=inputs.noise, max_k=max_k, batch_size=inputs.batch_size,
+    )  # fmt: skip
     if args.format == "json":
-        print(json.dumps(restarts_json(r, function, steps, tol, seed)))
+        print(json.dumps(restarts_json(r, inputs.function, inputs.steps, tol, inputs.seed)))
     else:
-        print(restarts_text(r, landscape.name, steps))
+        print(restarts_text(r, inputs.landscape.name, inputs.steps))
     return 0
 
 

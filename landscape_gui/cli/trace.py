@@ -102,12 +102,15 @@ def _check_recording(args, steps: int, runs: int) -> None:
 
 
 def _write(args, sim, steps: int, header: dict, run_fields: list[dict] | None) -> int:
-    """Step ``sim`` (recording what ``--state`` and ``--captions`` ask for) and write it, streamed."""
+    """Step ``sim`` (recording what ``--state`` and ``--captions`` ask for) and write it, streamed: the
+    trajectories and the states are held as float64 arrays, never as text or one Python object per step."""
     from landscape_gui.core.analysis.trace import record_steps, write_csv, write_json
 
-    extras = record_steps(sim, steps, state=args.state, captions=args.captions)
-    if args.format == "json":  # streamed: the trajectories are never held as text
-        write_json(sim, header, sys.stdout, extras, run_fields=run_fields, curvature=args.curvature)
+    state, extras = record_steps(sim, steps, state=args.state, captions=args.captions)
+    if args.format == "json":  # a run's state has one entry per step it took (a diverged run stopped earlier)
+        write_json(
+            sim, header, sys.stdout, extras, run_fields=run_fields, curvature=args.curvature, state=state
+        )
     else:
         write_csv(
             sim,
@@ -116,6 +119,7 @@ def _write(args, sim, steps: int, header: dict, run_fields: list[dict] | None) -
             extras,
             curvature=args.curvature,
             optimizer_column=run_fields is not None,
+            state=state,
         )
     return 0
 

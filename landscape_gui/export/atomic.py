@@ -8,6 +8,11 @@ the final move must then fail rather than silently replace it. :func:`move_no_re
 to ``os.link`` + ``unlink`` for a file (the link fails if the name exists) and to claiming the name with
 ``os.mkdir`` then renaming over that empty folder for a folder.
 
+**Whole files.** :func:`write_atomically` writes one file's bytes (a basin map, a single image) the same way:
+to a hidden temporary file next to it, flushed to the disk, then moved into place without replacing (or, with
+``force``, replacing) what is there. Whatever goes wrong — a full disk, Ctrl+C — the temporary file is
+removed and the output is left as it was.
+
 **Stale partial files.** A temporary output is named ``.NAME.partial-PID-XXXX`` (PID: the exporting
 process). SIGKILL, a power cut or an OOM kill leaves it behind; :func:`remove_stale_partials` (called when
 the next export to ``NAME`` starts) removes those whose process is gone, and never one of a running export.
@@ -71,6 +76,42 @@ def move_no_replace(src: Path, dst: Path) -> None:
         return
     os.link(src, dst)  # FileExistsError when taken
     os.unlink(src)
+
+
+def write_atomically(out: str | os.PathLike, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``out`` through a temporary file (see the module docstring); return ``out``.
+
+    Raises ``FileExistsError`` when ``out`` exists (or appeared meanwhile) and ``force`` is False, and the
+    ``OSError`` of a failed write (``ENOSPC``, ``EFBIG``, ...); on any exception, ``KeyboardInterrupt``
+    included, nothing of this write is left behind.
+    """
+    import tempfile
+
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    remove_stale_partials(out)
+    fd, name = tempfile.mkstemp(prefix=partial_prefix(out), suffix=out.suffix, dir=folder)
+    tmp = Path(name)
+    try:
+        try:
+            view = memoryview(data).cast("B")
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)  # a full disk can first show here (delayed allocation)
+        finally:
+            os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private: the mode a new file would get
+        if force:
+            os.replace(tmp, out)
+        else:
+            move_no_replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return out
 
 
 def _alive(pid: int) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 
 from landscape_gui.export.atomic import partial_prefix
 from landscape_gui.export.png import PngEncoder
-from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe
+from landscape_gui.export.writers import ExportError, FrameWriter, ffmpeg_exe, frame_name
 
 __all__ = ["FFmpegWriter", "GifWriter", "PngFolderWriter", "WebmWriter", "gif_delays", "webm_available"]
 
@@ -231,7 +231,7 @@ class PngFolderWriter(FrameWriter):
 
     def _write_oldest(self) -> None:
         data = self._encoder.assemble([band.result() for band in self._pending.popleft()])
-        with open(self.tmp / f"frame_{self._count:05d}.png", "wb") as f:
+        with open(self.tmp / frame_name(self._count), "wb") as f:
             f.write(data)
         self._count += 1
 

@@ -1,4 +1,4 @@
-"""Ctrl+C and SIGTERM during a command-line export: noted, then acted on between frames.
+"""Ctrl+C, SIGTERM and SIGHUP during a command-line export: noted, then acted on between frames.
 
 Python runs a signal handler between two bytecodes of the main thread, wherever that thread is: the default
 SIGINT handler raises ``KeyboardInterrupt`` there, which can be inside pyqtgraph's drawing code (which
@@ -17,12 +17,14 @@ from __future__ import annotations
 import signal
 import threading
 
-#: The signals an export stops on: Ctrl+C in a terminal, and what ``timeout``, CI runners and systemd send.
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: The signals an export stops on: Ctrl+C in a terminal, what ``timeout``, CI runners and systemd send, and
+#: SIGHUP, which the terminal's processes get when the terminal is closed (its default action kills the
+#: process at once, leaving the temporary output behind).
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class InterruptFlag:
-    """Context manager: while inside, SIGINT/SIGTERM only set the flag (``bool(flag)``, :attr:`signum`).
+    """Context manager: while inside, SIGINT/SIGTERM/SIGHUP only set the flag (``bool(flag)``, :attr:`signum`).
 
     Outside the main thread (where handlers cannot be installed) it does nothing and stays False. The
     previous handlers are restored on exit.
@@ -45,7 +47,7 @@ class InterruptFlag:
 
     @property
     def exit_status(self) -> int:
-        """128 + the signal number, as a shell reports a command ended by that signal (130, 143)."""
+        """128 + the signal number, as a shell reports a command ended by that signal (130, 143, 129)."""
         return 128 + (self.signum or 0)
 
     def __enter__(self) -> InterruptFlag:

@@ -17,7 +17,10 @@ into place with one ``os.replace``/``os.rename`` only when the last frame is enc
 (:meth:`FrameWriter.abort`, or an exception inside the ``with`` block) or a failed one (full disk, unwritable
 folder, ffmpeg error) leaves nothing at the output path and no temporary file; failures raise
 :class:`ExportError` with one line saying why. An existing output is refused unless ``force=True``; a folder
-is only ever replaced when it holds nothing but PNG frames, so ``--force`` can never delete other files.
+is only ever replaced when it holds nothing but the frames an export writes (``frame_00000.png`` …, see
+:func:`frame_name`), so ``--force`` can never delete other files, PNG images included. Outputs are regular
+files and folders only: a symbolic link, a FIFO, a socket or a device at the output path is refused, never
+followed or written into, ``force`` or not.
 
 **Video** is encoded by the ffmpeg binary that the imageio-ffmpeg wheel carries (nothing is downloaded),
 driven directly so that its exit status and error message are checked: H.264 ``yuv420p`` (plays everywhere;
@@ -38,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -57,12 +61,20 @@ __all__ = [
     "check_output",
     "ffmpeg_exe",
     "format_for",
+    "frame_name",
 ]
 
 #: Output formats by extension; anything else (no extension, or an existing folder) is a PNG folder.
 FORMATS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif"}
 #: The pixel layouts a writer takes, with their bytes per pixel (see the module docstring).
 PIXELS = {"rgb": 3, "bgrx": 4}
+#: The names :func:`frame_name` gives: the only files ``--force`` may replace in a folder of PNG frames.
+FRAME_NAME = re.compile(r"frame_\d{5,}\.png")
+
+
+def frame_name(index: int) -> str:
+    """The file name of frame ``index`` (0-based) in a folder of PNG frames: ``frame_00042.png``."""
+    return f"frame_{index:05d}.png"
 
 
 class ExportError(Exception):
@@ -79,7 +91,12 @@ def format_for(out: str | os.PathLike) -> str:
     ext = p.suffix.lower()
     if ext in FORMATS and not p.is_dir():
         return FORMATS[ext]
-    if ext in ("", ".png", ".frames") or p.is_dir() or str(out).endswith(os.sep):
+    if ext == ".png":  # one name for a whole folder of frames would read as one image
+        raise ExportError(
+            f"{p.name}: PNG frames are written into a folder; give a folder name without .png "
+            f"(e.g. {p.stem or 'frames'}), or .mp4, .gif, .webm for one file"
+        )
+    if ext in ("", ".frames") or p.is_dir() or str(out).endswith(os.sep):
         return "png"
     raise ExportError(
         f"{p.name}: unknown output format '{ext}' (use .mp4, .gif, .webm or a folder for PNG frames)"
@@ -87,24 +104,33 @@ def format_for(out: str | os.PathLike) -> str:
 
 
 def _is_frames_folder(p: Path) -> bool:
-    return all(c.is_file() and c.suffix.lower() == ".png" for c in p.iterdir())
+    """Whether ``p`` holds nothing but frames an export wrote (regular files named as :func:`frame_name`)."""
+    return all(FRAME_NAME.fullmatch(c.name) and c.is_file() and not c.is_symlink() for c in p.iterdir())
 
 
 def check_output(out: str | os.PathLike, fmt: str, force: bool = False) -> Path:
-    """Refuse an output that exists (unless ``force``) or whose folder cannot take it; return it as a Path."""
+    """Refuse an output that exists (unless ``force``), that is not a regular file or folder (a symbolic
+    link, a FIFO, a device: never, ``force`` or not), or whose folder cannot take it; return it as a Path."""
     p = Path(out)
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"cannot write {p}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ExportError(f"cannot write {p}: folder {folder} is not writable")
-    if p.exists() or p.is_symlink():
+    if p.is_symlink():
+        raise ExportError(f"{p} is a symbolic link: not following it (give the path it points to)")
+    if p.exists() and not (p.is_file() or p.is_dir()):
+        raise ExportError(f"{p} is not a regular file (a FIFO, socket or device): not writing to it")
+    if p.exists():
         if fmt == "png":
             if not p.is_dir():
                 raise ExportError(f"{p} exists and is not a folder (PNG frames need a folder)")
             if any(p.iterdir()):
                 if not _is_frames_folder(p):
-                    raise ExportError(f"{p} is a folder with other files than PNG frames: not replacing it")
+                    raise ExportError(
+                        f"{p} holds other files than the frames an export writes (frame_00000.png …): "
+                        "not replacing it"
+                    )
                 if not force:
                     raise ExportError(f"{p} already holds PNG frames (use --force to replace them)")
         else:

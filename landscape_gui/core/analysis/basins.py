@@ -11,10 +11,13 @@ in 1-D) is stepped ``steps`` steps by one optimizer, all starts in one vectorise
 - ``not_settled`` otherwise.
 
 Every step is :func:`landscape_gui.core.analysis.simulation.advance`, the arithmetic :class:`Simulation` (and so the
-``trace`` command) steps its runs with, and the particles never interact: each start's end point is bit for
-bit the one ``trace`` computes from that start. Gradient noise (``noise``, or sgd's own) is drawn as
-:class:`Simulation` draws it for the whole grid of starts, in the same order, so a noisy map is what
-``trace`` computes when given every start of the grid.
+``trace`` command) steps its runs with, with the same learning rate (the optimizer's ``schedule``, stepped
+after every step as :class:`Simulation` steps it) and the same minibatches (``batch_size`` on a landscape made
+of data: :func:`~landscape_gui.core.analysis.simulation.batch_sampler` from the same seed, one batch per step
+for all starts), and the particles never interact: each start's end point is bit for bit the one ``trace``
+computes from that start. Gradient noise (``noise``, or sgd's own) is drawn as :class:`Simulation` draws it
+for the whole grid of starts, in the same order (the stream of the simulation's optimizer number ``group``),
+so a noisy map is what ``trace`` computes when given every start of the grid.
 
 **Retiring.** A start whose outcome is already decided stops being stepped. Precisely: every
 :data:`CHECK_EVERY` steps (and not at the last step), a start *retires* when
@@ -25,7 +28,11 @@ bit the one ``trace`` computes from that start. Gradient noise (``noise``, or sg
    (:func:`contracts_at`: for ``gd`` lr·(λ + wd) < 2; heavy-ball ``momentum`` lr·(1 − τ)·(λ + wd) < 2(1 + μ);
    ``nesterov`` lr·(λ + wd) < 2(1 + μ)/(1 + 2μ); ``newton`` and ``saddle_free_newton`` lr·λ/(λ + damping)
    < 2; each with 1 % to spare), and
-3. there is no gradient noise (a noisy run can always be kicked out).
+3. there is no gradient noise and there are no minibatches (a noisy run can always be kicked out), and
+4. the learning rate cannot grow past the contraction: with a schedule, only the stateless optimizers
+   (``gd``, ``sgd``, ``newton``, ``saddle_free_newton``) retire, tested with the largest learning rate the
+   schedule still reaches (each step then contracts on its own; with a momentum buffer a changing step does
+   not guarantee it).
 
 Its outcome is that minimum: the update is a contraction there and the step has all but vanished, so the
 run stays, with half the tolerance to spare. Saddles, maxima and degenerate points are never retired at
@@ -56,9 +63,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from landscape_gui.core.analysis.critical import CriticalPoint, critical_points
-from landscape_gui.core.analysis.simulation import advance, all_good, good_runs, total_noise
+from landscape_gui.core.analysis.simulation import advance, all_good, batch_sampler, good_runs, total_noise
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
+from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STEPS, MAX_TOL, check_work
 from landscape_gui.core.optimizers.catalog import get_optimizer
+from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
 
 __all__ = [
     "DIVERGED",
@@ -88,6 +97,9 @@ VANISHING_STEP = 1e-3
 RETIRE_RADIUS = 0.5
 #: Largest grid (starts per axis) accepted.
 MAX_GRID = 1000
+#: Optimizers without state, whose every step contracts on its own near a stable minimum: the only ones
+#: retired under a learning-rate schedule.
+STATELESS = ("gd", "sgd", "newton", "saddle_free_newton")
 
 
 class BasinsCancelled(Exception):
@@ -96,8 +108,12 @@ class BasinsCancelled(Exception):
 
 @dataclass(frozen=True)
 class BasinProblem:
-    """What is run: a landscape (with its domain), one optimizer and its hyperparameters, for ``steps``
-    steps; outcomes within ``tol``; Gaussian gradient noise σ = ``noise`` drawn from ``seed``."""
+    """What is run: a landscape (with its domain), one optimizer, its hyperparameters and its learning-rate
+    ``schedule`` (a :class:`~landscape_gui.core.optimizers.schedules.Schedule` or its text; None: constant), for
+    ``steps`` steps; outcomes within ``tol``; Gaussian gradient noise σ = ``noise`` and the minibatches of
+    ``batch_size`` samples (a data landscape; None: the whole data) drawn from ``seed``, the noise from the
+    stream of a :class:`Simulation`'s optimizer number ``group``. Every value within
+    :mod:`landscape_gui.core.limits`."""
 
     landscape: Landscape
     optimizer: str
@@ -106,16 +122,43 @@ class BasinProblem:
     tol: float = 1e-3
     noise: float = 0.0
     seed: int = 0
+    schedule: Schedule | str | None = None
+    batch_size: int | None = None
+    group: int = 0
 
     def __post_init__(self):
         get_optimizer(self.optimizer)  # KeyError naming the known ids
         object.__setattr__(self, "params", get_optimizer(self.optimizer).resolve(self.params))
-        if int(self.steps) != self.steps or self.steps < 0:
-            raise ValueError(f"steps must be a whole number ≥ 0, not {self.steps}")
-        if not (np.isfinite(self.tol) and self.tol > 0):
-            raise ValueError(f"tol must be a finite number > 0, not {self.tol}")
-        if not (np.isfinite(self.noise) and self.noise >= 0):
-            raise ValueError(f"noise σ must be a finite number ≥ 0, not {self.noise}")
+        schedule = self.schedule
+        if schedule is None:
+            schedule = CONSTANT
+        elif not isinstance(schedule, Schedule):
+            schedule = parse_schedule(schedule)
+        object.__setattr__(self, "schedule", schedule)
+        if isinstance(self.steps, bool) or int(self.steps) != self.steps or not 0 <= self.steps <= MAX_STEPS:
+            raise ValueError(f"steps must be a whole number 0 … {MAX_STEPS}, not {self.steps}")
+        if not (np.isfinite(self.tol) and 0 < self.tol <= MAX_TOL):
+            raise ValueError(f"tol must be a finite number > 0 and ≤ {MAX_TOL:g}, not {self.tol}")
+        if not (np.isfinite(self.noise) and 0 <= self.noise <= MAX_NOISE):
+            raise ValueError(f"noise σ must be a finite number 0 … {MAX_NOISE:g}, not {self.noise}")
+        if isinstance(self.seed, bool) or int(self.seed) != self.seed or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed must be an integer 0 … {MAX_SEED}, not {self.seed}")
+        if isinstance(self.group, bool) or int(self.group) != self.group or self.group < 0:
+            raise ValueError(f"group must be an integer ≥ 0, not {self.group}")
+        batch_sampler(self.landscape, self.batch_size, 0)  # ValueError for a bad size or a formula
+
+    @property
+    def samples_per_step(self) -> int:
+        """Samples one step evaluates per start: the batch, all the data, or 1 for a formula."""
+        n = getattr(self.landscape, "n_samples", None)
+        if n is None:
+            return 1
+        return min(n, self.batch_size) if self.batch_size is not None else n
+
+    def check_work(self, starts: int) -> str | None:
+        """Why ``starts`` starts of this problem are too much work (:func:`~landscape_gui.core.limits.check_work`),
+        or None."""
+        return check_work(starts, self.steps, self.samples_per_step)
 
 
 @dataclass(frozen=True)
@@ -287,15 +330,21 @@ def settle(
     hp = dict(problem.params)
     starts, _ = as_points(starts, L.dim)
     n, d = starts.shape
+    too_much = problem.check_work(n)
+    if too_much:
+        raise ValueError(too_much)
     points = tuple(critical_points(L))
     where = np.array([p.position for p in points], dtype=np.float64).reshape(-1, d)
-    strict = np.array(
-        [p.kind == "minimum" and contracts_at(opt.id, hp, p.eigenvalues) for p in points], dtype=bool
-    )
+    total = problem.steps
+    lrs = _learning_rates(problem.schedule, hp["lr"], total)  # None: constant
     sigma = total_noise(problem.noise, hp)
-    rng = np.random.default_rng([problem.seed, 0])  # group 0 of a Simulation with this seed
-    retire = retire and sigma == 0 and bool(strict.any())
-    minima, minima_index = where[strict], np.flatnonzero(strict)
+    rng = np.random.default_rng([problem.seed, problem.group])  # that group of a Simulation with this seed
+    sampler = batch_sampler(L, problem.batch_size, problem.seed)  # the minibatches a Simulation draws
+    retire = retire and sigma == 0 and sampler is None and (lrs is None or opt.id in STATELESS)
+    # the largest learning rate from each step on: what a retired start would still be stepped with
+    ahead = None if lrs is None else np.maximum.accumulate(lrs[::-1])[::-1]
+    minima, minima_index = _stable_minima(opt.id, hp, points, where, None if ahead is None else ahead[0])
+    retire = retire and minima_index.size > 0
 
     labels = np.full(n, NOT_SETTLED, dtype=np.int64)
     ends = np.array(starts, dtype=np.float64)
@@ -314,18 +363,19 @@ def settle(
         loss_out[~ok0] = loss[~ok0]
         idx, params, loss = idx[ok0], np.asfortranarray(params[ok0]), loss[ok0]
         state = _rows(ok0, n, state)
-    total = problem.steps
     for t in range(total):
         if cancel is not None and cancel():
             raise BasinsCancelled
         if idx.size == 0:
             break
+        batch = sampler.next() if sampler is not None else None  # one batch per step, as Simulation.step
         noise = None
         if sigma > 0:  # the whole grid's draw, as Simulation draws it, then the rows still stepped
             noise = sigma * rng.standard_normal((n, d))
             if idx.size < n:
                 noise = noise[idx]
-        new, new_state, new_loss, grads, _, _ = advance(L, opt, hp, params, state, noise)
+        step_hp = hp if lrs is None else {**hp, "lr": lrs[t]}
+        new, new_state, new_loss, grads, _, _ = advance(L, opt, step_hp, params, state, noise, batch)
         m = idx.size
         if not all_good(new, new_loss, grads):
             ok = good_runs(new, new_loss, grads)
@@ -336,10 +386,12 @@ def settle(
             new_state = _rows(ok, m, new_state)
             m = idx.size
         if retire and m and (t + 1) % CHECK_EVERY == 0 and t + 1 < total:
+            if ahead is not None:  # the minima that still contract at the largest lr to come
+                minima, minima_index = _stable_minima(opt.id, hp, points, where, ahead[t + 1])
             step = new - params
             moved = np.sqrt((step * step).sum(axis=1))
             cand = np.flatnonzero(moved <= VANISHING_STEP * problem.tol)
-            if cand.size:
+            if cand.size and minima_index.size:
                 k, dist = _nearest(new[cand], minima)
                 near = dist <= RETIRE_RADIUS * problem.tol
                 done = cand[near]
@@ -364,6 +416,24 @@ def settle(
         k, dist = _nearest(ends[idx], where)
         labels[idx] = np.where(dist <= problem.tol, k, NOT_SETTLED)
     return Settled(starts, labels, ends, loss_out, steps_out, retired, points)
+
+
+def _learning_rates(schedule: Schedule, base: float, steps: int) -> np.ndarray | None:
+    """The learning rate of each step (:meth:`Schedule.lrs`: the recursion :class:`Simulation` steps), or None
+    for a constant schedule (every step uses the base lr, as given)."""
+    if schedule.is_constant:
+        return None
+    return np.array(schedule.lrs(base, steps), dtype=np.float64)
+
+
+def _stable_minima(oid: str, hp: Mapping[str, float], points, where: np.ndarray, lr: float | None):
+    """Positions and indices of the minima at which ``oid``'s update contracts (with learning rate ``lr`` in
+    place of ``hp``'s when given)."""
+    use = hp if lr is None else {**hp, "lr": float(lr)}
+    strict = np.array(
+        [p.kind == "minimum" and contracts_at(oid, use, p.eigenvalues) for p in points], dtype=bool
+    )
+    return where[strict], np.flatnonzero(strict)
 
 
 def basin_map(

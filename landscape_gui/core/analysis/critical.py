@@ -55,37 +55,43 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from landscape_gui.core.analysis.critical_exact import exact_roots
+from landscape_gui.core.analysis.critical_numeric import (
+    DEDUP_TOL,
+    GRAD_TOL,
+    STEP_TOL,
+    Deadline,
+    SearchContext,
+    dedup,
+    eval_gh,
+    newton,
+    polish,
+    scales,
+    sign_change_cells,
+    stationary,
+    uniform_seeds,
+    unresolved,
+)
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
-
-if TYPE_CHECKING:  # sympy is imported where the exact roots need it: not on the app's launch path
-    import sympy as sp
 
 __all__ = [
     "CriticalPoint",
+    "CriticalSearch",
     "classify",
     "critical_points",
+    "critical_search",
     "find_critical_points",
     "nearest_critical_point",
+    "search_critical_points",
 ]
 
 #: An eigenvalue with |λ| <= DEGENERATE_TOL * max(1, scale) counts as zero.
 DEGENERATE_TOL = 1e-6
-#: Accept a Newton iterate only if ‖∇J‖ <= GRAD_TOL * (largest ‖∇J‖ over the domain) ...
-GRAD_TOL = 1e-8
-#: ... and its last Newton step is <= STEP_TOL * (domain size).
-STEP_TOL = 1e-7
-#: Two critical points closer than DEDUP_TOL * (domain size) are the same point.
-DEDUP_TOL = 1e-6
 #: Relative tolerance on values for the global flag.
 GLOBAL_TOL = 1e-9
-
-_MAX_ITER = 100
-_STEP_CAP = 0.1  # × domain size
-_ESCAPE_MARGIN = 0.05  # × domain size
 
 
 @dataclass(frozen=True)
@@ -127,317 +133,10 @@ def classify(eigenvalues, scale: float = 1.0) -> str:
 # -- helpers -----------------------------------------------------------------------------------------------
 
 
-class _Deadline(Exception):
-    pass
-
-
-@dataclass
-class _Ctx:
-    ls: Landscape
-    lo: np.ndarray
-    hi: np.ndarray
-    size: float  # largest side of the domain
-    deadline: float
-    grad_scale: float = 1.0
-    curv_scale: float = 1.0
-    oscillation: int = 0  # most sign changes of a gradient component along one grid line
-    fine_step: float = 0.0
-
-    def check(self) -> None:
-        if time.perf_counter() > self.deadline:
-            raise _Deadline
-
-    def expired(self) -> bool:
-        return time.perf_counter() > self.deadline
-
-    def inside(self, pts: np.ndarray, margin: float) -> np.ndarray:
-        pad = margin * (self.hi - self.lo)
-        return np.all((pts >= self.lo - pad) & (pts <= self.hi + pad), axis=1)
-
-
-def _eval_gh(ls: Landscape, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return ls.grad(pts), ls.hessian(pts)
-
-
-def _newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """δ = −H⁺g for each row (pseudo-inverse from eigh), and whether the row was finite."""
-    finite = np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(h), axis=(1, 2))
-    hh = np.where(finite[:, None, None], h, np.eye(h.shape[1]))
-    hh = 0.5 * (hh + np.swapaxes(hh, 1, 2))
-    w, v = np.linalg.eigh(hh)
-    wmax = np.max(np.abs(w), axis=1, keepdims=True)
-    keep = np.abs(w) > 1e-13 * wmax
-    inv = np.where(keep, 1.0 / np.where(keep, w, 1.0), 0.0)
-    gg = np.where(finite[:, None], g, 0.0)
-    coeff = np.einsum("nij,ni->nj", v, gg) * inv
-    delta = -np.einsum("nij,nj->ni", v, coeff)
-    return delta, finite
-
-
-def _sign_change_cells(ls: Landscape, lo: np.ndarray, hi: np.ndarray, m: int):
-    """Gradient on an m × m grid over [lo, hi]; seeds at cells where both components change sign.
-
-    Returns (seeds, gradient grid, axes, oscillation = most sign changes of a component along one line).
-    """
-    xs = np.linspace(lo[0], hi[0], m)
-    ys = np.linspace(lo[1], hi[1], m)
-    gx_, gy_ = np.meshgrid(xs, ys, indexing="ij")
-    g = ls.grad(np.column_stack([gx_.ravel(), gy_.ravel()])).reshape(m, m, 2)
-    g = np.where(np.isfinite(g), g, 0.0)
-    s = np.sign(g)
-    osc = 0
-    for k in range(2):
-        osc = max(osc, int(np.max(np.sum(s[1:, :, k] * s[:-1, :, k] < 0, axis=0))))
-        osc = max(osc, int(np.max(np.sum(s[:, 1:, k] * s[:, :-1, k] < 0, axis=1))))
-
-    # cells in which both gradient components take both signs (or touch zero without being all zero)
-    def straddles(c: np.ndarray) -> np.ndarray:
-        corners = np.stack([c[:-1, :-1], c[1:, :-1], c[:-1, 1:], c[1:, 1:]])
-        lo_, hi_ = corners.min(axis=0), corners.max(axis=0)
-        return (lo_ <= 0) & (hi_ >= 0) & (hi_ > lo_)
-
-    i, j = np.nonzero(straddles(g[..., 0]) & straddles(g[..., 1]))
-    seeds = np.column_stack([0.5 * (xs[i] + xs[i + 1]), 0.5 * (ys[j] + ys[j + 1])])
-    return seeds, g, (xs, ys), osc
-
-
-def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-    """Sample ∇J on a fine grid: set the scales and the oscillation estimate.
-
-    Returns the sign-change seeds and, in 2-D, the box (lo, hi) holding everything where the gradient is
-    not negligible when that box is much smaller than the domain (Easom), to be searched again, finer.
-    """
-    ls = ctx.ls
-    if ls.dim == 1:
-        m = 20001
-        xs = np.linspace(ctx.lo[0], ctx.hi[0], m)
-        g = ls.grad(xs[:, None])[:, 0]
-        gf = np.where(np.isfinite(g), g, 0.0)
-        s = np.sign(gf)
-        change = (s[:-1] * s[1:] < 0) | ((s[:-1] == 0) ^ (s[1:] == 0))
-        ctx.oscillation = int(change.sum())
-        ctx.grad_scale = float(np.max(np.abs(gf))) if gf.size else 1.0
-        ctx.fine_step = float(xs[1] - xs[0])
-        idx = np.nonzero(change)[0]
-        seeds = 0.5 * (xs[idx] + xs[idx + 1])
-        hs = ls.hessian(np.linspace(ctx.lo[0], ctx.hi[0], 2001)[:, None])[:, 0, 0]
-        hs = np.abs(hs[np.isfinite(hs)])
-        ctx.curv_scale = float(np.median(hs)) if hs.size else 1.0
-        return seeds[:, None], None
-
-    m = ls.search_grid
-    while True:
-        ctx.check()
-        seeds, g, (xs, ys), osc = _sign_change_cells(ls, ctx.lo, ctx.hi, m)
-        if 6 * osc <= m or m >= 5 * ls.search_grid:
-            break
-        m = min(5 * ls.search_grid, 6 * osc)
-    ctx.oscillation = osc
-    ctx.fine_step = float(max((ctx.hi - ctx.lo) / (m - 1)))
-    gn = np.hypot(g[..., 0], g[..., 1])
-    ctx.grad_scale = float(np.max(gn))
-
-    box = None
-    i, j = np.nonzero(gn > 1e-9 * ctx.grad_scale)
-    if i.size:
-        blo = np.array([xs[max(i.min() - 1, 0)], ys[max(j.min() - 1, 0)]])
-        bhi = np.array([xs[min(i.max() + 1, m - 1)], ys[min(j.max() + 1, m - 1)]])
-        if np.any(bhi - blo < 0.5 * (ctx.hi - ctx.lo)):
-            box = (blo, bhi)
-
-    k = min(64, ls.search_grid)
-    cx, cy = np.meshgrid(np.linspace(ctx.lo[0], ctx.hi[0], k), np.linspace(ctx.lo[1], ctx.hi[1], k))
-    h = ls.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
-    ok = np.all(np.isfinite(h), axis=(1, 2))
-    norms = np.linalg.norm(h[ok], ord=2, axis=(1, 2)) if ok.any() else np.array([1.0])
-    ctx.curv_scale = float(np.median(norms))
-    return seeds, box
-
-
-def _uniform_seeds(ctx: _Ctx, n: int, box: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    axes = []
-    blo, bhi = box if box is not None else (ctx.lo, ctx.hi)
-    for lo, hi in zip(blo, bhi, strict=True):
-        step = (hi - lo) / n
-        axes.append(lo + step * (np.arange(n) + 0.5))  # cell centres: stays off the exact boundary
-    if ctx.ls.dim == 1:
-        return axes[0][:, None]
-    a, b = np.meshgrid(*axes, indexing="ij")
-    return np.column_stack([a.ravel(), b.ravel()])
-
-
-def _newton(ctx: _Ctx, x0: np.ndarray, iters: int = _MAX_ITER) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run batched Newton; return final positions, ‖∇J‖ there and the size of the last step (inf if dead)."""
-    x = x0.copy()
-    n = x.shape[0]
-    last = np.full(n, np.inf)
-    alive = np.ones(n, dtype=bool)
-    frozen = np.zeros(n, dtype=bool)
-    cap = _STEP_CAP * ctx.size
-    freeze_tol = 1e-13 * (ctx.size + float(np.max(np.abs(np.concatenate([ctx.lo, ctx.hi])))))
-    for _ in range(iters):
-        act = np.nonzero(alive & ~frozen)[0]
-        if act.size == 0 or ctx.expired():
-            break
-        g, h = _eval_gh(ctx.ls, x[act])
-        delta, finite = _newton_steps(g, h)
-        norm = np.sqrt(np.sum(delta**2, axis=1))
-        scale = np.where(norm > cap, cap / np.where(norm > 0, norm, 1.0), 1.0)
-        delta *= scale[:, None]
-        norm = np.minimum(norm, cap)
-        x[act] += delta
-        last[act] = norm
-        gnorm0 = np.sqrt(np.sum(np.where(np.isfinite(g), g, np.inf) ** 2, axis=1))
-        dead = ~finite | ~ctx.inside(x[act], _ESCAPE_MARGIN) | ~np.all(np.isfinite(x[act]), axis=1)
-        alive[act[dead]] = False
-        frozen[act[(norm <= freeze_tol) | (gnorm0 == 0)]] = True
-    g = ctx.ls.grad(x)
-    gnorm = np.sqrt(np.sum(g**2, axis=1))
-    gnorm[~alive | ~np.isfinite(gnorm)] = np.inf
-    last[~alive] = np.inf
-    return x, gnorm, last
-
-
-def _polish(ctx: _Ctx, x: np.ndarray, steps: int = 6) -> np.ndarray:
-    """A few extra Newton steps; keep for each point the iterate with the smallest ‖∇J‖ (moving ≤ tol)."""
-    best = x.copy()
-    bestg = np.sqrt(np.sum(ctx.ls.grad(best) ** 2, axis=1))
-    cur = x.copy()
-    tol = DEDUP_TOL * ctx.size
-    for _ in range(steps):
-        if ctx.expired():
-            break
-        g, h = _eval_gh(ctx.ls, cur)
-        delta, finite = _newton_steps(g, h)
-        if not finite.any():
-            break
-        cur = cur + np.where(finite[:, None], delta, 0.0)
-        gn = np.sqrt(np.sum(ctx.ls.grad(cur) ** 2, axis=1))
-        better = (gn < bestg) & (np.sqrt(np.sum((cur - x) ** 2, axis=1)) <= tol)
-        best[better] = cur[better]
-        bestg[better] = gn[better]
-    return best
-
-
-def _dedup(points: np.ndarray, quality: np.ndarray, tol: float) -> np.ndarray:
-    """Indices of representatives: best quality (smallest) first, one per cluster of radius tol."""
-    order = np.argsort(quality, kind="stable")
-    keys: dict[tuple[int, ...], list[int]] = {}
-    reps: list[int] = []
-    d = points.shape[1]
-    offsets = np.array(np.meshgrid(*[[-1, 0, 1]] * d, indexing="ij")).reshape(d, -1).T
-    cell = np.floor(points / tol).astype(np.int64)
-    for i in order:
-        c = cell[i]
-        dup = False
-        for off in offsets:
-            for j in keys.get(tuple(c + off), ()):
-                if np.sum((points[i] - points[j]) ** 2) <= tol * tol:
-                    dup = True
-                    break
-            if dup:
-                break
-        if not dup:
-            keys.setdefault(tuple(c), []).append(int(i))
-            reps.append(int(i))
-    return np.array(reps, dtype=np.int64)
-
-
-# -- exact roots of polynomial gradients -------------------------------------------------------------------
-
-_EXACT_MAX_DEGREE_1D = 40
-_EXACT_MAX_DEGREE_2D = 5
-_DIGITS = 30
-
-
-def _rational_poly(ls: Landscape) -> sp.Poly | None:
-    import sympy as sp
-
-    try:
-        if not ls.expr.is_polynomial(*ls.symbols):
-            return None
-        p = sp.Poly(ls.expr, *ls.symbols)
-    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
-        return None
-    if p.get_domain() not in (sp.ZZ, sp.QQ):
-        return None
-    return p
-
-
-def _real_roots(p: sp.Poly) -> list[sp.Float]:
-    """Distinct real roots of a univariate rational polynomial, to _DIGITS digits."""
-    import sympy as sp
-
-    if p.is_zero or p.degree() <= 0:
-        return []
-    sq = p.sqf_part()
-    return [sp.Float(r.evalf(_DIGITS), _DIGITS) for r in sq.real_roots()]
-
-
-def _exact_roots(ctx: _Ctx) -> np.ndarray:
-    """Critical points from sympy when ∇J is a low-degree rational polynomial system; (0, d) otherwise."""
-    import sympy as sp
-
-    ls = ctx.ls
-    empty = np.empty((0, ls.dim))
-    p = _rational_poly(ls)
-    if p is None:
-        return empty
-    if ls.dim == 1:
-        dp = p.diff(ls.symbols[0])
-        if dp.degree() > _EXACT_MAX_DEGREE_1D:
-            return empty
-        roots = [float(r) for r in _real_roots(dp)]
-        return np.array(roots, dtype=np.float64).reshape(-1, 1)
-
-    xs, ys = ls.symbols
-    gx, gy = p.diff(xs), p.diff(ys)
-    if gx.is_zero or gy.is_zero or max(gx.total_degree(), gy.total_degree()) > _EXACT_MAX_DEGREE_2D:
-        return empty
-    ctx.check()
-    rx = sp.Poly(sp.resultant(gx.as_expr(), gy.as_expr(), ys), xs)
-    ctx.check()
-    ry = sp.Poly(sp.resultant(gx.as_expr(), gy.as_expr(), xs), ys)
-    if rx.is_zero or ry.is_zero:  # a common factor: a curve of critical points, not isolated ones
-        return empty
-    ctx.check()
-    xr = _real_roots(rx) if rx.degree() > 0 else []
-    yr = _real_roots(ry) if ry.degree() > 0 else []
-    # a resultant that is a non-zero constant has no roots: then there is no critical point at all
-    fgx = sp.lambdify((xs, ys), gx.as_expr(), modules="mpmath")
-    fgy = sp.lambdify((xs, ys), gy.as_expr(), modules="mpmath")
-    hexprs = [[sp.diff(g.as_expr(), s) for s in (xs, ys)] for g in (gx, gy)]
-    fh = sp.lambdify((xs, ys), hexprs, modules="mpmath")
-    import mpmath  # sympy's own dependency
-
-    out = []
-    with mpmath.workdps(_DIGITS):
-        gscale = mpmath.mpf(ctx.grad_scale) + 1
-        for a in xr:
-            ctx.check()
-            for b in yr:
-                u, v = mpmath.mpf(str(a)), mpmath.mpf(str(b))
-                r = max(abs(fgx(u, v)), abs(fgy(u, v)))
-                if r > mpmath.mpf(10) ** (-_DIGITS // 2) * gscale:
-                    continue
-                for _ in range(8):  # polish (the roots are already accurate; this only tidies them)
-                    jac = mpmath.matrix(fh(u, v))
-                    rhs = mpmath.matrix([fgx(u, v), fgy(u, v)])
-                    try:
-                        step = mpmath.lu_solve(jac, rhs)
-                    except ZeroDivisionError:
-                        break
-                    if abs(step[0]) + abs(step[1]) > mpmath.mpf(10) ** (-_DIGITS // 3):
-                        break
-                    u, v = u - step[0], v - step[1]
-                out.append((float(u), float(v)))
-    return np.array(out, dtype=np.float64).reshape(-1, 2)
-
-
 # -- main --------------------------------------------------------------------------------------------------
 
 
-def _flat_direction(ctx: _Ctx, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) -> np.ndarray | None:
+def _flat_direction(ctx: SearchContext, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) -> np.ndarray | None:
     """At a degenerate point: the flat direction if higher-order terms dominate there (else None: a
     numerically flat region, where the Hessian is tiny only because the whole function is)."""
     k = int(np.argmin(np.abs(ev)))
@@ -453,19 +152,19 @@ def _flat_direction(ctx: _Ctx, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) 
     return None
 
 
-def _isolated(ctx: _Ctx, pts: np.ndarray, vecs: np.ndarray) -> np.ndarray:
+def _isolated(ctx: SearchContext, pts: np.ndarray, vecs: np.ndarray) -> np.ndarray:
     """Newton started a little way off along the flat direction must come back to the point; on a curve
     of critical points ((x² + y² − 1)²) it stops at another point of the curve instead."""
     if pts.shape[0] == 0:
         return np.zeros(0, dtype=bool)
     off = 1e-3 * ctx.size
     starts = np.concatenate([pts + off * vecs, pts - off * vecs])
-    back, _, _ = _newton(ctx, starts)
+    back, _, _ = newton(ctx, starts)
     dist = np.linalg.norm(back - np.concatenate([pts, pts]), axis=1).reshape(2, -1)
     return np.all(dist <= 10 * DEDUP_TOL * ctx.size, axis=0)
 
 
-def _is_local_min_nonsmooth(ctx: _Ctx, p: np.ndarray, value: float) -> bool:
+def _is_local_min_nonsmooth(ctx: SearchContext, p: np.ndarray, value: float) -> bool:
     ring = []
     for r in (1e-7, 1e-5, 1e-3):
         rho = r * ctx.size
@@ -476,6 +175,19 @@ def _is_local_min_nonsmooth(ctx: _Ctx, p: np.ndarray, value: float) -> bool:
                 ring.append(p + rho * np.array([np.cos(t), np.sin(t)]))
     vals = ctx.ls.value(np.array(ring))
     return bool(np.all(np.isfinite(vals)) and np.all(value < vals))
+
+
+@dataclass(frozen=True)
+class CriticalSearch:
+    """What a search found: the ``points`` (see :func:`find_critical_points`), and whether they are all the
+    critical points of the domain. ``complete`` is False, with the ``reason`` in one line, when the search
+    could not cover the domain: it ran out of time, or critical points lie closer together than its grid
+    resolves (a domain far larger than the landscape's features). Every listed point is stationary either
+    way; an incomplete list may miss some."""
+
+    points: tuple[CriticalPoint, ...]
+    complete: bool = True
+    reason: str = ""
 
 
 def find_critical_points(
@@ -490,7 +202,29 @@ def find_critical_points(
     ``seeds_per_axis`` overrides the size of the uniform seed grid (chosen from the domain and the
     oscillation of the gradient otherwise). ``deadline_s`` bounds the time: past it, refinement stops and
     the points found so far (all converged) are returned. ``exact=False`` skips the sympy root finding (the
-    numeric search alone; for checking). See the module docstring for the method and the tolerances.
+    numeric search alone; for checking). See the module docstring for the method and the tolerances, and
+    :func:`search_critical_points` for whether the list is complete.
+    """
+    return list(
+        search_critical_points(
+            landscape, seeds_per_axis=seeds_per_axis, deadline_s=deadline_s, exact=exact
+        ).points
+    )
+
+
+def search_critical_points(
+    landscape: Landscape,
+    *,
+    seeds_per_axis: int | None = None,
+    deadline_s: float = 5.0,
+    exact: bool = True,
+) -> CriticalSearch:
+    """:func:`find_critical_points` and whether its list is complete (:class:`CriticalSearch`).
+
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> r = search_critical_points(get_landscape("himmelblau").with_domain([(-1e6, 1e6), (-1e6, 1e6)]))
+    >>> r.complete, sorted(p.kind for p in r.points).count("minimum")
+    (True, 4)
     """
     with np.errstate(all="ignore"):
         try:
@@ -498,20 +232,23 @@ def find_critical_points(
         except (NameError, TypeError, AttributeError, np.linalg.LinAlgError):
             # the compiled formula cannot be evaluated everywhere (e.g. a DiracDelta in the Hessian of
             # abs(x), which numpy does not know): no critical points rather than an error in the GUI
-            return []
+            return CriticalSearch((), False, "the landscape's derivatives cannot be evaluated everywhere")
 
 
-def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: bool) -> list[CriticalPoint]:
+def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: bool) -> CriticalSearch:
     t0 = time.perf_counter()
     lo = np.array([a for a, _ in ls.domain], dtype=np.float64)
     hi = np.array([b for _, b in ls.domain], dtype=np.float64)
-    ctx = _Ctx(ls, lo, hi, float(np.max(hi - lo)), t0 + deadline_s)
+    ctx = SearchContext(ls, lo, hi, float(np.max(hi - lo)), t0 + deadline_s)
     d = ls.dim
 
     cand = [np.empty((0, d))]
     quality = [np.empty(0)]
+    timed_out = False
+    exact_all = False  # sympy gave every critical point there is
+    box = None
     try:
-        sign_seeds, box = _scales(ctx)
+        sign_seeds, box = scales(ctx)
         if seeds_per_axis is None and ls.search_seeds is not None:
             n = ls.search_seeds
         elif seeds_per_axis is None:
@@ -522,18 +259,19 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         else:
             n = max(1, int(seeds_per_axis))
         lit = np.array([m for m in ls.global_minima if len(m) == d], dtype=np.float64).reshape(-1, d)
-        seeds = [lit, sign_seeds, _uniform_seeds(ctx, n)]
+        seeds = [lit, sign_seeds, uniform_seeds(ctx, n)]
         if box is not None:  # the gradient is negligible outside a small box: search that one finer
-            seeds.append(_sign_change_cells(ls, box[0], box[1], ls.search_grid)[0])
-            seeds.append(_uniform_seeds(ctx, n, box))
+            seeds.append(sign_change_cells(ls, box[0], box[1], ls.search_grid)[0])
+            seeds.append(uniform_seeds(ctx, n, box))
         seeds = np.concatenate(seeds)
         # seeds in a region where the computed gradient and Hessian are exactly zero (Easom far out,
         # where exp underflows) cannot lead anywhere genuine: skip them
-        g0, h0 = _eval_gh(ls, seeds)
+        g0, h0 = eval_gh(ls, seeds)
         flat = np.all(g0 == 0, axis=1) & np.all(h0 == 0, axis=(1, 2))
         seeds = seeds[~flat]
         ctx.check()
-        x, gnorm, last = _newton(ctx, seeds)
+        x, gnorm, last = newton(ctx, seeds)
+        timed_out = ctx.expired()
         ok = (
             np.isfinite(gnorm)
             & (gnorm <= GRAD_TOL * ctx.grad_scale)
@@ -542,60 +280,35 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         )
         cand.append(x[ok])
         quality.append(gnorm[ok])
-        # sympy cannot be interrupted: start it only with time to spare (it takes < 0.4 s at the degrees
-        # allowed)
+        # sympy cannot be interrupted: start it only with time to spare; critical_exact bounds its work
+        # (well under a second at the degrees it takes)
         if exact and ls.exact_search and ctx.deadline - time.perf_counter() > 0.5:
             try:
-                ex = _exact_roots(ctx)
-            except _Deadline:
+                ex = exact_roots(ls, ctx.check)
+            except Deadline:
                 raise
             except Exception:  # sympy could not do it: the numeric points stand on their own
-                ex = np.empty((0, d))
-            ex = ex[ctx.inside(ex, 1e-9)] if ex.size else ex
-            cand.append(ex)
-            quality.append(np.full(ex.shape[0], -1.0))  # preferred representatives
-    except _Deadline:
-        pass
+                ex = None
+            if ex is not None:
+                exact_all = True
+                ex = ex[ctx.inside(ex, 1e-9)] if ex.size else ex
+                cand.append(ex)
+                quality.append(np.full(ex.shape[0], -1.0))  # preferred representatives
+    except Deadline:
+        timed_out = True
 
     pts = np.concatenate(cand)
     q = np.concatenate(quality)
     if pts.shape[0]:
-        reps = _dedup(pts, q, DEDUP_TOL * ctx.size)
+        reps = dedup(pts, q, DEDUP_TOL * ctx.size)
         exact_rep = q[reps] < 0
         pts = pts[reps]
         if not ctx.expired() and (~exact_rep).any():
-            pts[~exact_rep] = _polish(ctx, pts[~exact_rep])
+            pts[~exact_rep] = polish(ctx, pts[~exact_rep])
+        keep = exact_rep | stationary(ctx, pts)
+        pts = pts[keep]
 
-    results: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []
-    pending: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []  # degenerate: isolated?
-    pending_dirs: list[np.ndarray] = []
-    if pts.shape[0]:
-        vals = ls.value(pts)
-        hs = ls.hessian(pts)
-        smooth = np.all(np.isfinite(hs), axis=(1, 2))
-        hs_ok = np.where(smooth[:, None, None], hs, np.eye(d))
-        evs, vecss = np.linalg.eigh(0.5 * (hs_ok + np.swapaxes(hs_ok, 1, 2)))
-        for p, v, is_smooth, ev, vecs in zip(pts, vals, smooth, evs, vecss, strict=True):
-            if not np.isfinite(v):
-                continue
-            if is_smooth:
-                kind = classify(ev, ctx.curv_scale)
-                if kind == "degenerate":
-                    vec = _flat_direction(ctx, p, ev, vecs)
-                    if vec is None:
-                        continue
-                    pending.append((p, float(v), kind, tuple(float(e) for e in ev)))
-                    pending_dirs.append(vec)
-                    continue
-                results.append((p, float(v), kind, tuple(float(e) for e in ev)))
-            else:
-                # a non-smooth point that Newton happened to land on: classify it by the values around it
-                kind = "minimum" if _is_local_min_nonsmooth(ctx, p, float(v)) else "degenerate"
-                results.append((p, float(v), kind, (math.nan,) * d))
-
-    if pending:
-        keep = _isolated(ctx, np.array([r[0] for r in pending]), np.array(pending_dirs))
-        results.extend(r for r, k in zip(pending, keep, strict=True) if k)
+    results = _classified(ctx, pts)
 
     # literature minima where the Hessian is not finite (Ackley's origin): report them by their values
     for m in ls.global_minima:
@@ -625,7 +338,57 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         for p, v, kind, ev in results
     ]
     out.sort(key=listing_order)
-    return out
+    complete, reason = True, ""
+    if timed_out and not exact_all:
+        complete, reason = False, f"the search stopped at its time limit ({deadline_s:g} s)"
+    elif not exact_all:
+        reason = unresolved(ctx, np.array([c.position for c in out], dtype=np.float64).reshape(-1, d), box)
+        complete = not reason
+    return CriticalSearch(tuple(out), complete, reason)
+
+
+def _classified(
+    ctx: SearchContext, pts: np.ndarray
+) -> list[tuple[np.ndarray, float, str, tuple[float, ...]]]:
+    """``(position, value, kind, eigenvalues)`` of each point worth reporting (see the module docstring, 7–8).
+
+    The curvature scale an eigenvalue is compared with is the smaller of the landscape's (``S``) and the
+    point's own (its Hessian's largest |λ|): a point is degenerate only if an eigenvalue is negligible next
+    to both. On a domain far larger than the landscape's features, ``S`` is set by the far field
+    (Himmelblau on ±10⁶: S ≈ 10¹²) and would call every genuine minimum degenerate.
+    """
+    d = ctx.ls.dim
+    results: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []
+    pending: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []  # degenerate: isolated?
+    pending_dirs: list[np.ndarray] = []
+    if not pts.shape[0]:
+        return results
+    vals = ctx.ls.value(pts)
+    hs = ctx.ls.hessian(pts)
+    smooth = np.all(np.isfinite(hs), axis=(1, 2))
+    hs_ok = np.where(smooth[:, None, None], hs, np.eye(d))
+    evs, vecss = np.linalg.eigh(0.5 * (hs_ok + np.swapaxes(hs_ok, 1, 2)))
+    for p, v, is_smooth, ev, vecs in zip(pts, vals, smooth, evs, vecss, strict=True):
+        if not np.isfinite(v):
+            continue
+        if is_smooth:
+            kind = classify(ev, min(ctx.curv_scale, float(np.max(np.abs(ev)))))
+            if kind == "degenerate":
+                vec = _flat_direction(ctx, p, ev, vecs)
+                if vec is None:
+                    continue
+                pending.append((p, float(v), kind, tuple(float(e) for e in ev)))
+                pending_dirs.append(vec)
+                continue
+            results.append((p, float(v), kind, tuple(float(e) for e in ev)))
+        else:
+            # a non-smooth point that Newton happened to land on: classify it by the values around it
+            kind = "minimum" if _is_local_min_nonsmooth(ctx, p, float(v)) else "degenerate"
+            results.append((p, float(v), kind, (math.nan,) * d))
+    if pending:
+        keep = _isolated(ctx, np.array([r[0] for r in pending]), np.array(pending_dirs))
+        results.extend(r for r, k in zip(pending, keep, strict=True) if k)
+    return results
 
 
 def listing_order(c: CriticalPoint) -> tuple:
@@ -636,27 +399,33 @@ def listing_order(c: CriticalPoint) -> tuple:
 
 # -- cache and queries -------------------------------------------------------------------------------------
 
-_cache: weakref.WeakKeyDictionary[Landscape, list[CriticalPoint]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Landscape, CriticalSearch] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def critical_points(landscape: Landscape) -> list[CriticalPoint]:
-    """:func:`find_critical_points` with default settings, computed once per landscape object."""
+def critical_search(landscape: Landscape) -> CriticalSearch:
+    """:func:`search_critical_points` with default settings, computed once per landscape object."""
     with _cache_lock:
         hit = _cache.get(landscape)
     if hit is not None:
-        return list(hit)
-    found = find_critical_points(landscape)
+        return hit
+    found = search_critical_points(landscape)
+    with _cache_lock:
+        return _cache.setdefault(landscape, found)
+
+
+def critical_points(landscape: Landscape) -> list[CriticalPoint]:
+    """The points of :func:`critical_search` (a new list each call: callers may change it)."""
+    return list(critical_search(landscape).points)
+
+
+def remember_critical_points(landscape: Landscape, points: list[CriticalPoint] | CriticalSearch) -> None:
+    """Give :func:`critical_points` the points of ``landscape`` found elsewhere (e.g. in a child process
+    rebuilding the same landscape: a list, or the whole :class:`CriticalSearch`), so that no later call
+    searches again in this process."""
+    found = points if isinstance(points, CriticalSearch) else CriticalSearch(tuple(points))
     with _cache_lock:
         _cache.setdefault(landscape, found)
-        return list(_cache[landscape])
-
-
-def remember_critical_points(landscape: Landscape, points: list[CriticalPoint]) -> None:
-    """Give :func:`critical_points` the points of ``landscape`` found elsewhere (e.g. in a child process
-    rebuilding the same landscape), so that no later call searches again in this process."""
-    with _cache_lock:
-        _cache.setdefault(landscape, list(points))
 
 
 def nearest_critical_point(landscape: Landscape, point, radius: float) -> CriticalPoint | None:

@@ -76,6 +76,7 @@ from landscape_gui.core.analysis.status import (
 from landscape_gui.core.data.landscapes import DataLandscape
 from landscape_gui.core.data.minibatch import BatchSampler
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
+from landscape_gui.core.limits import MAX_SEED
 from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
 from landscape_gui.core.optimizers.spec import StepContext
@@ -117,6 +118,8 @@ class Run:
     outside: bool = False
     #: The run's gradient is noisy (σ > 0).
     noisy: bool = False
+    #: A running run whose last step did not move it (a learning rate of 0).
+    frozen: bool = False
 
     @property
     def label(self) -> str:
@@ -250,8 +253,8 @@ class Simulation:
         if not np.isfinite(noise) or noise < 0:
             raise ValueError(f"noise σ must be a finite number ≥ 0, not {noise}")
         self.noise = float(noise)
-        if not 0 <= int(seed) <= 2**63 - 1:
-            raise ValueError(f"seed must be an integer 0 … {2**63 - 1}, not {seed}")
+        if not 0 <= int(seed) <= MAX_SEED:
+            raise ValueError(f"seed must be an integer 0 … {MAX_SEED}, not {seed}")
         self.seed = int(seed)
         self.batch_size = self._check_batch_size(batch_size)
         n_runs = max(1, len(self.starts) * max(1, len(self._specs)))
@@ -280,25 +283,11 @@ class Simulation:
         return float(max(1.0, np.median(norms))) if norms.size else 1.0
 
     def _check_batch_size(self, batch_size: int | None) -> int | None:
-        if batch_size is None:
-            return None
-        if not isinstance(self.landscape, DataLandscape):
-            raise ValueError(
-                f"a batch size needs a landscape made of data; {self.landscape.name!r} is a formula"
-            )
-        n = self.landscape.n_samples
-        if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
-            raise ValueError(
-                f"batch size must be a whole number 1 … {n} (the samples of the data), not {batch_size}"
-            )
-        return int(batch_size)
+        return check_batch_size(self.landscape, batch_size)
 
     def _new_sampler(self) -> BatchSampler | None:
         """Minibatches, or None for the whole data (then the full gradient is used as it is)."""
-        b = self.batch_size
-        if b is None or b >= self.landscape.n_samples:
-            return None
-        return BatchSampler(self.landscape.n_samples, b, self.seed)
+        return batch_sampler(self.landscape, self.batch_size, self.seed)
 
     def reset(self) -> None:
         """Back to step 0 at the start points, optimizer state, noise streams and minibatches fresh."""
@@ -593,6 +582,8 @@ class Simulation:
             outside = outside_domain(g.params, self.landscape.domain)
             at_limit = self.step_limit is not None and g.t >= self.step_limit
             noisy = self._sigma(g) > 0
+            frozen = (status == RUNNING) & (g.steps > 0) & (g.last_move == 0)
+            oscillating &= ~frozen  # a run that does not move is not oscillating: its step is zero
             for i in range(len(self.starts)):
                 out.append(
                     Run(
@@ -611,9 +602,33 @@ class Simulation:
                         at_limit=at_limit,
                         outside=bool(outside[i]),
                         noisy=noisy,
+                        frozen=bool(frozen[i]),
                     )
                 )
         return out
+
+
+def check_batch_size(landscape: Landscape, batch_size: int | None) -> int | None:
+    """``batch_size`` as an int (None stays None); ``ValueError`` on a formula or outside 1 … the samples."""
+    if batch_size is None:
+        return None
+    if not isinstance(landscape, DataLandscape):
+        raise ValueError(f"a batch size needs a landscape made of data; {landscape.name!r} is a formula")
+    n = landscape.n_samples
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch size must be a whole number 1 … {n} (the samples of the data), not {batch_size}"
+        )
+    return int(batch_size)
+
+
+def batch_sampler(landscape: Landscape, batch_size: int | None, seed: int) -> BatchSampler | None:
+    """The minibatches a :class:`Simulation` with this ``batch_size`` and ``seed`` steps with (one per step,
+    shared by all its runs), or None for the whole data (then the full gradient is used as it is)."""
+    b = check_batch_size(landscape, batch_size)
+    if b is None or b >= landscape.n_samples:
+        return None
+    return BatchSampler(landscape.n_samples, b, seed)
 
 
 def total_noise(noise: float, hp: Mapping[str, float]) -> float:

@@ -20,6 +20,8 @@ step; the texts add what a lecturer needs to know:
 - converged: ``reached the global minimum``, ``stuck in a local minimum``, ``stalled at a saddle``,
   ``stopped on a maximum``, ``stalled at a degenerate point``;
 - ``diverged``;
+- ``not moving (zero step)``: a running run whose last step did not move it at all (a learning rate of 0,
+  e.g. a step schedule with gamma 0): it is neither converging nor oscillating;
 - ``left the domain``: a running run outside the landscape's shown domain (a converged run out there keeps
   its text, with ``— outside the domain`` after it);
 - once the simulation has taken its step limit, a run that has not converged says so: ``step limit
@@ -30,6 +32,8 @@ step; the texts add what a lecturer needs to know:
 'ready'
 >>> describe(R(status="running", step=400, near="global_minimum", oscillating=True, at_limit=True))
 'oscillating around the global minimum — step limit reached'
+>>> describe(R(status="running", step=40, frozen=True))
+'not moving (zero step)'
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 READY = "ready"
 STEP_LIMIT = "step limit reached"
 LEFT_DOMAIN = "left the domain"
+FROZEN = "not moving (zero step)"
 
 #: What a converged run reached (keys: :attr:`Run.reached`).
 CONVERGED_TEXT = {
@@ -87,6 +92,8 @@ def describe(run: Any) -> str:
     near = getattr(run, "near", None)
     if outside:
         text = LEFT_DOMAIN
+    elif getattr(run, "frozen", False):
+        text = FROZEN
     elif getattr(run, "noisy", False) and near in NOISY_TEXT:
         text = NOISY_TEXT[near]
     elif getattr(run, "oscillating", False):
@@ -103,7 +110,7 @@ def tone(run: Any) -> str | None:
     status = run.status
     if status == DIVERGED:
         return "diverged"
-    if getattr(run, "outside", False) or getattr(run, "oscillating", False):
+    if getattr(run, "outside", False) or getattr(run, "oscillating", False) or getattr(run, "frozen", False):
         return "warning"
     kind = getattr(run, "reached", None) if status == CONVERGED else getattr(run, "near", None)
     if kind == "global_minimum":
@@ -124,7 +131,8 @@ def not_improving(
     step and ``ref`` (N,) the value each run is measured against (the critical point it is near, else 0). A
     run is *not improving* when, compared with the ``window`` steps before, the last ``window`` steps reach
     no lower loss and no lower peak (a record kept every k-th step needs a window of at least 2k steps). Runs within float precision of ``ref`` are improving (they are
-    there), and so is every run while fewer than two recorded rows fall in either window.
+    there), and so is every run while fewer than two recorded rows fall in either window. (A run that does
+    not move at all is not improving either; :class:`Simulation` tells it apart: ``frozen``.)
 
     >>> s = np.arange(101); flat = np.where(s % 2, 1.0, 0.5)[:, None]  # a period-2 oscillation
     >>> bool(not_improving(s, flat, 100, np.zeros(1))[0])
@@ -161,16 +169,26 @@ def outside_domain(points: np.ndarray, domain) -> np.ndarray:
 TIE = 1e-9
 
 
-def best_run(values, eligible) -> int | None:
-    """The run with the lowest loss among the ``eligible`` ones (not diverged, still in the domain): the one rule
-    the ring in every view, the legend and the restarts' summary follow. Losses within :data:`TIE` of the lowest
-    are a tie (many runs at a minimum of 0 end at 1e-20 or 1e-30 by chance), won by the lowest index; None when
-    no run is eligible.
+def best_run(values, eligible=None) -> int | None:
+    """Index of the best run: the lowest finite loss among the ``eligible`` ones (all when None); None when
+    no eligible run has a finite loss. Losses within :data:`TIE` of the lowest are a tie (many runs at a
+    minimum of 0 end at 1e-20 or 1e-30 by chance), won by the lowest index.
+
+    The one rule for "the best run" wherever it is shown (the ring in every view, the legend, an export, the
+    restarts' summary); callers say which runs may be chosen: the window and the export those that did not
+    diverge and are inside the domain, ``restarts`` those that reached a critical point and ended inside the
+    domain.
 
     >>> best_run([3.0, 1e-25, 1e-31, 0.5], [True, True, True, False])
     1
+    >>> best_run([3.0, 1.0, 1.0, 0.5], [True, True, True, False])
+    1
+    >>> best_run([float("nan"), 2.0], [True, False]) is None
+    True
     """
-    v = np.where(np.asarray(eligible, bool), np.asarray(values, dtype=np.float64), np.inf)
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if eligible is not None:
+        v = np.where(np.asarray(eligible, dtype=bool).ravel(), v, np.inf)
     v = np.where(np.isfinite(v), v, np.inf)
     if not np.isfinite(v).any():
         return None

@@ -8,7 +8,8 @@ simulation keeps the trajectories as float64 arrays (bounded by :data:`MAX_TRACE
 non-finite number (a diverged loss) is written ``null``, as ``critical`` does, never ``NaN`` or ``Infinity``.
 A run's curvature (the Hessian's eigenvalues at each point of its path) is computed from the path when it is
 written, chunk by chunk like the path; its per-step state and captions are recorded while stepping
-(:func:`record_steps`, captions bounded by :data:`MAX_CAPTION_STEPS`). A one-optimizer trace and a scenario's
+(:func:`record_steps`): the state as float64 arrays (:class:`StateRecord`, turned into text a chunk of steps
+at a time), the captions as text, bounded by :data:`MAX_CAPTION_STEPS`. A one-optimizer trace and a scenario's
 (:func:`scenario_header`, :func:`scenario_run_fields`) go through the same writers.
 
 >>> from landscape_gui.core.scenario.presets import load_preset
@@ -26,11 +27,14 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from landscape_gui.core.scenario.model import MAX_STARTS, MAX_STEPS
+from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STARTS, MAX_STEPS, MAX_TRACE_POINTS
 
 __all__ = [
     "MAX_CAPTION_STEPS",
+    "MAX_NOISE",
+    "MAX_SEED",
     "MAX_TRACE_POINTS",
+    "StateRecord",
     "check_recording",
     "check_trace_size",
     "dumps_strict",
@@ -45,14 +49,11 @@ __all__ = [
     "write_json",
 ]
 
-#: Most trajectory points (start points × (steps + 1)) one trace may hold: ~100 MB of float64 paths and
-#: losses in 2-D, and a few hundred MB of text. One start may still run ``MAX_STEPS`` steps.
-MAX_TRACE_POINTS = 4_000_000
-#: Largest seed (numpy's generators take any integer ≥ 0; scenarios allow the same range).
-MAX_SEED = 2**63 - 1
-#: Largest noise σ (as in scenarios).
-MAX_NOISE = 1e6
+# The limits (MAX_TRACE_POINTS: start points × (steps + 1); one start may still run MAX_STEPS steps) are
+# those of every input: landscape_gui/core/limits.py.
 CHUNK = 20_000
+#: Steps of optimizer state turned into Python objects at once (a dict per step: ~0.6 KB each).
+STATE_CHUNK = 2_000
 #: Most caption texts (runs × steps) one ``trace --captions`` holds until it writes them (~0.5 kB each).
 MAX_CAPTION_STEPS = 200_000
 
@@ -125,11 +126,13 @@ def write_json(
     *,
     run_fields: list[dict[str, Any]] | None = None,
     curvature: bool = False,
+    state: StateRecord | None = None,
 ) -> None:
     """``header`` and then ``"runs"``, streamed: per run ``run_fields[k]`` first (a scenario's optimizer,
     label and params), then start, path, loss, with ``curvature`` the Hessian's eigenvalues at each point of the
     path (:func:`~landscape_gui.core.analysis.curvature.curvature_along`), then status, reached, near, steps,
-    outcome and outside, plus ``extras[k]`` (per-step state, captions: :func:`record_steps`) for run ``k``."""
+    outcome and outside; with ``state`` its ``"state"`` (one entry per step the run took, see
+    :class:`StateRecord`) a chunk of steps at a time, then ``extras[k]`` (captions: :func:`record_steps`)."""
     from landscape_gui.core.analysis.curvature import curvature_along
 
     out.write(_dumps(header)[:-1] + (", " if header else "") + '"runs": [')
@@ -147,8 +150,15 @@ def write_json(
             out.write('], "curvature": [')
             for text in _json_rows(curvature_along(sim.landscape, path)):
                 out.write(text)
-        summary = _run_summary(run) | (extras[k] if extras is not None else {})
-        out.write("], " + _dumps(_nulls(summary))[1:])
+        out.write("], " + _dumps(_nulls(_run_summary(run)))[1:-1])
+        if state is not None:
+            out.write(', "state": [')
+            for text in state.json_rows(run.group, run.index, run.step):
+                out.write(text)
+            out.write("]")
+        if extras is not None and extras[k]:
+            out.write(", " + _dumps(_nulls(extras[k]))[1:-1])
+        out.write("}")
     out.write("]}\n")
 
 
@@ -164,56 +174,47 @@ def write_csv(
     *,
     curvature: bool = False,
     optimizer_column: bool = False,
+    state: StateRecord | None = None,
 ) -> None:
     """One row per recorded step: ``run, [optimizer,] step, x[, y], loss, status`` (numbers as Python writes
-    them), then with ``extras`` from :func:`record_steps` the lr and the buffers after that step
-    (``NAME_x``, ``NAME_y``: every buffer any optimizer keeps, empty where one does not) and the caption's
-    lines joined by `` | ``; with ``curvature``, ``lambda_min, lambda_max`` (``curvature`` in 1-D). A cell
-    with nothing to say (the state before the first step, a non-finite eigenvalue) is empty."""
+    them), then with ``state`` (:class:`StateRecord`) the lr and the buffers after that step (``NAME_x``,
+    ``NAME_y``: every buffer any optimizer keeps, empty where one does not); with ``curvature``,
+    ``lambda_min, lambda_max`` (``curvature`` in 1-D); with ``extras`` from :func:`record_steps` holding
+    captions, the caption's lines joined by `` | ``. A cell with nothing to say (the state before the first
+    step, a non-finite eigenvalue) is empty. Written a chunk of rows at a time."""
     import csv
 
     from landscape_gui.core.analysis.curvature import curvature_along
 
-    first = extras[0] if extras else {}
-    buffers: list[str] = []
-    if "state" in first:
-        for gi in range(len(sim.groups)):
-            buffers += [b for b in sim.buffers(gi) if b not in buffers]
+    captions = bool(extras) and "captions" in extras[0]
     head = ["run", *(["optimizer"] if optimizer_column else []), "step", *variables, "loss", "status"]
-    if "state" in first:
-        head += ["lr", *(f"{b}_{v}" for b in buffers for v in variables)]
+    if state is not None:
+        head += state.csv_header(variables)
     if curvature:
         head += ["curvature"] if len(variables) == 1 else ["lambda_min", "lambda_max"]
-    if "captions" in first:
+    if captions:
         head.append("caption")
     w = csv.writer(out, lineterminator="\n")
     w.writerow(head)
-    blank_state = [""] * (1 + len(buffers) * len(variables))
     for k, run in enumerate(sim.runs()):
         path = sim.path(run.group, run.index)
         loss = sim.loss_history(run.group, run.index)[1]
         curv = curvature_along(sim.landscape, path).reshape(len(path), -1) if curvature else None
-        ex = extras[k] if extras else {}
+        caps = extras[k]["captions"] if captions else None
         lead = [k, run.optimizer] if optimizer_column else [k]
         for i in range(0, len(path), CHUNK):
+            stop = min(i + CHUNK, len(path))
+            cells = state.csv_cells(run.group, run.index, i, stop) if state is not None else None
             rows = []
-            for j, (p, v) in enumerate(
-                zip(path[i : i + CHUNK].tolist(), loss[i : i + CHUNK].tolist(), strict=True)
-            ):
+            for j, (p, v) in enumerate(zip(path[i:stop].tolist(), loss[i:stop].tolist(), strict=True)):
                 t = i + j  # the row of step t: the state and caption of step t (none at the start)
                 row = [*lead, t, *(repr(c) for c in p), repr(v), run.status]
-                if "state" in ex:
-                    st = ex["state"][t - 1] if 0 < t <= len(ex["state"]) else None
-                    if st is None:
-                        row += blank_state
-                    else:
-                        row.append(repr(st["lr"]))
-                        for b in buffers:
-                            row += [repr(c) for c in st[b]] if b in st else [""] * len(variables)
+                if cells is not None:
+                    row += cells[j]
                 if curv is not None:
                     row += [_cell(c) for c in curv[t].tolist()]
-                if "captions" in ex:
-                    cap = ex["captions"][t - 1] if 0 < t <= len(ex["captions"]) else None
+                if caps is not None:
+                    cap = caps[t - 1] if 0 < t <= len(caps) else None
                     row.append("" if cap is None else " | ".join(cap))
                 rows.append(row)
             w.writerows(rows)
@@ -230,39 +231,117 @@ def check_recording(steps: int, starts: int, captions: bool) -> str | None:
     return None
 
 
-def record_steps(sim, steps: int, *, state: bool = False, captions: bool = False, digits: int = 4):
-    """Step ``sim`` ``steps`` times; with ``state`` or ``captions``, record per run (in ``sim.runs()`` order)
-    and per step ``"state"``: ``{"lr": the lr of that step, NAME: the buffer after it, ...}`` and
-    ``"captions"``: the step's caption as lines of text (:mod:`~landscape_gui.core.frames.captions`,
-    ``digits`` significant digits), one entry per step each run took (a diverged run's stop where it
-    stopped). Returns that list of dicts, or None (and steps at full speed) when nothing is recorded."""
+class StateRecord:
+    """The optimizers' state after every step of a simulation, and the lr each step used, held as float64
+    arrays (8 bytes per number, about 40 bytes per run and step in 2-D with two buffers, not Python dicts of
+    ~1.2 KB) and turned into JSON or CSV a chunk of steps at a time. Each optimizer (group) keeps its own
+    buffers; an entry is ``{"lr": lr, NAME: [x, y], ...}`` under torch.optim's names (``[x]`` in 1-D).
+
+    :meth:`record` keeps the state after one step (call it after each ``sim.step(1)``; :func:`record_steps`
+    does); :meth:`step` steps the simulation and records, ``steps`` times.
+
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> from landscape_gui.core.analysis.simulation import Simulation
+    >>> sim = Simulation(get_landscape("booth"), [[0, 0]], [("momentum", {"lr": 0.01})], max_points=None)
+    >>> rec = StateRecord(sim, 2); rec.step()
+    >>> "".join(rec.json_rows(0, 0, 2))[:47]
+    '{"lr": 0.01, "momentum_buffer": [-34.0, -38.0]}'
+    """
+
+    def __init__(self, sim, steps: int):
+        self.sim = sim
+        n, d = sim.starts.shape
+        self.names = [list(sim.buffers(gi)) for gi in range(len(sim.groups))]
+        self.values = [np.empty((int(steps), len(names), n, d)) for names in self.names]
+        self.lr = [np.empty(int(steps)) for _ in self.names]
+        self.steps = int(steps)
+        self.taken = 0
+        #: every buffer any optimizer keeps, in first-seen order: the CSV's columns
+        self.columns = list(dict.fromkeys(name for names in self.names for name in names))
+
+    def record(self) -> None:
+        """Keep the state after the step just taken (and the lr it used)."""
+        t = self.taken
+        for gi, names in enumerate(self.names):
+            buffers = self.sim.buffers(gi)
+            for b, name in enumerate(names):
+                self.values[gi][t, b] = buffers[name]
+            self.lr[gi][t] = self.sim.last_step(gi).hp["lr"]
+        self.taken = t + 1
+
+    def step(self) -> None:
+        """Step the simulation once per step this record holds, keeping the state after each."""
+        while self.taken < self.steps:
+            self.sim.step(1)
+            self.record()
+
+    def _entries(self, g: int, i: int, first: int, stop: int) -> list[dict]:
+        lr = self.lr[g][first:stop].tolist()
+        cols = [self.values[g][first:stop, b, i].tolist() for b in range(len(self.names[g]))]
+        return [
+            {"lr": lr[t], **{name: cols[b][t] for b, name in enumerate(self.names[g])}}
+            for t in range(stop - first)
+        ]
+
+    def json_rows(self, g: int, i: int, steps: int) -> Iterator[str]:
+        """The inside of the ``"state"`` array of run ``i`` of optimizer ``g`` for its first ``steps`` steps,
+        in chunks."""
+        for first in range(0, min(steps, self.taken), STATE_CHUNK):
+            stop = min(first + STATE_CHUNK, steps, self.taken)
+            text = dumps_strict(self._entries(g, i, first, stop))[1:-1]
+            if text:
+                yield (", " if first else "") + text
+
+    def csv_header(self, variables: tuple[str, ...]) -> list[str]:
+        return ["lr", *(f"{name}_{v}" for name in self.columns for v in variables)]
+
+    def csv_cells(self, g: int, i: int, first: int, stop: int) -> list[list[str]]:
+        """The state columns of rows ``first`` … ``stop − 1`` of run ``i`` of optimizer ``g`` (row k shows
+        step k's lr and the buffers after it; row 0, the start, none; a buffer this optimizer does not keep,
+        none)."""
+        d = self.values[g].shape[3]
+        where = {name: b for b, name in enumerate(self.names[g])}
+        blank = [""] * d
+        out = []
+        for k in range(first, stop):
+            if not 0 < k <= self.taken:
+                out.append([""] * (1 + len(self.columns) * d))
+                continue
+            row = [repr(float(self.lr[g][k - 1]))]
+            for name in self.columns:
+                b = where.get(name)
+                row += blank if b is None else [repr(float(c)) for c in self.values[g][k - 1, b, i]]
+            out.append(row)
+        return out
+
+
+def record_steps(
+    sim, steps: int, *, state: bool = False, captions: bool = False, digits: int = 4
+) -> tuple[StateRecord | None, list[dict[str, Any]] | None]:
+    """Step ``sim`` ``steps`` times, recording with ``state`` every optimizer's state after each step (a
+    :class:`StateRecord`: float64 arrays, for :func:`write_json` and :func:`write_csv` to stream), and with
+    ``captions`` per run (in ``sim.runs()`` order) ``{"captions": [...]}``: each step's caption as lines of
+    text (:mod:`~landscape_gui.core.frames.captions`, ``digits`` significant digits), one entry per step the
+    run took (a diverged run's stop where it stopped). Returns ``(state record or None, captions or None)``;
+    with neither asked for it steps at full speed."""
+    record = StateRecord(sim, steps) if state else None
     if not (state or captions):
         sim.step(steps)
-        return None
+        return None, None
     from landscape_gui.core.frames.captions import step_caption
 
     n, groups = len(sim.starts), len(sim.groups)
-    out: list[dict[str, list]] = [{} for _ in range(n * groups)]
-    for rec in out:
-        if state:
-            rec["state"] = []
-        if captions:
-            rec["captions"] = []
+    texts: list[list] = [[] for _ in range(n * groups)] if captions else []
     for _ in range(steps):
         sim.step(1)
-        for gi in range(groups):
-            if state:
-                lr = sim.lr_history(gi)[-1].item()
-                buffers = {name: value.tolist() for name, value in sim.buffers(gi).items()}
-                for i in range(n):
-                    out[gi * n + i]["state"].append({"lr": lr, **{k: v[i] for k, v in buffers.items()}})
-            if captions:
-                for i in range(n):
-                    out[gi * n + i]["captions"].append(step_caption(sim, gi, i).text_lines(digits))
-    for run, rec in zip(sim.runs(), out, strict=True):
-        for key in rec:
-            del rec[key][run.step :]
-    return out
+        if record is not None:
+            record.record()
+        for gi in range(groups if captions else 0):
+            for i in range(n):
+                texts[gi * n + i].append(step_caption(sim, gi, i).text_lines(digits))
+    if not captions:
+        return record, None
+    return record, [{"captions": t[: run.step]} for run, t in zip(sim.runs(), texts, strict=True)]
 
 
 def run_record(sim, run) -> dict[str, Any]:

@@ -236,12 +236,14 @@ def batch_surface_shown(scenario: Scenario, landscape) -> bool:
 
 
 def basin_problem(scenario: Scenario, landscape) -> BasinProblem | None:
-    """The basins a scenario shows: its ``[basins]`` optimizer with the scenario's steps, noise and seed (None
-    without [basins] or optimizers)."""
+    """The basins a scenario shows: its ``[basins]`` optimizer with its learning-rate schedule, the scenario's
+    steps, noise, seed and minibatches, the noise drawn from that optimizer's stream — each start ends where
+    the scenario's own run (and ``trace``, ``basins SCENARIO``) ends it. None without [basins] or optimizers."""
     b = scenario.basins
     if b is None or not scenario.optimizers:
         return None
-    o = scenario.optimizers[min(b.optimizer, len(scenario.optimizers) - 1)]
+    group = min(b.optimizer, len(scenario.optimizers) - 1)
+    o = scenario.optimizers[group]
     return BasinProblem(
         landscape,
         o.id,
@@ -250,6 +252,9 @@ def basin_problem(scenario: Scenario, landscape) -> BasinProblem | None:
         tol=b.tol,
         noise=scenario.noise,
         seed=scenario.seed,
+        schedule=o.schedule,
+        batch_size=scenario.batch_size,
+        group=group,
     )
 
 

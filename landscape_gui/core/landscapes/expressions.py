@@ -415,7 +415,14 @@ def _check_value(src: Source, node: ast.AST, expr: sp.Expr) -> None:
         raise src.error(f"'{src.segment(node)}' at column {{col}} has no real value", node)
     for atom in expr.atoms(sp.Rational):
         if max(abs(int(atom.p)), int(atom.q)).bit_length() > MAX_LOG10 * 3.32:
-            raise src.error(f"a number in '{src.segment(node)}' at column {{col}} is too large", node)
+            size = _log10_abs(atom)
+            if size is not None and size < -MAX_LOG10:
+                why = f"is too small (at least 1e-{MAX_LOG10} in magnitude, or 0)"
+            elif size is not None and size > MAX_LOG10:
+                why = f"is too large (at most 1e{MAX_LOG10})"
+            else:
+                why = f"has too many digits (at most {MAX_LOG10})"
+            raise src.error(f"a number in '{src.segment(node)}' at column {{col}} {why}", node)
 
 
 def parse_formula(text: str) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:

@@ -20,6 +20,7 @@ import numpy as np
 from landscape_gui.core.data.landscapes import DATA_IDS, build_data_landscape, describe_data
 from landscape_gui.core.data.mlp_slice import MLP_SLICE_IDS, build_mlp_slice, describe_mlp_slice
 from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.limits import shorten
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -322,7 +323,9 @@ def get_landscape(landscape_id: str) -> Landscape:
     try:
         e = _BY_ID[landscape_id]
     except KeyError:
-        raise KeyError(f"unknown function '{landscape_id}' (known: {', '.join(LANDSCAPE_IDS)})") from None
+        raise KeyError(
+            f"unknown function '{shorten(str(landscape_id))}' (known: {', '.join(LANDSCAPE_IDS)})"
+        ) from None
     from landscape_gui.core.landscapes._builtins_numpy import FUNCTIONS
 
     value, grad, hess = FUNCTIONS[landscape_id]

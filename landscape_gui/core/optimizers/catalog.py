@@ -66,6 +66,7 @@ ValueError: unknown hyperparameter 'lrr' for adam (known: lr, beta1, beta2, eps,
 
 from __future__ import annotations
 
+from landscape_gui.core.limits import shorten
 from landscape_gui.core.optimizers import adaptive, classic, quasi_hyperbolic, second_order
 from landscape_gui.core.optimizers.spec import Buffer, Hyperparameter, Optimizer, Quantity, StepContext
 
@@ -93,4 +94,6 @@ def get_optimizer(optimizer_id: str) -> Optimizer:
     try:
         return OPTIMIZERS[optimizer_id]
     except KeyError:
-        raise KeyError(f"unknown optimizer '{optimizer_id}' (known: {', '.join(OPTIMIZER_IDS)})") from None
+        raise KeyError(
+            f"unknown optimizer '{shorten(str(optimizer_id))}' (known: {', '.join(OPTIMIZER_IDS)})"
+        ) from None

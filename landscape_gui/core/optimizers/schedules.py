@@ -27,6 +27,10 @@ for a slider to start from. Each schedule's parameters are declared like an opti
 Traceback (most recent call last):
 ...
 ValueError: unknown parameter 'tmax' of the cosine schedule (did you mean 'T_max'?) (known: T_max, eta_min)
+>>> parse_schedule("cosine:T_max=10,T_max=20")
+Traceback (most recent call last):
+...
+ValueError: setting 'T_max' is given twice: give each parameter once
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from landscape_gui.core.limits import shorten
 from landscape_gui.core.optimizers.spec import Hyperparameter
 
 __all__ = [
@@ -76,9 +81,9 @@ class ScheduleKind:
             h = known.get(name)
             if h is None:
                 if not known:
-                    raise ValueError(f"the {self.id} schedule takes no parameters, not {name!r}")
+                    raise ValueError(f"the {self.id} schedule takes no parameters, not {shorten(name)!r}")
                 raise ValueError(
-                    f"unknown parameter {name!r} of the {self.id} schedule{suggest(name, known)}"
+                    f"unknown parameter {shorten(name)!r} of the {self.id} schedule{suggest(name, known)}"
                     f" (known: {', '.join(known)})"
                 )
             out[name] = h.check(value, f"the {self.id} schedule")
@@ -243,7 +248,7 @@ def get_schedule_kind(schedule_id: str) -> ScheduleKind:
         return SCHEDULES[schedule_id]
     except KeyError:
         raise KeyError(
-            f"unknown schedule '{schedule_id}'{suggest(schedule_id, SCHEDULE_IDS)}"
+            f"unknown schedule '{shorten(schedule_id)}'{suggest(schedule_id, SCHEDULE_IDS)}"
             f" (known: {', '.join(SCHEDULE_IDS)})"
         ) from None
 
@@ -335,11 +340,15 @@ def parse_schedule(text: str) -> Schedule:
         key = key.strip()
         if not sep or not key:
             known = ", ".join(h.name for h in kind.parameters) or "none"
-            raise ValueError(f"setting {item!r}: expected key=value (known keys: {known})")
+            raise ValueError(f"setting {shorten(item)!r}: expected key=value (known keys: {known})")
+        if key in params:
+            raise ValueError(f"setting {shorten(key)!r} is given twice: give each parameter once")
         try:
             number = float(value)
         except ValueError:
-            raise ValueError(f"setting {item!r}: {value.strip()!r} is not a number") from None
+            raise ValueError(
+                f"setting {shorten(item)!r}: {shorten(value.strip())!r} is not a number"
+            ) from None
         params[key] = number
     kind.resolve(params)  # unknown keys and out-of-range values, one line each
     return Schedule(name, params)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_gui.core.limits import shorten
+
 __all__ = ["Buffer", "Hyperparameter", "Optimizer", "Quantity", "State", "StepContext"]
 
 State = dict[str, np.ndarray]
@@ -60,7 +62,9 @@ class Hyperparameter:
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"hyperparameter {self.name}{where} must be a number, not {value!r}") from None
+            raise ValueError(
+                f"hyperparameter {self.name}{where} must be a number, not {shorten(repr(value))}"
+            ) from None
         if not math.isfinite(v):
             raise ValueError(f"hyperparameter {self.name}{where} must be finite, not {v}")
         if not self.low <= v <= self.high:
@@ -210,7 +214,7 @@ class Optimizer:
                 h = known.get(name)
                 if h is None:
                     raise ValueError(
-                        f"unknown hyperparameter {name!r} for {self.id} (known: {', '.join(known)})"
+                        f"unknown hyperparameter {shorten(str(name))!r} for {self.id} (known: {', '.join(known)})"
                     )
                 out[name] = h.check(value, self.id)
         return out
@@ -220,7 +224,7 @@ class Optimizer:
         for h in self.hyperparameters:
             if h.name == name:
                 return h
-        raise KeyError(f"unknown hyperparameter {name!r} for {self.id}")
+        raise KeyError(f"unknown hyperparameter {shorten(str(name))!r} for {self.id}")
 
     def buffer(self, name: str) -> Buffer:
         """The declared state buffer called ``name`` (``KeyError`` if there is none)."""

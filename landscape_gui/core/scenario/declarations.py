@@ -278,7 +278,7 @@ class Text(Kind):
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {show(value)}")
         if len(value) > self.max_length:
-            raise ValueError(f"too long: {len(value)} characters (at most {self.max_length})")
+            raise ValueError(f"is {len(value)} characters long; at most {self.max_length}")
         return value
 
     def words(self) -> str:

@@ -18,6 +18,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+# The limits are declared once, in core/limits.py, the same wherever a value comes in (a scenario file, the
+# window, the command line, the saved session); the declarations below use them (MAX_STARTS: read from here
+# by the modules that check a scenario's start points).
+from landscape_gui.core.limits import (
+    MAX_DESCRIPTION,
+    MAX_FRAMES,
+    MAX_K,
+    MAX_NOISE,
+    MAX_RESTARTS,
+    MAX_SEED,
+    MAX_SIDE,
+    MAX_STEPS,
+    MAX_TITLE,
+    MAX_TOL,
+)
+from landscape_gui.core.limits import MAX_STARTS as MAX_STARTS
 from landscape_gui.core.optimizers.schedules import Schedule
 from landscape_gui.core.scenario.declarations import (
     AutoBool,
@@ -35,12 +51,6 @@ from landscape_gui.core.scenario.declarations import (
 )
 
 FORMAT_VERSION = 1
-
-#: Limits, the same wherever a value comes in (a scenario file, the window, the command line, the saved session).
-MAX_STARTS = 10_000
-MAX_STEPS = 1_000_000
-MAX_SIDE = 7680
-MAX_FRAMES = 100_000
 
 #: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
 COLORMAPS = (
@@ -70,10 +80,6 @@ EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 #: What an exported frame shows: the 3D view, the 2-D map (the curve for 1-D landscapes), or both side by side
 #: with the loss curves below them.
 EXPORT_VIEWS = ("3d", "map", "composite")
-#: Longest title and description a scenario may have (a lesson's text, not a book).
-MAX_TITLE, MAX_DESCRIPTION = 200, 4000
-MAX_SEED = 2**63 - 1
-MAX_NOISE = 1e6
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,7 @@ class BasinSettings:
     grid: int = declare(200, Int(2, 1000), "Starts per axis of the grid (domain edges included)", label="Grid",
                         option="--grid")  # fmt: skip
     tol: float = declare(
-        1e-3, Float(0.0, 1e6, open_low=True, log=True),
+        1e-3, Float(0.0, MAX_TOL, open_low=True, log=True),
         "An end point within this distance of a critical point has reached it", label="Tolerance",
         option="--tol",
     )  # fmt: skip
@@ -316,15 +322,15 @@ class BasinSettings:
 class RestartSettings:
     """Random restarts: ``n`` starts, outcomes within ``tol``, the success curve up to ``max_k``."""
 
-    n: int = declare(1000, Int(1, 1_000_000), "Random start points, uniform over the domain", label="Restarts N",
+    n: int = declare(1000, Int(1, MAX_RESTARTS), "Random start points, uniform over the domain", label="Restarts N",
                      option="--n")  # fmt: skip
     tol: float = declare(
-        1e-3, Float(0.0, 1e6, open_low=True, log=True),
+        1e-3, Float(0.0, MAX_TOL, open_low=True, log=True),
         "An end point within this distance of a critical point has reached it", label="Tolerance",
         option="--tol",
     )  # fmt: skip
     max_k: int = declare(
-        50, Int(1, 100_000), "The success curve P(≥ 1 of k restarts reaches the global minimum) for k = 1 … max_k",
+        50, Int(1, MAX_K), "The success curve P(≥ 1 of k restarts reaches the global minimum) for k = 1 … max_k",
         label="Curve up to k",
     )  # fmt: skip
 

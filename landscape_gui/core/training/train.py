@@ -34,11 +34,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from landscape_gui.core.analysis.simulation import advance, all_good, total_noise
-from landscape_gui.core.analysis.trace import MAX_SEED, MAX_TRACE_POINTS
 from landscape_gui.core.data.minibatch import BatchSampler
+from landscape_gui.core.limits import MAX_SEED, MAX_STEPS, MAX_TRACE_POINTS
 from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
-from landscape_gui.core.scenario.model import MAX_STEPS
 from landscape_gui.core.training.problem import NetworkLoss
 
 __all__ = [
