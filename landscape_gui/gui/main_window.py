@@ -166,6 +166,10 @@ class MainWindow(QMainWindow):
         self.panel.setMinimumWidth(290)  # the controls stay readable however small the window
         self.resizeDocks([self.docks["controls"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["map"], self.data.dock], [420, 260], Qt.Orientation.Horizontal)
+        # the model dock shows only with a data landscape: without it the map keeps its own width, not the
+        # model's too (the 3D view, the window's centre, would lose it)
+        self.data.dock.hide()
+        self.resizeDocks([self.docks["map"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["runs"]], [150], Qt.Orientation.Vertical)
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
