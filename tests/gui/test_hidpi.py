@@ -10,8 +10,8 @@ import pytest
 
 SCRIPT = """
 import json, numpy as np
-from landscape_gui.gui.app import create_app
-app = create_app()
+from landscape_gui.drawing.qt_app import ensure_app
+app = ensure_app()
 from landscape_gui.gui.main_window import MainWindow
 from PySide6.QtGui import QImage
 w = MainWindow(restore_settings=False)
