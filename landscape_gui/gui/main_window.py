@@ -322,15 +322,13 @@ class MainWindow(QMainWindow):
         """Build the 3D surface and the map of the landscape (a data landscape's surface is computed in the
         background and drawn when it comes); the critical points are searched for again when asked."""
         L = self.session.landscape
-        self._draw_landscape(L, self.data.surface(L))
-        if find_critical:
+        if find_critical:  # before drawing: the landscape before's points are not drawn on this one
             self.critical = []
             self.critical_job.cancel()
             self.inspector.set_critical_points([])
             self._critical_pending = L
             self._critical_timer.start()
-        else:
-            self._show_critical()
+        self._draw_landscape(L, self.data.surface(L))  # (with the critical points known)
 
     def _draw_landscape(self, L, grid) -> None:
         s = self.session.scenario
@@ -360,8 +358,9 @@ class MainWindow(QMainWindow):
         self.stage.clear_runs()
         self.map.clear_runs()
         self.table.clear_runs()
-        self.scene3d.set_starts(self.session.starts)
-        self.map.set_starts(self.session.starts)
+        if self.scene3d.landscape is self.session.landscape:  # else the new landscape's views get them
+            self.scene3d.set_starts(self.session.starts)
+            self.map.set_starts(self.session.starts)
 
     # -- critical points ----------------------------------------------------------------------------------
     def _request_critical(self) -> None:
