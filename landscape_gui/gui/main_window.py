@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
         elif self.store is not None:
             scenario, message = self.store.load()
             self.store.restore_layout(self)
+            self.banner.hide()  # a banner left open when the window closed has no message now
             if scenario is not None:
                 try:
                     self.session.replace(scenario)
