@@ -237,23 +237,32 @@ class MainWindow(QMainWindow):
         a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
 
     def _start(self, restore: bool) -> None:
-        """The session to start on: the last one, the first-run demo, or (no settings) the default."""
+        """The session to start on: the last one, the first-run demo, or (no settings) the default.
+
+        The views are built from it by a direct call, not through the ``changed`` signal: an exception in a slot
+        is only printed, and a window that failed to draw its first session must fail to build (the app then
+        starts it afresh without the saved settings, see :func:`~landscape_gui.gui.app._build_window`)."""
         message = None
-        if self.store is not None and self.store.is_first_run():
-            self.files.open_preset(FIRST_RUN_PRESET)
-            self.banner.show_message(FIRST_RUN_HINT)
-        elif self.store is not None:
-            scenario, message = self.store.load()
-            self.store.restore_layout(self)
-            self.banner.hide()  # a banner left open when the window closed has no message now
-            if scenario is not None:
-                try:
-                    self.session.replace(scenario)
-                    self._apply_camera(scenario)
-                except Exception as e:  # noqa: BLE001 - a session that cannot be shown: start from the default
-                    message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
-        if self._shown is None:  # nothing above changed the session: show the one it has
-            self._session_changed(differences(None, self.session.scenario))
+        self.session.changed.disconnect(self._session_changed)
+        try:
+            if self.store is not None and self.store.is_first_run():
+                self.files.open_preset(FIRST_RUN_PRESET)
+                self.banner.show_message(FIRST_RUN_HINT)
+            elif self.store is not None:
+                scenario, message = self.store.load()
+                self.store.restore_layout(self)
+                self.banner.hide()  # a banner left open when the window closed has no message now
+                if scenario is not None:
+                    try:
+                        self.session.replace(scenario)
+                        self._apply_camera(scenario)
+                    except Exception as e:  # noqa: BLE001 - a session that cannot be shown: the default
+                        message = (
+                            f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
+                        )
+        finally:
+            self.session.changed.connect(self._session_changed)
+        self._session_changed(differences(None, self.session.scenario))
         if message:
             self.tell(message)
         else:
