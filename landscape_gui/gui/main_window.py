@@ -36,7 +36,7 @@ from landscape_gui.gui.accessibility import finish_accessibility
 from landscape_gui.gui.banner import Banner
 from landscape_gui.gui.basins import BasinsView
 from landscape_gui.gui.control_panel import ControlPanel
-from landscape_gui.gui.data_views import DataViews
+from landscape_gui.gui.data_views import DataViews, samples_of
 from landscape_gui.gui.export_dialog import ExportDialog, ImageDialog
 from landscape_gui.gui.files import ScenarioFiles
 from landscape_gui.gui.inspector import Inspector
@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         self.worker.follow(s, L)
         self._send_detail()
         self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
+        self.acts["batch_surface"].setEnabled(samples_of(L) > 0)  # a minibatch needs a landscape made of data
         if what & {"title", "description", "landscape"}:
             self.stage.lesson.set_lesson(s.title, s.description)
             self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
