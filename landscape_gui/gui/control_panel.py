@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -78,6 +78,9 @@ class ControlPanel(QScrollArea):
         layout.addWidget(starts)
         layout.addWidget(self._run_box())
         layout.addStretch(1)
+        for combo in body.findChildren(QComboBox):  # a long entry elides in the list, never widens the panel
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.formula_job = Job("formula", self)
         self.formula_job.finished.connect(self._formula_checked)
         self._debounce = Debounce(FORMULA_DEBOUNCE_MS, self._check_formula, self)
@@ -85,6 +88,13 @@ class ControlPanel(QScrollArea):
         session.changed.connect(self._session_changed)
         self.sync_landscape()
         self.sync_run()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Never narrower than its controls and the scroll bar: the panel scrolls down, never sideways, and no
+        control is cut at its right edge (the landscape chooser was, at 1366×768)."""
+        hint = super().minimumSizeHint()
+        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
 
     def _session_changed(self, what) -> None:
         if "landscape" in what:

@@ -10,6 +10,7 @@ nothing; saving writes a temporary file and replaces the old one only once it is
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -118,7 +119,10 @@ class ScenarioFiles(QObject):
         return ok
 
     def apply(self, scenario: Scenario) -> bool:
-        """Make ``scenario`` the session; on failure the session stays as it was and the reason is said."""
+        """Make ``scenario`` the session; on failure the session stays as it was and the reason is said. A file
+        that sets no theme keeps the one on screen (a lecturer's light theme), in the session as in its exports."""
+        if scenario.view.theme is None and self.session.view.theme is not None:
+            scenario = replace(scenario, view=replace(scenario.view, theme=self.session.view.theme))
         try:
             self.session.replace(scenario)
         except Exception as e:  # noqa: BLE001 - any failure: the session as it was, and why

@@ -10,7 +10,6 @@ take a third of a 1366×768 window and still be cut off).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout
 
 from landscape_gui.drawing.rich_text import marks_html
@@ -97,12 +96,13 @@ class LessonPanel(QFrame):
     def set_scale(self, scale: float) -> None:
         """Text size: 1 = normal, 1.5 and 2 for presentation mode."""
         self.scale = float(scale)
-        title = QFont(self.font())
-        title.setPointSizeF(TITLE_PT * self.scale)
-        title.setBold(True)
-        body = QFont(self.font())
-        body.setPointSizeF(BODY_PT * self.scale)
-        self.title.setFont(title)
-        self.body.setFont(body)
-        self.fold.setFont(title)
+        # a style sheet, not setFont: the application's style sheet (the theme) set again resets a font set by
+        # hand on a label inside a scroll area
+        title, body = TITLE_PT * self.scale, BODY_PT * self.scale
+        self.setStyleSheet(
+            f"QLabel#lesson_title, QToolButton#lesson_fold {{ font-size: {title:.1f}pt; font-weight: bold; }}"
+            f" QLabel#lesson_body {{ font-size: {body:.1f}pt; }}"
+        )
+        for widget in (self.title, self.body, self.fold):
+            widget.ensurePolished()
         self._fit()

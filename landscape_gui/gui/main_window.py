@@ -37,7 +37,7 @@ from landscape_gui.gui.accessibility import finish_accessibility
 from landscape_gui.gui.banner import Banner
 from landscape_gui.gui.basins import BasinsView
 from landscape_gui.gui.control_panel import ControlPanel
-from landscape_gui.gui.data_views import DataViews
+from landscape_gui.gui.data_views import DataViews, samples_of
 from landscape_gui.gui.export_dialog import ExportDialog, ImageDialog
 from landscape_gui.gui.files import ScenarioFiles
 from landscape_gui.gui.inspector import Inspector
@@ -168,8 +168,10 @@ class MainWindow(QMainWindow):
         if screen is not None:  # a first launch (a saved geometry is restored later): most of the screen
             avail = screen.availableGeometry()
             self.resize(min(1600, int(avail.width() * 0.9)), min(1000, int(avail.height() * 0.9)))
-        self.panel.setMinimumWidth(290)  # the controls stay readable however small the window
         self._docks_sized = False
+        # the model dock shows only with a data landscape: without it the map keeps its own width, not the
+        # model's too (the 3D view, the window's centre, would lose it)
+        self.data.dock.hide()
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
         self.files.attach_menus(menus["recent"], menus["presets"])
@@ -237,22 +239,32 @@ class MainWindow(QMainWindow):
         a["stage"].toggled.connect(self._stage)
 
     def _start(self, restore: bool) -> None:
-        """The session to start on: the last one, the first-run demo, or (no settings) the default."""
+        """The session to start on: the last one, the first-run demo, or (no settings) the default.
+
+        The views are built from it by a direct call, not through the ``changed`` signal: an exception in a slot
+        is only printed, and a window that failed to draw its first session must fail to build (the app then
+        starts it afresh without the saved settings, see :func:`~landscape_gui.gui.app._build_window`)."""
         message = None
-        if self.store is not None and self.store.is_first_run():
-            self.files.open_preset(FIRST_RUN_PRESET)
-            self.banner.show_message(FIRST_RUN_HINT)
-        elif self.store is not None:
-            scenario, message = self.store.load()
-            self._layout_restored = self.store.restore_layout(self)
-            if scenario is not None:
-                try:
-                    self.session.replace(scenario)
-                    self._apply_camera(scenario)
-                except Exception as e:  # noqa: BLE001 - a session that cannot be shown: start from the default
-                    message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
-        if self._shown is None:  # nothing above changed the session: show the one it has
-            self._session_changed(differences(None, self.session.scenario))
+        self.session.changed.disconnect(self._session_changed)
+        try:
+            if self.store is not None and self.store.is_first_run():
+                self.files.open_preset(FIRST_RUN_PRESET)
+                self.banner.show_message(FIRST_RUN_HINT)
+            elif self.store is not None:
+                scenario, message = self.store.load()
+                self._layout_restored = self.store.restore_layout(self)
+                self.banner.hide()  # a banner left open when the window closed has no message now
+                if scenario is not None:
+                    try:
+                        self.session.replace(scenario)
+                        self._apply_camera(scenario)
+                    except Exception as e:  # noqa: BLE001 - a session that cannot be shown: the default
+                        message = (
+                            f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
+                        )
+        finally:
+            self.session.changed.connect(self._session_changed)
+        self._session_changed(differences(None, self.session.scenario))
         if message:
             self.tell(message)
         else:
@@ -299,6 +311,7 @@ class MainWindow(QMainWindow):
         self.worker.follow(s, L)
         self._send_detail()
         self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
+        self.acts["batch_surface"].setEnabled(samples_of(L) > 0)  # a minibatch needs a landscape made of data
         if what & {"title", "description", "landscape"}:
             self.stage.lesson.set_lesson(s.title, s.description)
             self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
@@ -327,7 +340,7 @@ class MainWindow(QMainWindow):
         """Build the 3D surface and the map of the landscape (a data landscape's surface is computed in the
         background and drawn when it comes); the critical points are searched for again when asked."""
         L = self.session.landscape
-        if find_critical:  # the points found are another landscape's
+        if find_critical:  # before drawing: the landscape before's points are not drawn on this one
             self.critical = []
             self.critical_job.cancel()
             self.inspector.set_critical_points([])
@@ -363,6 +376,9 @@ class MainWindow(QMainWindow):
         self.stage.clear_runs()
         self.map.clear_runs()
         self.table.clear_runs()
+        if self.scene3d.landscape is self.session.landscape:  # else the new landscape's views get them
+            self.scene3d.set_starts(self.session.starts)
+            self.map.set_starts(self.session.starts)
 
     # -- critical points ----------------------------------------------------------------------------------
     def _request_critical(self) -> None:
@@ -572,7 +588,9 @@ class MainWindow(QMainWindow):
         """A first run's proportions: the 3D view keeps the largest share whatever the window's size."""
         w, h = self.width(), self.height()
         self.resizeDocks(
-            [self.docks["controls"]], [max(290, min(340, round(0.22 * w)))], Qt.Orientation.Horizontal
+            [self.docks["controls"]],
+            [max(self.panel.minimumSizeHint().width(), min(340, round(0.22 * w)))],
+            Qt.Orientation.Horizontal,
         )
         self.resizeDocks(
             [self.docks["map"], self.data.dock], [round(0.27 * w), 260], Qt.Orientation.Horizontal

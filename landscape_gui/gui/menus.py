@@ -189,12 +189,14 @@ class Actions:
         return menus
 
     def sync_view(self, scenario: Scenario, log_height: bool, batch_surface: bool) -> None:
-        """Tick the view's actions as the session has them (``log_height``, ``batch_surface``: in effect)."""
+        """Tick the view's actions as the session has them (``log_height``, ``batch_surface``: in effect; the
+        basins: on when the session has a ``[basins]`` section, e.g. from a preset)."""
         view = scenario.view
         values = {name: getattr(view, name) for name in VIEW_TOGGLES}
         values.update(
-            log_height=log_height, batch_surface=batch_surface, highlight_best=scenario.highlight_best
-        )
+            log_height=log_height, batch_surface=batch_surface, highlight_best=scenario.highlight_best,
+            basins=scenario.basins is not None,
+        )  # fmt: skip
         values.update({f"glyph_{k}": k in view.glyphs for k in GLYPHS})
         values.update({f"cmap_{c}": c == view.colormap for c in COLORMAPS})
         for name, value in values.items():

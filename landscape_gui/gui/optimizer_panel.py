@@ -161,10 +161,10 @@ class OptimizerPanel(QWidget):
         self.entry.clear()
         for k, i in enumerate(indices):
             spec = self.session.optimizers[i]
-            lr = spec.params.get("lr")
-            text = f"#{k + 1}: lr {lr:.3g}" + (
-                "" if spec.schedule is None else f", {spec.schedule.id} schedule"
-            )
+            # a file's entry holds only the values it sets: the lr is the declared default otherwise
+            lr = get_optimizer(spec.id).resolve(dict(spec.params)).get("lr")
+            text = f"#{k + 1}" + ("" if lr is None else f": lr {lr:.3g}")
+            text += "" if spec.schedule is None else f", {spec.schedule.id} schedule"
             self.entry.addItem(text, i)
         self.entry.setCurrentIndex(min(max(current, 0), max(len(indices) - 1, 0)))
         self.entry.blockSignals(False)

@@ -37,7 +37,7 @@ class Presentation:
         panel = 1 + 0.5 * (scale - 1)
         # (a style sheet: under the application's style sheet a widget's own font does not reach its children)
         self.panel.setStyleSheet("" if scale == 1 else f"* {{ font-size: {float(base) * panel:.1f}pt; }}")
-        self.panel.setMinimumWidth(round(290 * panel))
+        self.panel.updateGeometry()  # its minimum width follows its fonts (ControlPanel.minimumSizeHint)
         self.stage.lesson.set_scale(panel)  # several lines of it: it must leave the 3D view room
         self.stage.legend.set_scale(scale)
         self.stage.scene3d.set_scale(scale)

@@ -13,6 +13,7 @@ edited by hand they are no longer the random restarts, and the summary says so.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
@@ -230,10 +231,20 @@ class RestartsView(QObject):
             self.panel.status.setText("Choose an optimizer.")
             return
         self.panel.status.setText(f"{a.n} random starts (seed {s.seed}): summarizing…")
+        settings = {
+            "n": a.n,
+            "seed": s.seed,
+            "steps": s.steps,
+            "tol": a.tol,
+            "noise": s.noise,
+            "max_k": a.max_k,
+        }
+        # Job.request passes positional arguments only: the settings are bound here
         self.job.request(
-            _summaries, self.session.landscape, [(o.id, dict(o.params)) for o in s.optimizers], n=a.n,
-            seed=s.seed, steps=s.steps, tol=a.tol, noise=s.noise, max_k=a.max_k,
-        )  # fmt: skip
+            partial(_summaries, **settings),
+            self.session.landscape,
+            [(o.id, dict(o.params)) for o in s.optimizers],
+        )
 
     def _done(self, summaries) -> None:
         a, s = self.active, self.session.scenario

@@ -49,6 +49,9 @@ class SessionModel(QObject):
         super().__init__(parent)
         self._scenario = default_scenario()
         self._landscape = self._scenario.build_landscape()
+        #: The log height chosen by hand (View → Log height) per landscape: it holds for that landscape only,
+        #: and is back when the landscape is chosen again.
+        self._log_height: dict[str, bool] = {}
 
     # -- reading ------------------------------------------------------------------------------------------
     @property
@@ -94,8 +97,9 @@ class SessionModel(QObject):
 
     def set_landscape(self, landscape, *, formula: str | None = None) -> None:
         """Switch to a built-in id, or to a landscape already built (``formula``: the text typed for it). Start
-        points that are no longer usable are replaced; the view's log height goes back to automatic and the
-        lesson (title and description) is dropped: it described another landscape."""
+        points that are no longer usable are replaced; the view's log height goes back to automatic (or to the
+        one chosen by hand for this landscape before) and the lesson (title and description) is dropped: it
+        described another landscape."""
         if isinstance(landscape, str):
             spec, landscape = LandscapeSpec(function=landscape), get_landscape(landscape)
         elif landscape.id in LANDSCAPE_IDS and formula is None:
@@ -119,7 +123,7 @@ class SessionModel(QObject):
                 batch_size=batch,
                 title=s.title if same_lesson else "",
                 description=s.description if same_lesson else "",
-                view=replace(s.view, log_height=None, camera=None),
+                view=replace(s.view, log_height=self._log_height.get(_landscape_key(spec)), camera=None),
                 restarts=None,
             ),  # fmt: skip
             landscape,
@@ -229,8 +233,15 @@ class SessionModel(QObject):
 
     def set_view(self, **changes) -> None:
         """View settings (colormap, log_height, theme, contours, critical_points, trails, glyphs, step_caption,
-        batch_surface, speed, fast, camera)."""
-        self._commit(replace(self._scenario, view=_checked(self._scenario.view, changes)))
+        batch_surface, speed, fast, camera). A log height chosen holds for the current landscape only."""
+        view = _checked(self._scenario.view, changes)
+        if "log_height" in changes:
+            key = _landscape_key(self._scenario.landscape)
+            if view.log_height is None:
+                self._log_height.pop(key, None)
+            else:
+                self._log_height[key] = view.log_height
+        self._commit(replace(self._scenario, view=view))
 
     def set_camera(self, camera: dict | None) -> None:
         """The 3D camera the session is saved with (None: the landscape's default)."""
@@ -249,6 +260,11 @@ def _checked(obj, changes: dict):
         return check_changes(obj, **changes)
     except SettingError as e:
         raise ValueError(str(e)) from None
+
+
+def _landscape_key(spec: LandscapeSpec) -> str:
+    """What "the same landscape" is for a choice made per landscape: a built-in id, or a formula (any domain)."""
+    return spec.function if spec.function else f"formula:{spec.expr}"
 
 
 def _domain_if_other(landscape, formula: str | None = None):

@@ -27,9 +27,16 @@ def _same(a: np.ndarray, b: np.ndarray) -> None:
     assert differ.mean() < 1e-4, f"{differ.sum()} pixels differ"
 
 
-def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
+def _paused(window, qtbot) -> None:
+    """Nothing moves: the runs are paused and their last frame is drawn."""
     window.pause()
-    qtbot.wait(200)
+    qtbot.waitUntil(
+        lambda: not window.worker.worker.playing and not window.frame.snapshot.playing, timeout=10000
+    )
+
+
+def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
+    _paused(window, qtbot)
     view = window.surface
     cached = _pixels(view)
     assert cached.std() > 10  # something is drawn
@@ -65,12 +72,13 @@ def test_cached_render_equals_full_render_and_follows_changes(window, qtbot):
 )
 def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, log, expected):
     from landscape_gui.core.landscapes.library import get_landscape
-    from landscape_gui.drawing.scene import HEIGHT, _fmt
+    from landscape_gui.drawing.scene_axes import tick_text, z_ticks
+    from landscape_gui.drawing.scene_space import HEIGHT
 
     scene = window.scene3d
     scene.set_landscape(get_landscape(landscape), log_height=log)
-    ticks = scene._z_ticks()
-    assert [_fmt(v) for _, v in ticks] == expected
+    ticks = z_ticks(scene)
+    assert [tick_text(v) for _, v in ticks] == expected
     zs = [z for z, _ in ticks]
     assert zs == sorted(zs) and zs[0] >= 0 and zs[-1] <= HEIGHT
     texts = {item.text for item in scene.cached_items()[1]}
@@ -83,17 +91,18 @@ def test_height_axis_ticks_are_round_values_at_their_heights(window, landscape, 
 def test_the_floor_box_stands_out_from_the_background_in_either_theme(window, qtbot, theme):
     """The box's front edge, in front of the surface at the default camera, is drawn in the theme's axis
     colour: additive blending (pyqtgraph's default for lines) washed the light theme's dark lines out to white."""
-    from landscape_gui.drawing.scene import FLOOR, THEMES
+    from landscape_gui.drawing.scene import FLOOR
+    from landscape_gui.drawing.theme import THEMES
 
-    window.pause()
-    window.controller.set_view(theme=theme)
-    qtbot.wait(200)
+    _paused(window, qtbot)
+    window.session.set_view(theme=theme)
+    assert window.scene3d.theme == theme  # applied as the session changed
     view = window.surface
     sx, sy = view.scene3d._half
     edge = np.column_stack([np.linspace(-0.8 * sx, 0.8 * sx, 25), np.full(25, -sy), np.full(25, FLOOR)])
     pixels = _pixels(view)
-    background = np.array(THEMES[theme]["background"])
-    axis = np.array(THEMES[theme]["axis"][:3]) * 255
+    background = np.array(THEMES[theme]["scene_bg"])
+    axis = np.array(THEMES[theme]["scene_axis"][:3]) * 255
     near_axis = 0
     for x, y in np.rint(view.project(edge) * view.devicePixelRatioF()).astype(int):
         patch = pixels[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3)

@@ -6,9 +6,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from landscape_gui.gui import session
 from landscape_gui.gui.app import open_on_window
-from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, open_settings
+from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SESSION, open_settings
 
 
 @pytest.fixture
@@ -17,15 +16,16 @@ def make_window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"a dialog popped up: {a[1:]}"))
     windows = []
 
-    def make():
+    def make(show: bool = True):
         from landscape_gui.gui.main_window import MainWindow
 
         win = MainWindow()
         qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
-        qtbot.waitUntil(lambda: win.frame is not None, timeout=20000)
         windows.append(win)
+        if show:
+            win.show()
+            qtbot.waitExposed(win)
+        qtbot.waitUntil(lambda: win.frame is not None, timeout=20000)
         return win
 
     yield make
@@ -35,42 +35,61 @@ def make_window(qtbot, tmp_path, monkeypatch):
         assert win.worker.thread.wait(5000)
 
 
+def landscape_of(win) -> str:
+    return win.session.scenario.landscape.function
+
+
 def test_first_run_opens_the_lecture_point_with_a_hint_and_the_next_run_restores(make_window, tmp_path):
     assert FIRST_RUN_PRESET == "local-vs-global"
     win = make_window()
-    assert win.controller.landscape_id == "seed_curve"  # the preset's landscape: local vs global minimum
-    assert [o for o, _ in win.controller.optimizers] == ["gd"]
+    assert landscape_of(win) == "seed_curve"  # the preset's landscape: local vs global minimum
+    assert [o.id for o in win.session.optimizers] == ["gd"]
     assert win.banner.isVisible() and win.banner.text() == FIRST_RUN_HINT
-    win.controller.set_landscape("himmelblau")
+    win.session.set_landscape("himmelblau")
     win.close()
     assert open_settings().fileName().startswith(str(tmp_path))
     again = make_window()
-    assert again.controller.landscape_id == "himmelblau"
+    assert landscape_of(again) == "himmelblau"
     assert not again.banner.isVisible()
 
 
 def test_reset_returns_to_the_first_run_state(make_window):
     win = make_window()
-    win.controller.set_landscape("rosenbrock")
+    win.session.set_landscape("rosenbrock")
     win.close()
     win = make_window()
-    assert win.controller.landscape_id == "rosenbrock"
-    assert "reset_settings" in win.actions and win.actions["reset_settings"].text().startswith("&")
-    assert session.reset_to_first_run(win, confirm=False)
-    assert not open_settings().contains("controller")
-    assert win.controller.landscape_id == "seed_curve" and win.banner.text() == FIRST_RUN_HINT
+    assert landscape_of(win) == "rosenbrock"
+    assert win.acts.get("reset_settings") is not None and win.acts["reset_settings"].text().startswith("&")
+    assert win.reset_to_first_run(confirm=False)
+    assert not open_settings().contains(SESSION)
+    assert landscape_of(win) == "seed_curve" and win.banner.text() == FIRST_RUN_HINT
 
 
-def test_a_missing_scenario_from_the_command_line_is_reported_on_the_window(make_window, tmp_path):
-    win = make_window()
-    before = win.controller.state()
-    assert not open_on_window(win, str(tmp_path / "lecture.toml"))
-    assert win.banner.isVisible() and win.banner.kind == "error"
+def test_a_missing_scenario_from_the_command_line_is_reported_on_the_window(
+    make_window, tmp_path, qtbot, monkeypatch
+):
+    def launched_with(path):
+        """A window as `landscape-gui PATH` makes it: the file is opened before the window shows."""
+        win = make_window(show=False)
+        before = win.session.scenario
+        assert not open_on_window(win, str(path))
+        assert win.session.scenario == before
+        win.show()
+        qtbot.waitExposed(win)
+        assert win.banner.isVisible() and win.banner.kind == "error"
+        assert path.name in win.statusBar().currentMessage()
+        return win
+
+    win = launched_with(tmp_path / "lecture.toml")
     assert "lecture.toml: cannot read" in win.banner.text()
-    assert "lecture.toml" in win.statusBar().currentMessage()
-    assert win.controller.state() == before
     broken = tmp_path / "broken.toml"
     broken.write_text('version = 1\n[landscape]\nfunction = "nope"\n')
-    assert not open_on_window(win, str(broken))
+    win = launched_with(broken)
     assert "broken.toml" in win.banner.text() and "nope" in win.banner.text()
-    assert win.scenario_actions.report is None  # menus report in dialogs again
+    # once the window is up, the menus report in dialogs again
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    before = win.session.scenario
+    assert not win.files.open_path(str(broken))
+    assert len(shown) == 1 and "broken.toml" in shown[0] and "nope" in shown[0]
+    assert win.session.scenario == before
