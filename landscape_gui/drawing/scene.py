@@ -417,11 +417,9 @@ class Scene3D:
         first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
         pairs = np.empty((2 * len(first), 3), np.float32)
         pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
-        colors = self._colors[runs]
-        if (colors == colors[0]).all():  # one optimizer: one colour, not one per vertex to upload
-            color = tuple(float(c) for c in colors[0])
-        else:
-            color = np.repeat(colors, 2 * (lengths - 1), axis=0)
+        # one colour per vertex, always: pyqtgraph 0.14 handed a single colour after an array keeps the array's
+        # flag and fails on every repaint (the trails vanished when one optimizer's runs lost their ring)
+        color = np.repeat(self._colors[runs], 2 * (lengths - 1), axis=0)
         # many runs: thin, aliased lines (wide antialiased ones cost llvmpipe ~3x as much, and merge anyway)
         many = n >= THIN_FROM
         width = (1.5 if many else TRAIL_WIDTH) * self.scale
