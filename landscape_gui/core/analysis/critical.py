@@ -44,8 +44,12 @@ Method
    (radii 1e-7, 1e-5 and 1e-3 × domain size), else ``"degenerate"``; its eigenvalues are ``nan``.
 9. **Global flag.** Every minimum whose value is within 1e-9·max(1, |v|) of the lowest minimum value v.
 
-``deadline_s`` bounds the work: when it is exceeded, refinement stops and the points already accepted are
-returned (never a half-converged one).
+The answer depends on the landscape alone, never on the machine's speed or load: the work is bounded by a
+count, ``max_evaluations`` points at which the gradient or the Hessian is evaluated (``WORK_BUDGET`` by
+default: every built-in needs at most 3.3 million, a formula with ~50 000 critical points 3 million). Past
+it, refinement stops and the points already accepted are returned (never a half-converged one), the same
+points in every process. ``deadline_s`` adds an optional wall-clock bound for a caller that would rather
+have a partial answer soon than the full one; a search cut by it depends on the machine's load.
 """
 
 from __future__ import annotations
@@ -82,6 +86,9 @@ STEP_TOL = 1e-7
 DEDUP_TOL = 1e-6
 #: Relative tolerance on values for the global flag.
 GLOBAL_TOL = 1e-9
+
+#: Points at which ∇J or H may be evaluated in one search, by default (see the module docstring).
+WORK_BUDGET = 1 << 23
 
 _MAX_ITER = 100
 _STEP_CAP = 0.1  # × domain size
@@ -137,26 +144,35 @@ class _Ctx:
     lo: np.ndarray
     hi: np.ndarray
     size: float  # largest side of the domain
-    deadline: float
+    budget: int  # points at which ∇J or H may still be evaluated
+    deadline: float | None  # time.perf_counter() past which to stop; None: no wall-clock bound
     grad_scale: float = 1.0
     curv_scale: float = 1.0
     oscillation: int = 0  # most sign changes of a gradient component along one grid line
     fine_step: float = 0.0
 
     def check(self) -> None:
-        if time.perf_counter() > self.deadline:
+        if self.expired():
             raise _Deadline
 
     def expired(self) -> bool:
-        return time.perf_counter() > self.deadline
+        """The work budget is spent (or the optional deadline passed)."""
+        return self.budget < 0 or (self.deadline is not None and time.perf_counter() > self.deadline)
+
+    def grad(self, pts: np.ndarray) -> np.ndarray:
+        self.budget -= len(pts)
+        return self.ls.grad(pts)
+
+    def hessian(self, pts: np.ndarray) -> np.ndarray:
+        self.budget -= len(pts)
+        return self.ls.hessian(pts)
+
+    def gh(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.grad(pts), self.hessian(pts)
 
     def inside(self, pts: np.ndarray, margin: float) -> np.ndarray:
         pad = margin * (self.hi - self.lo)
         return np.all((pts >= self.lo - pad) & (pts <= self.hi + pad), axis=1)
-
-
-def _eval_gh(ls: Landscape, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return ls.grad(pts), ls.hessian(pts)
 
 
 def _newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +190,7 @@ def _newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return delta, finite
 
 
-def _sign_change_cells(ls: Landscape, lo: np.ndarray, hi: np.ndarray, m: int):
+def _sign_change_cells(ctx: _Ctx, lo: np.ndarray, hi: np.ndarray, m: int):
     """Gradient on an m × m grid over [lo, hi]; seeds at cells where both components change sign.
 
     Returns (seeds, gradient grid, axes, oscillation = most sign changes of a component along one line).
@@ -182,7 +198,7 @@ def _sign_change_cells(ls: Landscape, lo: np.ndarray, hi: np.ndarray, m: int):
     xs = np.linspace(lo[0], hi[0], m)
     ys = np.linspace(lo[1], hi[1], m)
     gx_, gy_ = np.meshgrid(xs, ys, indexing="ij")
-    g = ls.grad(np.column_stack([gx_.ravel(), gy_.ravel()])).reshape(m, m, 2)
+    g = ctx.grad(np.column_stack([gx_.ravel(), gy_.ravel()])).reshape(m, m, 2)
     g = np.where(np.isfinite(g), g, 0.0)
     s = np.sign(g)
     osc = 0
@@ -211,7 +227,7 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
     if ls.dim == 1:
         m = 20001
         xs = np.linspace(ctx.lo[0], ctx.hi[0], m)
-        g = ls.grad(xs[:, None])[:, 0]
+        g = ctx.grad(xs[:, None])[:, 0]
         gf = np.where(np.isfinite(g), g, 0.0)
         s = np.sign(gf)
         change = (s[:-1] * s[1:] < 0) | ((s[:-1] == 0) ^ (s[1:] == 0))
@@ -220,7 +236,7 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
         ctx.fine_step = float(xs[1] - xs[0])
         idx = np.nonzero(change)[0]
         seeds = 0.5 * (xs[idx] + xs[idx + 1])
-        hs = ls.hessian(np.linspace(ctx.lo[0], ctx.hi[0], 2001)[:, None])[:, 0, 0]
+        hs = ctx.hessian(np.linspace(ctx.lo[0], ctx.hi[0], 2001)[:, None])[:, 0, 0]
         hs = np.abs(hs[np.isfinite(hs)])
         ctx.curv_scale = float(np.median(hs)) if hs.size else 1.0
         return seeds[:, None], None
@@ -228,7 +244,7 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
     m = ls.search_grid
     while True:
         ctx.check()
-        seeds, g, (xs, ys), osc = _sign_change_cells(ls, ctx.lo, ctx.hi, m)
+        seeds, g, (xs, ys), osc = _sign_change_cells(ctx, ctx.lo, ctx.hi, m)
         if 6 * osc <= m or m >= 5 * ls.search_grid:
             break
         m = min(5 * ls.search_grid, 6 * osc)
@@ -247,7 +263,7 @@ def _scales(ctx: _Ctx) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None
 
     k = min(64, ls.search_grid)
     cx, cy = np.meshgrid(np.linspace(ctx.lo[0], ctx.hi[0], k), np.linspace(ctx.lo[1], ctx.hi[1], k))
-    h = ls.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
+    h = ctx.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
     ok = np.all(np.isfinite(h), axis=(1, 2))
     norms = np.linalg.norm(h[ok], ord=2, axis=(1, 2)) if ok.any() else np.array([1.0])
     ctx.curv_scale = float(np.median(norms))
@@ -279,7 +295,7 @@ def _newton(ctx: _Ctx, x0: np.ndarray, iters: int = _MAX_ITER) -> tuple[np.ndarr
         act = np.nonzero(alive & ~frozen)[0]
         if act.size == 0 or ctx.expired():
             break
-        g, h = _eval_gh(ctx.ls, x[act])
+        g, h = ctx.gh(x[act])
         delta, finite = _newton_steps(g, h)
         norm = np.sqrt(np.sum(delta**2, axis=1))
         scale = np.where(norm > cap, cap / np.where(norm > 0, norm, 1.0), 1.0)
@@ -291,7 +307,7 @@ def _newton(ctx: _Ctx, x0: np.ndarray, iters: int = _MAX_ITER) -> tuple[np.ndarr
         dead = ~finite | ~ctx.inside(x[act], _ESCAPE_MARGIN) | ~np.all(np.isfinite(x[act]), axis=1)
         alive[act[dead]] = False
         frozen[act[(norm <= freeze_tol) | (gnorm0 == 0)]] = True
-    g = ctx.ls.grad(x)
+    g = ctx.grad(x)
     gnorm = np.sqrt(np.sum(g**2, axis=1))
     gnorm[~alive | ~np.isfinite(gnorm)] = np.inf
     last[~alive] = np.inf
@@ -301,18 +317,18 @@ def _newton(ctx: _Ctx, x0: np.ndarray, iters: int = _MAX_ITER) -> tuple[np.ndarr
 def _polish(ctx: _Ctx, x: np.ndarray, steps: int = 6) -> np.ndarray:
     """A few extra Newton steps; keep for each point the iterate with the smallest ‖∇J‖ (moving ≤ tol)."""
     best = x.copy()
-    bestg = np.sqrt(np.sum(ctx.ls.grad(best) ** 2, axis=1))
+    bestg = np.sqrt(np.sum(ctx.grad(best) ** 2, axis=1))
     cur = x.copy()
     tol = DEDUP_TOL * ctx.size
     for _ in range(steps):
         if ctx.expired():
             break
-        g, h = _eval_gh(ctx.ls, cur)
+        g, h = ctx.gh(cur)
         delta, finite = _newton_steps(g, h)
         if not finite.any():
             break
         cur = cur + np.where(finite[:, None], delta, 0.0)
-        gn = np.sqrt(np.sum(ctx.ls.grad(cur) ** 2, axis=1))
+        gn = np.sqrt(np.sum(ctx.grad(cur) ** 2, axis=1))
         better = (gn < bestg) & (np.sqrt(np.sum((cur - x) ** 2, axis=1)) <= tol)
         best[better] = cur[better]
         bestg[better] = gn[better]
@@ -443,7 +459,7 @@ def _flat_direction(ctx: _Ctx, p: np.ndarray, ev: np.ndarray, vecs: np.ndarray) 
     k = int(np.argmin(np.abs(ev)))
     vec = vecs[:, k]
     rho = 1e-4 * ctx.size
-    gq = ctx.ls.grad(np.stack([p + rho * vec, p - rho * vec])) @ vec
+    gq = ctx.grad(np.stack([p + rho * vec, p - rho * vec])) @ vec
     if not np.all(np.isfinite(gq)):
         return None
     along = float(np.max(np.abs(gq)))
@@ -482,30 +498,35 @@ def find_critical_points(
     landscape: Landscape,
     *,
     seeds_per_axis: int | None = None,
-    deadline_s: float = 5.0,
+    deadline_s: float | None = None,
     exact: bool = True,
+    max_evaluations: int = WORK_BUDGET,
 ) -> list[CriticalPoint]:
     """Every critical point inside ``landscape.domain``, sorted by value then position.
 
     ``seeds_per_axis`` overrides the size of the uniform seed grid (chosen from the domain and the
-    oscillation of the gradient otherwise). ``deadline_s`` bounds the time: past it, refinement stops and
-    the points found so far (all converged) are returned. ``exact=False`` skips the sympy root finding (the
-    numeric search alone; for checking). See the module docstring for the method and the tolerances.
+    oscillation of the gradient otherwise). ``max_evaluations`` bounds the work (points at which ∇J or H is
+    evaluated): past it, refinement stops and the points found so far (all converged) are returned, the same
+    on every machine. ``deadline_s`` (None: none) also bounds the time, at the price of an answer that
+    depends on the machine's load. ``exact=False`` skips the sympy root finding (the numeric search alone;
+    for checking). See the module docstring for the method and the tolerances.
     """
     with np.errstate(all="ignore"):
         try:
-            return _find(landscape, seeds_per_axis, deadline_s, exact)
+            return _find(landscape, seeds_per_axis, deadline_s, exact, max_evaluations)
         except (NameError, TypeError, AttributeError, np.linalg.LinAlgError):
             # the compiled formula cannot be evaluated everywhere (e.g. a DiracDelta in the Hessian of
             # abs(x), which numpy does not know): no critical points rather than an error in the GUI
             return []
 
 
-def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: bool) -> list[CriticalPoint]:
-    t0 = time.perf_counter()
+def _find(
+    ls: Landscape, seeds_per_axis: int | None, deadline_s: float | None, exact: bool, budget: int
+) -> list[CriticalPoint]:
+    deadline = None if deadline_s is None else time.perf_counter() + deadline_s
     lo = np.array([a for a, _ in ls.domain], dtype=np.float64)
     hi = np.array([b for _, b in ls.domain], dtype=np.float64)
-    ctx = _Ctx(ls, lo, hi, float(np.max(hi - lo)), t0 + deadline_s)
+    ctx = _Ctx(ls, lo, hi, float(np.max(hi - lo)), int(budget), deadline)
     d = ls.dim
 
     cand = [np.empty((0, d))]
@@ -524,12 +545,12 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         lit = np.array([m for m in ls.global_minima if len(m) == d], dtype=np.float64).reshape(-1, d)
         seeds = [lit, sign_seeds, _uniform_seeds(ctx, n)]
         if box is not None:  # the gradient is negligible outside a small box: search that one finer
-            seeds.append(_sign_change_cells(ls, box[0], box[1], ls.search_grid)[0])
+            seeds.append(_sign_change_cells(ctx, box[0], box[1], ls.search_grid)[0])
             seeds.append(_uniform_seeds(ctx, n, box))
         seeds = np.concatenate(seeds)
         # seeds in a region where the computed gradient and Hessian are exactly zero (Easom far out,
         # where exp underflows) cannot lead anywhere genuine: skip them
-        g0, h0 = _eval_gh(ls, seeds)
+        g0, h0 = ctx.gh(seeds)
         flat = np.all(g0 == 0, axis=1) & np.all(h0 == 0, axis=(1, 2))
         seeds = seeds[~flat]
         ctx.check()
@@ -542,9 +563,10 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         )
         cand.append(x[ok])
         quality.append(gnorm[ok])
-        # sympy cannot be interrupted: start it only with time to spare (it takes < 0.4 s at the degrees
-        # allowed)
-        if exact and ls.exact_search and ctx.deadline - time.perf_counter() > 0.5:
+        # sympy cannot be interrupted: start it only within the budget (it takes < 0.4 s at the degrees
+        # allowed) and, under a deadline, with time to spare
+        spare = ctx.deadline is None or ctx.deadline - time.perf_counter() > 0.5
+        if exact and ls.exact_search and not ctx.expired() and spare:
             try:
                 ex = _exact_roots(ctx)
             except _Deadline:
