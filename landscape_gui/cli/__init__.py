@@ -58,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="forget the saved window layout, last session and recent files: the next start is a first run",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=Parser, title="commands", metavar="COMMAND")
+    # prog: the subcommands' usage lines start "landscape-gui trace", not with the custom usage above
+    sub = parser.add_subparsers(
+        dest="command", parser_class=Parser, title="commands", metavar="COMMAND", prog=PROG
+    )
 
     for module in COMMANDS:
         module.register(sub)

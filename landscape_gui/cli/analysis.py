@@ -22,6 +22,12 @@ from landscape_gui.core.analysis.restarts import RestartSummary
 
 __all__ = ["basins_json", "basins_text", "restarts_json", "restarts_text"]
 
+#: What ``basins`` and ``restarts`` use when neither an option nor the scenario sets it.
+DEFAULT_STEPS = 500
+DEFAULT_TOL = 1e-3
+DEFAULT_NOISE = 0.0
+DEFAULT_SEED = 0
+
 
 def _num(v: float | None) -> float | None:
     return float(v) if v is not None and math.isfinite(v) else None
@@ -177,9 +183,9 @@ def analysis_inputs(args):
         raise UsageError(e.args[0]) from None
     except ValueError as e:
         raise UsageError(str(e)) from None
-    steps = args.steps if args.steps is not None else (scenario.steps if scenario else 500)
-    noise = args.noise if args.noise is not None else (scenario.noise if scenario else 0.0)
-    seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
+    steps = args.steps if args.steps is not None else (scenario.steps if scenario else DEFAULT_STEPS)
+    noise = args.noise if args.noise is not None else (scenario.noise if scenario else DEFAULT_NOISE)
+    seed = args.seed if args.seed is not None else (scenario.seed if scenario else DEFAULT_SEED)
     if steps < 0:
         raise UsageError(f"--steps must be ≥ 0, not {steps}")
     from landscape_gui.core.analysis.trace import MAX_NOISE
@@ -192,7 +198,7 @@ def analysis_inputs(args):
 
 
 def tolerance(args, section) -> float:
-    tol = args.tol if args.tol is not None else (section.tol if section is not None else 1e-3)
+    tol = args.tol if args.tol is not None else (section.tol if section is not None else DEFAULT_TOL)
     if not (math.isfinite(tol) and tol > 0):
         raise UsageError(f"--tol must be a finite number > 0, not {tol}")
     return tol
@@ -208,8 +214,27 @@ def add_analysis_args(p) -> None:
         help="optimizer id (see 'optimizers'); optional with a one-optimizer scenario",
     )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a hyperparameter")
-    p.add_argument("--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)")
-    p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
-    p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, metavar="K", help="seed of the noise (and of the random starts)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--steps", type=int, metavar="S", help=f"steps per run (default: the scenario's, or {DEFAULT_STEPS})"
+    )
+    p.add_argument(
+        "--tol",
+        type=float,
+        metavar="T",
+        help=f"distance counted as reaching a critical point (default: the scenario's, or {DEFAULT_TOL:g})",
+    )
+    p.add_argument(
+        "--noise",
+        type=float,
+        metavar="SIGMA",
+        help=f"σ of Gaussian gradient noise (default: the scenario's, or {DEFAULT_NOISE:g})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="K",
+        help=f"seed of the noise and of the random starts (default: the scenario's, or {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)"
+    )

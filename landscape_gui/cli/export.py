@@ -79,12 +79,36 @@ def register(sub) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="OUT", help=".mp4, .gif, .webm, or a folder for PNGs"
     )
-    p.add_argument("--size", metavar="WxH", help="frame size in pixels (default: the scenario's)")
-    p.add_argument("--fps", type=int, metavar="N", help="frames per second")
+    from landscape_gui.core.scenario.model import ExportSettings
+
+    d = ExportSettings()  # what a scenario without an [export] setting gets: the defaults said below
+    p.add_argument(
+        "--size",
+        metavar="WxH",
+        help=f"frame size in pixels (default: the scenario's, else {d.size[0]}x{d.size[1]})",
+    )
+    p.add_argument(
+        "--fps", type=int, metavar="N", help=f"frames per second (default: the scenario's, else {d.fps})"
+    )
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--duration", type=float, metavar="SECONDS", help="length of the clip")
-    length.add_argument("--steps-per-frame", type=int, metavar="N", help="simulation steps per frame")
-    p.add_argument("--orbit", type=float, metavar="DEGREES", help="turn the camera this far over the clip")
+    length.add_argument(
+        "--duration",
+        type=float,
+        metavar="SECONDS",
+        help=f"length of the clip (default: the scenario's, else {d.duration:g})",
+    )
+    length.add_argument(
+        "--steps-per-frame",
+        type=int,
+        metavar="N",
+        help="simulation steps per frame (default: set by the duration)",
+    )
+    p.add_argument(
+        "--orbit",
+        type=float,
+        metavar="DEGREES",
+        help=f"turn the camera this far over the clip (default: the scenario's, else {d.orbit:g})",
+    )
     p.add_argument(
         "--view",
         metavar="VIEW",
