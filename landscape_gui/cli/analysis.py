@@ -103,6 +103,12 @@ def _best(r: RestartSummary) -> dict | None:
     }
 
 
+def _restarts_for(r: RestartSummary, confidence: float) -> int | None:
+    """The fewest restarts for that chance of reaching the global minimum; None (null) when p = 0."""
+    need = r.restarts_needed(confidence)
+    return None if math.isinf(need) else int(need)
+
+
 def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed: int) -> dict:
     """The ``restarts`` JSON: the ``basins`` outcome list with ``runs``, the best run, the five category
     shares, the success probability p and the measured curve P(≥ 1 of k reaches the global minimum)."""
@@ -119,7 +125,7 @@ def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed
         "global_share": sum(o.share for o in outcomes if o.is_global),
         "categories": r.categories(),
         "p": r.p,
-        "restarts_for_90": _num(r.restarts_needed(0.9)),
+        "restarts_for_90": _restarts_for(r, 0.9),
         "success_curve": {
             "k": r.ks.tolist(),
             "measured": r.measured.tolist(),
