@@ -192,6 +192,7 @@ def test_trace_one_d(capsys):
         (["critical", "--function", "nope"], "unknown function 'nope'"),
         (["critical", "--expr", "x +* y"], "bad formula"),
         (["frobnicate"], "unknown command"),
+        (["sgd-noisy"], "or a preset id, see 'landscape-gui presets'"),
         (["trace", "--function", "booth"], "required"),
         (["trace", "saddle-escape", "--optimizer", "gd"], "drop --optimizer"),
         (["trace", "saddle-escape", "--function", "booth", "--steps", "3"], "drop --function, --steps"),

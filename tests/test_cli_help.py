@@ -67,7 +67,7 @@ def test_help_says_that_no_arguments_or_a_toml_file_open_the_window(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert e.value.code == 0
-    assert "landscape-gui [SCENARIO.toml]" in out and "opens the window" in out and "--reset" in out
+    assert "landscape-gui [SCENARIO.toml | PRESET]" in out and "opens the window" in out and "--reset" in out
 
 
 @pytest.mark.parametrize(

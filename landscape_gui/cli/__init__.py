@@ -1,6 +1,6 @@
 """Command line: ``landscape-gui`` launches the app; subcommands work without a display.
 
-    landscape-gui [SCENARIO.toml]       the app (optionally opening a scenario)
+    landscape-gui [SCENARIO.toml|PRESET] the app (optionally opening a scenario file or a preset)
     landscape-gui --reset               forget the saved settings: the next start is a first run
     landscape-gui functions             built-in landscapes
     landscape-gui optimizers            optimizers, their hyperparameters and state buffers
@@ -38,18 +38,36 @@ def cmd_reset() -> int:
     return 0
 
 
-def cmd_gui(scenario: str | None) -> int:
+def cmd_gui(scenario: str | None, preset: bool = False) -> int:
     from landscape_gui.gui.app import run_app
 
-    return run_app(scenario)
+    return run_app(scenario, preset=preset)
+
+
+def _window_source(word: str, commands: set[str]) -> tuple[str, bool]:
+    """``landscape-gui WORD`` that names no command: a scenario file (.toml) or a preset id opens the window
+    on it, as ``export`` and ``trace`` read them; anything else is an unknown command."""
+    if word.endswith(".toml"):
+        return word, False
+    from landscape_gui.core.scenario.presets import preset_path
+
+    try:
+        preset_path(word)
+    except KeyError:
+        raise UsageError(
+            f"unknown command {word!r} (commands: {', '.join(sorted(commands))}; "
+            "or a preset id, see 'landscape-gui presets', or a scenario file SCENARIO.toml)"
+        ) from None
+    return word, True
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
-        usage="%(prog)s [SCENARIO.toml]\n       %(prog)s COMMAND [options]\n       %(prog)s --reset",
-        description="See why gradient descent gets stuck. With no arguments, or with a scenario file "
-        "(SCENARIO.toml), it opens the window; a command runs without a display and prints its result.",
+        usage="%(prog)s [SCENARIO.toml | PRESET]\n       %(prog)s COMMAND [options]\n       %(prog)s --reset",
+        description="See why gradient descent gets stuck. With no arguments, a scenario file (SCENARIO.toml) "
+        "or a preset id (see 'presets'), it opens the window; a command runs without a display and prints "
+        "its result.",
         epilog="'%(prog)s COMMAND --help' lists a command's options.",
     )
     parser.add_argument(
@@ -89,9 +107,9 @@ def _main(argv: Sequence[str] | None) -> int:
         if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
             if len(argv) > 1:
                 raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
-            if argv and not argv[0].endswith(".toml"):
-                raise UsageError(f"unknown command {argv[0]!r} (commands: {', '.join(sorted(commands))})")
-            return cmd_gui(argv[0] if argv else None)
+            if not argv:
+                return cmd_gui(None)
+            return cmd_gui(*_window_source(argv[0], commands))
         args = parser.parse_args(argv)
         if args.reset:
             if args.command is not None:

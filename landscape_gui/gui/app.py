@@ -52,8 +52,9 @@ def configure_app(app) -> None:
     app.setWindowIcon(app_icon())
 
 
-def run_app(scenario_path: str | None = None) -> int:
-    """Run the GUI until the window closes; returns the exit status (1 without a display).
+def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
+    """Run the GUI until the window closes; returns the exit status (1 without a display). ``scenario_path``
+    is opened on the window: a scenario file, or with ``preset`` a preset id.
 
     Ctrl+C in the terminal, SIGTERM and SIGHUP close it as File → Quit does (status 128 + the signal); a
     lost display or a window destroyed from outside save the session too (see :mod:`.lifecycle`).
@@ -73,7 +74,7 @@ def run_app(scenario_path: str | None = None) -> int:
     lifecycle.on_lost_display(partial(_save_session, window, actions))
     window.show()
     if scenario_path:
-        open_on_window(window, scenario_path)
+        open_on_window(window, scenario_path, preset=preset)
     watcher = lifecycle.watch_destroyed(app, window)
     status = app.exec()
     if watcher is not None:
@@ -90,9 +91,10 @@ def run_app(scenario_path: str | None = None) -> int:
     return status
 
 
-def open_on_window(window, path: str) -> bool:
-    """Open the command line's scenario; a missing or bad file is reported on the window's banner and
-    status bar (the session stays as it was), not in a dialog before the window is up."""
+def open_on_window(window, path: str, *, preset: bool = False) -> bool:
+    """Open the command line's scenario (with ``preset``, ``path`` is a preset id, opened as the Lecture
+    presets menu opens it); a missing or bad file is reported on the window's banner and status bar (the
+    session stays as it was), not in a dialog before the window is up."""
 
     def report(title: str, message: str) -> None:
         window.banner.show_message(f"{title}: {message}", "error")
@@ -100,7 +102,7 @@ def open_on_window(window, path: str) -> bool:
 
     window.scenario_actions.report = report
     try:
-        opened = window.open_scenario(path)
+        opened = window.scenario_actions.open_preset(path) if preset else window.open_scenario(path)
     finally:
         window.scenario_actions.report = None
     if not opened:  # the user typed the name in a terminal: say it there too

@@ -74,3 +74,20 @@ def test_a_missing_scenario_from_the_command_line_is_reported_on_the_window(make
     assert not open_on_window(win, str(broken))
     assert "broken.toml" in win.banner.text() and "nope" in win.banner.text()
     assert win.scenario_actions.report is None  # menus report in dialogs again
+
+
+def test_a_preset_id_from_the_command_line_opens_the_window_on_that_preset(make_window, monkeypatch):
+    from landscape_gui import cli
+    from landscape_gui.core.scenario.presets import load_preset
+
+    seen = []
+    monkeypatch.setattr(cli, "cmd_gui", lambda source, preset=False: seen.append((source, preset)) or 0)
+    assert cli.main(["sgd-noise"]) == 0 and cli.main(["lecture.toml"]) == 0
+    assert seen == [("sgd-noise", True), ("lecture.toml", False)]  # a preset id, as export and trace take
+
+    win = make_window()
+    assert open_on_window(win, "sgd-noise", preset=True)
+    preset = load_preset("sgd-noise")
+    assert win.controller.landscape_id == preset.landscape.function
+    assert win.windowTitle() == f"Landscape GUI — {preset.title}"
+    assert win.scenario_actions.path is None  # Save asks where: the preset's own file is never overwritten
