@@ -22,6 +22,7 @@ calls ``progress(done, total)``, raises :class:`SurfaceCancelled` when ``cancell
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ import numpy as np
 from landscape_gui.core.data.landscapes import SurfaceCancelled
 
 __all__ = ["SurfaceProcess", "can_compute"]
+
+log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.05
 START_TIMEOUT_S = 60.0
@@ -155,6 +158,10 @@ class SurfaceProcess:
                 yield self._conn
             except (EOFError, OSError, RuntimeError) as e:
                 self._stop()
+                if self.available:  # not closed on purpose: say it once (packaging/build-bundle looks)
+                    log.warning(
+                        "the surface process stopped (%s: %s); computing in this process", type(e).__name__, e
+                    )
                 self.available = False
                 raise RuntimeError(f"the surface process stopped ({type(e).__name__})") from e
 
