@@ -52,6 +52,25 @@ def configure_app(app) -> None:
     app.setWindowIcon(app_icon())
 
 
+#: Qt platform plugins that draw widgets in software only: no QOpenGLWidget ("offscreen" creates a GLX
+#: context when DISPLAY is set, yet its widgets still cannot render OpenGL).
+RASTER_ONLY_PLATFORMS = ("offscreen", "minimal", "linuxfb", "vnc")
+
+
+def opengl_problem(app) -> str | None:
+    """Why the window cannot draw (one line), or None: the platform must give OpenGL widgets."""
+    from PySide6.QtGui import QOpenGLContext
+
+    if app.platformName() not in RASTER_ONLY_PLATFORMS and QOpenGLContext().create():
+        return None
+    chosen = os.environ.get("QT_QPA_PLATFORM")
+    hint = f"unset QT_QPA_PLATFORM (it is {chosen!r}) or " if chosen else ""
+    return (
+        f"the window needs OpenGL, which Qt's {app.platformName()!r} platform cannot give: "
+        f"{hint}run it on a desktop or under Xvfb (xvfb-run -a landscape-gui)"
+    )
+
+
 def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
     """Run the GUI until the window closes; returns the exit status (1 without a display). ``scenario_path``
     is opened on the window: a scenario file, or with ``preset`` a preset id.
@@ -66,6 +85,10 @@ def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
         )
         return 1
     app = create_app()
+    problem = opengl_problem(app)
+    if problem:  # before any GL widget: they would each print "Failed to create context", again and again
+        print(f"landscape-gui: {problem}", file=sys.stderr)
+        return 1
     from landscape_gui.gui import actions, lifecycle
     from landscape_gui.gui.main_window import MainWindow
 
