@@ -8,9 +8,9 @@ minimum (1, 1), diverged, or not settled), the shares, and a PNG of the map.
 - ours: ``python -m landscape_gui basins --function rosenbrock --optimizer adam --grid 200 --steps 500
   -o OUT.png --format json``: it also finds and classifies the critical points, checks every step for
   divergence as the app does, and draws the legended map with Qt (offscreen);
-- torch: a script run by a separate virtual environment's Python (``--torch-venv``, default /tmp/torchenv,
-  created with ``pip install torch==2.13.0`` when missing; never the app's): a (40 000, 2) float64 leaf
-  tensor, the Rosenbrock loss in torch, ``loss.backward(); opt.step(); opt.zero_grad()``; the outcomes
+- torch: a script run as its own process by the Python of ``benchmarks/.venv-compare`` (the benchmarks'
+  environment, made on first use with the app and torch 2.13.0; never the app's ``.venv``): a (40 000, 2)
+  float64 leaf tensor, the Rosenbrock loss in torch, ``loss.backward(); opt.step(); opt.zero_grad()``; the outcomes
   from the known minimum (1, 1), checked once at the end; a plain PNG (one colour per outcome, no legend)
   written with zlib. Torch runs on its default number of threads.
 
@@ -21,7 +21,7 @@ starts settle and retire. The outcome shares
 of both are printed (torch's autograd gradient rounds differently from our exact one, so a start on a
 basin border may differ). Run with
 
-    /work/main/.venv/bin/python benchmarks/bench_basins.py [--lr 0.001] [--repeats 3]
+    benchmarks/bench_basins.py [--lr 0.001] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from __future__ import annotations
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+TORCH = "torch==2.13.0"
+
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _compare_env import ensure_env
 
-    ensure_env(__doc__, [])
+    ensure_env(__doc__, [TORCH])
 
 import argparse
 import json
@@ -79,18 +81,6 @@ print(json.dumps({"shares": shares, "threads": torch.get_num_threads(), "version
 """
 
 
-def torch_python(venv: Path) -> Path:
-    """The torch venv's Python, creating the venv and installing torch into it when missing."""
-    py = venv / "bin" / "python"
-    if py.exists() and subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0:
-        return py
-    print(f"installing torch==2.13.0 into {venv} (once)...", flush=True)
-    if not py.exists():
-        subprocess.run(["python3", "-m", "venv", str(venv)], check=True)
-    subprocess.run([py, "-m", "pip", "install", "-q", "torch==2.13.0"], check=True)
-    return py
-
-
 def timed(cmd: list, env: dict, repeats: int) -> tuple[float, str]:
     best, out = float("inf"), ""
     for _ in range(repeats):
@@ -110,7 +100,6 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default torch's, 1e-3)")
     ap.add_argument("--tol", type=float, default=1e-3)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--torch-venv", type=Path, default=Path("/tmp/torchenv"))
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench-basins-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp / "xdg")}
@@ -119,9 +108,8 @@ def main(argv: list[str] | None = None) -> None:
             "-o", str(tmp / "ours.png"), "--format", "json"]  # fmt: skip
     script = tmp / "torch_basins.py"
     script.write_text(TORCH_SCRIPT)
-    tpy = torch_python(args.torch_venv)
     theirs = [
-        str(tpy),
+        sys.executable,  # benchmarks/.venv-compare, which has torch (ensure_env)
         str(script),
         str(args.grid),
         str(args.steps),

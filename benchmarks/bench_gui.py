@@ -179,9 +179,32 @@ def live_rate(hide_docks: bool, size=(1600, 900), seconds: float = 6.0) -> float
     return rate
 
 
+SIZES = ((1280, 720), (1600, 900))  # the windows measured live
+RUN_AS = 'xvfb-run -a -s "-screen 0 1920x1080x24" benchmarks/bench_gui.py'
+
+
+def check_screen() -> None:
+    """One line and exit status 1 on a screen the measurements cannot use: none at all, smaller than the
+    largest window measured, or fewer than 24 bits of colour (no OpenGL visual: xvfb-run's default screen on
+    some systems, 1280x1024x8, gave no frame at all and then a traceback)."""
+    from landscape_gui.gui.app import create_app, has_display
+
+    if not has_display():
+        raise SystemExit(f"bench_gui.py needs a display: run it as  {RUN_AS}")
+    screen = create_app().primaryScreen()
+    g, depth = screen.geometry(), screen.depth()
+    w, h = max(SIZES)
+    if depth < 24 or g.width() < w or g.height() < h:
+        raise SystemExit(
+            f"bench_gui.py needs a screen of at least {w}x{h} with 24-bit colour, not {g.width()}x{g.height()}"
+            f" with {depth}-bit: run it as  {RUN_AS}"
+        )
+
+
 def main() -> int:
+    check_screen()
     size, app_t, bare_t, steps = frame_times()
-    sizes = ((1280, 720), (1600, 900))
+    sizes = SIZES
     live = {(size, hide): live_rate(hide, size) for size in sizes for hide in (False, True)}
     imp = statistics.median(_child(IMPORT) for _ in range(3))
     launch = statistics.median(_child(LAUNCH) for _ in range(3))

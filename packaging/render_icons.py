@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Render resources/icons/landscape-gui.svg to the PNG sizes desktops ask for (16 … 512 px).
+"""Render landscape_gui/resources/icons/landscape-gui.svg to the PNG sizes desktops ask for (16 … 512 px).
 
 The PNGs are committed (a freedesktop icon theme, Windows and macOS bundlers want bitmaps); run this after
 editing the SVG, from the app's environment (Qt's own SVG renderer, in PySide6-Essentials):
 
     .venv/bin/python packaging/render_icons.py
 
-They land in ``resources/icons/hicolor/SIZExSIZE/apps/landscape-gui.png``, the layout of the hicolor icon
-theme, so ``cp -r resources/icons/hicolor ~/.local/share/icons/`` installs them. ``tests/test_packaging.py``
+They land in ``landscape_gui/resources/icons/hicolor/SIZExSIZE/apps/landscape-gui.png``, the layout of the
+hicolor icon theme, so ``cp -r landscape_gui/resources/icons/hicolor ~/.local/share/icons/`` installs them. ``tests/test_packaging.py``
 renders the SVG again and fails if a committed PNG no longer matches it.
 """
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SVG = ROOT / "resources" / "icons" / "landscape-gui.svg"
+ICONS = Path(__file__).resolve().parents[1] / "landscape_gui" / "resources" / "icons"
+SVG = ICONS / "landscape-gui.svg"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
 def png_path(size: int) -> Path:
-    return ROOT / "resources" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "landscape-gui.png"
+    return ICONS / "hicolor" / f"{size}x{size}" / "apps" / "landscape-gui.png"
 
 
 def render(size: int):
@@ -52,7 +52,7 @@ def main() -> int:
         if not render(size).save(str(out), "PNG"):
             print(f"cannot write {out}", file=sys.stderr)
             return 1
-        print(f"wrote {out.relative_to(ROOT)}")
+        print(f"wrote {out.relative_to(ICONS.parents[2])}")
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything landscape-gui needs on Debian/Ubuntu: the system libraries Qt and OpenGL load
-# (plus Xvfb for the tests), a virtual environment in .venv and the package in it.
+# (plus, with --test, Xvfb and the tools the tests run), a virtual environment in .venv and the package in it.
 # Usage: scripts/setup.sh [--test]      Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,9 @@ if [ "${1:-}" = "--test" ]; then want_test=1; fi
 
 pkgs=(libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
       libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libfontconfig1 libdbus-1-3)
-if [ $want_test = 1 ]; then pkgs+=(xvfb xauth); fi
+# the tests' tools: Xvfb (pytest-xvfb), xprop and xwininfo (x11-utils: the window's properties, the README's
+# window check), desktop-file-validate (desktop-file-utils) and appstreamcli (appstream) for the desktop files
+if [ $want_test = 1 ]; then pkgs+=(xvfb xauth x11-utils desktop-file-utils appstream); fi
 
 missing=()
 if command -v dpkg-query >/dev/null; then

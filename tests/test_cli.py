@@ -1,6 +1,7 @@
 """The command-line contract: formats, exit codes and one-line errors."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -192,6 +193,7 @@ def test_trace_one_d(capsys):
         (["critical", "--function", "nope"], "unknown function 'nope'"),
         (["critical", "--expr", "x +* y"], "bad formula"),
         (["frobnicate"], "unknown command"),
+        (["sgd-noisy"], "or a preset id, see 'landscape-gui presets'"),
         (["trace", "--function", "booth"], "required"),
         (["trace", "saddle-escape", "--optimizer", "gd"], "drop --optimizer"),
         (["trace", "saddle-escape", "--function", "booth", "--steps", "3"], "drop --function, --steps"),
@@ -262,3 +264,13 @@ def test_a_formula_that_keeps_sympy_busy_is_refused_in_time():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert "too complex to differentiate in time" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_the_window_on_a_platform_without_opengl_says_so_in_one_line(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "landscape_gui"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == [out.stderr.strip()], out.stderr[-2000:]
+    assert "OpenGL" in out.stderr and "'offscreen'" in out.stderr and "xvfb-run" in out.stderr

@@ -140,6 +140,18 @@ def test_restarts_json(capsys):
     curve = data["success_curve"]
     assert curve["formula"][9] == pytest.approx(1 - (1 - data["p"]) ** 10)
     assert json.loads(run_cli(capsys, *args)[1]) == data  # reproducible
+    k, p = data["restarts_for_90"], data["p"]
+    assert type(k) is int and 0 < p < 1
+    assert 1 - (1 - p) ** k >= 0.9 > 1 - (1 - p) ** (k - 1)  # the smallest such k
+
+
+def test_restarts_for_90_is_null_when_no_run_reaches_the_global_minimum(capsys):
+    args = ["restarts", "--function", "booth", "--optimizer", "gd", "--set", "lr=1e-6", "--steps", "3",
+            "--n", "20", "--format", "json"]  # fmt: skip
+    code, text, err = run_cli(capsys, *args)
+    assert code == 0, err
+    data = json.loads(text)
+    assert data["p"] == 0 and data["restarts_for_90"] is None
 
 
 def test_restarts_text_and_errors(capsys):

@@ -45,12 +45,29 @@ def test_every_option_of_every_command_has_a_help_line():
     assert len(list(_parsers(build_parser()))) >= 7  # the walk reached the subcommands
 
 
+def test_each_commands_usage_line_starts_with_the_command():
+    for name, parser in list(_parsers(build_parser()))[1:]:
+        assert parser.format_usage().startswith(f"usage: {name} "), parser.format_usage()
+
+
+@pytest.mark.parametrize(
+    "command,option",
+    [(c, o) for c in ("basins", "restarts") for o in ("--steps", "--tol", "--noise", "--seed", "--format")]
+    + [("restarts", "--n"), ("critical", "--format"), ("trace", "--format"), ("trace", "--noise")]
+    + [("export", o) for o in ("--size", "--fps", "--duration", "--orbit")],
+)
+def test_options_that_may_be_left_out_say_their_default(command, option):
+    parser = dict(_parsers(build_parser()))[f"landscape-gui {command}"]
+    action = next(a for a in parser._actions if option in a.option_strings)  # noqa: SLF001
+    assert "default" in action.help, f"{command} {option}: {action.help}"
+
+
 def test_help_says_that_no_arguments_or_a_toml_file_open_the_window(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--help"])
     out = capsys.readouterr().out
     assert e.value.code == 0
-    assert "landscape-gui [SCENARIO.toml]" in out and "opens the window" in out and "--reset" in out
+    assert "landscape-gui [SCENARIO.toml | PRESET]" in out and "opens the window" in out and "--reset" in out
 
 
 @pytest.mark.parametrize(

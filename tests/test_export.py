@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from landscape_gui import resources_dir
 from landscape_gui.core.scenario.presets import LECTURE_ORDER, load_preset
 from landscape_gui.export.writers import ExportCancelled
 
@@ -134,7 +135,7 @@ def test_cli_export_and_force(tmp_path):
         "dw.gif already exists (use --force to overwrite it)"
     )
     assert len(r.stderr.strip().splitlines()) == 1
-    scenario = Path(__file__).resolve().parent.parent / "resources" / "presets" / "saddle-escape.toml"
+    scenario = resources_dir() / "presets" / "saddle-escape.toml"
     r = run_cli("export", str(scenario), "-o", "dw.gif", "--size", "160x120", "--fps", "5", "--duration", "1",
                 "--orbit", "45", "--force", cwd=tmp_path)  # fmt: skip
     assert r.returncode == 0, r.stderr

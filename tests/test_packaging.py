@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from landscape_gui import resources_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
-DESKTOP = PACKAGING / "landscape-gui.desktop"
-METAINFO = next(PACKAGING.glob("*.metainfo.xml"))
+DESKTOP = resources_dir() / "desktop" / "landscape-gui.desktop"
+METAINFO = next((resources_dir() / "desktop").glob("*.metainfo.xml"))
 sys.path.insert(0, str(PACKAGING))
 
 from render_icons import SIZES, png_path, render  # noqa: E402
@@ -22,9 +24,8 @@ from render_icons import SIZES, png_path, render  # noqa: E402
 def _validator(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(
-            f"{name} is not installed (Debian: {'desktop-file-utils' if 'desktop' in name else 'appstream'})"
-        )
+        package = "desktop-file-utils" if "desktop" in name else "appstream"
+        pytest.skip(f"{name} is not installed (Debian: {package}; scripts/setup.sh --test installs it)")
     return path
 
 
@@ -46,7 +47,7 @@ def test_desktop_entry_and_metainfo_agree():
     assert "Exec=landscape-gui %f" in text and "Icon=landscape-gui" in text
     assert f'<launchable type="desktop-id">{DESKTOP.name}</launchable>' in meta
     assert "<binary>landscape-gui</binary>" in meta
-    assert (ROOT / "resources" / "icons" / "landscape-gui.svg").is_file()
+    assert (resources_dir() / "icons" / "landscape-gui.svg").is_file()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -81,6 +82,6 @@ def test_bundle_script_is_ready_to_run():
     out = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and "one-folder" in out.stdout, out.stderr
     spec = (PACKAGING / "landscape-gui.spec").read_text()
-    assert '"resources"' in spec and '"licenses"' in spec
+    assert "resources" in spec and '"licenses"' in spec
     for name in ("GPL-3.0.txt", "LGPL-3.0.txt", "THIRD-PARTY.md"):
         assert (PACKAGING / "licenses" / name).is_file()

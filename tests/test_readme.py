@@ -2,10 +2,12 @@
 
 The README is parsed here, not copied: each line of a ```sh block (``\\`` continuations joined, comments
 dropped) becomes one test, and so does each ```python block. A new command in the README is picked up
-without touching this file. Each runs in a scratch folder that links to the clone's top-level entries (so
-``packaging/...`` or ``.venv/...`` resolve as in the clone, while files the command writes stay out of it),
-with ``HOME`` and ``XDG_CONFIG_HOME`` private to the test, and ``landscape-gui`` on ``PATH`` as this checkout's
-app. How a command is run depends on what it is (first matching rule):
+without touching this file. Each runs in a scratch folder of its own, holding copies of the clone's folders
+the README's commands name (``packaging/``, ``benchmarks/`` ..., and ``.venv/bin/activate``) and no link at
+all: whatever a command writes stays in the scratch folder, and files a reader left in the clone (the
+README's own race.mp4, demo.toml, example.py) are neither seen nor touched. ``HOME`` and
+``XDG_CONFIG_HOME`` are private to the test, and ``landscape-gui`` is on ``PATH`` as this checkout's app.
+How a command is run depends on what it is (first matching rule):
 
 - ``VAR=value`` before a command is put in its environment, and ``xvfb-run [-a] [-s ARGS]`` is dropped:
   the test already runs under Xvfb;
@@ -13,6 +15,8 @@ app. How a command is run depends on what it is (first matching rule):
   ``tests/test_scripts.py`` checks that scripts/run sets up ``.venv`` and hands its arguments to the app;
   ``.venv/bin/landscape-gui`` and ``.venv/bin/python`` are this checkout's app and interpreter;
 - ``source .venv/bin/activate`` must put ``landscape-gui`` on ``PATH`` (skipped where there is no ``.venv``);
+- ``pipx install .`` / ``pip install .``: ``tests/test_install.py`` builds the wheel and installs it into a
+  fresh environment (here it would download the dependencies): skipped;
 - ``landscape-gui`` with no argument or with a scenario file opens the window: it must show a window named
   "Landscape GUI" under Xvfb and keep running until stopped;
 - ``landscape-gui export``: for real, at a tiny size (``--size 96x54 --fps 5 --duration 0.4``);
@@ -107,14 +111,34 @@ SNIPPETS = [(k, b) for k, b in enumerate(BLOCKS) if b.lang == "python"]
 
 
 # -- the scratch folder ---------------------------------------------------------------------------------------
-@pytest.fixture
-def scratch(tmp_path):
-    """A folder that looks like the clone (links to its top-level entries), a private HOME and the app."""
+def named_folders(root: Path, commands: list[tuple[int, str, int]]) -> list[str]:
+    """The clone's folders (relative paths) the commands name: a named folder itself, a named file's folder.
+    Only folders: a file a reader left at the top of the clone (race.mp4) is never one of them."""
+    found = set()
+    for _, command, _ in commands:
+        for word in shlex.split(command, comments=True):
+            parts = Path(word).parts
+            if not parts or word.startswith(("-", "/", "~", "$")) or parts[0] in (".git", ".venv", ".."):
+                continue
+            path = root.joinpath(*parts)
+            folder = path if path.is_dir() else path.parent
+            if folder != root and folder.is_dir() and root in folder.parents:
+                found.add(folder.relative_to(root).as_posix())
+    return sorted(f for f in found if not any(f.startswith(g + "/") for g in found))
+
+
+def make_scratch(root: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A folder that looks like the clone to the README's commands (copies, no links), a private HOME and
+    ``landscape-gui`` on ``PATH``; ``root`` is the clone."""
     work = tmp_path / "clone"
-    work.mkdir()
-    for entry in ROOT.iterdir():
-        if entry.name not in (".git",):
-            (work / entry.name).symlink_to(entry)
+    work.mkdir(parents=True)
+    skip = shutil.ignore_patterns("__pycache__", ".venv*", "*.egg-info", ".pytest_cache")
+    for folder in named_folders(root, COMMANDS):
+        shutil.copytree(root / folder, work / folder, ignore=skip, ignore_dangling_symlinks=True)
+    activate = root / ".venv" / "bin" / "activate"  # it names the clone's .venv by its absolute path
+    if activate.is_file():
+        (work / ".venv" / "bin").mkdir(parents=True)
+        shutil.copyfile(activate, work / ".venv" / "bin" / "activate")
     for b in BLOCKS:
         if b.file:
             (work / b.file).write_text(b.text, "utf-8")
@@ -134,6 +158,11 @@ def scratch(tmp_path):
         "XDG_DATA_HOME": str(home / ".local" / "share"),
     }
     return work, env
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    return make_scratch(ROOT, tmp_path)
 
 
 def _split(command: str) -> tuple[dict[str, str], list[str]]:
@@ -260,6 +289,8 @@ def test_readme_command_runs_as_written(scratch, line, command, block):
     assert words, f"README line {line}: nothing to run in {command!r}"
     if words[0] in ("scripts/test", "./scripts/test"):
         pytest.skip("scripts/test runs this very suite")
+    if words[:2] == ["pipx", "install"] or words[:2] == ["pip", "install"] or words[1:3] == ["-m", "pip"]:
+        pytest.skip("tests/test_install.py installs the wheel into a fresh environment (no download)")
     if words[0] in ("source", "."):
         if not (ROOT / ".venv" / "bin" / "activate").exists():
             pytest.skip("no .venv in this checkout (scripts/run or scripts/test makes it)")
@@ -304,3 +335,34 @@ def test_readme_python_snippet_runs_and_prints_what_the_readme_says(scratch, ind
         assert checker.check_output(following.text, out.stdout, doctest.ELLIPSIS), (
             f"README line {following.line} says the snippet prints\n{following.text}\nbut it prints\n{out.stdout}"
         )
+
+
+def test_files_a_reader_left_in_the_clone_change_nothing(tmp_path):
+    """A clone in which the README was followed (race.mp4, an edited demo.toml, example.py at its top): the
+    README's commands still pass, and those files are neither read nor written, through a link or not."""
+    clone = tmp_path / "their-clone"
+    for folder in named_folders(ROOT, COMMANDS):
+        shutil.copytree(ROOT / folder, clone / folder, ignore=shutil.ignore_patterns("__pycache__", ".venv*"))
+    planted = {
+        "race.mp4": b"the reader's own video",
+        "demo.toml": b'version = 1\ntitle = "my edited demo"\n',
+        "example.py": b"print('my own example')\n",
+        "basins.png": b"not even a png",
+    }
+    for name, data in planted.items():
+        (clone / name).write_bytes(data)
+
+    work, env = make_scratch(clone, tmp_path / "test")
+    assert not [p for p in work.rglob("*") if p.is_symlink()], "the scratch folder holds a link"
+    assert not (work / "race.mp4").exists() and not (work / "basins.png").exists()
+    demo = next(b for b in BLOCKS if b.file == "demo.toml")
+    assert (work / "demo.toml").read_text("utf-8") == demo.text
+
+    # the commands that write race.mp4, demo.gif and basins.png, or read demo.toml and example.py
+    touching = [c for c in COMMANDS if re.search(r"race\.mp4|demo\.(gif|toml)|basins\.png|example\.py", c[1])]
+    assert len(touching) >= 4, touching
+    for line, command, block in touching:
+        test_readme_command_runs_as_written((work, env), line, command, block)
+    assert (work / "race.mp4").stat().st_size > 1000
+    for name, data in planted.items():
+        assert (clone / name).read_bytes() == data, f"{name} in the clone was changed"

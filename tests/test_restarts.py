@@ -1,6 +1,7 @@
 """Random restarts statistics and the Hessian inspector's values."""
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -8,7 +9,13 @@ import pytest
 from landscape_gui.core.analysis.basins import BasinProblem, settle
 from landscape_gui.core.analysis.critical import critical_points
 from landscape_gui.core.analysis.inspector import inspect_point, inspect_points
-from landscape_gui.core.analysis.restarts import CATEGORIES, random_starts, run_restarts, success_curve
+from landscape_gui.core.analysis.restarts import (
+    CATEGORIES,
+    RestartSummary,
+    random_starts,
+    run_restarts,
+    success_curve,
+)
 from landscape_gui.core.landscapes.library import get_landscape
 
 
@@ -63,6 +70,15 @@ def test_success_curve_against_its_formula():
     # a known sample: 1 success in 4 runs
     measured = success_curve(np.array([True, False, False, False]), [1, 2, 3], 20000, 0)
     np.testing.assert_allclose(measured, [0.25, 1 - 0.75**2, 1 - 0.75**3], atol=0.015)
+
+
+@pytest.mark.parametrize("p", [0.006, 0.1, 0.5, 0.9, 1 - 0.1**0.5, 1 - 0.1 ** (1 / 3), 0.999, 1e-4, 0.25])
+def test_restarts_needed_is_the_smallest_integer_k(p):
+    k = 1
+    while 1 - (1 - p) ** k < 0.9:  # counted one by one
+        k += 1
+    need = RestartSummary.restarts_needed(SimpleNamespace(p=p), 0.9)
+    assert type(need) is int and need == k
 
 
 def test_restarts_needed_edges():

@@ -1,6 +1,6 @@
 """Command line: ``landscape-gui`` launches the app; subcommands work without a display.
 
-    landscape-gui [SCENARIO.toml]       the app (optionally opening a scenario)
+    landscape-gui [SCENARIO.toml|PRESET] the app (optionally opening a scenario file or a preset)
     landscape-gui --reset               forget the saved settings: the next start is a first run
     landscape-gui functions             built-in landscapes
     landscape-gui optimizers            optimizers, their hyperparameters and state buffers
@@ -41,18 +41,33 @@ def cmd_reset() -> int:
     return 0
 
 
-def cmd_gui(scenario: str | None) -> int:
+def cmd_gui(scenario: str | None, preset: bool = False) -> int:
     from landscape_gui.gui.app import run_app
 
-    return run_app(scenario)
+    return run_app(scenario, preset=preset)
+
+
+def _window_source(word: str, commands: set[str]) -> tuple[str, bool]:
+    """``landscape-gui WORD`` that names no command: a scenario file (.toml) or a preset id opens the window
+    on it, as ``export`` and ``trace`` read them; anything else is an unknown command."""
+    if word.endswith(".toml"):
+        return word, False
+    from landscape_gui.core.scenario.presets import preset_path
+
+    try:
+        preset_path(word)
+    except KeyError:
+        raise UsageError(_not_a_command(word, commands)) from None
+    return word, True
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
-        usage="%(prog)s [SCENARIO.toml]\n       %(prog)s COMMAND [options]\n       %(prog)s --reset",
-        description="See why gradient descent gets stuck. With no arguments, or with a scenario file "
-        "(SCENARIO.toml), it opens the window; a command runs without a display and prints its result.",
+        usage="%(prog)s [SCENARIO.toml | PRESET]\n       %(prog)s COMMAND [options]\n       %(prog)s --reset",
+        description="See why gradient descent gets stuck. With no arguments, a scenario file (SCENARIO.toml) "
+        "or a preset id (see 'presets'), it opens the window; a command runs without a display and prints "
+        "its result.",
         epilog="'%(prog)s COMMAND --help' lists a command's options.",
     )
     parser.add_argument(
@@ -61,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="forget the saved window layout, last session and recent files: the next start is a first run",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=Parser, title="commands", metavar="COMMAND")
+    # prog: the subcommands' usage lines start "landscape-gui trace", not with the custom usage above
+    sub = parser.add_subparsers(
+        dest="command", parser_class=Parser, title="commands", metavar="COMMAND", prog=PROG
+    )
 
     for module in COMMANDS:
         module.register(sub)
@@ -87,9 +105,11 @@ def _main(argv: Sequence[str] | None) -> int:
     commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
     try:
         if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
-            if argv and (len(argv) > 1 or not argv[0].endswith(".toml")):
+            if len(argv) > 1:
                 raise UsageError(_not_a_command(argv[0], commands))
-            return cmd_gui(argv[0] if argv else None)
+            if not argv:
+                return cmd_gui(None)
+            return cmd_gui(*_window_source(argv[0], commands))
         args = parser.parse_args(argv)
         if args.reset:
             if args.command is not None:
@@ -116,7 +136,10 @@ def _not_a_command(word: str, commands) -> str:
         return (
             f"{shorten(word)!r} is not a scenario file (the window opens a .toml scenario); commands: {known}"
         )
-    return f"unknown command {shorten(word)!r} (commands: {known})"
+    return (
+        f"unknown command {shorten(word)!r} (commands: {known}; or a preset id, see 'landscape-gui presets', or a"
+        " scenario file SCENARIO.toml)"
+    )
 
 
 def quiet_numpy_warnings() -> None:

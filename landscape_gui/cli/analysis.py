@@ -27,6 +27,12 @@ from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STEPS, MAX_TOL, c
 
 __all__ = ["basins_json", "basins_text", "restarts_json", "restarts_text"]
 
+#: What ``basins`` and ``restarts`` use when neither an option nor the scenario sets it.
+DEFAULT_STEPS = 500
+DEFAULT_TOL = 1e-3
+DEFAULT_NOISE = 0.0
+DEFAULT_SEED = 0
+
 
 def _num(v: float | None) -> float | None:
     return float(v) if v is not None and math.isfinite(v) else None
@@ -126,6 +132,12 @@ def _best(r: RestartSummary) -> dict | None:
     }
 
 
+def _restarts_for(r: RestartSummary, confidence: float) -> int | None:
+    """The fewest restarts for that chance of reaching the global minimum; None (null) when p = 0."""
+    need = r.restarts_needed(confidence)
+    return None if math.isinf(need) else int(need)
+
+
 def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed: int) -> dict:
     """The ``restarts`` JSON: the ``basins`` outcome list with ``runs``, the best run, the five category
     shares, the success probability p and the measured curve P(≥ 1 of k reaches the global minimum)."""
@@ -144,7 +156,7 @@ def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed
         "global_share": _global_share(outcomes),
         "categories": r.categories(),
         "p": r.p,
-        "restarts_for_90": _num(r.restarts_needed(0.9)),
+        "restarts_for_90": _restarts_for(r, 0.9),
         "success_curve": {
             "k": r.ks.tolist(),
             "measured": r.measured.tolist(),
@@ -247,9 +259,9 @@ def analysis_inputs(args) -> AnalysisInputs:
         raise UsageError(str(e)) from None
     if args.schedule is not None:
         schedule = parse_schedule_option(args.schedule)
-    steps = args.steps if args.steps is not None else (scenario.steps if scenario else 500)
-    noise = args.noise if args.noise is not None else (scenario.noise if scenario else 0.0)
-    seed = args.seed if args.seed is not None else (scenario.seed if scenario else 0)
+    steps = args.steps if args.steps is not None else (scenario.steps if scenario else DEFAULT_STEPS)
+    noise = args.noise if args.noise is not None else (scenario.noise if scenario else DEFAULT_NOISE)
+    seed = args.seed if args.seed is not None else (scenario.seed if scenario else DEFAULT_SEED)
     batch_size = (
         args.batch_size if args.batch_size is not None else (scenario.batch_size if scenario else None)
     )
@@ -267,7 +279,7 @@ def analysis_inputs(args) -> AnalysisInputs:
 
 def tolerance(args, section) -> float:
     """``--tol`` (else the scenario section's, else 1e-3): a finite number > 0 and ≤ the limit files have."""
-    tol = args.tol if args.tol is not None else (section.tol if section is not None else 1e-3)
+    tol = args.tol if args.tol is not None else (section.tol if section is not None else DEFAULT_TOL)
     if not (math.isfinite(tol) and 0 < tol <= MAX_TOL):
         raise UsageError(f"--tol must be a finite number > 0 and ≤ {MAX_TOL:g}, not {tol}")
     return tol
@@ -295,8 +307,27 @@ def add_analysis_args(p) -> None:
         help="data landscapes: minibatches of B samples, seeded as trace seeds them (default: the "
         "scenario's, or all the data)",
     )
-    p.add_argument("--steps", type=int, metavar="S", help="steps per run (default: the scenario's, or 500)")
-    p.add_argument("--tol", type=float, metavar="T", help="distance counted as reaching a critical point")
-    p.add_argument("--noise", type=float, metavar="SIGMA", help="σ of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, metavar="K", help="seed of the noise (and of the random starts)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--steps", type=int, metavar="S", help=f"steps per run (default: the scenario's, or {DEFAULT_STEPS})"
+    )
+    p.add_argument(
+        "--tol",
+        type=float,
+        metavar="T",
+        help=f"distance counted as reaching a critical point (default: the scenario's, or {DEFAULT_TOL:g})",
+    )
+    p.add_argument(
+        "--noise",
+        type=float,
+        metavar="SIGMA",
+        help=f"σ of Gaussian gradient noise (default: the scenario's, or {DEFAULT_NOISE:g})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="K",
+        help=f"seed of the noise and of the random starts (default: the scenario's, or {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)"
+    )

@@ -48,5 +48,10 @@ def register(sub) -> None:
         "restarts", help="random restarts: outcome shares, success probability and the best run"
     )
     add_analysis_args(p)
-    p.add_argument("--n", type=int, metavar="N", help="number of random starts")
+    p.add_argument(
+        "--n",
+        type=int,
+        metavar="N",
+        help="number of random starts (default: the scenario's [restarts] n; required with --function/--expr)",
+    )
     p.set_defaults(func=cmd_restarts)

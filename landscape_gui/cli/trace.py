@@ -192,7 +192,7 @@ def register(sub) -> None:
         metavar="X[,Y]",
         help="a start point, e.g. --start -1.5,2 (repeatable)",
     )
-    p.add_argument("--steps", type=int, metavar="N", help="number of steps")
+    p.add_argument("--steps", type=int, metavar="N", help="number of steps (required without a SCENARIO)")
     p.add_argument(
         "--noise",
         type=float,

@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from functools import partial
 
 from landscape_gui.drawing.qt_app import ensure_app, has_display
 
+#: Qt platform plugins that draw widgets in software only: no QOpenGLWidget ("offscreen" creates a GLX
+#: context when DISPLAY is set, yet its widgets still cannot render OpenGL).
+RASTER_ONLY_PLATFORMS = ("offscreen", "minimal", "linuxfb", "vnc")
 
-def run_app(scenario_path: str | None = None) -> int:
-    """Run the GUI until the window closes; returns the exit status (1 without a display).
+
+def opengl_problem(app) -> str | None:
+    """Why the window cannot draw (one line), or None: the platform must give OpenGL widgets."""
+    from PySide6.QtGui import QOpenGLContext
+
+    if app.platformName() not in RASTER_ONLY_PLATFORMS and QOpenGLContext().create():
+        return None
+    chosen = os.environ.get("QT_QPA_PLATFORM")
+    hint = f"unset QT_QPA_PLATFORM (it is {chosen!r}) or " if chosen else ""
+    return (
+        f"the window needs OpenGL, which Qt's {app.platformName()!r} platform cannot give: "
+        f"{hint}run it on a desktop or under Xvfb (xvfb-run -a landscape-gui)"
+    )
+
+
+def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
+    """Run the GUI until the window closes; returns the exit status (1 without a display). ``scenario_path``
+    is opened on the window: a scenario file, or with ``preset`` a preset id.
 
     Ctrl+C in the terminal, SIGTERM and SIGHUP close it as File → Quit does (status 128 + the signal); a
     lost display or a window destroyed from outside save the session too (see :mod:`.lifecycle`).
@@ -22,6 +42,10 @@ def run_app(scenario_path: str | None = None) -> int:
         )
         return 1
     app = ensure_app(sys.argv[:1])
+    problem = opengl_problem(app)
+    if problem:  # before any GL widget: they would each print "Failed to create context", again and again
+        print(f"landscape-gui: {problem}", file=sys.stderr)
+        return 1
     from landscape_gui.gui import lifecycle
     from landscape_gui.gui.main_window import MainWindow
 
@@ -29,7 +53,7 @@ def run_app(scenario_path: str | None = None) -> int:
     window = _build_window(MainWindow)
     lifecycle.on_lost_display(partial(_save_session, window))
     if scenario_path:
-        open_on_window(window, scenario_path)
+        open_on_window(window, scenario_path, preset=preset)
     window.show()
     watcher = lifecycle.watch_destroyed(app, window)
     status = app.exec()
@@ -45,10 +69,11 @@ def run_app(scenario_path: str | None = None) -> int:
     return status
 
 
-def open_on_window(window, path: str) -> bool:
-    """Open the command line's scenario before the window is shown: a missing or bad file is reported on the
-    window's banner and status bar (the session stays as it was), and in the terminal the name was typed in."""
-    opened = window.files.open_path(path)
+def open_on_window(window, path: str, *, preset: bool = False) -> bool:
+    """Open the command line's scenario before the window is shown (with ``preset``, ``path`` is a preset id,
+    opened as the Lecture presets menu opens it): a missing or bad file is reported on the window's banner and
+    status bar (the session stays as it was), and in the terminal the name was typed in."""
+    opened = window.files.open_preset(path) if preset else window.files.open_path(path)
     if not opened and window.files.last_error:
         print(f"landscape-gui: error: {window.files.last_error}", file=sys.stderr)
     return opened

@@ -1,7 +1,5 @@
 """File → Open/Save/Recent, Lecture presets, drag-and-drop and the export dialog, in the real main window."""
 
-from pathlib import Path
-
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -9,6 +7,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
+from landscape_gui import resources_dir
 from landscape_gui.core.scenario.files import COLORMAPS, load_scenario
 from landscape_gui.core.scenario.presets import LECTURE_ORDER, load_preset
 from landscape_gui.gui.settings import open_settings
@@ -39,7 +38,9 @@ def test_menus_list_the_presets_and_file_actions(window, actions, qtbot, tmp_pat
     for key in ("open", "save", "save_as", "export_anim", "export_image"):
         assert window.acts[key] in file_menu.actions()
     # the command line's scenario goes in through the same File → Open (its path, its recent entry)
-    path = Path(__file__).resolve().parents[2] / "resources" / "presets" / "double-well.toml"
+    from landscape_gui.core.scenario.presets import preset_path
+
+    path = preset_path("double-well")
     assert open_on_window(window, str(path))
     assert actions.path == path and actions.recent()[0] == str(path)
     # the presets are read when the menu first opens, as a user opens it
@@ -98,7 +99,7 @@ def test_failed_save_keeps_the_old_file(window, actions, tmp_path):
 
 
 def test_dropping_a_toml_opens_it(window, actions, tmp_path):
-    path = Path(__file__).resolve().parents[2] / "resources" / "presets" / "saddle-escape.toml"
+    path = resources_dir() / "presets" / "saddle-escape.toml"
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,

@@ -93,3 +93,20 @@ def test_a_missing_scenario_from_the_command_line_is_reported_on_the_window(
     assert not win.files.open_path(str(broken))
     assert len(shown) == 1 and "broken.toml" in shown[0] and "nope" in shown[0]
     assert win.session.scenario == before
+
+
+def test_a_preset_id_from_the_command_line_opens_the_window_on_that_preset(make_window, monkeypatch):
+    from landscape_gui import cli
+    from landscape_gui.core.scenario.presets import load_preset
+
+    seen = []
+    monkeypatch.setattr(cli, "cmd_gui", lambda source, preset=False: seen.append((source, preset)) or 0)
+    assert cli.main(["sgd-noise"]) == 0 and cli.main(["lecture.toml"]) == 0
+    assert seen == [("sgd-noise", True), ("lecture.toml", False)]  # a preset id, as export and trace take
+
+    win = make_window()
+    assert open_on_window(win, "sgd-noise", preset=True)
+    preset = load_preset("sgd-noise")
+    assert win.session.scenario.landscape.function == preset.landscape.function
+    assert win.windowTitle() == f"Landscape GUI — {preset.title}"
+    assert win.files.path is None  # Save asks where: the preset's own file is never overwritten

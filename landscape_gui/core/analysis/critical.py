@@ -44,8 +44,12 @@ Method
    (radii 1e-7, 1e-5 and 1e-3 × domain size), else ``"degenerate"``; its eigenvalues are ``nan``.
 9. **Global flag.** Every minimum whose value is within 1e-9·max(1, |v|) of the lowest minimum value v.
 
-``deadline_s`` bounds the work: when it is exceeded, refinement stops and the points already accepted are
-returned (never a half-converged one).
+The answer depends on the landscape alone, never on the machine's speed or load: the work is bounded by a
+count, ``max_evaluations`` points at which the gradient or the Hessian is evaluated (``WORK_BUDGET`` by
+default: every built-in needs at most 3.3 million, a formula with ~50 000 critical points 3 million). Past
+it, refinement stops and the points already accepted are returned (never a half-converged one), the same
+points in every process. ``deadline_s`` adds an optional wall-clock bound for a caller that would rather
+have a partial answer soon than the full one; a search cut by it depends on the machine's load.
 """
 
 from __future__ import annotations
@@ -66,7 +70,6 @@ from landscape_gui.core.analysis.critical_numeric import (
     Deadline,
     SearchContext,
     dedup,
-    eval_gh,
     newton,
     polish,
     scales,
@@ -92,6 +95,9 @@ __all__ = [
 DEGENERATE_TOL = 1e-6
 #: Relative tolerance on values for the global flag.
 GLOBAL_TOL = 1e-9
+
+#: Points at which ∇J or H may be evaluated in one search, by default (see the module docstring).
+WORK_BUDGET = 1 << 23
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _flat_direction(ctx: SearchContext, p: np.ndarray, ev: np.ndarray, vecs: np.
     k = int(np.argmin(np.abs(ev)))
     vec = vecs[:, k]
     rho = 1e-4 * ctx.size
-    gq = ctx.ls.grad(np.stack([p + rho * vec, p - rho * vec])) @ vec
+    gq = ctx.grad(np.stack([p + rho * vec, p - rho * vec])) @ vec
     if not np.all(np.isfinite(gq)):
         return None
     along = float(np.max(np.abs(gq)))
@@ -194,20 +200,27 @@ def find_critical_points(
     landscape: Landscape,
     *,
     seeds_per_axis: int | None = None,
-    deadline_s: float = 5.0,
+    deadline_s: float | None = None,
     exact: bool = True,
+    max_evaluations: int = WORK_BUDGET,
 ) -> list[CriticalPoint]:
     """Every critical point inside ``landscape.domain``, sorted by value then position.
 
     ``seeds_per_axis`` overrides the size of the uniform seed grid (chosen from the domain and the
-    oscillation of the gradient otherwise). ``deadline_s`` bounds the time: past it, refinement stops and
-    the points found so far (all converged) are returned. ``exact=False`` skips the sympy root finding (the
+    oscillation of the gradient otherwise). ``max_evaluations`` bounds the work (points at which ∇J or H is
+    evaluated): past it, refinement stops and the points found so far (all converged) are returned, the same
+    on every machine. ``deadline_s`` (None: none) also bounds the time, at the price of an answer that
+    depends on the machine's load. ``exact=False`` skips the sympy root finding (the
     numeric search alone; for checking). See the module docstring for the method and the tolerances, and
     :func:`search_critical_points` for whether the list is complete.
     """
     return list(
         search_critical_points(
-            landscape, seeds_per_axis=seeds_per_axis, deadline_s=deadline_s, exact=exact
+            landscape,
+            seeds_per_axis=seeds_per_axis,
+            deadline_s=deadline_s,
+            exact=exact,
+            max_evaluations=max_evaluations,
         ).points
     )
 
@@ -216,8 +229,9 @@ def search_critical_points(
     landscape: Landscape,
     *,
     seeds_per_axis: int | None = None,
-    deadline_s: float = 5.0,
+    deadline_s: float | None = None,
     exact: bool = True,
+    max_evaluations: int = WORK_BUDGET,
 ) -> CriticalSearch:
     """:func:`find_critical_points` and whether its list is complete (:class:`CriticalSearch`).
 
@@ -228,18 +242,20 @@ def search_critical_points(
     """
     with np.errstate(all="ignore"):
         try:
-            return _find(landscape, seeds_per_axis, deadline_s, exact)
+            return _find(landscape, seeds_per_axis, deadline_s, exact, max_evaluations)
         except (NameError, TypeError, AttributeError, np.linalg.LinAlgError):
             # the compiled formula cannot be evaluated everywhere (e.g. a DiracDelta in the Hessian of
             # abs(x), which numpy does not know): no critical points rather than an error in the GUI
             return CriticalSearch((), False, "the landscape's derivatives cannot be evaluated everywhere")
 
 
-def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: bool) -> CriticalSearch:
-    t0 = time.perf_counter()
+def _find(
+    ls: Landscape, seeds_per_axis: int | None, deadline_s: float | None, exact: bool, budget: int
+) -> CriticalSearch:
+    deadline = None if deadline_s is None else time.perf_counter() + deadline_s
     lo = np.array([a for a, _ in ls.domain], dtype=np.float64)
     hi = np.array([b for _, b in ls.domain], dtype=np.float64)
-    ctx = SearchContext(ls, lo, hi, float(np.max(hi - lo)), t0 + deadline_s)
+    ctx = SearchContext(ls, lo, hi, float(np.max(hi - lo)), int(budget), deadline)
     d = ls.dim
 
     cand = [np.empty((0, d))]
@@ -261,12 +277,12 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         lit = np.array([m for m in ls.global_minima if len(m) == d], dtype=np.float64).reshape(-1, d)
         seeds = [lit, sign_seeds, uniform_seeds(ctx, n)]
         if box is not None:  # the gradient is negligible outside a small box: search that one finer
-            seeds.append(sign_change_cells(ls, box[0], box[1], ls.search_grid)[0])
+            seeds.append(sign_change_cells(ctx, box[0], box[1], ls.search_grid)[0])
             seeds.append(uniform_seeds(ctx, n, box))
         seeds = np.concatenate(seeds)
         # seeds in a region where the computed gradient and Hessian are exactly zero (Easom far out,
         # where exp underflows) cannot lead anywhere genuine: skip them
-        g0, h0 = eval_gh(ls, seeds)
+        g0, h0 = ctx.gh(seeds)
         flat = np.all(g0 == 0, axis=1) & np.all(h0 == 0, axis=(1, 2))
         seeds = seeds[~flat]
         ctx.check()
@@ -280,9 +296,10 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
         )
         cand.append(x[ok])
         quality.append(gnorm[ok])
-        # sympy cannot be interrupted: start it only with time to spare; critical_exact bounds its work
-        # (well under a second at the degrees it takes)
-        if exact and ls.exact_search and ctx.deadline - time.perf_counter() > 0.5:
+        # sympy cannot be interrupted: start it only within the budget and, under a deadline, with time to
+        # spare; critical_exact bounds its work (well under a second at the degrees it takes)
+        spare = ctx.deadline is None or ctx.deadline - time.perf_counter() > 0.5
+        if exact and ls.exact_search and not ctx.expired() and spare:
             try:
                 ex = exact_roots(ls, ctx.check)
             except Deadline:
@@ -340,7 +357,12 @@ def _find(ls: Landscape, seeds_per_axis: int | None, deadline_s: float, exact: b
     out.sort(key=listing_order)
     complete, reason = True, ""
     if timed_out and not exact_all:
-        complete, reason = False, f"the search stopped at its time limit ({deadline_s:g} s)"
+        limit = (
+            f"its time limit ({deadline_s:g} s)"
+            if ctx.budget >= 0
+            else f"its work limit ({budget:,} evaluations)"
+        )
+        complete, reason = False, f"the search stopped at {limit}"
     elif not exact_all:
         reason = unresolved(ctx, np.array([c.position for c in out], dtype=np.float64).reshape(-1, d), box)
         complete = not reason

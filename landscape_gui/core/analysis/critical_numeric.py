@@ -35,26 +35,35 @@ class SearchContext:
     lo: np.ndarray
     hi: np.ndarray
     size: float  # largest side of the domain
-    deadline: float
+    budget: int  # points at which ∇J or H may still be evaluated
+    deadline: float | None  # time.perf_counter() past which to stop; None: no wall-clock bound
     grad_scale: float = 1.0
     curv_scale: float = 1.0
     oscillation: int = 0  # most sign changes of a gradient component along one grid line
     fine_step: float = 0.0
 
     def check(self) -> None:
-        if time.perf_counter() > self.deadline:
+        if self.expired():
             raise Deadline
 
     def expired(self) -> bool:
-        return time.perf_counter() > self.deadline
+        """The work budget is spent (or the optional deadline passed)."""
+        return self.budget < 0 or (self.deadline is not None and time.perf_counter() > self.deadline)
+
+    def grad(self, pts: np.ndarray) -> np.ndarray:
+        self.budget -= len(pts)
+        return self.ls.grad(pts)
+
+    def hessian(self, pts: np.ndarray) -> np.ndarray:
+        self.budget -= len(pts)
+        return self.ls.hessian(pts)
+
+    def gh(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.grad(pts), self.hessian(pts)
 
     def inside(self, pts: np.ndarray, margin: float) -> np.ndarray:
         pad = margin * (self.hi - self.lo)
         return np.all((pts >= self.lo - pad) & (pts <= self.hi + pad), axis=1)
-
-
-def eval_gh(ls: Landscape, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return ls.grad(pts), ls.hessian(pts)
 
 
 def newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +81,7 @@ def newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return delta, finite
 
 
-def sign_change_cells(ls: Landscape, lo: np.ndarray, hi: np.ndarray, m: int):
+def sign_change_cells(ctx: SearchContext, lo: np.ndarray, hi: np.ndarray, m: int):
     """Gradient on an m × m grid over [lo, hi]; seeds at cells where both components change sign.
 
     Returns (seeds, gradient grid, axes, oscillation = most sign changes of a component along one line).
@@ -80,7 +89,7 @@ def sign_change_cells(ls: Landscape, lo: np.ndarray, hi: np.ndarray, m: int):
     xs = np.linspace(lo[0], hi[0], m)
     ys = np.linspace(lo[1], hi[1], m)
     gx_, gy_ = np.meshgrid(xs, ys, indexing="ij")
-    g = ls.grad(np.column_stack([gx_.ravel(), gy_.ravel()])).reshape(m, m, 2)
+    g = ctx.grad(np.column_stack([gx_.ravel(), gy_.ravel()])).reshape(m, m, 2)
     g = np.where(np.isfinite(g), g, 0.0)
     s = np.sign(g)
     osc = 0
@@ -109,7 +118,7 @@ def scales(ctx: SearchContext) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
     if ls.dim == 1:
         m = 20001
         xs = np.linspace(ctx.lo[0], ctx.hi[0], m)
-        g = ls.grad(xs[:, None])[:, 0]
+        g = ctx.grad(xs[:, None])[:, 0]
         gf = np.where(np.isfinite(g), g, 0.0)
         s = np.sign(gf)
         change = (s[:-1] * s[1:] < 0) | ((s[:-1] == 0) ^ (s[1:] == 0))
@@ -118,7 +127,7 @@ def scales(ctx: SearchContext) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
         ctx.fine_step = float(xs[1] - xs[0])
         idx = np.nonzero(change)[0]
         seeds = 0.5 * (xs[idx] + xs[idx + 1])
-        hs = ls.hessian(np.linspace(ctx.lo[0], ctx.hi[0], 2001)[:, None])[:, 0, 0]
+        hs = ctx.hessian(np.linspace(ctx.lo[0], ctx.hi[0], 2001)[:, None])[:, 0, 0]
         hs = np.abs(hs[np.isfinite(hs)])
         ctx.curv_scale = float(np.median(hs)) if hs.size else 1.0
         return seeds[:, None], None
@@ -126,7 +135,7 @@ def scales(ctx: SearchContext) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
     m = ls.search_grid
     while True:
         ctx.check()
-        seeds, g, (xs, ys), osc = sign_change_cells(ls, ctx.lo, ctx.hi, m)
+        seeds, g, (xs, ys), osc = sign_change_cells(ctx, ctx.lo, ctx.hi, m)
         if 6 * osc <= m or m >= 5 * ls.search_grid:
             break
         m = min(5 * ls.search_grid, 6 * osc)
@@ -145,7 +154,7 @@ def scales(ctx: SearchContext) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
 
     k = min(64, ls.search_grid)
     cx, cy = np.meshgrid(np.linspace(ctx.lo[0], ctx.hi[0], k), np.linspace(ctx.lo[1], ctx.hi[1], k))
-    h = ls.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
+    h = ctx.hessian(np.column_stack([cx.ravel(), cy.ravel()]))
     ok = np.all(np.isfinite(h), axis=(1, 2))
     norms = np.linalg.norm(h[ok], ord=2, axis=(1, 2)) if ok.any() else np.array([1.0])
     ctx.curv_scale = float(np.median(norms))
@@ -179,7 +188,7 @@ def newton(
         act = np.nonzero(alive & ~frozen)[0]
         if act.size == 0 or ctx.expired():
             break
-        g, h = eval_gh(ctx.ls, x[act])
+        g, h = ctx.gh(x[act])
         delta, finite = newton_steps(g, h)
         norm = np.sqrt(np.sum(delta**2, axis=1))
         scale = np.where(norm > cap, cap / np.where(norm > 0, norm, 1.0), 1.0)
@@ -191,7 +200,7 @@ def newton(
         dead = ~finite | ~ctx.inside(x[act], _ESCAPE_MARGIN) | ~np.all(np.isfinite(x[act]), axis=1)
         alive[act[dead]] = False
         frozen[act[(norm <= freeze_tol) | (gnorm0 == 0)]] = True
-    g = ctx.ls.grad(x)
+    g = ctx.grad(x)
     gnorm = np.sqrt(np.sum(g**2, axis=1))
     gnorm[~alive | ~np.isfinite(gnorm)] = np.inf
     last[~alive] = np.inf
@@ -201,18 +210,18 @@ def newton(
 def polish(ctx: SearchContext, x: np.ndarray, steps: int = 6) -> np.ndarray:
     """A few extra Newton steps; keep for each point the iterate with the smallest ‖∇J‖ (moving ≤ tol)."""
     best = x.copy()
-    bestg = np.sqrt(np.sum(ctx.ls.grad(best) ** 2, axis=1))
+    bestg = np.sqrt(np.sum(ctx.grad(best) ** 2, axis=1))
     cur = x.copy()
     tol = DEDUP_TOL * ctx.size
     for _ in range(steps):
         if ctx.expired():
             break
-        g, h = eval_gh(ctx.ls, cur)
+        g, h = ctx.gh(cur)
         delta, finite = newton_steps(g, h)
         if not finite.any():
             break
         cur = cur + np.where(finite[:, None], delta, 0.0)
-        gn = np.sqrt(np.sum(ctx.ls.grad(cur) ** 2, axis=1))
+        gn = np.sqrt(np.sum(ctx.grad(cur) ** 2, axis=1))
         better = (gn < bestg) & (np.sqrt(np.sum((cur - x) ** 2, axis=1)) <= tol)
         best[better] = cur[better]
         bestg[better] = gn[better]

@@ -136,14 +136,22 @@ class RestartSummary:
         """1 − (1 − p)ᵏ at :attr:`ks`."""
         return 1.0 - (1.0 - self.p) ** self.ks
 
-    def restarts_needed(self, confidence: float = 0.9) -> float:
-        """Fewest k with 1 − (1 − p)ᵏ ≥ ``confidence`` (inf when p = 0, 1 when p = 1)."""
+    def restarts_needed(self, confidence: float = 0.9) -> int | float:
+        """The fewest restarts k (an int) with 1 − (1 − p)ᵏ ≥ ``confidence``, that inequality evaluated as
+        :meth:`formula` evaluates it; ``math.inf`` when p = 0 (no number of restarts is enough)."""
         p = self.p
         if p <= 0:
             return math.inf
         if p >= 1:
             return 1
-        return max(1, math.ceil(math.log1p(-confidence) / math.log1p(-p) - 1e-12))
+        k = max(
+            1, math.ceil(math.log1p(-confidence) / math.log1p(-p))
+        )  # the estimate; rounding can be ±1 off
+        while k > 1 and 1.0 - (1.0 - p) ** (k - 1) >= confidence:
+            k -= 1
+        while 1.0 - (1.0 - p) ** k < confidence:
+            k += 1
+        return int(k)
 
     def best(self) -> int | None:
         """Index of the best run (:func:`~landscape_gui.core.analysis.status.best_run`, the rule the views'

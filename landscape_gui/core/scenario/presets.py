@@ -1,4 +1,5 @@
-"""Lecture presets: scenario files shipped in ``resources/presets/``, one per point of the lecture.
+"""Lecture presets: scenario files shipped in the package (``landscape_gui/resources/presets/``), one per
+point of the lecture.
 
 A preset's id is its file name without ``.toml``. :data:`LECTURE_ORDER` lists the shipped ones in the order
 the lecture meets them; any other ``*.toml`` dropped into the folder is listed after them, by id.
