@@ -48,8 +48,9 @@ def local_vs_global(s, out):
 
 
 def saddle_escape(s, out):
-    """GD, started almost on the ridge, slides to the saddle and crawls there; momentum and Adam escape
-    downhill along y, and stay in the shown domain."""
+    """GD, started almost on the ridge, slides to the saddle and crawls there for the 100 steps; momentum and
+    Adam escape downhill along y, and stay in the shown domain (the steps at which each would pass |y| = 1.5:
+    test_preset_claims)."""
     runs = by_optimizer(out)
     (gd,) = runs["gd"]
     assert abs(gd["start"][1]) < 1e-3 and np.hypot(*end(gd)) < 0.05
@@ -89,13 +90,13 @@ def _escapes_and_stays(run, s, landscape=None):
 
 
 def random_restarts(s, out):
-    """Twenty GD runs each fall into the minimum nearest their start; exactly one, the best, finds the
-    global minimum."""
+    """Twenty GD runs each fall into the minimum of the cell they start in (the nearest lattice point, as the
+    cells' ridges lie near half-integers); exactly one, the best, finds the global minimum."""
     runs = out["runs"]
     assert s.highlight_best and len(runs) == 20
     for r in runs:
         assert r["outcome"] in ("stuck in a local minimum", "reached the global minimum")
-        assert np.array_equal(np.round(end(r)), np.round(r["start"])), r["start"]  # the nearest one
+        assert np.array_equal(np.round(end(r)), np.round(r["start"])), r["start"]  # its cell's minimum
     assert len({tuple(np.round(end(r), 2)) for r in runs}) >= 10
     losses = sorted(r["loss"][-1] for r in runs)
     assert losses[0] < losses[1]  # one best run, the one highlighted
@@ -104,7 +105,8 @@ def random_restarts(s, out):
 
 def rosenbrock_race(s, out):
     """From one start GD creeps and is far from (1, 1) at the end; momentum, Nesterov and Adam reach it;
-    Nesterov overshoots widely at first, momentum swings from wall to wall; RMSprop zigzags, on its way."""
+    Nesterov overshoots widely at first, momentum crosses the floor back and forth, then follows it; RMSprop
+    zigzags, on its way (the steps and distances the text gives: test_preset_claims)."""
     runs = {r["optimizer"]: r for r in out["runs"]}
     assert list(runs) == ["gd", "momentum", "nesterov", "rmsprop", "adam"]
     assert len({tuple(r["start"]) for r in runs.values()}) == 1
@@ -116,12 +118,13 @@ def rosenbrock_race(s, out):
         assert runs[oid]["outcome"].startswith("approaching the global minimum"), oid
     assert 0.05 < dist["rmsprop"] < dist["gd"]
 
-    def swing(r):  # how far from the valley floor y = x² a run strays once it has found it
+    def floor_crossings(r):  # the steps at which y − x² changes sign
         p = np.array(r["path"])
-        off = p[:, 1] - p[:, 0] ** 2
-        return np.abs(off[np.argmax(np.abs(off) < 0.05) :]).max()
+        off = np.sign(p[:, 1] - p[:, 0] ** 2)
+        return np.flatnonzero(off[1:] * off[:-1] < 0) + 1
 
-    assert swing(runs["momentum"]) > 3 * swing(runs["gd"])
+    momentum_crossings = floor_crossings(runs["momentum"])
+    assert len(momentum_crossings) > 20 and momentum_crossings[-1] < 200  # back and forth, then along
     overshoot = {
         oid: float(np.max(np.array(r["path"])[:, 1] - np.array(r["path"])[:, 0] ** 2))
         for oid, r in runs.items()
@@ -135,7 +138,8 @@ def rosenbrock_race(s, out):
 
 def newton_saddle(s, out):
     """Newton converges to the critical point nearest its start, whatever its kind (two saddles and the
-    maximum here); saddle-free Newton reaches a minimum from every start."""
+    maximum here); saddle-free Newton reaches a minimum from every start (its one uphill step: see
+    test_preset_claims)."""
     runs = by_optimizer(out)
     points = critical_points(s.build_landscape())
     where = np.array([p.position for p in points])
@@ -357,7 +361,7 @@ def test_momentum_builds_speed_along_a_shallow_valley():
     assert s.optimizers[1].params["lr"] == s.optimizers[0].params["lr"] == 0.1
     for k in range(1, s.steps + 1):
         sim.step(1)
-        if 30 <= k <= s.steps:
+        if 21 <= k <= s.steps:
             arrows = glyphs(sim, mom_group)
             # the velocity arrow is −momentum_buffer; along the valley it is > 10× the gradient arrow
             assert arrows.velocity[0, 0] > 10 * arrows.neg_gradient[0, 0] > 0, k
