@@ -265,6 +265,96 @@ def test_adam_one_step_at_a_time():
     says(s, "ten times the slope", "Δθ = (0.1, −0.1)", "more than seven times", "goes 1.8", "30 steps")
 
 
+# -- stochastic presets: seeds 0–19 -------------------------------------------------------------------------------
+def test_sgd_noise_escapes_for_every_seed():
+    s = load_preset("sgd-noise")
+    deep, barrier, shallow = np.sort(np.roots([4, 0, -4, 1.3]).real)  # J'(x) at y = 0
+    J = lambda x: (x * x - 1) ** 2 + 1.3 * x  # noqa: E731
+    assert (round(shallow, 2), round(deep, 2)) == (0.75, -1.13)
+    assert (round(J(barrier) - J(shallow), 2), round(J(barrier) - J(deep), 1)) == (0.06, 2.6)
+
+    def grad(p):
+        return np.stack([4 * p[..., 0] ** 3 - 4 * p[..., 0] + 1.3, 4 * p[..., 1]], axis=-1)
+
+    gd = descend(grad, s.starts, s.steps, "gd", lr=0.1)[-1, 0]
+    assert np.allclose(gd, [shallow, 0], atol=1e-9)  # plain gradient descent settles in the shallow well
+    (lr,), sigma = {o.params["lr"] for o in s.optimizers}, s.optimizers[1].params["noise"]
+    first = []
+    for seed in SEEDS:
+        sim = simulate(s, seed)
+        path = _noisy_descent(grad, s.starts, s.steps, lr, sigma, seed, group=1)
+        np.testing.assert_allclose(sim.path(1, 0), path, atol=1e-9)
+        x = path[:, 0]
+        deep_at = np.flatnonzero(x < -0.6)  # down in the deep well ...
+        if deep_at.size and not (x[deep_at[0] :] > barrier).any():  # ... and never back over the barrier
+            first.append(int(deep_at[0]))
+    assert len(first) == 20 and (min(first), max(first)) == (19, 392)
+    says(s, "0.06 high from the shallow side, 2.6 from the deep one", "every one of seeds 0–19")
+    says(s, "between 19 and 392")
+
+
+def test_minibatch_noise_escapes_in_17_of_20_seeds():
+    s = load_preset("minibatch-escape")
+    x, y = _two_lines_data()
+    assert (s.batch_size, s.noise, len(x)) == (2, 0.0, 60)
+    full = lambda p: _welsch_grad(p, x, y)  # noqa: E731
+    shallow = descend(full, s.starts, 3000, "gd", lr=0.3)[-1, 0]  # the whole data: it stays
+    deep = descend(full, [[1.0, 0.5]], 3000, "gd", lr=0.3)[-1, 0]
+    saddle = _newton_root(full, [-0.4, -0.3])
+    value = {k: _welsch(p, x, y) for k, p in (("shallow", shallow), ("deep", deep), ("saddle", saddle))}
+    assert (value["saddle"] - value["deep"]) / (value["saddle"] - value["shallow"]) > 70
+    assert [round(_batch_spread(p, x, y, 2), 2) for p in (shallow, deep)] == [0.43, 0.20]
+    per_sample = _welsch_terms(shallow, x, y)[1][0]
+    majority_pairs = [(i, j) for i in range(45) for j in range(i + 1, 45)]
+    pulls = np.array([-(per_sample[i] + per_sample[j]) / 2 for i, j in majority_pairs])
+    assert (pulls @ (deep - shallow) > 0).all()  # a batch that misses the minority pulls toward the majority
+    escaped = []
+    for seed in SEEDS:
+        path = _minibatch_descent(s.starts[0], s.steps, 0.3, x, y, s.batch_size, seed)
+        np.testing.assert_allclose(simulate(s, seed).path(0, 0), path, atol=1e-9)
+        near = np.flatnonzero(np.hypot(*(path - deep).T) < 0.2)
+        if near.size:
+            assert (np.hypot(*(path[near[0] :] - deep).T) < 0.5).all()  # once there, it stays
+            escaped.append(seed)
+        else:  # still in the shallow minimum's basin: the whole data's descent leads back to it
+            assert np.hypot(*(descend(full, path[-1:], 500, "gd", lr=0.3)[-1, 0] - shallow)) < 1e-6
+    assert len(escaped) == 17 and s.seed in escaped
+    says(s, "45 majority", "15 minority", "(sd 0.43 → 0.20)", "over 70 times higher")
+    says(s, "17 of the 20 seeds 0–19", "(this is seed 1)", "the other 3", "after 600 steps")
+
+
+def test_warmup_and_cosine_decay_over_seeds():
+    s = load_preset("warmup-cosine")
+
+    def grad(p):
+        return p**3 + 2 * p  # J = x⁴/4 + y⁴/4 + x² + y²
+
+    assert 0.3 * (3 * 3.0**2 + 2) > 2 > 0.3 * 2  # lr 0.3 is unstable on the steep wall, stable at the bottom
+    with np.errstate(all="ignore"):
+        flat = descend(grad, s.starts, s.steps, "gd", lr=0.3)
+    assert not np.isfinite(flat[-1]).all() or np.abs(flat[-1]).max() > 1e6  # diverges
+    warm = 0.3 * (0.05 + 0.95 * np.minimum(np.arange(s.steps), 60) / 60)  # linear warm-up over 60 steps
+    assert np.abs(descend(grad, s.starts, s.steps, "gd", lr=0, lrs=warm)[-1]).max() < 1e-6
+    cosine = 0.1 * (1 + np.cos(np.pi * np.arange(s.steps) / 300)) / 2
+    runs = ((2, None), (3, cosine))  # (group, schedule) of the noisy pair: constant lr 0.1, cosine decay
+    ratios = []
+    for seed in SEEDS:
+        sim = simulate(s, seed)
+        ends = [_noisy_descent(grad, s.starts, s.steps, 0.1, 2.0, seed, g, lrs)[-1] for g, lrs in runs]
+        np.testing.assert_allclose(sim.positions()[2:, 0], ends, atol=1e-9)
+        constant, decayed = np.hypot(*np.array(ends).T)
+        ratios.append(constant / decayed)
+    ratios = np.array(ratios)
+    assert (ratios > 1).sum() == 19 and round(float(np.median(ratios)), 1) == 3.5
+    # the reference: near the minimum J ≈ |θ|², and the noise's variance follows v ← (1 − 2η)²v + η²σ²
+    v = np.zeros(2)
+    for k in range(s.steps):
+        v = (1 - 2 * np.array([0.1, cosine[k]])) ** 2 * v + np.array([0.1, cosine[k]]) ** 2 * 4.0
+    assert round(math.sqrt(v[0] / v[1])) == 3  # rms distance: about three times closer
+    says(s, "from 5 % to 100 % over 60 steps", "(σ = 2)", "19 of the 20 seeds 0–19")
+    says(s, "about three times closer (median 3.5)")
+
+
 # -- independent references ---------------------------------------------------------------------------------------
 def _rastrigin_grad(p):
     return 2 * p + 20 * np.pi * np.sin(2 * np.pi * p)
@@ -351,3 +441,73 @@ def _pieces(labels):
 
 def _border(labels):
     return int((labels[1:] != labels[:-1]).sum() + (labels[:, 1:] != labels[:, :-1]).sum())
+
+
+def _noisy_descent(grad, start, steps, lr, sigma, seed, group, lrs=None):
+    """Gradient descent on gradients plus N(0, σ²) noise, drawn as the simulation documents it: one generator
+    ``default_rng([seed, group])`` per optimizer, one (N, d) draw per step. Returns the path of run 0."""
+    rng, p = np.random.default_rng([seed, group]), np.array(start, dtype=float)
+    path = [p[0].copy()]
+    for k in range(steps):
+        p = p - (lr if lrs is None else lrs[k]) * (grad(p) + sigma * rng.standard_normal(p.shape))
+        path.append(p[0].copy())
+    return np.array(path)
+
+
+def _two_lines_data():
+    """The two_lines data as documented: 45 points near y = x + 0.5, 15 near y = −x − 0.5, noise σ 0.1."""
+    rng = np.random.default_rng(1)
+    x1 = rng.uniform(-2.0, 2.0, 45)
+    y1 = x1 + 0.5 + 0.1 * rng.standard_normal(45)
+    x2 = rng.uniform(-2.0, 2.0, 15)
+    y2 = -x2 - 0.5 + 0.1 * rng.standard_normal(15)
+    return np.concatenate([x1, x2]), np.concatenate([y1, y2])
+
+
+def _welsch_terms(p, x, y, width=0.7):
+    """Per sample: the Welsch loss 1 − exp(−r²/2w²) of the line y = p·x + q and its gradient in (p, q)."""
+    p = np.atleast_2d(p)
+    r = p[:, :1] * x + p[:, 1:] - y
+    e = np.exp(-r * r / (2 * width**2))
+    k = r * e / width**2
+    return 1 - e, np.stack([k * x, k], axis=-1)  # (N, S), (N, S, 2)
+
+
+def _welsch(p, x, y):
+    return float(_welsch_terms(p, x, y)[0].mean())
+
+
+def _welsch_grad(p, x, y):
+    return _welsch_terms(p, x, y)[1].mean(axis=1)
+
+
+def _newton_root(grad, start, h=1e-6):
+    """A zero of ``grad`` by Newton's method on a central-difference Jacobian."""
+    p = np.array(start, dtype=float)
+    for _ in range(50):
+        jac = np.stack([(grad(p + e)[0] - grad(p - e)[0]) / (2 * h) for e in np.eye(2) * h], axis=1)
+        p = p - np.linalg.solve(jac, grad(p)[0])
+    return p
+
+
+def _batch_spread(p, x, y, b):
+    """Standard deviation (root of the summed variances) of the mean gradient of b samples drawn without
+    replacement, at ``p``."""
+    g = _welsch_terms(p, x, y)[1][0]
+    n = len(g)
+    return math.sqrt(np.trace(np.cov(g.T, bias=True)) * (n - b) / (n - 1) / b)
+
+
+def _minibatch_descent(start, steps, lr, x, y, b, seed):
+    """Gradient descent on minibatches drawn as a shuffling data loader draws them (as documented: a
+    permutation per epoch from ``default_rng([seed, 0xBA7C])``, consecutive slices of it)."""
+    rng, p = np.random.default_rng([seed, 0xBA7C]), np.array([start], dtype=float)
+    path, batches = [p[0].copy()], []
+    for _ in range(steps):
+        if not batches:
+            perm = rng.permutation(len(x))
+            batches = [perm[i : i + b] for i in range(0, len(x), b)]
+        batch = batches.pop(0)
+        p = p - lr * _welsch_grad(p, x[batch], y[batch])
+        path.append(p[0].copy())
+    return np.array(path)

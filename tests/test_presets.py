@@ -63,7 +63,7 @@ def saddle_escape(s, out):
 
 def sgd_noise(s, out):
     """GD settles in the shallow well and stays; SGD's noise kicks it over the barrier into the deep well,
-    which it never leaves again — for the shipped seed and for most others."""
+    which it never leaves again (for the shipped seed here; seeds 0–19 in test_preset_claims)."""
     runs = by_optimizer(out)
     (gd,), (sgd,) = runs["gd"], runs["sgd"]
     assert gd["start"] == sgd["start"] and gd["start"][0] > 0
@@ -71,18 +71,11 @@ def sgd_noise(s, out):
     assert end(gd)[0] > 0
     assert _escapes_and_stays(sgd, s) and sgd["outcome"].startswith("jittering around the global minimum")
     assert not sgd["outside"]
-    landscape = s.build_landscape()
-    stay = 0
-    for seed in range(40):
-        other = replace(s, seed=seed).build_simulation(max_points=None)
-        other.step(s.steps)
-        stay += _escapes_and_stays({"path": other.path(1, 0).tolist()}, s, landscape)
-    assert stay >= 36
 
 
-def _escapes_and_stays(run, s, landscape=None):
+def _escapes_and_stays(run, s):
     """The path reaches the bottom of the deep well (x < −0.6) and never crosses back over the barrier."""
-    landscape = landscape or s.build_landscape()
+    landscape = s.build_landscape()
     barrier = max(p.position[0] for p in critical_points(landscape) if p.kind == "saddle")
     x = np.array(run["path"])[:, 0]
     deep = np.flatnonzero(x < -0.6)
@@ -264,13 +257,7 @@ def test_minibatch_noise_carries_sgd_out_of_the_shallow_minimum():
     full.step(s.steps)
     (gd,) = full.runs()
     assert gd.near == "local_minimum" or gd.reached == "local_minimum"
-    assert np.hypot(*np.subtract(gd.position, shallow)) < 1e-3
-    escaped = 0
-    for seed in range(20):  # and for most seeds
-        other = replace(s, seed=seed).build_simulation()
-        other.step(s.steps)
-        escaped += np.hypot(*(other.positions()[0, 0] - deep)) < 0.2
-    assert escaped >= 14
+    assert np.hypot(*np.subtract(gd.position, shallow)) < 1e-3  # (other seeds: test_preset_claims)
 
 
 def test_basins_of_himmelblau_gd_vs_momentum():
@@ -416,12 +403,5 @@ def test_warmup_and_cosine_decay():
     assert runs[1].status == "converged" and np.hypot(*runs[1].position) < 1e-6  # the same lr after warm-up
     assert sim.lr_history(1)[0] == pytest.approx(0.015) and sim.lr_history(1)[-1] == pytest.approx(0.3)
     assert sim.lr_history(3)[-1] < 1e-4  # cosine down to ~0
-    ratios = []
-    for seed in range(10):
-        other = replace(s, seed=seed).build_simulation()
-        other.step(s.steps)
-        d_const, d_cos = np.hypot(*other.positions()[2:, 0].T)
-        ratios.append(d_cos / d_const)
-        if seed == s.seed:
-            assert d_cos < 0.5 * d_const  # the shipped seed: about three times closer
-    assert max(ratios) < 1 and np.median(ratios) < 0.5  # closer for every seed, typically 2–3×
+    d_const, d_cos = np.hypot(*sim.positions()[2:, 0].T)
+    assert d_cos < d_const  # the shipped seed ends closer (seeds 0–19: test_preset_claims)
