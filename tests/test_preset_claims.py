@@ -323,6 +323,34 @@ def test_minibatch_noise_escapes_in_17_of_20_seeds():
     says(s, "17 of the 20 seeds 0–19", "(this is seed 1)", "the other 3", "after 600 steps")
 
 
+def test_rastrigin_restarts_how_many_you_need():
+    from landscape_gui.core.analysis.restarts import run_restarts
+
+    s = load_preset("rastrigin-restarts")
+    landscape = s.build_landscape()
+    mins, ridges = _rastrigin_1d()
+    (lo, hi), _ = landscape.domain
+    assert (lo, hi) == (-5.12, 5.12) and ((mins > lo) & (mins < hi)).sum() ** 2 == 121
+    # lr·max f'' < 1: each coordinate's step x − lr·f'(x) is increasing in x, so no step jumps a ridge
+    assert s.optimizers[0].params["lr"] * (2 + 40 * np.pi**2) < 1
+    edge = ridges[ridges > 0][0]  # the central cell: |x|, |y| below the first ridge
+    p = (2 * edge / (hi - lo)) ** 2
+    assert (round(edge, 4), round(p, 4)) == (0.5025, 0.0096)
+    assert round(math.log(0.1) / math.log1p(-p), -1) == 240 and round(s.restarts.n * p) == 10
+    estimates = []
+    for seed in SEEDS:
+        (summary,) = run_restarts(
+            landscape, [(o.id, o.params) for o in s.optimizers], n=s.restarts.n, seed=seed, steps=s.steps,
+            tol=s.restarts.tol, max_k=s.restarts.max_k,
+        )  # fmt: skip
+        starts = lo + (hi - lo) * np.random.default_rng(seed).random((s.restarts.n, 2))  # as documented
+        assert summary.p == np.all(np.abs(starts) < edge, axis=1).mean()  # success: a start in that cell
+        estimates.append(summary.p)
+    assert (min(estimates), max(estimates)) == (0.004, 0.016)
+    says(s, "121 minima", "below 0.5025", "p = (2 · 0.5025/10.24)² ≈ 0.0096", "about 240 restarts")
+    says(s, "about ten successes", "from 0.004 to 0.016 over seeds 0–19", "95 % interval")
+
+
 def test_warmup_and_cosine_decay_over_seeds():
     s = load_preset("warmup-cosine")
 

@@ -290,6 +290,8 @@ def test_basins_of_himmelblau_gd_vs_momentum():
 
 
 def test_restarts_on_rastrigin_how_many_you_need():
+    """Every restart stops in a minimum, one of 121; the best run is a success (p and the restarts needed,
+    over seeds 0–19: test_preset_claims)."""
     from landscape_gui.core.analysis.restarts import run_restarts
 
     s = load_preset("rastrigin-restarts")
@@ -308,9 +310,6 @@ def test_restarts_on_rastrigin_how_many_you_need():
     assert cats["global_minimum"] + cats["other_minimum"] == pytest.approx(
         1.0
     )  # every run stops in a minimum
-    assert gd.p == 0.006 and gd.restarts_needed(0.9) == 383  # "about 380 restarts for a 90 % chance"
-    sd = np.sqrt(gd.formula() * (1 - gd.formula()) / gd.samples)
-    assert np.all(np.abs(gd.measured - gd.formula()) <= 4.5 * sd + 1e-12)  # the resampled curve agrees
     minima = [p for p in gd.settled.points if p.kind == "minimum"]
     assert len(minima) == 121 and sum(p.is_global for p in minima) == 1
     assert gd.success[gd.best()]
