@@ -4,7 +4,7 @@ The references are independent of the code under test: closed forms, and a few l
 optimizers by their textbook (torch) formulas on gradients written out by hand. The app's runs are compared
 with them, and each phrase the text prints is checked to be there, so that a text and its check cannot drift
 apart. A preset with noise, minibatches or random starts is run for seeds 0–19; where the text says "in N of
-seeds 0–19" the test asserts exactly N, so that a change of behaviour is caught. A preset's tests read its
+the 20 seeds 0–19" the test asserts exactly N, so that a change of behaviour is caught. A preset's tests read its
 steps and hyperparameters from the file where the text does not restate them.
 """
 
@@ -109,9 +109,8 @@ def test_saddle_escape():
     assert np.abs(adam[:62, 0]).min() > 0.5  # Adam turns downhill far from the saddle ...
     assert 0.5 < np.abs(np.diff(adam[:62, 1])).mean() / 0.02 < 1.5  # ... in steps of about lr
     says(s, "(y = 0.0001)", "Gradient descent (lr 0.02)", "4 % a step", "to 0.005 in the 100 steps")
-    says(s, "step 246")
-    says(s, "half that lr and μ = 0.9", "11 % a step", "step 99", "Adam (lr 0.02)", "at step 61")
-    says(s, "at lr 0.1 it passes at step 53")
+    says(s, "at step 246", "half that lr and μ = 0.9", "11 % a step", "passes 1.5 at step 99")
+    says(s, "Adam (lr 0.02)", "at step 61", "at lr 0.1 it passes at step 53")
 
 
 def test_random_restarts_fall_into_their_cells():
