@@ -48,8 +48,9 @@ def local_vs_global(s, out):
 
 
 def saddle_escape(s, out):
-    """GD, started almost on the ridge, slides to the saddle and crawls there; momentum and Adam escape
-    downhill along y, and stay in the shown domain."""
+    """GD, started almost on the ridge, slides to the saddle and crawls there for the 100 steps; momentum and
+    Adam escape downhill along y, and stay in the shown domain (the steps at which each would pass |y| = 1.5:
+    test_preset_claims)."""
     runs = by_optimizer(out)
     (gd,) = runs["gd"]
     assert abs(gd["start"][1]) < 1e-3 and np.hypot(*end(gd)) < 0.05
@@ -62,7 +63,7 @@ def saddle_escape(s, out):
 
 def sgd_noise(s, out):
     """GD settles in the shallow well and stays; SGD's noise kicks it over the barrier into the deep well,
-    which it never leaves again — for the shipped seed and for most others."""
+    which it never leaves again (for the shipped seed here; seeds 0–19 in test_preset_claims)."""
     runs = by_optimizer(out)
     (gd,), (sgd,) = runs["gd"], runs["sgd"]
     assert gd["start"] == sgd["start"] and gd["start"][0] > 0
@@ -70,18 +71,11 @@ def sgd_noise(s, out):
     assert end(gd)[0] > 0
     assert _escapes_and_stays(sgd, s) and sgd["outcome"].startswith("jittering around the global minimum")
     assert not sgd["outside"]
-    landscape = s.build_landscape()
-    stay = 0
-    for seed in range(40):
-        other = replace(s, seed=seed).build_simulation(max_points=None)
-        other.step(s.steps)
-        stay += _escapes_and_stays({"path": other.path(1, 0).tolist()}, s, landscape)
-    assert stay >= 36
 
 
-def _escapes_and_stays(run, s, landscape=None):
+def _escapes_and_stays(run, s):
     """The path reaches the bottom of the deep well (x < −0.6) and never crosses back over the barrier."""
-    landscape = landscape or s.build_landscape()
+    landscape = s.build_landscape()
     barrier = max(p.position[0] for p in critical_points(landscape) if p.kind == "saddle")
     x = np.array(run["path"])[:, 0]
     deep = np.flatnonzero(x < -0.6)
@@ -89,13 +83,13 @@ def _escapes_and_stays(run, s, landscape=None):
 
 
 def random_restarts(s, out):
-    """Twenty GD runs each fall into the minimum nearest their start; exactly one, the best, finds the
-    global minimum."""
+    """Twenty GD runs each fall into the minimum of the cell they start in (the nearest lattice point, as the
+    cells' ridges lie near half-integers); exactly one, the best, finds the global minimum."""
     runs = out["runs"]
     assert s.highlight_best and len(runs) == 20
     for r in runs:
         assert r["outcome"] in ("stuck in a local minimum", "reached the global minimum")
-        assert np.array_equal(np.round(end(r)), np.round(r["start"])), r["start"]  # the nearest one
+        assert np.array_equal(np.round(end(r)), np.round(r["start"])), r["start"]  # its cell's minimum
     assert len({tuple(np.round(end(r), 2)) for r in runs}) >= 10
     losses = sorted(r["loss"][-1] for r in runs)
     assert losses[0] < losses[1]  # one best run, the one highlighted
@@ -104,7 +98,8 @@ def random_restarts(s, out):
 
 def rosenbrock_race(s, out):
     """From one start GD creeps and is far from (1, 1) at the end; momentum, Nesterov and Adam reach it;
-    Nesterov overshoots widely at first, momentum swings from wall to wall; RMSprop zigzags, on its way."""
+    Nesterov overshoots widely at first, momentum crosses the floor back and forth, then follows it; RMSprop
+    zigzags, on its way (the steps and distances the text gives: test_preset_claims)."""
     runs = {r["optimizer"]: r for r in out["runs"]}
     assert list(runs) == ["gd", "momentum", "nesterov", "rmsprop", "adam"]
     assert len({tuple(r["start"]) for r in runs.values()}) == 1
@@ -116,12 +111,13 @@ def rosenbrock_race(s, out):
         assert runs[oid]["outcome"].startswith("approaching the global minimum"), oid
     assert 0.05 < dist["rmsprop"] < dist["gd"]
 
-    def swing(r):  # how far from the valley floor y = x² a run strays once it has found it
+    def floor_crossings(r):  # the steps at which y − x² changes sign
         p = np.array(r["path"])
-        off = p[:, 1] - p[:, 0] ** 2
-        return np.abs(off[np.argmax(np.abs(off) < 0.05) :]).max()
+        off = np.sign(p[:, 1] - p[:, 0] ** 2)
+        return np.flatnonzero(off[1:] * off[:-1] < 0) + 1
 
-    assert swing(runs["momentum"]) > 3 * swing(runs["gd"])
+    momentum_crossings = floor_crossings(runs["momentum"])
+    assert len(momentum_crossings) > 20 and momentum_crossings[-1] < 200  # back and forth, then along
     overshoot = {
         oid: float(np.max(np.array(r["path"])[:, 1] - np.array(r["path"])[:, 0] ** 2))
         for oid, r in runs.items()
@@ -135,7 +131,8 @@ def rosenbrock_race(s, out):
 
 def newton_saddle(s, out):
     """Newton converges to the critical point nearest its start, whatever its kind (two saddles and the
-    maximum here); saddle-free Newton reaches a minimum from every start."""
+    maximum here); saddle-free Newton reaches a minimum from every start (its one uphill step: see
+    test_preset_claims)."""
     runs = by_optimizer(out)
     points = critical_points(s.build_landscape())
     where = np.array([p.position for p in points])
@@ -260,13 +257,7 @@ def test_minibatch_noise_carries_sgd_out_of_the_shallow_minimum():
     full.step(s.steps)
     (gd,) = full.runs()
     assert gd.near == "local_minimum" or gd.reached == "local_minimum"
-    assert np.hypot(*np.subtract(gd.position, shallow)) < 1e-3
-    escaped = 0
-    for seed in range(20):  # and for most seeds
-        other = replace(s, seed=seed).build_simulation()
-        other.step(s.steps)
-        escaped += np.hypot(*(other.positions()[0, 0] - deep)) < 0.2
-    assert escaped >= 14
+    assert np.hypot(*np.subtract(gd.position, shallow)) < 1e-3  # (other seeds: test_preset_claims)
 
 
 def test_basins_of_himmelblau_gd_vs_momentum():
@@ -299,6 +290,8 @@ def test_basins_of_himmelblau_gd_vs_momentum():
 
 
 def test_restarts_on_rastrigin_how_many_you_need():
+    """Every restart stops in a minimum, one of 121; the best run is a success (p and the restarts needed,
+    over seeds 0–19: test_preset_claims)."""
     from landscape_gui.core.analysis.restarts import run_restarts
 
     s = load_preset("rastrigin-restarts")
@@ -317,9 +310,6 @@ def test_restarts_on_rastrigin_how_many_you_need():
     assert cats["global_minimum"] + cats["other_minimum"] == pytest.approx(
         1.0
     )  # every run stops in a minimum
-    assert gd.p == 0.006 and gd.restarts_needed(0.9) == 383  # "about 380 restarts for a 90 % chance"
-    sd = np.sqrt(gd.formula() * (1 - gd.formula()) / gd.samples)
-    assert np.all(np.abs(gd.measured - gd.formula()) <= 4.5 * sd + 1e-12)  # the resampled curve agrees
     minima = [p for p in gd.settled.points if p.kind == "minimum"]
     assert len(minima) == 121 and sum(p.is_global for p in minima) == 1
     assert gd.success[gd.best()]
@@ -357,7 +347,7 @@ def test_momentum_builds_speed_along_a_shallow_valley():
     assert s.optimizers[1].params["lr"] == s.optimizers[0].params["lr"] == 0.1
     for k in range(1, s.steps + 1):
         sim.step(1)
-        if 30 <= k <= s.steps:
+        if 21 <= k <= s.steps:
             arrows = glyphs(sim, mom_group)
             # the velocity arrow is −momentum_buffer; along the valley it is > 10× the gradient arrow
             assert arrows.velocity[0, 0] > 10 * arrows.neg_gradient[0, 0] > 0, k
@@ -412,12 +402,5 @@ def test_warmup_and_cosine_decay():
     assert runs[1].status == "converged" and np.hypot(*runs[1].position) < 1e-6  # the same lr after warm-up
     assert sim.lr_history(1)[0] == pytest.approx(0.015) and sim.lr_history(1)[-1] == pytest.approx(0.3)
     assert sim.lr_history(3)[-1] < 1e-4  # cosine down to ~0
-    ratios = []
-    for seed in range(10):
-        other = replace(s, seed=seed).build_simulation()
-        other.step(s.steps)
-        d_const, d_cos = np.hypot(*other.positions()[2:, 0].T)
-        ratios.append(d_cos / d_const)
-        if seed == s.seed:
-            assert d_cos < 0.5 * d_const  # the shipped seed: about three times closer
-    assert max(ratios) < 1 and np.median(ratios) < 0.5  # closer for every seed, typically 2–3×
+    d_const, d_cos = np.hypot(*sim.positions()[2:, 0].T)
+    assert d_cos < d_const  # the shipped seed ends closer (seeds 0–19: test_preset_claims)
