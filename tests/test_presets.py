@@ -404,3 +404,12 @@ def test_warmup_and_cosine_decay():
     assert sim.lr_history(3)[-1] < 1e-4  # cosine down to ~0
     d_const, d_cos = np.hypot(*sim.positions()[2:, 0].T)
     assert d_cos < d_const  # the shipped seed ends closer (seeds 0–19: test_preset_claims)
+
+
+def test_warmup_cosine_draws_its_gentle_bottom_as_it_is():
+    """Issue 24: on a log scale the bowl's gentle bottom ("gentle near its minimum") was drawn as a needle."""
+    from landscape_gui.core.frames.presenter import log_height
+
+    s = load_preset("warmup-cosine")
+    assert "gentle near its minimum" in s.description
+    assert log_height(s, s.build_landscape()) is False
