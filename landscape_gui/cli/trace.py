@@ -139,7 +139,6 @@ def _trace_scenario(args) -> int:
             ("--start", args.start),
             ("--steps", args.steps),
             ("--noise", args.noise),
-            ("--seed", args.seed),
             ("--schedule", args.schedule),
             ("--batch-size", args.batch_size),
         )  # fmt: skip
@@ -151,6 +150,14 @@ def _trace_scenario(args) -> int:
             f" drop {', '.join(given)} (or drop the scenario)"
         )
     scenario = load_source(args.scenario)
+    if args.seed is not None:  # the same scenario, another draw of its noise and minibatches
+        from dataclasses import replace
+
+        from landscape_gui.core.analysis.trace import MAX_SEED
+
+        if not 0 <= args.seed <= MAX_SEED:
+            raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")
+        scenario = replace(scenario, seed=args.seed)
     problem = check_trace_size(scenario.steps, len(scenario.starts))
     if problem:
         raise UsageError(f"trace {args.scenario}: {problem}")
@@ -200,7 +207,13 @@ def register(sub) -> None:
         metavar="SIGMA",
         help="σ of the Gaussian noise added to each gradient (default: sgd's own noise, 1; others 0)",
     )
-    p.add_argument("--seed", type=int, metavar="S", help="seed of the noise and the minibatches (default 0)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed of the noise and the minibatches (default 0; with a scenario: re-run it with this seed "
+        "instead of its own)",
+    )
     p.add_argument(
         "--state",
         action="store_true",
