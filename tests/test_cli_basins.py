@@ -152,6 +152,23 @@ def test_restarts_for_90_is_null_when_no_run_reaches_the_global_minimum(capsys):
     assert code == 0, err
     data = json.loads(text)
     assert data["p"] == 0 and data["restarts_for_90"] is None
+    # 0 of 20: the Wilson interval is [0, z²/(n + z²)] = [0, 3.8415/23.8415]; the most restarts unbounded
+    assert data["p_interval"] == [0.0, pytest.approx(0.16113, abs=1e-5)]
+    assert data["restarts_for_90_interval"][1] is None
+
+
+def test_restarts_report_p_with_its_wilson_interval(capsys):
+    """Rastrigin, seed 0: 6 of 1000 runs reach the global minimum. Wilson's 95 % interval by hand: centre
+    (0.006 + 1.9208/1000)/1.0038415 = 0.007891, half-width 1.959964/1.0038415·√(0.006·0.994/1000 + 3.8415/4e6)
+    = 0.005138 → [0.002753, 0.013029]; the restarts for 90 %: ln 0.1/ln(1 − p) at p̂ and both ends, rounded up."""
+    code, text, err = run_cli(capsys, "restarts", "rastrigin-restarts", "--format", "json")
+    assert code == 0, err
+    data = json.loads(text)
+    assert data["p"] == 0.006
+    assert data["p_interval"] == [pytest.approx(0.002753, abs=2e-6), pytest.approx(0.013029, abs=2e-6)]
+    assert data["restarts_for_90"] == 383 and data["restarts_for_90_interval"] == [176, 836]
+    curve = data["success_curve"]
+    assert curve["groups"][-1] == 20 and curve["groups"][0] == 20 * 500  # 20 × max_k runs apart from the 1000
 
 
 def test_restarts_text_and_errors(capsys):

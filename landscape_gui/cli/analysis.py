@@ -134,13 +134,19 @@ def _best(r: RestartSummary) -> dict | None:
 
 def _restarts_for(r: RestartSummary, confidence: float) -> int | None:
     """The fewest restarts for that chance of reaching the global minimum; None (null) when p = 0."""
-    need = r.restarts_needed(confidence)
-    return None if math.isinf(need) else int(need)
+    return _count_or_none(r.restarts_needed(confidence))
+
+
+def _count_or_none(k: int | float) -> int | None:
+    return None if math.isinf(k) else int(k)
 
 
 def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed: int) -> dict:
     """The ``restarts`` JSON: the ``basins`` outcome list with ``runs``, the best run, the five category
-    shares, the success probability p and the measured curve P(≥ 1 of k reaches the global minimum)."""
+    shares, the success probability p with its 95 % Wilson interval (``p_interval``), the restarts needed for a
+    90 % chance with the interval that follows (``restarts_for_90_interval``: [fewest, most], the most null when
+    the interval reaches 0) and the curve P(≥ 1 of k reaches the global minimum) measured on ``groups`` groups
+    of k runs apart from the n."""
     outcomes = r.outcomes()
     return {
         "function": function,
@@ -156,12 +162,14 @@ def restarts_json(r: RestartSummary, function: str, steps: int, tol: float, seed
         "global_share": _global_share(outcomes),
         "categories": r.categories(),
         "p": r.p,
+        "p_interval": list(r.p_interval()),
         "restarts_for_90": _restarts_for(r, 0.9),
+        "restarts_for_90_interval": [_count_or_none(k) for k in r.restarts_interval(0.9)],
         "success_curve": {
             "k": r.ks.tolist(),
             "measured": r.measured.tolist(),
+            "groups": r.groups.tolist(),
             "formula": r.formula().tolist(),
-            "samples": r.samples,
         },
         "best": _best(r),
     }
@@ -172,13 +180,24 @@ def restarts_text(r: RestartSummary, landscape_name: str, steps: int) -> str:
     lines = [f"{r.runs} random restarts on {landscape_name}: {r.optimizer} ({params}), {steps} steps"]
     lines += [f"  {k.replace('_', ' '):<15} {100 * v:5.1f} %" for k, v in r.categories().items()]
     need = r.restarts_needed(0.9)
+    lo, hi = r.p_interval()
+    few, many = r.restarts_interval(0.9)
+    interval = f"95 % interval {lo:.4f} … {hi:.4f}"
     if math.isinf(need):
         lines.append(
-            "  p = 0: no run reached the global minimum, so no number of restarts gives a 90 % chance"
+            f"  p = 0 ({interval}): no run reached the global minimum, so no number of restarts is known to give "
+            f"a 90 % chance (at least {few} if p were {hi:.4f})"
         )
     else:
-        lines.append(f"  p = {r.p:.4f}: {need} restart{'s' if need != 1 else ''} for a 90 % chance")
-    lines.append("  k    P(≥1 of k reaches the global minimum): measured   1 − (1 − p)^k")
+        most = "no number" if math.isinf(many) else f"{many}"
+        lines.append(
+            f"  p = {r.p:.4f} ({interval}): {need} restart{'s' if need != 1 else ''} for a 90 % chance "
+            f"({few} … {most} over the interval)"
+        )
+    lines.append(
+        f"  k    P(≥1 of k reaches the global minimum): measured on {int(r.groups[-1]) if len(r.groups) else 0}+"
+        " groups of k further runs   1 − (1 − p)^k"
+    )
     formula = r.formula()
     for i, k in enumerate(r.ks):
         if k in (1, 2, 5, 10, 20, 50, 100) or i == len(r.ks) - 1:

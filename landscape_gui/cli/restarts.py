@@ -29,7 +29,9 @@ def cmd_restarts(args) -> int:
     max_k = section.max_k if section is not None else 50
     if not 1 <= max_k <= MAX_K:
         raise UsageError(f"max_k must be from 1 to {MAX_K}, not {max_k}")
-    too_much = inputs.problem(tol).check_work(n)
+    from landscape_gui.core.analysis.restarts import TRIALS
+
+    too_much = inputs.problem(tol).check_work(n + TRIALS * max_k)  # the n runs and the success curve's own
     if too_much:
         raise UsageError(f"--n {n}: {too_much}; use a smaller --n or fewer --steps")
     (r,) = run_restarts(

@@ -93,8 +93,13 @@ def summary_html(s: RestartSummary, name: str, color, steps: int) -> str:
         f"<tr><td>{CATEGORY_NAMES[k]}</td><td align='right'>&nbsp;{100 * v:.1f} %</td></tr>"
         for k, v in cats.items()
     )
-    need = [(c, s.restarts_needed(c)) for c in (0.9, 0.99)]
-    need_text = ", ".join(f"{int(100 * c)} %: {'∞' if k == float('inf') else int(k)}" for c, k in need)
+
+    def count(k) -> str:
+        return "∞" if k == float("inf") else f"{int(k)}"
+
+    need = [(c, s.restarts_needed(c), s.restarts_interval(c)) for c in (0.9, 0.99)]
+    need_text = ", ".join(f"{int(100 * c)} %: {count(k)} ({count(a)} … {count(b)})" for c, k, (a, b) in need)
+    lo, hi = s.p_interval()
     best = s.best()
     best_text = "every run diverged"
     if best is not None:
@@ -105,7 +110,7 @@ def summary_html(s: RestartSummary, name: str, color, steps: int) -> str:
     return (
         f"<b><span style='color:rgb({r},{g},{b})'>●</span> {name}</b> — {s.runs} runs, {steps} steps"
         f"<table cellspacing='1'>{rows}</table>"
-        f"success probability <b>p = {s.p:.4g}</b><br>"
+        f"success probability <b>p = {s.p:.4g}</b> (95 % interval {lo:.3g} … {hi:.3g})<br>"
         f"restarts needed for {need_text}<br>best run: {best_text}"
     )
 
@@ -146,12 +151,14 @@ class RestartsPanel(QScrollArea):
             )  # a probability: the wheel that scrolls the dock never zooms it
             plot.getPlotItem().vb.setLimits(yMin=0, yMax=1.02)
             plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
-            plot.plot(s.ks, s.measured, pen=pg.mkPen(color, width=2), name="measured (resampled)")
+            plot.plot(s.ks, s.measured, pen=pg.mkPen(color, width=2), name="measured (further runs)")
             dashed = pg.mkPen((235, 235, 235), width=1.5, style=Qt.PenStyle.DashLine)
             plot.plot(s.ks, s.formula(), pen=dashed, name="1 − (1 − p)ᵏ")
             plot.setToolTip(
-                f"Share of {s.samples} draws of k runs (with replacement) holding at least one that reached "
-                "the global minimum, beside the formula 1 − (1 − p)ᵏ"
+                f"Measured: runs apart from the {s.runs} above, cut into groups of k (at least "
+                f"{int(s.groups[-1])} groups at k = {int(s.ks[-1])}): the share of groups holding a run that "
+                "reached the global minimum. Beside it the formula 1 − (1 − p)ᵏ with the p above: where the two "
+                "part, p is off"
             )
             i = self.layout_.count() - 1  # before the stretch
             self.layout_.insertWidget(i, label)

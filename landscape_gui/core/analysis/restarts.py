@@ -9,13 +9,14 @@ Per optimizer the summary gives the shares of five categories (``global_minimum`
 ``diverged``), the success probability ``p`` (the share reaching a global minimum), the best run
 (:func:`~landscape_gui.core.analysis.status.best_run`: the lowest final loss among the runs that reached a
 critical point and ended inside the domain, losses within 1e-9 a tie won by the lowest index; its end point is where ``trace`` ends that
-start), and the curve P(at least one of k restarts reaches the global minimum) against k, **measured** by
-resampling: ``samples`` sequences of runs drawn out of the n with replacement (from
-``default_rng([seed, 1])``), each sequence's first success found, and for each k the share of sequences whose
-first success came within k runs. In a sequence of uniform draws with replacement the position of the first
-success is geometric with p = successes / n, so each sequence is drawn as that one number: the curve costs
-O(samples + max_k), not samples × max_k², and is non-decreasing in k. Beside it the formula 1 − (1 − p)ᵏ,
-the exact expectation of that measurement.
+start), and the curve P(at least one of k restarts reaches the global minimum) against k, **measured** on
+runs of their own: a pool of ``trials × max_k`` further starts (from ``default_rng([seed, 1])``, their noise
+from seed + 1), none of them among the n, cut into consecutive groups of k; at each k the share of groups
+holding a run that reached the global minimum (at least ``trials`` groups, more at smaller k). Those groups are
+independent draws of k restarts, so the curve checks the formula 1 − (1 − p)ᵏ beside it rather than restating
+it (a bootstrap of the n runs reproduces the formula by construction). p comes with its 95 % Wilson interval
+(:meth:`RestartSummary.p_interval`), and the restarts needed for a chance with the interval that follows from
+it (:meth:`RestartSummary.restarts_interval`).
 
 Every optimizer steps through :func:`~landscape_gui.core.analysis.basins.settle` with its own learning-rate
 schedule and the scenario's minibatches, its noise from the stream of its place in the list (as a
@@ -34,19 +35,72 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from landscape_gui.core.analysis.basins import DIVERGED, NOT_SETTLED, BasinProblem, Outcome, Settled, settle
 from landscape_gui.core.analysis.status import best_run, outside_domain
 from landscape_gui.core.landscapes.landscape import Landscape
-from landscape_gui.core.limits import MAX_K, MAX_RESTARTS, check_count
+from landscape_gui.core.limits import MAX_K, MAX_RESTARTS, MAX_SEED, check_count
 from landscape_gui.core.optimizers.schedules import Schedule
 
-__all__ = ["CATEGORIES", "RestartSummary", "random_starts", "run_restarts", "success_curve"]
+__all__ = [
+    "CATEGORIES",
+    "TRIALS",
+    "RestartSummary",
+    "random_starts",
+    "run_restarts",
+    "success_curve",
+    "wilson",
+]
 
 CATEGORIES = ("global_minimum", "other_minimum", "saddle", "not_settled", "diverged")
+
+#: Groups of k independent runs the measured success curve counts at its largest k (more at smaller k).
+TRIALS = 20
+#: z of a two-sided 95 % normal interval.
+Z95 = 1.959963984540054
+
+
+def wilson(successes: int, runs: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for a success probability from ``successes`` of ``runs`` (95 % by default):
+    unlike p̂ ± z·√(p̂(1 − p̂)/n) it never leaves [0, 1] and is not empty at 0 successes.
+
+    >>> [round(v, 4) for v in wilson(6, 1000)]  # Rastrigin seed 0: p̂ = 0.006
+    [0.0028, 0.013]
+    >>> wilson(0, 10)[0], round(wilson(0, 10)[1], 3)
+    (0.0, 0.278)
+    """
+    if runs <= 0:
+        return 0.0, 1.0
+    p, n, z2 = successes / runs, runs, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    lo = 0.0 if successes <= 0 else max(0.0, centre - half)  # exactly 0 (and 1), not a rounding away from it
+    hi = 1.0 if successes >= runs else min(1.0, centre + half)
+    return lo, hi
+
+
+def restarts_for(p: float, confidence: float) -> int | float:
+    """The fewest restarts k (an int) with 1 − (1 − p)ᵏ ≥ ``confidence``, that inequality evaluated in floating
+    point as written; ``math.inf`` when p = 0 (no number of restarts is enough).
+
+    >>> restarts_for(0.0096, 0.9), restarts_for(0.5, 0.9), restarts_for(0.0, 0.9), restarts_for(1e-18, 0.9)
+    (239, 4, inf, 2302585092994045696)
+    """
+    if p <= 0:
+        return math.inf
+    if p >= 1:
+        return 1
+    k = max(1, math.ceil(math.log1p(-confidence) / math.log1p(-p)))  # the estimate; rounding can be ±1 off
+    if 1.0 - p == 1.0 or (1.0 - p) ** k == 1.0:
+        return k  # 1 − p rounds to 1: the formula cannot be evaluated as written, the estimate stands
+    while k > 1 and 1.0 - (1.0 - p) ** (k - 1) >= confidence:
+        k -= 1
+    while 1.0 - (1.0 - p) ** k < confidence:
+        k += 1
+    return int(k)
 
 
 def random_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
@@ -58,26 +112,27 @@ def random_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
     return lo + (hi - lo) * np.random.default_rng(seed).random((int(n), landscape.dim))
 
 
-def success_curve(success: np.ndarray, ks: Sequence[int], samples: int, seed: int) -> np.ndarray:
-    """P(at least one success among k runs drawn with replacement from ``success``) at each k of ``ks``,
-    measured on ``samples`` sequences of draws (``default_rng([seed, 1])``): the share of the sequences whose
-    first success comes within k draws. The first success of a sequence is drawn as the geometric number it
-    is (p = successes / runs), so the cost is O(samples + max k) (see the module docstring).
+def success_curve(success: np.ndarray, ks: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """P(at least one success among k runs) at each k of ``ks``, measured on ``success``, a pool of independent
+    runs: the pool cut into consecutive disjoint groups of k, the share of the groups holding a success; and the
+    number of groups at each k (0 where the pool is shorter than k: the share is then 0). O(pool + Σ groups).
 
-    >>> success_curve(np.array([True, True]), [1, 5], 10, 0).tolist(), success_curve([False], [1, 5], 10, 0)
-    ([1.0, 1.0], array([0., 0.]))
+    >>> measured, groups = success_curve(np.array([False, True, False, False]), [1, 2, 3])
+    >>> measured.tolist(), groups.tolist()
+    ([0.25, 0.5, 1.0], [4, 2, 1])
     """
     success = np.asarray(success, dtype=bool).ravel()
-    ks = np.asarray(ks, dtype=np.int64)
-    hits, runs = int(np.count_nonzero(success)), success.size
-    if hits == 0 or ks.size == 0:
-        return np.zeros(ks.size)
-    rng = np.random.default_rng([seed, 1])
-    first = rng.geometric(hits / runs, size=int(samples))  # draws up to and including the first success
-    top = int(ks.max())
-    counts = np.bincount(np.minimum(first, top + 1), minlength=top + 2)
-    within = np.cumsum(counts)  # within[k]: sequences whose first success came by draw k
-    return within[np.clip(ks, 0, top)] / samples
+    ks = np.maximum(np.asarray(ks, dtype=np.int64), 1)
+    n = success.size
+    at = np.where(success, np.arange(n), n)
+    next_hit = np.append(np.minimum.accumulate(at[::-1])[::-1], n)  # the first success at or after i
+    groups = n // ks
+    measured = np.zeros(ks.size)
+    for i, (k, g) in enumerate(zip(ks.tolist(), groups.tolist(), strict=True)):
+        if g:
+            first = np.arange(g, dtype=np.int64) * k
+            measured[i] = np.count_nonzero(next_hit[first] < first + k) / g
+    return measured, groups
 
 
 @dataclass(frozen=True)
@@ -90,7 +145,8 @@ class RestartSummary:
     settled: Settled
     ks: np.ndarray
     measured: np.ndarray
-    samples: int
+    #: At each k, the groups of k independent runs :attr:`measured` counts (see the module docstring).
+    groups: np.ndarray
     schedule: Schedule | None = None
     batch_size: int | None = None
     #: Per run: whether its end lies outside the landscape's domain (it cannot be the best run).
@@ -139,19 +195,18 @@ class RestartSummary:
     def restarts_needed(self, confidence: float = 0.9) -> int | float:
         """The fewest restarts k (an int) with 1 − (1 − p)ᵏ ≥ ``confidence``, that inequality evaluated as
         :meth:`formula` evaluates it; ``math.inf`` when p = 0 (no number of restarts is enough)."""
-        p = self.p
-        if p <= 0:
-            return math.inf
-        if p >= 1:
-            return 1
-        k = max(
-            1, math.ceil(math.log1p(-confidence) / math.log1p(-p))
-        )  # the estimate; rounding can be ±1 off
-        while k > 1 and 1.0 - (1.0 - p) ** (k - 1) >= confidence:
-            k -= 1
-        while 1.0 - (1.0 - p) ** k < confidence:
-            k += 1
-        return int(k)
+        return restarts_for(self.p, confidence)
+
+    def p_interval(self) -> tuple[float, float]:
+        """The 95 % Wilson interval of p (:func:`wilson`): where the success probability of one restart lies,
+        given the n runs (Rastrigin's p̂ over seeds 0–19 ranged 0.004 … 0.016 around its true 0.0096)."""
+        return wilson(int(np.count_nonzero(self.success)), self.runs)
+
+    def restarts_interval(self, confidence: float = 0.9) -> tuple[int, int | float]:
+        """The restarts needed for ``confidence`` at the two ends of :meth:`p_interval`: (fewest, most; the most
+        is ``math.inf`` when the interval reaches 0)."""
+        lo, hi = self.p_interval()
+        return restarts_for(hi, confidence), restarts_for(lo, confidence)
 
     def best(self) -> int | None:
         """Index of the best run (:func:`~landscape_gui.core.analysis.status.best_run`, the rule the views'
@@ -160,6 +215,14 @@ class RestartSummary:
         s = self.settled
         inside = np.ones(s.labels.size, dtype=bool) if self.outside is None else ~self.outside
         return best_run(s.loss, (s.labels >= 0) & inside)
+
+
+def pool_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
+    """The success curve's own ``n`` starts, uniform over the domain from ``default_rng([seed, 1])``: a stream
+    apart from the restarts' ``default_rng(seed)``."""
+    lo = np.array([a for a, _ in landscape.domain])
+    hi = np.array([b for _, b in landscape.domain])
+    return lo + (hi - lo) * np.random.default_rng([seed, 1]).random((int(n), landscape.dim))
 
 
 def run_restarts(
@@ -172,7 +235,7 @@ def run_restarts(
     tol: float = 1e-3,
     noise: float = 0.0,
     max_k: int = 50,
-    samples: int = 2000,
+    trials: int = TRIALS,
     cancel: Callable[[], bool] | None = None,
     batch_size: int | None = None,
 ) -> list[RestartSummary]:
@@ -180,13 +243,15 @@ def run_restarts(
 
     ``optimizers`` holds ``(id, hyperparameters)`` pairs or ``(id, hyperparameters, schedule)`` triples, as
     :class:`~landscape_gui.core.analysis.simulation.Simulation` takes them; ``batch_size`` the minibatches of a
-    data landscape (None: the whole data). ``ValueError`` when the work is over the limit.
+    data landscape (None: the whole data); ``trials`` × ``max_k`` further runs measure the success curve.
+    ``ValueError`` when the work is over the limit.
     """
     problem = check_count(max_k, 1, MAX_K, "max_k")
     if problem:
         raise ValueError(problem)
     starts = random_starts(landscape, n, seed)
     ks = np.arange(1, int(max_k) + 1)
+    pool = pool_starts(landscape, int(trials) * int(max_k), seed)
     out = []
     for group, (oid, hp, *rest) in enumerate(optimizers):
         problem = BasinProblem(
@@ -195,10 +260,11 @@ def run_restarts(
         )  # fmt: skip
         s = settle(problem, starts, cancel=cancel)
         outside = outside_domain(s.ends, landscape.domain)
-        glob = np.array([p.is_global for p in s.points] + [False, False])
-        measured = success_curve(glob[s.labels], ks, samples, seed)
+        apart = settle(replace(problem, seed=(seed + 1) % (MAX_SEED + 1)), pool, cancel=cancel)
+        glob = np.array([p.is_global for p in apart.points] + [False, False])
+        measured, groups = success_curve(glob[apart.labels], ks)
         summary = RestartSummary(
-            oid, problem.params, s, ks, measured, samples, problem.schedule, batch_size, outside
+            oid, problem.params, s, ks, measured, groups, problem.schedule, batch_size, outside
         )
         _finish_best(summary, problem, cancel)
         out.append(summary)
