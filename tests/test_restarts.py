@@ -133,3 +133,19 @@ def test_inspector_names_the_kind_at_critical_points():
     assert inspect_point(L, [0.0, 0.0]).kind is None
     monkey = inspect_point(get_landscape("monkey_saddle"), [0.0, 0.0])
     assert monkey.kind == "degenerate" and monkey.curvature == ("flat", "flat")
+
+
+def test_a_scenario_with_restarts_runs_its_random_starts():
+    """One rule for the window, the export and trace (issue 22): a scenario with [restarts] runs the n random
+    starts the summary counts (run i is restart i), not the starts its file lists."""
+    from landscape_gui.core.scenario.presets import load_preset
+
+    s = load_preset("rastrigin-restarts")
+    L = s.build_landscape()
+    (lo, hi), _ = L.domain
+    drawn = s.with_drawn_restarts(L)
+    expected = lo + (hi - lo) * np.random.default_rng(s.seed).random((s.restarts.n, 2))  # as documented
+    np.testing.assert_array_equal(np.array(drawn.starts), expected)
+    assert len(s.build_simulation(landscape=L).positions()) == s.restarts.n
+    plain = load_preset("himmelblau-basins")
+    assert plain.with_drawn_restarts(plain.build_landscape()) is plain

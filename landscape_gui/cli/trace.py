@@ -158,11 +158,15 @@ def _trace_scenario(args) -> int:
         if not 0 <= args.seed <= MAX_SEED:
             raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")
         scenario = replace(scenario, seed=args.seed)
+    landscape = scenario.build_landscape()
+    scenario = scenario.with_drawn_restarts(
+        landscape
+    )  # random restarts: their own starts, as the window runs
     problem = check_trace_size(scenario.steps, len(scenario.starts))
     if problem:
         raise UsageError(f"trace {args.scenario}: {problem}")
     _check_recording(args, scenario.steps, len(scenario.starts) * len(scenario.optimizers))
-    sim = scenario.build_simulation(max_points=None)
+    sim = scenario.build_simulation(max_points=None, landscape=landscape)
     return _write(
         args, sim, scenario.steps, scenario_header(scenario, sim), scenario_run_fields(scenario, sim)
     )

@@ -34,6 +34,9 @@ def grouped(keys) -> list[tuple[object, np.ndarray]]:
 
 
 THIN_FROM = 17  # runs: from this many on, trails and plot curves are 1 px wide
+#: Start points: from this many on (random restarts) they are not marked: a cross at each of 1000 starts hid the
+#: map and the surface, and where the runs end is the lesson.
+MARKED_STARTS = 200
 
 
 def line_width(n_runs: int) -> float:

@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.batch_surface import BatchContours
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
+from landscape_gui.drawing.curves import (
+    MARKED_STARTS,
+    ChunkedCurve,
+    grouped,
+    joined,
+    line_width,
+    points_per_run,
+    thinned,
+)
 from landscape_gui.drawing.glyph_layers import GlyphLayerMap
 from landscape_gui.drawing.legend import legend_html
 from landscape_gui.drawing.scene_axes import axis_names
@@ -294,6 +302,8 @@ class MapView(pg.PlotWidget):
         if self.landscape is None:
             return
         x, y = self._xy(points)
+        if len(x) >= MARKED_STARTS:  # random restarts: where the runs end is the lesson (as the 3D view)
+            x, y = x[:0], y[:0]
         self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
 
     def clear_runs(self) -> None:

@@ -37,7 +37,7 @@ from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import THIN_FROM, points_per_run, thinned
+from landscape_gui.drawing.curves import MARKED_STARTS, THIN_FROM, points_per_run, thinned
 from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.sampling import nearest_samples
 from landscape_gui.drawing.scene_axes import build_axes
@@ -356,7 +356,8 @@ class Scene3D:
 
     def set_starts(self, points) -> None:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
-        self.starts_item.setData(pos=self._xyz(pts) if len(pts) else np.zeros((0, 3), np.float32))
+        shown = 0 < len(pts) < MARKED_STARTS
+        self.starts_item.setData(pos=self._xyz(pts) if shown else np.zeros((0, 3), np.float32))
 
     def set_runs(self, colors, paths, positions, path_values=None, values=None, best=None) -> None:
         """Set the runs' colours (one (r, g, b, a) float tuple per run), trails and current positions."""

@@ -37,7 +37,9 @@ from landscape_gui.gui.session_model import SessionModel
 
 DEBOUNCE_MS = 150  # a slider drag restarts the computation once it rests, not at every value
 #: What the basins depend on: a change of any of these computes them again.
-DEPENDS_ON = frozenset({"landscape", "optimizers", "optimizer_settings", "steps", "noise", "seed", "basins"})
+DEPENDS_ON = frozenset(
+    {"landscape", "optimizers", "optimizer_settings", "steps", "noise", "seed", "batch_size", "basins"}
+)
 OFF_TEXT = "Basins of attraction: off — turn on with View → Basins of attraction (B)"
 
 

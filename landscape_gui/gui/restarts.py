@@ -39,7 +39,17 @@ from landscape_gui.gui.session_model import SessionModel
 DEBOUNCE_MS = 200
 #: What the summary depends on: a change of any of these summarizes again.
 DEPENDS_ON = frozenset(
-    {"landscape", "starts", "optimizers", "optimizer_settings", "steps", "noise", "seed", "restarts"}
+    {
+        "landscape",
+        "starts",
+        "optimizers",
+        "optimizer_settings",
+        "steps",
+        "noise",
+        "seed",
+        "batch_size",
+        "restarts",
+    }
 )
 CATEGORY_NAMES = {
     "global_minimum": "global minimum",
@@ -245,12 +255,13 @@ class RestartsView(QObject):
             "tol": a.tol,
             "noise": s.noise,
             "max_k": a.max_k,
+            "batch_size": s.batch_size,
         }
         # Job.request passes positional arguments only: the settings are bound here
         self.job.request(
             partial(_summaries, **settings),
             self.session.landscape,
-            [(o.id, dict(o.params)) for o in s.optimizers],
+            [(o.id, dict(o.params), o.schedule) for o in s.optimizers],  # as the runs step: schedules too
         )
 
     def _done(self, summaries) -> None:

@@ -21,7 +21,6 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from landscape_gui.core.analysis.restarts import random_starts
 from landscape_gui.core.landscapes.defined import defined_at
 from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
 from landscape_gui.core.optimizers.catalog import get_optimizer
@@ -83,7 +82,7 @@ class SessionModel(QObject):
         if landscape is None:
             same = scenario.landscape == self._scenario.landscape
             landscape = self._landscape if same else scenario.build_landscape()
-        self._commit(scenario, landscape)
+        self._commit(scenario.with_drawn_restarts(landscape), landscape)
 
     def _commit(self, scenario: Scenario, landscape=None) -> None:
         old = self._scenario
@@ -160,8 +159,7 @@ class SessionModel(QObject):
         """Random restarts: ``restarts.n`` start points drawn uniformly over the domain from ``seed``, the best run
         highlighted (``ValueError`` for a seed out of range)."""
         s = _checked(self._scenario, {"seed": seed})
-        starts = random_starts(self._landscape, restarts.n, s.seed)
-        self._commit(replace(s, starts=tuple(map(tuple, starts)), restarts=restarts, highlight_best=True))
+        self._commit(replace(s, restarts=restarts, highlight_best=True).with_drawn_restarts(self._landscape))
 
     def add_start(self, point) -> None:
         self.set_starts(np.vstack([self.starts, np.asarray(point, dtype=np.float64).reshape(1, -1)]))
@@ -227,8 +225,8 @@ class SessionModel(QObject):
                 batch = None if int(batch) == n else int(batch)
             s = replace(s, batch_size=batch)
         s = _checked(s, changes)
-        if s.restarts is not None and s.seed != self._scenario.seed:  # restarts are drawn from the seed
-            s = replace(s, starts=tuple(map(tuple, random_starts(self._landscape, s.restarts.n, s.seed))))
+        if s.seed != self._scenario.seed:  # restarts are drawn from the seed
+            s = s.with_drawn_restarts(self._landscape)
         self._commit(s)
 
     def set_view(self, **changes) -> None:

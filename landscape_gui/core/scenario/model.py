@@ -385,14 +385,28 @@ class Scenario:
     def build_landscape(self):
         return self.landscape.build()
 
+    def with_drawn_restarts(self, landscape) -> Scenario:
+        """The scenario whose runs are what it shows: with random restarts (``[restarts]``), its start points
+        are the restarts' own, drawn from its seed over ``landscape``'s domain (the first
+        :data:`~landscape_gui.core.limits.MAX_STARTS` of the n when there are more: run i is restart i, the
+        summary counts all n); otherwise itself. The window and the export both run this scenario."""
+        if self.restarts is None:
+            return self
+        from landscape_gui.core.analysis.restarts import random_starts
+
+        starts = random_starts(landscape, self.restarts.n, self.seed)[:MAX_STARTS]
+        return replace(self, starts=tuple(map(tuple, starts.tolist())))
+
     def build_simulation(self, *, max_points: int | None = 0, landscape=None):
-        """A fresh :class:`~landscape_gui.core.analysis.simulation.Simulation` at step 0 (run it ``steps`` steps);
-        ``landscape``: the scenario's landscape already built."""
+        """A fresh :class:`~landscape_gui.core.analysis.simulation.Simulation` at step 0 (run it ``steps`` steps),
+        of the runs the scenario shows (:meth:`with_drawn_restarts`); ``landscape``: the scenario's landscape
+        already built."""
         from landscape_gui.core.analysis.simulation import Simulation
 
+        landscape = landscape if landscape is not None else self.build_landscape()
         return Simulation(
-            landscape if landscape is not None else self.build_landscape(),
-            [list(p) for p in self.starts],
+            landscape,
+            [list(p) for p in self.with_drawn_restarts(landscape).starts],
             [(o.id, dict(o.params), o.schedule) for o in self.optimizers],
             noise=self.noise,
             seed=self.seed,
