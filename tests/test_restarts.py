@@ -146,6 +146,6 @@ def test_a_scenario_with_restarts_runs_its_random_starts():
     drawn = s.with_drawn_restarts(L)
     expected = lo + (hi - lo) * np.random.default_rng(s.seed).random((s.restarts.n, 2))  # as documented
     np.testing.assert_array_equal(np.array(drawn.starts), expected)
-    assert len(s.build_simulation(landscape=L).positions()) == s.restarts.n
+    assert s.build_simulation(landscape=L).positions().shape == (1, s.restarts.n, 2)  # (optimizers, runs, d)
     plain = load_preset("himmelblau-basins")
     assert plain.with_drawn_restarts(plain.build_landscape()) is plain
