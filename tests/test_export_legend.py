@@ -49,5 +49,6 @@ def test_basins_section_drapes_the_basins_and_lists_their_shares_in_the_legend()
     shares = [f"{100 * o.share:.1f} %" for o in ref.outcomes() if o.count]
     texts = [r.text for r in frame.basins.rows]
     assert len(shares) == 4 and all(any(t.endswith(sh) and "★" in t for t in texts) for sh in shares)
-    assert texts[-1] == "global minimum reached: 100.0 %"
+    assert texts[-2] == "global minimum reached: 100.0 %"
+    assert texts[-1].startswith("darker, 18.0 %: Momentum")  # [basins] compare: where momentum ends elsewhere
     assert texts == [r.text for r in frame.legend if r.text in texts]  # the legend lists them

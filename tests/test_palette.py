@@ -112,6 +112,7 @@ def test_the_first_six_optimizer_colours_stay_apart_for_colour_blind_viewers(vis
 # -- colour roles (issue 24): a colour means one thing ---------------------------------------------------
 def _role_colours():
     from landscape_gui.core.frames.palette import (
+        DARKER,
         GLYPH_LIGHT,
         GLYPH_STYLE,
         MINIMUM_COLORS,
@@ -121,6 +122,10 @@ def _role_colours():
 
     roles = {f"basin {i}": c for i, c in enumerate(MINIMUM_COLORS)}
     roles.update({f"basin {k}": c for k, c in NEUTRAL.items() if k != "diverged"})
+    # a difference map's darker tongues ([basins] compare)
+    roles.update(
+        {f"darker basin {i}": tuple(int(v * DARKER) for v in c) for i, c in enumerate(MINIMUM_COLORS)}
+    )
     roles.update({f"marker {k}": c for k, (c, _, _) in CRITICAL_STYLE.items()})
     roles.update({f"glyph {k}": c for k, (c, _, _) in GLYPH_STYLE.items() if c is not None})
     roles.update({f"light glyph {k}": c for k, c in GLYPH_LIGHT.items()})

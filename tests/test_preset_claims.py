@@ -209,6 +209,16 @@ def test_himmelblau_basins():
     assert round(_border(mom) / _border(gd), 1) == 3.0
     assert (shown["gd"] != shown["momentum"]).all()  # from each shown start, another minimum
     says(s, "200 × 200 grid", "four compact basins, one piece each", "18 %", "33 interleaved", "three times")
+    # the preset's difference map ([basins] compare) is that 18 %: the app's maps against the ones above
+    from landscape_gui.core.analysis.basins import basin_map, compare_basins
+    from landscape_gui.core.frames.presenter import basin_problem
+
+    L = s.build_landscape()
+    base, other = (basin_map(basin_problem(s, L, compare=c), s.basins.grid) for c in (False, True))
+    assert (base.problem.optimizer, other.problem.optimizer) == ("gd", "momentum")
+    differs = compare_basins(base, other).differs
+    assert np.mean(differs != (gd != mom)) < 0.002  # the same starts, but for a few on a border
+    assert round(compare_basins(base, other).share, 2) == 0.18
 
 
 def test_momentum_speed():

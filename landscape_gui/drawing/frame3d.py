@@ -46,7 +46,7 @@ class Frame3D:
     def show_basins(self, basins) -> None:
         """Drape the basin colours on the surface (or give it back its colormap); uploaded only on a change."""
         key = (
-            None if basins is None else basins.map,
+            *((None, None) if basins is None else basins.key),
             basins is not None and basins.drape,
             self.scene.surface,
         )

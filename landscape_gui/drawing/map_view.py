@@ -406,8 +406,9 @@ class MapView(pg.PlotWidget):
         self.glyph_layer.update(frame.glyphs, theme)
         self.batch_contours.update(snap.batch_surface)
         basins = frame.basins
-        if (None if basins is None else basins.map) is not self._basin_map:
-            self._basin_map = None if basins is None else basins.map
+        key = (None, None) if basins is None else basins.key
+        if self._basin_map is None or any(a is not b for a, b in zip(key, self._basin_map, strict=True)):
+            self._basin_map = key
             self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
             self._outlined = basins is not None
             self.set_visibility(trails=self._trails_visible)

@@ -17,6 +17,8 @@ from PySide6.QtGui import QPainter, QVector3D, QVector4D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QLabel, QToolTip
 
+from landscape_gui.core.frames.presenter import LegendRow
+from landscape_gui.drawing.legend import legend_html
 from landscape_gui.drawing.scene import LIFT, Scene3D
 from landscape_gui.drawing.theme import THEMES
 
@@ -48,12 +50,43 @@ class ViewLegend(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.scale = 1.0  # presentation mode: font size × scale
         self._shown = ("", "dark")
+        self._fitted_key, self._fitted = None, 0
         self.hide()  # until there is something to show
         view.installEventFilter(self)
 
     #: The legend takes at most this share of the view's width (its text wraps) and grows half as much as the
     #: presentation scale: at 150 % on 1366×768 it used to cover the view.
     MAX_WIDTH_SHARE = 0.42
+    #: ... and at most this share of its height: the rows past it are counted in a last row (a basin map's
+    #: eight rows ran off the bottom of a 350 px view).
+    MAX_HEIGHT_SHARE = 0.62
+
+    def show_rows(self, rows, theme: str) -> None:
+        """Show a frame's legend rows: as many as fit :data:`MAX_HEIGHT_SHARE` of the view, then one row saying
+        how many more there are (the map's tooltip and the docks list them all)."""
+        rows = list(rows)
+        key = ([r.text for r in rows], theme, self.scale, self.parentWidget().size().toTuple())
+        if key != self._fitted_key:  # which rows fit changes with them and the view, not every frame
+            self._fitted_key, self._fitted = key, self._fitting(rows, theme)
+        n = self._fitted
+        if n < len(rows):
+            more = LegendRow((0, 0, 0, 0), f"… {len(rows) - n} more: hover the map, or see the docks")
+            rows = [*rows[:n], more]
+        self.show_legend(legend_html(rows, theme), theme)
+
+    def _fitting(self, rows, theme: str) -> int:
+        """How many of ``rows`` (with the "more" row) fit the height the legend may take."""
+        limit = self.parentWidget().height() * self.MAX_HEIGHT_SHARE
+        n = len(rows)
+        while n > 1:
+            shown = (
+                rows if n == len(rows) else [*rows[:n], LegendRow((0, 0, 0, 0), "… 99 more: hover the map")]
+            )
+            self.show_legend(legend_html(shown, theme), theme)
+            if self.height() <= limit:
+                break
+            n -= 1
+        return n
 
     def show_legend(self, html: str, theme: str) -> None:
         """Show ``html`` on the ``theme``'s panel; hide the panel when empty."""
@@ -75,7 +108,10 @@ class ViewLegend(QLabel):
         view = self.parentWidget()
         self.setMaximumWidth(max(230, round(view.width() * self.MAX_WIDTH_SHARE)))
         self.setWordWrap(True)
-        self.adjustSize()
+        # the width it wants up to the maximum, and the height its wrapped rows take at that width (adjustSize
+        # kept the unwrapped height: the last rows were cut off)
+        width = min(self.sizeHint().width(), self.maximumWidth())
+        self.resize(width, self.heightForWidth(width))
         self._place()
 
     def set_scale(self, scale: float) -> None:

@@ -93,14 +93,16 @@ class FrameRenderer:
         # Qt, OpenGL and the widgets start; they are set before the first frame, exactly as if set first.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-analysis") as pool:
             critical = pool.submit(critical_points, self.landscape) if view.critical_points else None
-            problem = basin_problem(scenario, self.landscape)
-            basins = pool.submit(basin_map, problem, scenario.basins.grid) if problem is not None else None
+            maps = [
+                pool.submit(basin_map, problem, scenario.basins.grid) if problem is not None else None
+                for problem in (basin_problem(scenario, self.landscape, compare=c) for c in (False, True))
+            ]  # the basins, and those of the optimizer they are compared with
             self._build_panels()
             if critical is not None:
                 self.critical = critical.result()
                 for panel in self.panels:
                     panel.set_critical_points(self.critical)
-            self.basins = basins.result() if basins is not None else None
+            self.basins, self.compared = (m.result() if m is not None else None for m in maps)
         for panel in self.panels:
             panel.settle()
 
@@ -153,7 +155,12 @@ class FrameRenderer:
             self.sim.step(target - current)
         snapshot = self.shots.take(self.detail)
         return present(
-            snapshot, self.scenario, self.landscape, critical_points=self.critical, basin_map=self.basins
+            snapshot,
+            self.scenario,
+            self.landscape,
+            critical_points=self.critical,
+            basin_map=self.basins,
+            compare_map=self.compared,
         )
 
     def frame(self, k: int):

@@ -43,9 +43,18 @@ DEPENDS_ON = frozenset(
 OFF_TEXT = "Basins of attraction: off — turn on with View → Basins of attraction (B)"
 
 
-def _maps(problem, grid: int, *, cancelled, progress):
-    """The basin maps of ``problem``, coarse first (a generator: the job shows each as it comes)."""
-    yield from iter_basin_maps(problem, grid, cancel=cancelled, progress=progress)
+def _maps(problem, grid: int, compare=None, *, cancelled, progress):
+    """The basin maps of ``problem``, coarse first (a generator: the job shows each as it comes); then, with a
+    ``compare`` problem, ``(map, compared)``: the full map and that of the optimizer it is compared with."""
+    share = 0.5 if compare is not None else 1.0  # of the progress bar
+    last = None
+    for last in iter_basin_maps(problem, grid, cancel=cancelled, progress=lambda f: progress(share * f)):
+        yield last
+    if compare is not None and last is not None:
+        (other,) = iter_basin_maps(
+            compare, grid, levels=[grid], cancel=cancelled, progress=lambda f: progress(0.5 + 0.5 * f)
+        )
+        yield last, other
 
 
 def legend_html(m: BasinMap) -> str:
@@ -80,6 +89,12 @@ class BasinsPanel(QWidget):
         self.optimizer = QComboBox()
         self.optimizer.setToolTip("The optimizer (with its current hyperparameters) whose basins are shown")
         form.addRow("Optimizer", self.optimizer)
+        self.compare = QComboBox()
+        self.compare.setToolTip(
+            "Another optimizer of the session: where its run from a start ends in another outcome than the "
+            "first's, the map shows its outcome's colour, darker (Himmelblau: momentum ends elsewhere for 18 %)"
+        )
+        form.addRow("Compare with", self.compare)
         layout.addLayout(form)
         self.drape = QCheckBox("Drape the colours on the 3D surface")
         self.drape.setToolTip(
@@ -116,6 +131,7 @@ class BasinsView(QObject):
         super().__init__(parent)
         self.session = session
         self.shown: BasinMap | None = None  # the map on screen
+        self.compared: BasinMap | None = None  # the compared optimizer's map, of the same grid as shown
         self.job = Job("basins", self)
         self.job.partial.connect(self._map_ready)
         self.job.finished.connect(self._map_ready)
@@ -133,6 +149,7 @@ class BasinsView(QObject):
         self.status_bar.setToolTip("Basins of attraction being computed (coarse grid first)")
         self.status_bar.hide()
         self.panel.optimizer.activated.connect(self._optimizer_chosen)
+        self.panel.compare.activated.connect(self._compare_chosen)
         self.panel.drape.toggled.connect(self._drape_toggled)
         self._last = BasinSettings()  # the settings the basins had when last on (the toggle turns them back)
         session.changed.connect(self._session_changed)
@@ -182,6 +199,15 @@ class BasinsView(QObject):
         b = s.basins or self._last
         combo.setCurrentIndex(min(b.optimizer, max(0, len(s.optimizers) - 1)))
         combo.blockSignals(False)
+        other = self.panel.compare
+        other.blockSignals(True)
+        other.clear()
+        other.addItem("none", -1)
+        for g, o in enumerate(s.optimizers):
+            other.addItem(optimizer_label(o), g)
+        other.setCurrentIndex(max(0, other.findData(b.compare if b.compare < len(s.optimizers) else -1)))
+        other.setEnabled(len(s.optimizers) > 1)
+        other.blockSignals(False)
         self.panel.drape.blockSignals(True)
         self.panel.drape.setChecked(b.drape)
         self.panel.drape.blockSignals(False)
@@ -190,6 +216,11 @@ class BasinsView(QObject):
         b = self.session.scenario.basins
         if b is not None and index != b.optimizer:
             self.session.set_basins(replace(b, optimizer=index))
+
+    def _compare_chosen(self, index: int) -> None:
+        b, group = self.session.scenario.basins, self.panel.compare.itemData(index)
+        if b is not None and group != b.compare:
+            self.session.set_basins(replace(b, compare=int(group)))
 
     def _drape_toggled(self, on: bool) -> None:
         b = self.session.scenario.basins
@@ -208,7 +239,10 @@ class BasinsView(QObject):
             self.job.cancel()
             self.panel.legend.setText("Choose an optimizer to see its basins.")
             return
-        self.job.request(_maps, problem, s.basins.grid)
+        self.compared = None
+        self.job.request(
+            _maps, problem, s.basins.grid, basin_problem(s, self.session.landscape, compare=True)
+        )
         self._progressed(0.0)
 
     def _stop(self) -> None:
@@ -228,17 +262,19 @@ class BasinsView(QObject):
         self.panel.legend.setText(message)
         self.statusMessage.emit(message)
 
-    def _map_ready(self, m: BasinMap) -> None:
-        if m.problem.landscape is not self.session.landscape:
+    def _map_ready(self, m) -> None:
+        m, compared = m if isinstance(m, tuple) else (m, None)
+        if m is None or m.problem.landscape is not self.session.landscape:
             return
-        if m.final:
+        waiting = basin_problem(self.session.scenario, m.problem.landscape, compare=True) is not None
+        if m.final and (compared is not None or not waiting):
             self.status_bar.hide()
-        self._show(m)
+        self._show(m, compared)
 
-    def _show(self, m: BasinMap | None) -> None:
-        if m is self.shown:
+    def _show(self, m: BasinMap | None, compared: BasinMap | None = None) -> None:
+        if m is self.shown and compared is self.compared:
             return
-        self.shown = m
+        self.shown, self.compared = m, compared
         if m is not None:
             self.panel.legend.setText(legend_html(m))
         self.shownChanged.emit()

@@ -422,7 +422,12 @@ class MainWindow(QMainWindow):
     def _draw(self, snapshot, slow: bool = False) -> None:
         s = self.session.scenario
         frame = present(
-            snapshot, s, self.session.landscape, critical_points=self.critical, basin_map=self.basins.shown
+            snapshot,
+            s,
+            self.session.landscape,
+            critical_points=self.critical,
+            basin_map=self.basins.shown,
+            compare_map=self.basins.compared,
         )
         self.frame = frame
         self.stage.show_frame(frame, self.theme)
@@ -515,6 +520,8 @@ class MainWindow(QMainWindow):
             self.basins.dock.hide()
         if scenario.restarts is None:
             self.restarts.dock.hide()
+        if self.stage_layout.on:  # its docks stay folded: the room keeps the 3D view
+            self.stage_layout.fold()
 
     def _apply_camera(self, scenario) -> None:
         if scenario.view.camera is not None:

@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from landscape_gui.drawing.frame3d import Frame3D
-from landscape_gui.drawing.legend import legend_html
 from landscape_gui.drawing.surface_view import SurfaceView, ViewLegend
 from landscape_gui.drawing.theme import THEMES
 from landscape_gui.gui.lesson_panel import LessonPanel
@@ -90,7 +89,7 @@ class Stage(QWidget):
 
     def show_frame(self, frame, theme: str) -> None:
         self.moving.show_frame(frame, theme)
-        self.legend.show_legend(legend_html(frame.legend, theme), theme)
+        self.legend.show_rows(frame.legend, theme)
         if frame.caption and frame.snapshot.caption_run is not None:
             color = frame.runs[frame.snapshot.caption_run].color
             self.caption.show_caption(frame.caption, color, theme)

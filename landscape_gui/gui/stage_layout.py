@@ -31,13 +31,18 @@ class StageLayout:
         if self.on:
             self._saved = w.saveState()
             self._expanded = self.lesson.expanded
-            for dock in w.findChildren(QDockWidget):
-                if dock is not self.map_dock:
-                    dock.hide()
-            self.map_dock.show()
-            self.lesson.set_expanded(False)
+            self.fold()
             w.resizeDocks([self.map_dock], [round(w.width() * MAP_SHARE)], Qt.Orientation.Horizontal)
         else:
             if self._saved is not None:
                 w.restoreState(self._saved)
             self.lesson.set_expanded(self._expanded)
+
+    def fold(self) -> None:
+        """Every dock but the map away and the lesson to its title line; again after a preset opened its
+        instruments' docks while the stage layout is on."""
+        for dock in self.window.findChildren(QDockWidget):
+            if dock is not self.map_dock:
+                dock.hide()
+        self.map_dock.show()
+        self.lesson.set_expanded(False)

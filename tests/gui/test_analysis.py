@@ -29,13 +29,20 @@ def test_himmelblau_basins_preset_colours_four_basins_with_the_cores_shares(wind
     shares = [(o.kind, o.is_global, o.share) for o in m.outcomes() if o.count]
     assert shares == [(o.kind, o.is_global, o.share) for o in expected.outcomes() if o.count]
     assert len(shares) == 4 and all(k == "minimum" and g for k, g, _ in shares)
-    # the map image: exactly the four basins' colours, in the core's label layout
-    image = window.map.basins.image
-    assert window.map.basins.isVisible() and image.shape == (200, 200, 4)
-    colours = {tuple(c) for c in image.reshape(-1, 4).tolist()}
+    # the map image: the four basins' pale colours in the core's label layout, and where momentum (the preset's
+    # [basins] compare) ends in another minimum, that minimum's colour at half brightness
+    qtbot.waitUntil(lambda: basins.compared is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.frame.basins is not None and window.frame.basins.difference is not None)
+    momentum = basin_map(
+        BasinProblem(get_landscape("himmelblau"), "momentum", {"lr": 0.002, "momentum": 0.9}, steps=300), 200
+    )
+    assert momentum.points == expected.points  # one landscape: the same critical points, the same labels
     palette = outcome_palette(m.points)
-    assert colours == {tuple(palette[o.label].tolist()) for o in expected.outcomes() if o.count}
-    assert np.array_equal(image, palette[expected.labels])
+    want = palette[expected.labels].copy()
+    elsewhere = momentum.labels != expected.labels
+    want[elsewhere, :3] = palette[momentum.labels][elsewhere, :3] // 2
+    qtbot.waitUntil(lambda: np.array_equal(window.map.basins.image, want))
+    assert window.map.basins.isVisible() and round(float(elsewhere.mean()), 2) == 0.18
     # the legend: one row per basin with its share, the global ones starred
     text = basins.panel.legend.text()
     assert text.count("★") == 4

@@ -72,8 +72,10 @@ from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_sc
 __all__ = [
     "DIVERGED",
     "NOT_SETTLED",
+    "BasinDifference",
     "BasinMap",
     "BasinProblem",
+    "compare_basins",
     "BasinsCancelled",
     "Outcome",
     "Settled",
@@ -214,6 +216,50 @@ class BasinMap:
     @property
     def global_share(self) -> float:
         return sum(o.share for o in self.outcomes() if o.is_global)
+
+
+@dataclass(frozen=True)
+class BasinDifference:
+    """Where two basin maps of the same grid disagree (:func:`compare_basins`)."""
+
+    base: BasinMap
+    other: BasinMap
+    #: The other map's labels as indices into the base's critical points (−1 not settled, −2 diverged).
+    other_labels: np.ndarray
+    #: Per start: the two runs end in different outcomes.
+    differs: np.ndarray
+
+    @property
+    def share(self) -> float:
+        """The share of the starts whose two runs end in different outcomes (Himmelblau, GD against momentum:
+        18 %)."""
+        return float(np.count_nonzero(self.differs)) / max(1, self.differs.size)
+
+
+def compare_basins(base: BasinMap, other: BasinMap) -> BasinDifference:
+    """Where ``other`` (another optimizer's map of the same landscape and grid) ends a start in another outcome
+    than ``base``: critical points are matched by position (within the base problem's ``tol``), not settled and
+    diverged by name. ``ValueError`` for maps of different grids.
+
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> L = get_landscape("himmelblau")
+    >>> gd = basin_map(BasinProblem(L, "gd", {"lr": 0.01}, steps=300), 40)
+    >>> d = compare_basins(gd, basin_map(BasinProblem(L, "momentum", {"lr": 0.002, "momentum": 0.9}, steps=300), 40))
+    >>> 0.1 < d.share < 0.3, compare_basins(gd, gd).share
+    (True, 0.0)
+    """
+    if base.labels.shape != other.labels.shape or base.grid != other.grid:
+        raise ValueError("basin maps of different grids cannot be compared")
+    index = np.full(len(other.points) + 2, -3, dtype=np.int64)  # −3: a point the base map does not know
+    index[0], index[1] = DIVERGED, NOT_SETTLED  # other's labels shifted by 2: −2 → 0, −1 → 1
+    where = np.array([p.position for p in base.points], dtype=np.float64).reshape(len(base.points), -1)
+    for k, p in enumerate(other.points):
+        if len(where):
+            gap = np.linalg.norm(where - np.asarray(p.position, dtype=np.float64), axis=1)
+            if gap.min() <= max(base.problem.tol, 1e-9):
+                index[k + 2] = int(np.argmin(gap))
+    mapped = index[np.asarray(other.labels) + 2]
+    return BasinDifference(base, other, mapped, mapped != base.labels)
 
 
 def outcome_list(labels: np.ndarray, points: Sequence[CriticalPoint]) -> list[Outcome]:

@@ -218,3 +218,32 @@ def outcome_palette(points: Sequence) -> np.ndarray:
 def basin_rgba(labels: np.ndarray, points: Sequence) -> np.ndarray:
     """RGBA bytes of a label array: shape ``labels.shape + (4,)``."""
     return outcome_palette(points)[np.asarray(labels)]
+
+
+#: A basin difference map: where the compared optimizer ends elsewhere, its outcome's colour at this brightness.
+DARKER = 0.5
+#: The legend's swatch for those starts.
+DIFFERS_SWATCH = (70, 70, 80, 255)
+
+
+def difference_rgba(
+    rgba: np.ndarray, other_labels: np.ndarray, points: Sequence, differs: np.ndarray
+) -> np.ndarray:
+    """A basin map's ``rgba`` where the starts that ``differs`` marks take the colour of the other optimizer's
+    outcome (``other_labels``, indices into the same ``points``; −3: a point the map does not know, grey) at
+    :data:`DARKER` brightness: the pale basins of the first, the other's tongues dark across them.
+
+    >>> from landscape_gui.core.analysis.critical import critical_points
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> pts = critical_points(get_landscape("saddle"))  # one saddle: rows saddle, diverged, not settled
+    >>> base = basin_rgba(np.array([-1, -1]), pts)
+    >>> difference_rgba(base, np.array([-1, -2]), pts, np.array([False, True])).tolist()
+    [[245, 245, 245, 255], [17, 17, 17, 255]]
+    """
+    out = np.array(rgba, dtype=np.uint8, copy=True)
+    labels = np.asarray(other_labels)
+    other = outcome_palette(points)[np.maximum(labels, -2)]
+    other[labels < -2] = (128, 128, 128, 255)  # a point the map does not know
+    mask = np.asarray(differs, dtype=bool)
+    out[mask, :3] = (other[mask, :3] * DARKER).astype(np.uint8)
+    return out

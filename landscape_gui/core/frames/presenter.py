@@ -31,16 +31,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from landscape_gui.core.analysis.basins import BasinMap, BasinProblem, outcome_name
+from landscape_gui.core.analysis.basins import (
+    BasinDifference,
+    BasinMap,
+    BasinProblem,
+    compare_basins,
+    outcome_name,
+)
 from landscape_gui.core.analysis.status import best_run
 from landscape_gui.core.analysis.status import tone as status_tone
 from landscape_gui.core.frames.captions import format_value
 from landscape_gui.core.frames.glyph_sets import GlyphSet, glyph_sets
 from landscape_gui.core.frames.palette import (
     CRITICAL_STYLE,
+    DIFFERS_SWATCH,
     GLYPH_STYLE,
     basin_rgba,
     critical_key,
+    difference_rgba,
     glyph_color,
     optimizer_colors,
     outcome_palette,
@@ -119,6 +127,13 @@ class Basins:
     rgba: np.ndarray
     rows: tuple[LegendRow, ...]
     drape: bool
+    #: Where the optimizer compared with ends elsewhere (``[basins] compare``), drawn in the rgba already.
+    difference: BasinDifference | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What the colours are made of: a view uploads them again only when these maps change."""
+        return (self.map, None if self.difference is None else self.difference.other)
 
 
 @dataclass
@@ -235,14 +250,19 @@ def batch_surface_shown(scenario: Scenario, landscape) -> bool:
     return scenario.view.batch_surface
 
 
-def basin_problem(scenario: Scenario, landscape) -> BasinProblem | None:
-    """The basins a scenario shows: its ``[basins]`` optimizer with its learning-rate schedule, the scenario's
-    steps, noise, seed and minibatches, the noise drawn from that optimizer's stream — each start ends where
-    the scenario's own run (and ``trace``, ``basins SCENARIO``) ends it. None without [basins] or optimizers."""
+def basin_problem(scenario: Scenario, landscape, *, compare: bool = False) -> BasinProblem | None:
+    """The basins a scenario shows: its ``[basins]`` optimizer (with ``compare``, the one it is compared with)
+    with its learning-rate schedule, the scenario's steps, noise, seed and minibatches, the noise drawn from that
+    optimizer's stream — each start ends where the scenario's own run (and ``trace``, ``basins SCENARIO``) ends
+    it. None without [basins], optimizers or (with ``compare``) another optimizer to compare with."""
     b = scenario.basins
     if b is None or not scenario.optimizers:
         return None
     group = min(b.optimizer, len(scenario.optimizers) - 1)
+    if compare:
+        if not 0 <= b.compare < len(scenario.optimizers) or b.compare == group:
+            return None
+        group = b.compare
     o = scenario.optimizers[group]
     return BasinProblem(
         landscape,
@@ -265,9 +285,11 @@ def present(
     *,
     critical_points: Sequence | None = None,
     basin_map: BasinMap | None = None,
+    compare_map: BasinMap | None = None,
 ) -> Frame:
     """The frame of ``snapshot`` (see the module docstring). ``critical_points``: those found so far (their
-    legend rows, when the view marks them); ``basin_map``: the basins computed for the scenario's [basins]."""
+    legend rows, when the view marks them); ``basin_map``: the basins computed for the scenario's [basins];
+    ``compare_map``: those of the optimizer it compares with (``[basins] compare``), of the same grid."""
     labels = [optimizer_label(o) for o in scenario.optimizers]
     colors = optimizer_colors(o.id for o in scenario.optimizers)
     n_runs = len(snapshot.values)
@@ -294,7 +316,7 @@ def present(
     sets = {}
     if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
         sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
-    basins = _basins(basin_map, scenario, labels) if basin_map is not None else None
+    basins = _basins(basin_map, scenario, labels, compare_map) if basin_map is not None else None
     legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, _loss_scale(snapshot))
     if view.critical_points and critical_points:
         legend += _critical_rows(critical_points)
@@ -436,7 +458,7 @@ def _caption(snapshot: Snapshot, looks, n_starts: int) -> tuple[str, ...] | None
     return (lines[0] + who + which, *lines[1:])
 
 
-def _basins(m: BasinMap, scenario: Scenario, labels) -> Basins:
+def _basins(m: BasinMap, scenario: Scenario, labels, compare: BasinMap | None = None) -> Basins:
     palette = outcome_palette(m.points)
     shown = [x for x in m.outcomes() if x.count]
     keep = shown if len(shown) <= MAX_BASIN_ROWS else shown[: MAX_BASIN_ROWS - 1]
@@ -455,4 +477,17 @@ def _basins(m: BasinMap, scenario: Scenario, labels) -> Basins:
         rows.append(LegendRow((128, 128, 128, 255), f"{len(rest)} more outcomes: {share:.1f} %"))
     rows.append(LegendRow((0, 0, 0, 0), f"global minimum reached: {100 * m.global_share:.1f} %"))
     drape = b.drape if b is not None else True
-    return Basins(m, m.axes, basin_rgba(m.labels, m.points), tuple(rows), drape)
+    rgba = basin_rgba(m.labels, m.points)
+    difference = None
+    if compare is not None and compare.grid == m.grid and compare.labels.shape == m.labels.shape:
+        difference = compare_basins(m, compare)
+        rgba = difference_rgba(rgba, difference.other_labels, m.points, difference.differs)
+        other = (
+            labels[compare.problem.group]
+            if compare.problem.group < len(labels)
+            else compare.problem.optimizer
+        )
+        rows.append(
+            LegendRow(DIFFERS_SWATCH, f"darker, {100 * difference.share:.1f} %: {other} ends elsewhere")
+        )
+    return Basins(m, m.axes, rgba, tuple(rows), drape, difference)

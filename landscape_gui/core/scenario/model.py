@@ -313,6 +313,12 @@ class BasinSettings:
         0, Int(0, 63), "Whose basins: the optimizer's place in the list (0: the first)", label="Optimizer"
     )
     drape: bool = declare(True, Bool(), "Colour the 3D surface by outcome too", label="Drape on the surface")
+    compare: int = declare(
+        -1, Int(-1, 63),
+        "Compare with another optimizer (its place in the list; -1: none): where its runs end in another "
+        "outcome than the first's, the map is drawn in its outcome's colour, darker",
+        label="Compare with",
+    )  # fmt: skip
 
     def __post_init__(self):
         check_declared(self)
