@@ -7,7 +7,7 @@ in 1-D) is stepped ``steps`` steps by one optimizer, all starts in one vectorise
 - the critical point (from :func:`landscape_gui.core.analysis.critical.critical_points`) its end point lies within
   ``tol`` of (the nearest one, if several are);
 - ``diverged``: a step gave a non-finite value or gradient, or a coordinate beyond
-  :data:`~landscape_gui.core.analysis.simulation.DIVERGENCE_LIMIT`, exactly as :class:`Simulation` decides it;
+  :data:`~landscape_gui.core.analysis.stepping.DIVERGENCE_LIMIT`, exactly as :class:`Simulation` decides it;
 - ``not_settled`` otherwise.
 
 Every step is :func:`landscape_gui.core.analysis.simulation.advance`, the arithmetic :class:`Simulation` (and so the
@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from landscape_gui.core.analysis.critical import CriticalPoint, critical_points
-from landscape_gui.core.analysis.simulation import advance, all_good, batch_sampler, good_runs, total_noise
+from landscape_gui.core.analysis.stepping import advance, all_good, batch_sampler, good_runs, total_noise
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
 from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STEPS, MAX_TOL, check_work
 from landscape_gui.core.optimizers.catalog import get_optimizer

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from landscape_gui.core.analysis.simulation import advance, all_good, total_noise
+from landscape_gui.core.analysis.stepping import advance, all_good, optimizer_entry, total_noise
 from landscape_gui.core.data.minibatch import BatchSampler
 from landscape_gui.core.limits import MAX_SEED, MAX_STEPS, MAX_TRACE_POINTS
-from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
-from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
+from landscape_gui.core.optimizers.catalog import Optimizer
+from landscape_gui.core.optimizers.schedules import Schedule
 from landscape_gui.core.training.problem import NetworkLoss
 
 __all__ = [
@@ -153,16 +153,8 @@ def check_training_size(
 
 def _spec(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
     """``(id, hp)`` or ``(id, hp, schedule)``: the optimizer, its resolved hyperparameters and schedule."""
-    oid, hp, *rest = entry
-    if len(rest) > 1:
-        raise ValueError(f"an optimizer is (id, hyperparameters[, schedule]), not {entry!r}")
-    optimizer = get_optimizer(oid)
-    schedule = rest[0] if rest else None
-    if schedule is None:
-        schedule = CONSTANT
-    elif not isinstance(schedule, Schedule):
-        schedule = parse_schedule(schedule)
-    return optimizer, optimizer.resolve(hp or {}), schedule
+    optimizer, hp, schedule = optimizer_entry(entry)
+    return optimizer, optimizer.resolve(hp), schedule
 
 
 def train(
