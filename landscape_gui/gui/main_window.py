@@ -19,13 +19,11 @@ import time
 from dataclasses import replace
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-from landscape_gui.core.analysis.critical import critical_points, remember_critical_points
 from landscape_gui.core.analysis.session_runs import restarts_runs
-from landscape_gui.core.data.surface_process import can_compute
 from landscape_gui.core.frames.presenter import batch_surface_shown, log_height, present
 from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
 from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, SettingError, differences
@@ -37,11 +35,11 @@ from landscape_gui.gui.accessibility import finish_accessibility
 from landscape_gui.gui.banner import Banner
 from landscape_gui.gui.basins import BasinsView
 from landscape_gui.gui.control_panel import ControlPanel
+from landscape_gui.gui.critical_search import CriticalSearch
 from landscape_gui.gui.data_views import DataViews, samples_of
 from landscape_gui.gui.export_dialog import ExportDialog, ImageDialog
 from landscape_gui.gui.files import ScenarioFiles
 from landscape_gui.gui.inspector import Inspector
-from landscape_gui.gui.jobs import Job
 from landscape_gui.gui.menus import VIEW_TOGGLES, Actions
 from landscape_gui.gui.presentation import SCALES, Presentation
 from landscape_gui.gui.restarts import RestartsView
@@ -50,6 +48,7 @@ from landscape_gui.gui.session_model import SessionModel
 from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SessionStore, open_settings
 from landscape_gui.gui.stage import Stage
 from landscape_gui.gui.stage_layout import StageLayout
+from landscape_gui.gui.window_layout import lay_out_docks, size_docks
 from landscape_gui.gui.worker import WorkerHandle
 
 APP_NAME = "Landscape GUI"
@@ -59,19 +58,6 @@ SLOW_PANEL_INTERVAL = 0.5
 #: View settings that change how the surface itself is built.
 SURFACE_KEYS = frozenset({"view.colormap", "view.log_height"})
 STATUS_HINT = "Space: play/pause · →: step · R: reset · click the surface or map to add a start"
-
-
-def _critical(landscape, process, *, cancelled, progress):
-    """``(landscape, critical points)``: in the surface child for a data landscape (its search costs seconds of
-    interpreter time that would stall the painting), else here."""
-    if process.available and can_compute(landscape.id):
-        try:
-            points = process.critical_points(landscape.id, landscape.domain)
-            remember_critical_points(landscape, points)  # the runs' statuses use them too
-            return landscape, points
-        except RuntimeError:
-            pass  # no child: searched here
-    return landscape, critical_points(landscape)
 
 
 #: Cyclic garbage is collected on a timer in the GUI thread, never by the interpreter on whichever thread
@@ -106,8 +92,7 @@ class MainWindow(QMainWindow):
         self.worker = WorkerHandle(self)
         self.frame = None  # the newest frame drawn (the presenter's description)
         self._layout_restored = False
-        self.critical: list = []  # the critical points of the landscape shown
-        self._critical_pending = None
+        self._docks_sized = False  # a first show sizes them (window_layout.size_docks)
         self._shown = None  # the scenario the views show
         self._last_slow = 0.0
 
@@ -121,7 +106,7 @@ class MainWindow(QMainWindow):
         self.basins = BasinsView(self.session, self)
         self.restarts = RestartsView(self.session, self)
         self.inspector = Inspector(self.session, self.surface, self.map, self)
-        self.critical_job = Job("critical points", self)
+        self.critical_search = CriticalSearch(self.data.process, self)
         self.banner = Banner(self)
         self.acts = Actions(self)
         self.files = ScenarioFiles(self.session, self, self.settings, self.current_scenario)
@@ -135,43 +120,7 @@ class MainWindow(QMainWindow):
 
     def _lay_out(self) -> None:
         self.setCentralWidget(self.stage)
-        self.docks: dict[str, QDockWidget] = {}
-        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                               Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
-        for key, title, widget, area in (
-            ("controls", "Controls", self.panel, left),
-            ("map", "Map", self.map, right),
-            ("plots", "Loss and gradient norm", self.plots, right),
-            ("runs", "Runs", self.table, bottom),
-        ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{key}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            self.docks[key] = dock
-        self.addDockWidget(right, self.data.dock)
-        self.splitDockWidget(
-            self.docks["map"], self.data.dock, Qt.Orientation.Horizontal
-        )  # parameters | model
-        for dock in (self.basins.dock, self.restarts.dock):
-            self.addDockWidget(right, dock)
-            self.tabifyDockWidget(self.docks["plots"], dock)
-            dock.hide()
-        self.addDockWidget(left, self.inspector.dock)
-        self.inspector.dock.hide()
-        self.docks.update(model=self.data.dock, basins=self.basins.dock, restarts=self.restarts.dock,
-                          inspector=self.inspector.dock)  # fmt: skip
-        # the controls take the whole height at the left (the runs table stays under the views): landscape,
-        # optimizers and hyperparameters then fit 1280×720 without scrolling
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        screen = QApplication.primaryScreen()
-        if screen is not None:  # a first launch (a saved geometry is restored later): most of the screen
-            avail = screen.availableGeometry()
-            self.resize(min(1600, int(avail.width() * 0.9)), min(1000, int(avail.height() * 0.9)))
-        self._docks_sized = False
-        # the model dock shows only with a data landscape: without it the map keeps its own width, not the
-        # model's too (the 3D view, the window's centre, would lose it)
-        self.data.dock.hide()
+        self.docks = lay_out_docks(self)
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
         self.files.attach_menus(menus["recent"], menus["presets"])
@@ -191,11 +140,7 @@ class MainWindow(QMainWindow):
         # than the worker would otherwise go from one posted event to the next and starve Qt's timers.
         self._intake = QTimer(self, singleShot=True, interval=1)
         self._intake.timeout.connect(self._snapshot_ready)
-        self.critical_job.finished.connect(self._critical_found)
-        # the search for critical points starts once the landscape's first frame is drawn, so that it does not
-        # compete with building and showing the window; the timer starts it anyway when no frame comes
-        self._critical_timer = QTimer(self, singleShot=True, interval=1000)
-        self._critical_timer.timeout.connect(self._request_critical)
+        self.critical_search.found.connect(self._critical_found)
         self.basins.shownChanged.connect(self._redraw)
         self.data.surfaceArrived.connect(self._surface_arrived)
         for part in (self.basins, self.restarts, self.data):
@@ -341,11 +286,8 @@ class MainWindow(QMainWindow):
         background and drawn when it comes); the critical points are searched for again when asked."""
         L = self.session.landscape
         if find_critical:  # before drawing: the landscape before's points are not drawn on this one
-            self.critical = []
-            self.critical_job.cancel()
+            self.critical_search.restart(L)
             self.inspector.set_critical_points([])
-            self._critical_pending = L
-            self._critical_timer.start()
         self._draw_landscape(L, self.data.surface(L))
 
     def _draw_landscape(self, L, grid) -> None:
@@ -381,18 +323,14 @@ class MainWindow(QMainWindow):
             self.map.set_starts(self.session.starts)
 
     # -- critical points ----------------------------------------------------------------------------------
-    def _request_critical(self) -> None:
-        if self._critical_pending is None or self._shutting_down:
-            return
-        landscape, self._critical_pending = self._critical_pending, None
-        self._critical_timer.stop()
-        self.critical_job.request(_critical, landscape, self.data.process)
+    @property
+    def critical(self) -> list:
+        """The critical points of the landscape shown (none until the search found them)."""
+        return self.critical_search.points
 
-    def _critical_found(self, result) -> None:
-        landscape, points = result
-        if landscape is not self.session.landscape or self._shutting_down:
+    def _critical_found(self) -> None:
+        if self._shutting_down:
             return
-        self.critical = list(points)
         self.inspector.set_critical_points(self.critical)
         self._show_critical()
         self._redraw()
@@ -411,8 +349,7 @@ class MainWindow(QMainWindow):
         if snapshot is None or self._shutting_down:
             return
         self._draw(snapshot)
-        if self._critical_pending is not None:
-            QTimer.singleShot(0, self._request_critical)  # after this frame is painted
+        self.critical_search.frame_drawn()
 
     def _redraw(self) -> None:
         """The same runs, presented again (a label, the basins, the critical points or the theme changed)."""
@@ -443,12 +380,7 @@ class MainWindow(QMainWindow):
     def settled(self) -> bool:
         """Nothing the frames show is still being computed in the background (critical points, basins, a data
         landscape's surface): what tests and benchmarks wait for."""
-        return (
-            self._critical_pending is None
-            and not self.critical_job.running
-            and not self.basins.computing
-            and not self.data.computing
-        )
+        return not self.critical_search.busy and not self.basins.computing and not self.data.computing
 
     def selected_run(self) -> int:
         """The run the runs table has selected (the first when none is)."""
@@ -588,21 +520,8 @@ class MainWindow(QMainWindow):
             self.setMaximumSize(screen.availableGeometry().size())
         if not self._docks_sized and not self._layout_restored:
             self._docks_sized = True
-            self._size_docks()
+            size_docks(self)
         super().showEvent(event)
-
-    def _size_docks(self) -> None:
-        """A first run's proportions: the 3D view keeps the largest share whatever the window's size."""
-        w, h = self.width(), self.height()
-        self.resizeDocks(
-            [self.docks["controls"]],
-            [max(self.panel.minimumSizeHint().width(), min(340, round(0.22 * w)))],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks(
-            [self.docks["map"], self.data.dock], [round(0.27 * w), 260], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.docks["runs"]], [max(110, round(0.17 * h))], Qt.Orientation.Vertical)
 
     # -- closing ------------------------------------------------------------------------------------------
     @property
@@ -625,7 +544,7 @@ class MainWindow(QMainWindow):
         """Stop the worker and every job; nothing here waits for a computation (see gui/jobs.py)."""
         self._shutting_down = True
         parts = {name: getattr(self, name, None) for name in
-                 ("_critical_timer", "_intake", "worker", "critical_job", "basins", "restarts", "data", "panel")}  # fmt: skip
+                 ("_intake", "worker", "critical_search", "basins", "restarts", "data", "panel")}  # fmt: skip
         for name, part in parts.items():
             if part is None:
                 continue  # a window that failed half-way through being built
