@@ -64,7 +64,9 @@ def set_title(plot_item, text: str, size: str = "9pt") -> None:
         label.setText("")  # setTitle(None) hides the title but keeps its old text
     plot_item.setTitle(text or None, size=size)
     label.setMinimumWidth(0)
-    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, label._sizeHint[Qt.SizeHint.MinimumSize][1])
+    # pyqtgraph's LabelItem has no API for its minimum size hint
+    hint = label._sizeHint  # noqa: SLF001
+    hint[Qt.SizeHint.MinimumSize] = (0, hint[Qt.SizeHint.MinimumSize][1])
     label.updateGeometry()
 
 
@@ -235,7 +237,7 @@ class MapView(pg.PlotWidget):
             self.basins.setRect(xs[0] - hx, ys[0] - hy, xs[-1] - xs[0] + 2 * hx, ys[-1] - ys[0] + 2 * hy)
             self.basins.show()
         else:
-            x, y = self._xy(np.asarray(axes[0])[:, None])
+            x, y = self.map_xy(np.asarray(axes[0])[:, None])
             self.basin_dots.setData(x, y, brush=[pg.mkBrush(*c) for c in rgba.tolist()])
 
     def _hatch(self, xs, ys, undefined: np.ndarray) -> None:
@@ -269,7 +271,7 @@ class MapView(pg.PlotWidget):
         log, scale = getattr(self, "display_scale", (False, (0.0, 1.0)))
         return _display_values(values, log, scale)
 
-    def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
+    def map_xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
         if self.landscape.dim == 2:
             return p[:, 0], p[:, 1]
@@ -288,7 +290,7 @@ class MapView(pg.PlotWidget):
                 continue
             color, symbol, label = CRITICAL_STYLE[key]
             pts = groups[key]
-            x, y = self._xy([p.position for p in pts], [p.value for p in pts])
+            x, y = self.map_xy([p.position for p in pts], [p.value for p in pts])
             item = pg.ScatterPlotItem(
                 x=x, y=y, symbol=symbol, size=17 if key == "global" else 12, brush=pg.mkBrush(*color),
                 pen=pg.mkPen(20, 20, 20, width=1), name=label, hoverable=True, data=pts,
@@ -301,7 +303,7 @@ class MapView(pg.PlotWidget):
     def set_starts(self, points) -> None:
         if self.landscape is None:
             return
-        x, y = self._xy(points)
+        x, y = self.map_xy(points)
         if len(x) >= MARKED_STARTS:  # random restarts: where the runs end is the lesson (as the 3D view)
             x, y = x[:0], y[:0]
         self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
@@ -345,7 +347,7 @@ class MapView(pg.PlotWidget):
         def trail(i):
             index = thinned(len(paths[i]), keep)
             v = None if path_values is None else np.asarray(path_values[i])[index]
-            return self._xy(np.asarray(paths[i])[index], v)
+            return self.map_xy(np.asarray(paths[i])[index], v)
 
         for t, edge, runs in zip(self.trails, self.edges, self._trail_runs, strict=True):
             xy = joined(trail(i) for i in runs if i < len(paths))
@@ -354,7 +356,7 @@ class MapView(pg.PlotWidget):
                 edge.setData(*xy)
         n = min(self._n_runs, len(positions))
         if n:
-            x, y = self._xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
+            x, y = self.map_xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
             size = np.full(n, (13.0 if n < MANY_RUNS else 7.0) * self.scale)  # hundreds of restarts: smaller
             if best is not None and 0 <= best < n:
                 size[best] = 24.0 * self.scale

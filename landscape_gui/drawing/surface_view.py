@@ -118,7 +118,7 @@ class ViewLegend(QLabel):
         self.scale = float(scale)
         self.show_legend(*self._shown)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             self._fit()
         return False
@@ -163,7 +163,7 @@ class CachedGLView(gl.GLViewWidget):
         self._fbo: QOpenGLFramebufferObject | None = None
         self._cache_key = None
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         """A camera frames the same part of the scene whatever the view's shape: pyqtgraph's 60° field of view
         is horizontal, so in a wide view (a 16:9 export, the stage layout) the height shrank and the top of a
         surface was cut off. Wider than 4:3, the field widens to keep a 4:3 view's height."""
@@ -356,7 +356,7 @@ class SurfaceView(CachedGLView):
         if (
             ev.buttons() != Qt.MouseButton.NoButton
             or not self.critical
-            or not self.scene3d._visible["markers"]
+            or not self.scene3d.visible("markers")
         ):
             return
         pts = np.array([p.position for p in self.critical], dtype=np.float64)

@@ -89,7 +89,7 @@ class ControlPanel(QScrollArea):
         self.sync_landscape()
         self.sync_run()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def minimumSizeHint(self) -> QSize:
         """Never narrower than its controls and the scroll bar: the panel scrolls down, never sideways, and no
         control is cut at its right edge (the landscape chooser was, at 1366×768)."""
         hint = super().minimumSizeHint()

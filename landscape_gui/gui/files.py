@@ -156,7 +156,7 @@ class ScenarioFiles(QObject):
         return True
 
     # -- drag and drop --------------------------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and self._dropped(event):
             event.acceptProposedAction()

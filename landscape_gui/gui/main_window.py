@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
         self.banner.show_message(FIRST_RUN_HINT)
         return ok
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event) -> None:
         """The window never grows past its screen (docks with tall contents used to push it to 1229×825 on a
         1366×768 screen); they share what the screen has instead."""
         screen = self.screen()

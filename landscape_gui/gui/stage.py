@@ -52,7 +52,7 @@ class StepCaptionPanel(QLabel):
         self._fit()
         self.show()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             self._fit()
         return False

@@ -304,7 +304,7 @@ def _find(
                 ex = exact_roots(ls, ctx.check)
             except Deadline:
                 raise
-            except Exception:  # sympy could not do it: the numeric points stand on their own
+            except Exception:  # noqa: BLE001 - sympy could not do it: the numeric points stand on their own
                 ex = None
             if ex is not None:
                 exact_all = True

@@ -248,7 +248,7 @@ def read_cache(
     p = net.n_parameters
     try:
         arrays = _npz_arrays(raw, {"theta": (p,), "delta": (p,), "eta": (p,), "loss": ()})
-    except Exception:  # not a zip, a truncated member, a bad header ...: train again
+    except Exception:  # noqa: BLE001 - not a zip, a truncated member, a bad header ...: train again
         return None
     if arrays is None or not all(np.isfinite(v).all() for v in arrays.values()):
         return None

@@ -451,7 +451,7 @@ def parse_formula(text: str) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
         expr = _build(src, tree.body)
     except FormulaError:
         raise
-    except Exception as err:  # sympy refusing something unforeseen: still a formula problem
+    except Exception as err:  # noqa: BLE001 - sympy refusing something unforeseen: still a formula problem
         raise FormulaError(f"the formula cannot be built ({type(err).__name__})") from None
     symbols = (X, Y) if expr.has(Y) or _mentions_y(tree) else (X,)
     return expr, symbols
@@ -550,7 +550,7 @@ def landscape_from_formula(
         land.hessian(points[:50])
     except FormulaError:
         raise
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - numpy/sympy failing on a user's formula is the formula's problem
         raise FormulaError(f"the formula cannot be evaluated ({type(err).__name__})") from None
     if not np.isfinite(values).any():
         raise FormulaError("the formula has no real value anywhere in the domain")

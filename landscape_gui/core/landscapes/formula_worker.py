@@ -107,7 +107,7 @@ def _serve(conn) -> None:
             reply = None
         except FormulaError as err:
             reply = (str(err), err.column)
-        except Exception as err:  # anything else is still a formula the app cannot use
+        except Exception as err:  # noqa: BLE001 - anything else is still a formula the app cannot use
             reply = (_one_line(err), None)
         try:
             conn.send(reply)
@@ -127,7 +127,7 @@ def _start_locked() -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_serve, args=(child_conn,), name="formula-worker", daemon=True)
         process.start()
-    except Exception as err:  # no processes here: fall back to building in this process
+    except Exception as err:  # noqa: BLE001 - no processes here: fall back to building in this process
         log.warning("formula worker cannot start (%s); formulas are built in this process", err)
         _unavailable = True
         return
