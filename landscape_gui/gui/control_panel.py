@@ -44,6 +44,8 @@ CUSTOM = "__formula__"
 #: The settings the Run box shows, in order, and the part of the scenario each belongs to (each declared once in
 #: the core: its editor, label, range and tooltip come from the declaration).
 RUN_SETTINGS = (("noise", Scenario), ("seed", Scenario), ("steps", Scenario), ("trail_steps", ViewSettings))
+#: Their keys in the session's change signals ("steps", "view.trail_steps").
+RUN_KEYS = {f"view.{name}" if owner is ViewSettings else name for name, owner in RUN_SETTINGS}
 
 
 def _check_formula(text: str, *, cancelled, progress):
@@ -99,16 +101,7 @@ class ControlPanel(QScrollArea):
     def _session_changed(self, what) -> None:
         if "landscape" in what:
             self.sync_landscape()
-        if what & {
-            "landscape",
-            "batch_size",
-            "view.speed",
-            "view.fast",
-            "view.trail_steps",
-            "noise",
-            "seed",
-            "steps",
-        }:
+        if what & ({"landscape", "batch_size", "view.speed", "view.fast"} | RUN_KEYS):
             self.sync_run()
 
     # -- landscape ----------------------------------------------------------------------------------------

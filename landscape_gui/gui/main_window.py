@@ -260,9 +260,10 @@ class MainWindow(QMainWindow):
         if what & {"title", "description", "landscape"}:
             self.stage.lesson.set_lesson(s.title, s.description)
             self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
-        if what & {"view.glyphs", "view.step_caption", "optimizer_settings", "highlight_best", "basins",
-                   "view.trail_steps", "view.log_loss", "view.distance_plot"}:  # fmt: skip
-            self._redraw()
+        if what & {"optimizer_settings", "highlight_best", "basins"} or any(
+            k.startswith("view.") for k in what
+        ):
+            self._redraw()  # what the frame shows depends on the view settings: the presenter decides how
 
     def _apply_theme(self, name: str) -> None:
         self.theme = name
