@@ -238,4 +238,6 @@ def test_readme_names_every_module_with_a_line_of_its_own():
     }
     assert sorted(modules - named.keys()) == [], "modules README's 'How it is built' does not name"
     assert sorted(named.keys() - modules) == [], "README names modules that do not exist"
-    assert [m for m, note in named.items() if not note] == [], "modules named without a line saying what they do"
+    assert [m for m, note in named.items() if not note] == [], (
+        "modules named without a line saying what they do"
+    )
