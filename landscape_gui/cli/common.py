@@ -111,6 +111,20 @@ def parse_settings(items: Sequence[str]) -> dict[str, float]:
     return out
 
 
+def optimizer_from_args(optimizer_id: str, settings: Sequence[str]):
+    """``--optimizer ID`` and its ``--set k=v`` items: the optimizer and its resolved hyperparameters."""
+    from landscape_gui.core.optimizers.catalog import get_optimizer
+
+    try:
+        optimizer = get_optimizer(optimizer_id)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    try:
+        return optimizer, optimizer.resolve(parse_settings(settings))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+
+
 def parse_schedule_option(text: str | None):
     """``--schedule NAME:key=value,...`` as a Schedule (constant when not given)."""
     from landscape_gui.core.optimizers.schedules import CONSTANT, parse_schedule

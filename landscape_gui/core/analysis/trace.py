@@ -352,12 +352,7 @@ def run_record(sim, run) -> dict[str, Any]:
         "start": list(run.start),
         "path": sim.path(run.group, run.index).tolist(),
         "loss": loss.tolist(),
-        "status": run.status,
-        "reached": run.reached,
-        "near": run.near,
-        "steps": run.step,
-        "outcome": run.label,
-        "outside": run.outside,
+        **_run_summary(run),
     }
 
 

@@ -85,10 +85,8 @@ def _serve(conn) -> None:
 
                 reply = ("critical", critical_points(_landscape(get_landscape, msg[1], msg[2])))
             except Exception as e:  # noqa: BLE001 - said to the parent in one line
-                reply = ("error", f"{type(e).__name__}: {e}".splitlines()[0])
-            try:
-                conn.send(reply)
-            except (EOFError, OSError):
+                reply = _error(e)
+            if not _send(conn, reply):
                 return
             continue
         if msg[0] != "grid":
@@ -109,11 +107,22 @@ def _serve(conn) -> None:
         except SurfaceCancelled:
             reply = ("cancelled",)
         except Exception as e:  # noqa: BLE001 - said to the parent in one line
-            reply = ("error", f"{type(e).__name__}: {e}".splitlines()[0])
-        try:
-            conn.send(reply)
-        except (EOFError, OSError):
+            reply = _error(e)
+        if not _send(conn, reply):
             return
+
+
+def _error(e: Exception) -> tuple[str, str]:
+    return ("error", f"{type(e).__name__}: {e}".splitlines()[0])
+
+
+def _send(conn, reply) -> bool:
+    """Send ``reply`` to the parent; False when the parent is gone."""
+    try:
+        conn.send(reply)
+    except (EOFError, OSError):
+        return False
+    return True
 
 
 def _landscape(get_landscape, landscape_id: str, domain):
