@@ -25,6 +25,7 @@ import numpy as np
 from landscape_gui.core.analysis.critical import DEGENERATE_TOL, CriticalPoint, nearest_critical_point
 from landscape_gui.core.analysis.curvature import stable_lr
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["Inspection", "curvature_signs", "inspect_point", "inspect_points"]
 
@@ -34,12 +35,12 @@ class Inspection:
     """What the inspector shows at ``point``. ``eigenvectors[:, k]`` goes with ``eigenvalues[k]``
     (ascending, as :func:`numpy.linalg.eigh` gives them); all ``nan`` where the Hessian is not finite."""
 
-    point: np.ndarray
+    point: FloatArray
     value: float
-    grad: np.ndarray
-    hessian: np.ndarray
-    eigenvalues: np.ndarray
-    eigenvectors: np.ndarray
+    grad: FloatArray
+    hessian: FloatArray
+    eigenvalues: FloatArray
+    eigenvectors: FloatArray
     curvature: tuple[str, ...]
     critical: CriticalPoint | None
 
@@ -54,7 +55,7 @@ class Inspection:
         return stable_lr(self.eigenvalues, momentum) if self.kind == "minimum" else None
 
 
-def curvature_signs(eigenvalues: np.ndarray, scale: float) -> np.ndarray:
+def curvature_signs(eigenvalues: FloatArray, scale: float) -> FloatArray:
     """Per eigenvalue (any shape): ``"up"``, ``"down"``, ``"flat"``, or ``"undefined"`` (not finite)."""
     ev = np.asarray(eigenvalues, dtype=np.float64)
     tol = DEGENERATE_TOL * np.maximum(1.0, scale)
@@ -64,7 +65,7 @@ def curvature_signs(eigenvalues: np.ndarray, scale: float) -> np.ndarray:
     return out
 
 
-def inspect_points(landscape: Landscape, points) -> dict[str, np.ndarray]:
+def inspect_points(landscape: Landscape, points) -> dict[str, FloatArray]:
     """The inspector's numbers at many points at once (for drawing the eigenvector directions):
     ``value`` (N,), ``grad`` (N, d), ``hessian`` (N, d, d), ``eigenvalues`` (N, d), ``eigenvectors``
     (N, d, d: column k per eigenvalue k), ``curvature`` (N, d) of "up"/"down"/"flat"/"undefined"."""

@@ -38,7 +38,7 @@ def restarts_runs(old: Scenario | None, new: Scenario) -> bool:
 class SessionRuns:
     """Owns the simulation of a session's scenario (see the module docstring)."""
 
-    def __init__(self, max_points: int | None = 0):
+    def __init__(self, max_points: int | None = 0) -> None:
         self.max_points = max_points
         self.scenario: Scenario | None = None
         self.landscape = None

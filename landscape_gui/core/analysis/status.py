@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from landscape_gui.core.types import FloatArray
+
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 
 READY = "ready"
@@ -123,8 +125,8 @@ def tone(run: Any) -> str | None:
 
 
 def not_improving(
-    steps: np.ndarray, losses: np.ndarray, t: int, ref: np.ndarray, window: int = WINDOW
-) -> np.ndarray:
+    steps: FloatArray, losses: FloatArray, t: int, ref: FloatArray, window: int = WINDOW
+) -> FloatArray:
     """Which runs made no progress over the last ``window`` steps, from a recorded loss history.
 
     ``steps`` (K,) are the recorded steps (increasing), ``losses`` (K, N) the losses there, ``t`` the current
@@ -156,7 +158,7 @@ def not_improving(
     return stuck & ~there & np.isfinite(scale)
 
 
-def outside_domain(points: np.ndarray, domain) -> np.ndarray:
+def outside_domain(points: FloatArray, domain) -> FloatArray:
     """Which rows of (N, d) ``points`` lie outside the rectangular ``domain`` ((low, high) per coordinate)."""
     out = np.zeros(len(points), dtype=bool)
     for j, (lo, hi) in enumerate(domain):

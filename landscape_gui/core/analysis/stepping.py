@@ -20,6 +20,7 @@ from landscape_gui.core.landscapes.landscape import Landscape
 from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
 from landscape_gui.core.optimizers.spec import StepContext
+from landscape_gui.core.types import FloatArray
 
 __all__ = [
     "DIVERGENCE_LIMIT",
@@ -49,11 +50,11 @@ class ParticleGroup:
         optimizer: Optimizer,
         hp: Mapping[str, float],
         schedule: Schedule,
-        starts: np.ndarray,
+        starts: FloatArray,
         rng,
         capacity,
         full_grad,
-    ):
+    ) -> None:
         self.optimizer = optimizer
         self.full_grad = full_grad  # ∇J of the whole data, for the status after a minibatch step
         self.hp = optimizer.resolve(hp)
@@ -71,21 +72,21 @@ class ParticleGroup:
         self.alive = np.ones(n, dtype=bool)
         # ‖∇J‖ where the last step was taken and the length of that step: computed when first asked for
         # (statuses, the runs table), from the last gradients and the position before the step
-        self.grads: np.ndarray | None = None
-        self.prev: np.ndarray | None = None
+        self.grads: FloatArray | None = None
+        self.prev: FloatArray | None = None
         self.last: StepContext | None = None  # the last step, for captions and glyphs
-        self.norm_cache: np.ndarray | None = np.full(n, np.inf)
-        self.move_cache: np.ndarray | None = np.full(n, np.inf)
+        self.norm_cache: FloatArray | None = np.full(n, np.inf)
+        self.move_cache: FloatArray | None = np.full(n, np.inf)
         self.capacity = capacity
         self.stride = 1
         self.t = 0  # steps the group has taken
         self.rec_steps: list[int] = []
-        self.rec_pos: np.ndarray | None = None  # (rows, d, N): one contiguous copy of the positions per row
-        self.rec_loss: np.ndarray | None = None
+        self.rec_pos: FloatArray | None = None  # (rows, d, N): one contiguous copy of the positions per row
+        self.rec_loss: FloatArray | None = None
         self.n_rec = 0
 
     @property
-    def grad_norm(self) -> np.ndarray:
+    def grad_norm(self) -> FloatArray:
         if self.norm_cache is None:
             if self.grads is None:  # the last step saw a minibatch: the status looks at the whole data
                 self.grads = self.full_grad(self.prev)
@@ -93,12 +94,12 @@ class ParticleGroup:
         return self.norm_cache
 
     @property
-    def last_move(self) -> np.ndarray:
+    def last_move(self) -> FloatArray:
         if self.move_cache is None:
             self.move_cache = row_norm(self.params - self.prev)
         return self.move_cache
 
-    def record(self, loss: np.ndarray) -> None:
+    def record(self, loss: FloatArray) -> None:
         n, d = self.params.shape
         if self.rec_pos is None:
             size = 64 if self.capacity is None else self.capacity
@@ -157,12 +158,12 @@ def total_noise(noise: float, hp: Mapping[str, float]) -> float:
 class Advance(NamedTuple):
     """What one step of :func:`advance` computed."""
 
-    new: np.ndarray  #: the new parameters
+    new: FloatArray  #: the new parameters
     state: dict  #: the optimizer's new state
-    loss: np.ndarray  #: the loss at the new parameters
-    grads: np.ndarray  #: the exact gradient at the old parameters
-    noisy: np.ndarray  #: the gradient the optimizer saw (with the noise added)
-    hess: np.ndarray | None  #: the Hessian at the old parameters, for optimizers that need it
+    loss: FloatArray  #: the loss at the new parameters
+    grads: FloatArray  #: the exact gradient at the old parameters
+    noisy: FloatArray  #: the gradient the optimizer saw (with the noise added)
+    hess: FloatArray | None  #: the Hessian at the old parameters, for optimizers that need it
 
 
 def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None, batch=None) -> Advance:
@@ -185,7 +186,7 @@ def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise
     return Advance(new, state, loss, grads, noisy, hess)
 
 
-def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
+def all_good(new: FloatArray, loss: FloatArray, grads: FloatArray) -> bool:
     """Whether every particle's step was good (finite, inside ±DIVERGENCE_LIMIT): one reduction per array
     (a non-finite entry, or an overflow, makes the sum non-finite; NaN fails the comparisons)."""
     with np.errstate(all="ignore"):
@@ -197,7 +198,7 @@ def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
         )
 
 
-def good_runs(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> np.ndarray:
+def good_runs(new: FloatArray, loss: FloatArray, grads: FloatArray) -> FloatArray:
     """Per particle: the step was good (what :func:`all_good` checks, one run at a time)."""
     with np.errstate(all="ignore"):
         return (
@@ -224,7 +225,7 @@ def optimizer_entry(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
     return get_optimizer(oid), dict(hp or {}), as_schedule(rest[0] if rest else None)
 
 
-def row_norm(x: np.ndarray) -> np.ndarray:
+def row_norm(x: FloatArray) -> FloatArray:
     """Euclidean norm of each row of (N, d), column by column: contiguous passes for column-major arrays
     (a numpy reduction along a 2-wide axis is ~10× slower)."""
     sq = x[:, 0] * x[:, 0]
@@ -233,7 +234,7 @@ def row_norm(x: np.ndarray) -> np.ndarray:
     return np.sqrt(sq, out=sq)
 
 
-def select_rows(mask: np.ndarray, new, old):
+def select_rows(mask: FloatArray, new, old):
     """Per-particle choice between new and old optimizer state (scalars are shared and taken new)."""
     new = np.asarray(new)
     old = np.asarray(old)

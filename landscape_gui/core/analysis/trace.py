@@ -28,6 +28,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STARTS, MAX_STEPS, MAX_TRACE_POINTS
+from landscape_gui.core.types import FloatArray
 
 __all__ = [
     "MAX_CAPTION_STEPS",
@@ -76,7 +77,7 @@ def finite_or_none(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _json_rows(a: np.ndarray) -> Iterator[str]:
+def _json_rows(a: FloatArray) -> Iterator[str]:
     """The rows of ``a`` as the inside of a JSON array, in chunks; non-finite numbers as ``null``."""
     for i in range(0, len(a), CHUNK):
         part = a[i : i + CHUNK]
@@ -248,7 +249,7 @@ class StateRecord:
     '{"lr": 0.01, "momentum_buffer": [-34.0, -38.0]}'
     """
 
-    def __init__(self, sim, steps: int):
+    def __init__(self, sim, steps: int) -> None:
         self.sim = sim
         n, d = sim.starts.shape
         self.names = [list(sim.buffers(gi)) for gi in range(len(sim.groups))]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_gui.core.types import FloatArray
+
 __all__ = ["Dataset", "linreg_data", "logreg_data", "moons_data", "tanh_data", "two_lines_data"]
 
 
@@ -26,11 +28,11 @@ class Dataset:
     ``task`` is ``"regression"`` (``y`` real numbers) or ``"classification"`` (``y`` the labels 0 and 1).
     """
 
-    x: np.ndarray
-    y: np.ndarray
+    x: FloatArray
+    y: FloatArray
     task: str = "regression"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         x = np.ascontiguousarray(self.x, dtype=np.float64)
         y = np.ascontiguousarray(self.y, dtype=np.float64)
         x.flags.writeable = False

@@ -30,6 +30,7 @@ import numpy as np
 from landscape_gui.core.data.datasets import Dataset, linreg_data, logreg_data, tanh_data, two_lines_data
 from landscape_gui.core.data.models import MODELS
 from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["DATA_IDS", "DataLandscape", "SurfaceCancelled", "build_data_landscape", "describe_data"]
 
@@ -71,15 +72,15 @@ class DataLandscape(Landscape):
         return self.dataset.n
 
     # -- minibatches --------------------------------------------------------------------------------------
-    def batch_value(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_value(self, points, batch: Sequence[int] | FloatArray | None) -> FloatArray:
         """The mean loss over the samples ``batch`` (indices into the dataset; None: all) at each point."""
         return self._eval(self._batched("value", batch, 1), points, ())
 
-    def batch_grad(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_grad(self, points, batch: Sequence[int] | FloatArray | None) -> FloatArray:
         """The mean gradient over the samples ``batch`` at each point: shape (N, 2)."""
         return self._eval(self._batched("grad", batch, 2), points, (2,))
 
-    def batch_hessian(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_hessian(self, points, batch: Sequence[int] | FloatArray | None) -> FloatArray:
         """The mean Hessian over the samples ``batch`` at each point: shape (N, 2, 2)."""
         return self._eval(self._batched("hess", batch, 4), points, (2, 2))
 
@@ -117,7 +118,7 @@ class DataLandscape(Landscape):
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, ...]:
+    ) -> tuple[FloatArray, ...]:
         """``(xs, ys, Z[ix, iy])`` of the full-data loss over the domain, as :meth:`Landscape.grid`.
 
         Computed in chunks of points; after each, ``progress(done, total)`` is called (rows of the
@@ -127,12 +128,12 @@ class DataLandscape(Landscape):
 
     def batch_grid(
         self,
-        batch: Sequence[int] | np.ndarray | None,
+        batch: Sequence[int] | FloatArray | None,
         resolution: int = 200,
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, ...]:
+    ) -> tuple[FloatArray, ...]:
         """``(xs, ys, Z)`` of the loss of the minibatch ``batch`` (None: the whole data) over the domain:
         the surface the optimizer feels at a step (see ``Simulation.batch``)."""
         axes = [np.linspace(lo, hi, int(resolution)) for lo, hi in self.domain]
@@ -152,13 +153,13 @@ class DataLandscape(Landscape):
         return axes[0], axes[1], z.reshape(gx.shape)
 
     # -- the model ----------------------------------------------------------------------------------------
-    def predict(self, params: Sequence[float], inputs) -> np.ndarray:
+    def predict(self, params: Sequence[float], inputs) -> FloatArray:
         """The model's output at parameters ``params`` = (p, q) for ``inputs`` ((M,) numbers for a
         one-feature model, (M, 2) pairs for two): the prediction, or P(y = 1) for a classifier."""
         p, q = (float(c) for c in params)
         return np.asarray(self.model.predict(p, q, np.asarray(inputs, dtype=np.float64)), dtype=np.float64)
 
-    def model_grid(self, params: Sequence[float], resolution: int = 100) -> tuple[np.ndarray, ...]:
+    def model_grid(self, params: Sequence[float], resolution: int = 100) -> tuple[FloatArray, ...]:
         """The model over the data's range: ``(xs, predictions)`` for one feature; ``(x1s, x2s, P[i, j])``
         with P = P(y = 1) at (x1s[i], x2s[j]) for two (the decision boundary is P = 0.5)."""
         bounds = self.dataset.bounds()
@@ -184,7 +185,7 @@ class DataLandscape(Landscape):
         return out
 
 
-def _chunked(fn: Callable, x: np.ndarray, y: np.ndarray, n_out: int, chunk: int) -> Callable[..., list]:
+def _chunked(fn: Callable, x: FloatArray, y: FloatArray, n_out: int, chunk: int) -> Callable[..., list]:
     """``fn(p, q, x, y)`` over the points in chunks of ``chunk``, the parts joined into (N,) arrays."""
 
     def run(p, q):

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_gui.core.types import FloatArray
+
 __all__ = ["MODELS", "DataModel"]
 
 
-def _col(v: np.ndarray) -> np.ndarray:
+def _col(v: FloatArray) -> FloatArray:
     return np.asarray(v, dtype=np.float64)[:, None]
 
 
@@ -39,13 +41,13 @@ def _least_squares(r, r_p, r_q, r_pp, r_pq, r_qq, which: str) -> list:
     return [h_pp, h_pq, h_pq, h_qq]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def _sigmoid(z: FloatArray) -> FloatArray:
     """1 / (1 + e^(−z)) without overflow for any z."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _softplus(z: np.ndarray) -> np.ndarray:
+def _softplus(z: FloatArray) -> FloatArray:
     """log(1 + e^z) without overflow: max(z, 0) + log1p(e^(−|z|))."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
@@ -59,26 +61,26 @@ class DataModel:
     model: str  # the model's formula, in the parameters and the inputs
     loss: str  # the landscape's formula J(p, q) (right-hand side): a mean over the samples i
 
-    def value(self, p, q, x, y) -> np.ndarray:
+    def value(self, p, q, x, y) -> FloatArray:
         """Mean loss over the samples (x, y) at each of the N points (p[k], q[k]): shape (N,)."""
         return self._terms(p, q, x, y, "value")[0]
 
-    def grad(self, p, q, x, y) -> list[np.ndarray]:
+    def grad(self, p, q, x, y) -> list[FloatArray]:
         """[∂J/∂p, ∂J/∂q], each of shape (N,)."""
         return self._terms(p, q, x, y, "grad")
 
-    def hess(self, p, q, x, y) -> list[np.ndarray]:
+    def hess(self, p, q, x, y) -> list[FloatArray]:
         """[∂²J/∂p², ∂²J/∂p∂q, ∂²J/∂q∂p, ∂²J/∂q²], each of shape (N,)."""
         return self._terms(p, q, x, y, "hess")
 
-    def predict(self, p: float, q: float, inputs: np.ndarray) -> np.ndarray:
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         """The model's output for the inputs at parameters (p, q): a prediction, or P(y = 1)."""
         raise NotImplementedError
 
-    def _terms(self, p, q, x, y, which: str) -> list[np.ndarray]:
+    def _terms(self, p, q, x, y, which: str) -> list[FloatArray]:
         raise NotImplementedError
 
-    def sympy_loss(self, sp, p, q, x: np.ndarray, y: np.ndarray):
+    def sympy_loss(self, sp, p, q, x: FloatArray, y: FloatArray):
         """The loss as a sympy expression in the symbols p, q: the explicit mean over the samples."""
         raise NotImplementedError
 

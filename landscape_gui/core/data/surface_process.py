@@ -27,9 +27,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from landscape_gui.core.data.landscapes import SurfaceCancelled
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["SurfaceProcess", "can_compute"]
 
@@ -127,7 +126,7 @@ def _landscape(get_landscape, landscape_id: str, domain):
 class SurfaceProcess:
     """One warm child computing surfaces (see the module docstring). Thread-safe; one request at a time."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process = None
         self._conn = None
@@ -177,7 +176,7 @@ class SurfaceProcess:
         *,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """``(xs, ys, Z)`` of ``get_landscape(landscape_id)`` over ``domain`` at ``resolution``."""
         with self._session() as conn:
             conn.send(("grid", landscape_id, self._domain(domain), int(resolution)))

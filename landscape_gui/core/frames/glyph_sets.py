@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_gui.core.frames.palette import GLYPH_STYLE
+from landscape_gui.core.types import FloatArray
 
 #: The longest arrow of a kind: this share of the domain's larger side.
 ARROW_SHARE = 0.2
@@ -47,13 +48,13 @@ class GlyphSet:
     ``runs`` their run indices; a glyph is drawn ``scale × vector`` from its start (a box: that half-width)."""
 
     kind: str
-    starts: np.ndarray
-    vectors: np.ndarray
-    runs: np.ndarray
+    starts: FloatArray
+    vectors: FloatArray
+    runs: FloatArray
     scale: float
 
     @property
-    def ends(self) -> np.ndarray:
+    def ends(self) -> FloatArray:
         return self.starts + self.scale * self.vectors
 
     def legend(self, velocity_buffer: str | None = None) -> str:
@@ -67,7 +68,7 @@ class GlyphSet:
         return f"{text}, arrow ×{self.scale:g}"
 
 
-def per_run(glyph_list, kind: str, n_starts: int, dim: int) -> np.ndarray:
+def per_run(glyph_list, kind: str, n_starts: int, dim: int) -> FloatArray:
     """(R, d) vectors of ``kind`` for every run, optimizer-major (NaN rows where an optimizer has none)."""
     rows = []
     for g in glyph_list:
@@ -103,7 +104,7 @@ def glyph_sets(glyph_list, positions, kinds, domain) -> dict[str, GlyphSet]:
     return out
 
 
-def _longest(v: np.ndarray, kind: str) -> float:
+def _longest(v: FloatArray, kind: str) -> float:
     ok = np.isfinite(v).all(axis=1)
     if not ok.any():
         return 0.0

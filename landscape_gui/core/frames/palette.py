@@ -29,6 +29,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from landscape_gui.core.types import FloatArray
+
 OPTIMIZER_COLORS = (
     (230, 159, 0),  # orange (Okabe–Ito)
     (0, 119, 187),  # blue (Tol vibrant)
@@ -193,7 +195,7 @@ def _minimum_color(k: int) -> tuple[int, int, int]:
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-def outcome_palette(points: Sequence) -> np.ndarray:
+def outcome_palette(points: Sequence) -> FloatArray:
     """RGBA bytes per label, shape (P + 2, 4): row k for critical point k, row −2 (:data:`DIVERGED`) and
     row −1 (:data:`NOT_SETTLED`) at the end, so ``outcome_palette(points)[labels]`` colours a label array.
 
@@ -215,7 +217,7 @@ def outcome_palette(points: Sequence) -> np.ndarray:
     return out
 
 
-def basin_rgba(labels: np.ndarray, points: Sequence) -> np.ndarray:
+def basin_rgba(labels: FloatArray, points: Sequence) -> FloatArray:
     """RGBA bytes of a label array: shape ``labels.shape + (4,)``."""
     return outcome_palette(points)[np.asarray(labels)]
 
@@ -227,8 +229,8 @@ DIFFERS_SWATCH = (70, 70, 80, 255)
 
 
 def difference_rgba(
-    rgba: np.ndarray, other_labels: np.ndarray, points: Sequence, differs: np.ndarray
-) -> np.ndarray:
+    rgba: FloatArray, other_labels: FloatArray, points: Sequence, differs: FloatArray
+) -> FloatArray:
     """A basin map's ``rgba`` where the starts that ``differs`` marks take the colour of the other optimizer's
     outcome (``other_labels``, indices into the same ``points``; −3: a point the map does not know, grey) at
     :data:`DARKER` brightness: the pale basins of the first, the other's tongues dark across them.

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from landscape_gui.core.types import FloatArray
 
-def defined_at(landscape, points) -> np.ndarray:
+
+def defined_at(landscape, points) -> FloatArray:
     """Whether J is a finite real number at each of the (N, d) ``points``."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, landscape.dim)
     if not len(pts):

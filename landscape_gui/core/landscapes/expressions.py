@@ -71,6 +71,7 @@ from landscape_gui.core.landscapes.formula_text import (
     syntax_error,
 )
 from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["FUNCTIONS", "FormulaError", "landscape_from_formula", "parse_formula"]
 
@@ -308,7 +309,7 @@ def _log10_abs(value: sp.Expr) -> float | None:
 class _Built:
     __slots__ = ("expr", "tower")
 
-    def __init__(self, expr: sp.Expr, tower: int):
+    def __init__(self, expr: sp.Expr, tower: int) -> None:
         self.expr = expr
         self.tower = tower
 
@@ -494,7 +495,7 @@ def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
         raise FormulaError(f"domain: {e}") from None
 
 
-def _test_points(domain: Sequence[tuple[float, float]]) -> np.ndarray:
+def _test_points(domain: Sequence[tuple[float, float]]) -> FloatArray:
     axes = [np.linspace(lo, hi, 41 if len(domain) == 2 else 401) for lo, hi in domain]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(domain))
     rng = np.random.default_rng(0)

@@ -36,7 +36,7 @@ class _Sign(_PiecewiseConstant):
             return sp.sign(a)
         return None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         return f"{printer._module_format('numpy.sign')}({printer._print(self.args[0])})"
 
 
@@ -49,7 +49,7 @@ class _Step(_PiecewiseConstant):
             return (sp.sign(a) + 1) / 2
         return None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         return f"{printer._module_format('numpy.heaviside')}({printer._print(self.args[0])}, 0.5)"
 
 
@@ -77,7 +77,7 @@ class _Abs(sp.Function):
     def _eval_is_extended_nonnegative(self):
         return True if self.args[0].is_extended_real else None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         return f"{printer._module_format('numpy.abs')}({printer._print(self.args[0])})"
 
 
@@ -103,7 +103,7 @@ class _Extremum(sp.Function):
     def _eval_is_extended_real(self):
         return fuzzy_and(arg.is_extended_real for arg in self.args)
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         a, b = (printer._print(arg) for arg in self.args)
         return f"{printer._module_format(self._numpy)}({a}, {b})"
 
@@ -135,7 +135,7 @@ class _Cbrt(sp.Function):
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         return f"{printer._module_format('numpy.cbrt')}({printer._print(self.args[0])})"
 
 
@@ -159,7 +159,7 @@ class _Erf(sp.Function):
     def _eval_evalf(self, prec):
         return sp.erf(self.args[0])._eval_evalf(prec)
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer) -> str:
         vectorize = printer._module_format("numpy.vectorize")
         erf = printer._module_format("math.erf")
         return f"{vectorize}({erf}, otypes=[float])({printer._print(self.args[0])})"

@@ -29,7 +29,7 @@ MAX_DEPTH = 40
 class FormulaError(ValueError):
     """A formula that cannot be used; ``str(err)`` is one line saying what and where (``column``, 1-based)."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None) -> None:
         super().__init__(message)
         self.column = column
 
@@ -52,7 +52,7 @@ _TRAILING_OPERATORS = ("**", "+", "-", "*", "/", "^", ",")
 class Source:
     """The user's text, the text given to ast.parse, and the map between their columns."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.lead = len(text) - len(text.lstrip())
         # what the user wrote, without surrounding blanks, on one line (so that messages are one line)
         self.text = re.sub(r"[\t\n\r]", " ", text.strip())

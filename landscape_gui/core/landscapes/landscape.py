@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from landscape_gui.core.landscapes.domain import check_domain
+from landscape_gui.core.types import FloatArray
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -38,7 +39,7 @@ Domain = tuple[tuple[float, float], ...]
 VARIABLE_NAMES = {1: ("x",), 2: ("x", "y")}
 
 
-def as_points(points: Sequence | np.ndarray, dim: int) -> tuple[np.ndarray, bool]:
+def as_points(points: Sequence | FloatArray, dim: int) -> tuple[FloatArray, bool]:
     """Return ``points`` as a float64 array of shape (N, dim), and whether a single point was given."""
     arr = np.asarray(points, dtype=np.float64)
     single = arr.ndim == 1
@@ -56,7 +57,7 @@ def _drop_distributions(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
 
 
-def _real(values: np.ndarray) -> np.ndarray:
+def _real(values: FloatArray) -> FloatArray:
     """Values as float64; a value with a non-zero imaginary part (log of a negative, say) becomes NaN."""
     if np.iscomplexobj(values):
         values = np.where(values.imag == 0, values.real, np.nan)
@@ -218,7 +219,7 @@ class Landscape:
         )
 
     # -- evaluation ---------------------------------------------------------------------------------------
-    def _eval(self, fn: Callable, points, trailing: tuple[int, ...]) -> np.ndarray:
+    def _eval(self, fn: Callable, points, trailing: tuple[int, ...]) -> FloatArray:
         arr, single = as_points(points, self.dim)
         n = arr.shape[0]
         with np.errstate(all="ignore"):
@@ -234,11 +235,11 @@ class Landscape:
             return out[0]
         return np.ascontiguousarray(out) if arr.flags.c_contiguous and n > 1 else out  # the points' layout
 
-    def value(self, points) -> np.ndarray:
+    def value(self, points) -> FloatArray:
         """J at each point: shape (N,) (a numpy scalar for a single point)."""
         return self._eval(self._value, points, ())
 
-    def grad(self, points) -> np.ndarray:
+    def grad(self, points) -> FloatArray:
         """∇J at each point: shape (N, d).
 
         At a cusp where J is finite but its derivative is 0/0 (Ackley's origin, √(x² + y²) at 0), the
@@ -250,7 +251,7 @@ class Landscape:
             g[np.isnan(g) & finite_value[..., None]] = 0.0
         return g
 
-    def hessian(self, points) -> np.ndarray:
+    def hessian(self, points) -> FloatArray:
         """The Hessian matrix at each point: shape (N, d, d)."""
         return self._eval(self._hess, points, (self.dim, self.dim))
 
@@ -264,7 +265,7 @@ class Landscape:
             object.__setattr__(other, "_symbolic_cache", self.__dict__["_symbolic_cache"])
         return other
 
-    def contains(self, points, margin: float = 0.0) -> np.ndarray:
+    def contains(self, points, margin: float = 0.0) -> FloatArray:
         """Whether each point lies inside the domain (widened by ``margin`` × its size on each side)."""
         arr, single = as_points(points, self.dim)
         lo = np.array([a for a, _ in self.domain])
@@ -273,7 +274,7 @@ class Landscape:
         inside = np.all((arr >= lo - pad) & (arr <= hi + pad), axis=1)
         return inside[0] if single else inside
 
-    def grid(self, resolution: int = 200) -> tuple[np.ndarray, ...]:
+    def grid(self, resolution: int = 200) -> tuple[FloatArray, ...]:
         """Axis samples and values over the domain: ``(xs, values)`` in 1-D, ``(xs, ys, Z[ix, iy])`` in 2-D."""
         axes = [np.linspace(lo, hi, resolution) for lo, hi in self.domain]
         if self.dim == 1:

@@ -64,7 +64,7 @@ class SettingError(ValueError):
     ``name`` is the setting's name, ``message`` the reason alone (a file reader puts its own prefix before it).
     """
 
-    def __init__(self, name: str, message: str):
+    def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         self.message = message

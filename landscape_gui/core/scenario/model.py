@@ -116,7 +116,7 @@ class OptimizerSpec:
     label: str = ""
     schedule: Schedule | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.schedule is not None and self.schedule.is_constant:
             object.__setattr__(self, "schedule", None)  # one way to say "constant"
 
@@ -210,7 +210,7 @@ class ViewSettings:
     )
     camera: Camera | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
 
     def theme_or_default(self) -> str:
@@ -320,7 +320,7 @@ class BasinSettings:
         label="Compare with",
     )  # fmt: skip
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
 
 
@@ -340,7 +340,7 @@ class RestartSettings:
         label="Curve up to k",
     )  # fmt: skip
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
 
 
@@ -383,7 +383,7 @@ class Scenario:
     basins: BasinSettings | None = None
     restarts: RestartSettings | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
         object.__setattr__(self, "optimizers", tuple(self.optimizers))
         object.__setattr__(self, "starts", tuple(tuple(float(c) for c in p) for p in self.starts))

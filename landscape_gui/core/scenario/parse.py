@@ -75,7 +75,7 @@ def find_line(text: str, path: tuple) -> int | None:
 class Ctx:
     """Where errors come from: the source name and text."""
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
 
@@ -88,7 +88,7 @@ class Ctx:
 class Table:
     """One TOML table being read: every key must be taken, the rest are unknown keys."""
 
-    def __init__(self, ctx: Ctx, data: Any, path: tuple, name: str, known=None):
+    def __init__(self, ctx: Ctx, data: Any, path: tuple, name: str, known=None) -> None:
         self.ctx, self.path, self.name = ctx, path, name
         if not isinstance(data, dict):
             raise ctx.fail(path, name or path[-1], f"expected a table, got {show(data)} ({kind_of(data)})")
@@ -119,7 +119,9 @@ class Table:
         except ValueError as e:
             raise self.fail(key, str(e)) from None
 
-    def str(self, key: str, default: str | None = None, *, choices=None, required=False) -> str | None:
+    def str(
+        self, key: str, default: str | None = None, *, choices=None, required: bool = False
+    ) -> str | None:
         self.taken.add(key)
         if key not in self.data:
             if required:
@@ -137,7 +139,13 @@ class Table:
         return self.value(key, Int(lo, hi, what), default)
 
     def float(
-        self, key: str, default: float | None, lo: float = -math.inf, hi: float = math.inf, *, open_lo=False
+        self,
+        key: str,
+        default: float | None,
+        lo: float = -math.inf,
+        hi: float = math.inf,
+        *,
+        open_lo: bool = False,
     ):
         return self.value(key, Float(lo, hi, open_low=open_lo), default)
 

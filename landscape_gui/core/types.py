@@ -1,0 +1,24 @@
+"""Array aliases for the core's type hints, declared once.
+
+>>> import numpy as np
+>>> x: FloatArray = np.zeros(3)
+>>> x.dtype
+dtype('float64')
+"""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+"""An array of float64: points, gradients, values, surfaces."""
+
+IntArray = npt.NDArray[np.int64]
+"""An array of int64: indices, labels, counts."""
+
+BoolArray = npt.NDArray[np.bool_]
+"""An array of booleans: masks."""
+
+AnyArray = npt.NDArray[Any]
+"""An array whose dtype the code does not fix (a caller's input before conversion)."""
