@@ -154,7 +154,7 @@ def _check_tree(src: Source, tree: ast.Expression) -> None:
 
     Problems are reported leftmost first, private names (``__import__``, ``__class__``) before anything else.
     """
-    private = [
+    private: list[tuple[int, ast.expr, str]] = [
         (src.node_span(n)[0], n, n.id)
         for n in ast.walk(tree)
         if isinstance(n, ast.Name) and _is_private(n.id)
@@ -169,7 +169,7 @@ def _check_tree(src: Source, tree: ast.Expression) -> None:
         col = src.column(index)
         raise FormulaError(f"'{name}' is not allowed at column {col}", col)
     count = 0
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    stack: list[tuple[ast.expr, int]] = [(tree.body, 1)]
     while stack:
         node, depth = stack.pop()
         count += 1
@@ -314,10 +314,10 @@ class _Built:
         self.tower = tower
 
 
-def _build(src: Source, root: ast.AST) -> sp.Expr:
+def _build(src: Source, root: ast.expr) -> sp.Expr:
     """Build the sympy expression of a checked tree, bottom-up without recursion."""
     done: dict[int, _Built] = {}
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if not expanded:
@@ -330,7 +330,7 @@ def _build(src: Source, root: ast.AST) -> sp.Expr:
     return done[id(root)].expr
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
+def _children(node: ast.expr) -> list[ast.expr]:
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
     if isinstance(node, ast.UnaryOp):
@@ -340,7 +340,7 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
+def _build_node(src: Source, node: ast.expr, args: list[_Built]) -> _Built:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, int):
@@ -353,6 +353,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
     if isinstance(node, ast.UnaryOp):
         return _Built(-args[0].expr if isinstance(node.op, ast.USub) else args[0].expr, tower)
     if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)  # _check_tree lets only calls of a named function through
         _, fn = FUNCTIONS[node.func.id]
         values = [a.expr for a in args]
         if isinstance(fn, type) and issubclass(fn, sp.Function) and not all(v.is_Atom for v in values):
@@ -361,6 +362,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
             # keep such applications as written; arguments that are plain numbers or symbols evaluate.
             return _Built(fn(*values, evaluate=False), tower)
         return _Built(fn(*values), tower)
+    assert isinstance(node, ast.BinOp)  # _check_tree lets no other node through
     a, b = args[0].expr, args[1].expr
     op = node.op
     if isinstance(op, ast.Add):
@@ -408,7 +410,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
     return _Built(a**b, tower)
 
 
-def _check_value(src: Source, node: ast.AST, expr: sp.Expr) -> None:
+def _check_value(src: Source, node: ast.expr, expr: sp.Expr) -> None:
     """Refuse constants that are infinite, undefined, complex or too large to be a float."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise src.error(f"'{src.segment(node)}' at column {{col}} is infinite or undefined", node)
@@ -481,7 +483,7 @@ def _tree_size(exprs: Sequence[sp.Expr], cap: int) -> int:
     return count
 
 
-def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
+def _domain(domain: Sequence[Sequence[float]] | None, dim: int) -> tuple[tuple[float, float], ...]:
     """The domain for ``dim`` variables: intervals beyond ``dim`` are ignored, missing ones default."""
     intervals = list(domain or ())
     try:
