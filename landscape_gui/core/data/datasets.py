@@ -13,6 +13,7 @@ surfaces, their critical points and the lecture presets built on them never chan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class Dataset:
         w = hi - lo
         return tuple((float(a - pad * d), float(b + pad * d)) for a, b, d in zip(lo, hi, w, strict=True))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """``{"x": [...], "y": [...]}``: numbers, or [x1, x2] pairs; labels as integers 0/1."""
         y = [int(v) for v in self.y] if self.task == "classification" else self.y.tolist()
         return {"x": self.x.tolist(), "y": y}
@@ -80,7 +81,7 @@ def logreg_data(n: int = 100, seed: int = 18) -> Dataset:
     cov = np.array([[1.0, 0.7], [0.7, 1.0]])
     centre = np.where(labels[:, None] == 1, 1.0, -1.0) * np.array([0.6, 0.3])
     x = centre + rng.standard_normal((n, 2)) @ np.linalg.cholesky(cov).T
-    return Dataset(x, labels, task="classification")
+    return Dataset(x, labels.astype(np.float64), task="classification")
 
 
 def tanh_data(n: int = 80, seed: int = 18) -> Dataset:

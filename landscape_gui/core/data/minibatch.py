@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscape_gui.core.types import FloatArray
+from landscape_gui.core.types import IntArray
 
 __all__ = ["BATCH_STREAM", "BatchSampler"]
 
@@ -46,16 +46,17 @@ class BatchSampler:
     def reset(self) -> None:
         """Back to the first batch of the first epoch (the same batches again)."""
         self._rng = np.random.default_rng([self.seed, BATCH_STREAM])
-        self._perm: FloatArray | None = None
+        self._perm: IntArray | None = None
         self._pos = self.n  # the next call starts an epoch
         self.epoch = 0  # epochs started
 
-    def next(self) -> FloatArray:
+    def next(self) -> IntArray:
         """The next batch (a new read-only index array)."""
         if self._pos >= self.n:
             self._perm = self._rng.permutation(self.n)
             self._pos = 0
             self.epoch += 1
+        assert self._perm is not None  # made above: the first call starts an epoch
         batch = self._perm[self._pos : self._pos + self.batch_size].copy()
         batch.flags.writeable = False
         self._pos += self.batch_size

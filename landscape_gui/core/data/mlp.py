@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class Network:
     weight_decay: float = 0.0
     loss_name: str = "cross_entropy"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.loss_name not in LOSSES:
             raise ValueError(f"unknown loss {self.loss_name!r} (known: {', '.join(LOSSES)})")
         if len(self.sizes) < 2 or self.sizes[-1] != 2 or min(self.sizes) < 1:
@@ -190,7 +191,9 @@ class Network:
         )
 
     # -- the plane θ0 + a·δ + b·η ---------------------------------------------------------------------------
-    def plane_terms(self, plane: Plane, a: FloatArray, b: FloatArray, x, y, order: int) -> list[FloatArray]:
+    def plane_terms(
+        self, plane: Plane, a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray, order: int
+    ) -> list[FloatArray]:
         """The mean loss over samples (x, y) at the points (a[k], b[k]) of the plane, with its derivatives.
 
         ``order`` 0 gives [J]; 1 gives [∂J/∂a, ∂J/∂b]; 2 gives [∂²J/∂a², ∂²J/∂a∂b, ∂²J/∂b∂a, ∂²J/∂b²];
@@ -213,7 +216,7 @@ class Network:
             )
         a = np.asarray(a, dtype=np.float64)[:, None, None]
         b = np.asarray(b, dtype=np.float64)[:, None, None]
-        jets: list | None = None  # the input x does not depend on (a, b)
+        jets: list[Any] | None = None  # the input x does not depend on (a, b)
         n_layers = len(plane.stacked)
         for k, (stack, (c0, ca, cb)) in enumerate(zip(plane.stacked, plane.biases, strict=True)):
             out = stack.shape[0] // 3
@@ -241,6 +244,8 @@ class Network:
                     ]
             jets = _tanh_jets(terms, order) if k < n_layers - 1 else terms
         # logits → margin m = z1 − z0 → per-sample loss softplus(m) − y·m
+        assert jets is not None  # a network has at least one layer
+        assert jets is not None  # a network has at least one layer
         m = [t[..., 1] - t[..., 0] if np.ndim(t) else t for t in jets]
         a, b = a[:, 0, 0], b[:, 0, 0]
         s = _sigmoid(m[0])
@@ -303,7 +308,8 @@ class Plane:
 
 
 def _one_hot(y: FloatArray, classes: int) -> FloatArray:
-    return (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+    hot: FloatArray = (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+    return hot
 
 
 def head_loss(loss_name: str, z: FloatArray, y: FloatArray) -> FloatArray:
@@ -314,9 +320,11 @@ def head_loss(loss_name: str, z: FloatArray, y: FloatArray) -> FloatArray:
     """
     if loss_name == "cross_entropy":
         m = z[..., 1] - z[..., 0]
-        return np.mean(_softplus(m) - y * m, axis=-1)
+        loss: FloatArray = np.mean(_softplus(m) - y * m, axis=-1)
+        return loss
     r = z - _one_hot(y, z.shape[-1])
-    return np.mean(r * r, axis=(-2, -1))
+    mean: FloatArray = np.mean(r * r, axis=(-2, -1))
+    return mean
 
 
 def head_grad(loss_name: str, z: FloatArray, y: FloatArray) -> FloatArray:
@@ -337,7 +345,7 @@ def head_hvp(loss_name: str, z: FloatArray, y: FloatArray, dz: FloatArray) -> Fl
     return dz * (2.0 / z.size)
 
 
-def _tanh_jets(u: list, order: int) -> list:
+def _tanh_jets(u: list[Any], order: int) -> list[Any]:
     """Taylor coefficients of tanh(u) from those of u (value, ∂a, ∂b, ∂aa, ∂ab, ∂bb)."""
     h = np.tanh(u[0])
     if order == 0:
@@ -350,12 +358,12 @@ def _tanh_jets(u: list, order: int) -> list:
     return out
 
 
-def _sigmoid(z):
+def _sigmoid(z: FloatArray) -> FloatArray:
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _softplus(z):
+def _softplus(z: FloatArray) -> FloatArray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 

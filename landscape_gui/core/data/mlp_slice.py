@@ -46,6 +46,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -290,7 +291,7 @@ def _write(path: Path, arrays: dict[str, FloatArray]) -> None:
     tmp = Path(name)
     try:
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub matches **arrays against allow_pickle: bool
         view = memoryview(buffer.getbuffer())
         try:
             while view:
@@ -330,16 +331,16 @@ class SliceModel:
         self.net = net
         self.plane = plane
 
-    def value(self, p, q, x, y):
+    def value(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         return self.net.plane_terms(self.plane, p, q, x, y, 0)[0]
 
-    def grad(self, p, q, x, y):
+    def grad(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         return self.net.plane_terms(self.plane, p, q, x, y, 1)
 
-    def hess(self, p, q, x, y):
+    def hess(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         return self.net.plane_terms(self.plane, p, q, x, y, 2)
 
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         """P(y = 1) for inputs (M, 2) with the network at the plane's point (p, q)."""
         return _sigmoid(self.net.margin_on_plane(self.plane, p, q, np.atleast_2d(inputs)))
 
@@ -400,7 +401,7 @@ def network_spectrum(
 
 
 def _directions(
-    variant: SliceVariant, arrays: dict[str, FloatArray], settings
+    variant: SliceVariant, arrays: dict[str, FloatArray], settings: SliceSettings
 ) -> tuple[FloatArray, FloatArray]:
     """The plane's δ and η for ``variant``, from the cached filter-normalised ones (or the spectrum)."""
     delta, eta = arrays["delta"], arrays["eta"]
@@ -447,7 +448,7 @@ def build_mlp_slice(settings: SliceSettings = SliceSettings(), variant: str = ML
             network_spectrum(v.weight_decay_term, settings).eigenvalues[[-1, -2]].tolist()
         )
 
-    def symbolic():
+    def symbolic() -> tuple[Any, tuple[Any, ...]]:
         import sympy as sp
 
         a, b = sp.symbols("a b", real=True)
