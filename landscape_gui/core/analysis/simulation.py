@@ -159,7 +159,9 @@ class Simulation:
         self,
         landscape: Landscape,
         starts: Sequence | FloatArray,
-        optimizers: Sequence[tuple[str, Mapping[str, float]]],
+        optimizers: Sequence[
+            tuple[str, Mapping[str, float]] | tuple[str, Mapping[str, float], Schedule | str | None]
+        ],
         *,
         noise: float = 0.0,
         seed: int = 0,
