@@ -14,8 +14,11 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 """An array of float64: points, gradients, values, surfaces."""
 
-IntArray = npt.NDArray[np.int64]
-"""An array of int64: indices, labels, counts."""
+IntArray = npt.NDArray[np.integer[Any]]
+"""An array of integers (int64, intp, ...): indices, labels, counts."""
+
+ByteArray = npt.NDArray[np.uint8]
+"""An array of bytes: RGBA images and colours."""
 
 BoolArray = npt.NDArray[np.bool_]
 """An array of booleans: masks."""

@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.critical import DEGENERATE_TOL, CriticalPoint, nearest_critical_point
 from landscape_gui.core.analysis.curvature import stable_lr
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
-from landscape_gui.core.types import FloatArray
+from landscape_gui.core.types import AnyArray, BoolArray, FloatArray
 
 __all__ = ["Inspection", "curvature_signs", "inspect_point", "inspect_points"]
 
@@ -55,7 +56,7 @@ class Inspection:
         return stable_lr(self.eigenvalues, momentum) if self.kind == "minimum" else None
 
 
-def curvature_signs(eigenvalues: FloatArray, scale: float) -> FloatArray:
+def curvature_signs(eigenvalues: FloatArray, scale: float | FloatArray) -> AnyArray:
     """Per eigenvalue (any shape): ``"up"``, ``"down"``, ``"flat"``, or ``"undefined"`` (not finite)."""
     ev = np.asarray(eigenvalues, dtype=np.float64)
     tol = DEGENERATE_TOL * np.maximum(1.0, scale)
@@ -65,14 +66,14 @@ def curvature_signs(eigenvalues: FloatArray, scale: float) -> FloatArray:
     return out
 
 
-def inspect_points(landscape: Landscape, points) -> dict[str, FloatArray]:
+def inspect_points(landscape: Landscape, points: ArrayLike) -> dict[str, AnyArray]:
     """The inspector's numbers at many points at once (for drawing the eigenvector directions):
     ``value`` (N,), ``grad`` (N, d), ``hessian`` (N, d, d), ``eigenvalues`` (N, d), ``eigenvectors``
     (N, d, d: column k per eigenvalue k), ``curvature`` (N, d) of "up"/"down"/"flat"/"undefined"."""
     pts, _ = as_points(points, landscape.dim)
     d = landscape.dim
     hess = landscape.hessian(pts)
-    finite = np.isfinite(hess).all(axis=(1, 2))
+    finite: BoolArray = np.all(np.isfinite(hess), axis=(1, 2))
     ev = np.full((len(pts), d), np.nan)
     vec = np.full((len(pts), d, d), np.nan)
     if finite.any():
@@ -89,7 +90,7 @@ def inspect_points(landscape: Landscape, points) -> dict[str, FloatArray]:
     }
 
 
-def inspect_point(landscape: Landscape, point, radius: float | None = None) -> Inspection:
+def inspect_point(landscape: Landscape, point: ArrayLike, radius: float | None = None) -> Inspection:
     """The inspector at one point. ``radius`` (default 1e-6 × the domain's largest side) is how close a
     critical point must be for the point to count as it (a GUI passes about one pixel's size)."""
     p, _ = as_points(point, landscape.dim)

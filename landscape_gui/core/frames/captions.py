@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.simulation import Simulation
 from landscape_gui.core.optimizers.schedules import Schedule
@@ -41,7 +42,7 @@ from landscape_gui.core.types import FloatArray
 __all__ = ["Caption", "CaptionLine", "caption", "format_value", "step_caption"]
 
 
-def format_value(value, digits: int = 4) -> str:
+def format_value(value: ArrayLike, digits: int = 4) -> str:
     """A number, an (x, y) vector or a matrix, each number to ``digits`` significant digits."""
     v = np.asarray(value, dtype=np.float64)
     if v.ndim == 0:
