@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import numpy as np
 
@@ -160,6 +160,24 @@ def total_noise(noise: float, hp: Mapping[str, float]) -> float:
     return float(np.hypot(noise, hp.get("noise", 0.0)))
 
 
+class Surface(Protocol):
+    """What :func:`advance` steps on: a :class:`Landscape`, or a network's loss (``core.training``)."""
+
+    def value(self, points: FloatArray, /) -> FloatArray: ...
+
+    def grad(self, points: FloatArray, /) -> FloatArray: ...
+
+    def hessian(self, points: FloatArray, /) -> FloatArray: ...
+
+
+class BatchedSurface(Surface, Protocol):
+    """A :class:`Surface` made of data: its loss over a minibatch as well."""
+
+    def batch_grad(self, points: FloatArray, batch: IntArray | None, /) -> FloatArray: ...
+
+    def batch_hessian(self, points: FloatArray, batch: IntArray | None, /) -> FloatArray: ...
+
+
 class Advance(NamedTuple):
     """What one step of :func:`advance` computed."""
 
@@ -172,7 +190,7 @@ class Advance(NamedTuple):
 
 
 def advance(
-    landscape: Landscape,
+    landscape: Surface,
     optimizer: Optimizer,
     hp: Mapping[str, float],
     params: FloatArray,
@@ -188,7 +206,7 @@ def advance(
     exact ones (of the minibatch ``batch`` of a data landscape, when given). Nothing is checked here: see
     :func:`all_good` and :func:`good_runs`.
     """
-    data = cast(DataLandscape, landscape)  # a batch is given for a data landscape only (batch_sampler)
+    data = cast(BatchedSurface, landscape)  # a batch is given for a surface made of data only
     with np.errstate(all="ignore"):
         grads = landscape.grad(params) if batch is None else data.batch_grad(params, batch)
         noisy = grads if noise is None else np.add(grads, noise, order="F")
