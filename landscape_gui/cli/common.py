@@ -45,6 +45,7 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
         except KeyError as e:
             raise UsageError(e.args[0]) from None
     else:
+        assert expr is not None  # exactly one of the two (checked above)
         landscape = _formula_landscape(expr)
     return with_domain(landscape, domain)
 
@@ -211,7 +212,7 @@ def add_setting_options(parser, cls, names, *, exclusive: tuple[str, ...] = ()) 
         shown = ",".join(map(str, shown)) if isinstance(shown, list) else shown
         words = s.kind.words()
         fallback = f"; default: the scenario's, {shown} if it sets none" if shown not in (None, "") else ""
-        target = group if name in exclusive else parser
+        target = group if group is not None and name in exclusive else parser
         target.add_argument(s.option, dest=name, metavar=name.upper(), help=f"{s.help} ({words}{fallback})")
 
 

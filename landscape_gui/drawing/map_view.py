@@ -272,6 +272,7 @@ class MapView(pg.PlotWidget):
         return _display_values(values, log, scale)
 
     def map_xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
+        assert self.landscape is not None  # the map shows a landscape
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
         if self.landscape.dim == 2:
             return p[:, 0], p[:, 1]

@@ -220,7 +220,9 @@ class PlotsPanel(QWidget):
         for loss_curve, grad_curve, (loss_twin, grad_twin), runs in zip(
             self.loss_curves, self.grad_curves, self.diverged_curves, self.curve_runs, strict=True
         ):
-            kept = {False: ([], []), True: ([], [])}
+            kept: dict[
+                bool, tuple[list[tuple[np.ndarray, np.ndarray]], list[tuple[np.ndarray, np.ndarray]]]
+            ] = {False: ([], []), True: ([], [])}
             for i in runs:
                 if i >= n_runs:
                     continue

@@ -112,7 +112,7 @@ class Scene3D:
         self.halos = BallHalos()  # every ball again, translucent, over the surface; a ring on the best run
         for item in (self.starts_item, self.trail_item, self.ball_item, *self.halos.items):
             view.addItem(item)
-        self._colors = np.zeros((0, 4))
+        self._colors: np.ndarray = np.zeros((0, 4))
         self.static_version = 0  # bumped whenever a cached (non-moving) item changes
         self.set_theme("dark")
         self._elevation = ELEVATION[0]

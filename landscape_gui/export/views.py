@@ -190,6 +190,8 @@ class _WidgetPanel:
 class MapPanel(_WidgetPanel):
     """The 2-D map at its rectangle's size (see the module docstring)."""
 
+    widget: MapView
+
     def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
         self.rect = rect
         self.widget = MapView()
@@ -254,6 +256,8 @@ def _value_range(v: np.ndarray) -> tuple[float, float]:
 class CurvesPanel(_WidgetPanel):
     """The loss of every run against the step (see the module docstring)."""
 
+    widget: PlotsPanel
+
     def __init__(self, rect: QRect, scenario, sim, *, frame_height: int):
         self.rect = rect
         self.widget = PlotsPanel()
@@ -262,7 +266,9 @@ class CurvesPanel(_WidgetPanel):
         palette.setColor(QPalette.ColorRole.Window, QColor(bg))
         self.widget.setPalette(palette)
         self.widget.setAutoFillBackground(True)
-        self.widget.layout().setContentsMargins(0, 0, 0, 0)
+        layout = self.widget.layout()
+        assert layout is not None  # PlotsPanel lays out its plots
+        layout.setContentsMargins(0, 0, 0, 0)
         self.widget.grad_plot.hide()  # the loss alone: a second plot would halve its width
         self.widget.loss_plot.setMinimumHeight(0)
         self.widget.set_scale(frame_scale(frame_height))
@@ -302,7 +308,7 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int =
         # redraw them all every frame.
         area = sum(r.width() * r.height() for name, r in rects.items() if name != "surface")
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 4 * 4 * area // 1024 + 10240))
-    panels = []
+    panels: list[SurfacePanel | MapPanel | CurvesPanel] = []
     for name, rect in rects.items():
         if name == "surface":
             panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))

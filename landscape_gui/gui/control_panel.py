@@ -95,7 +95,9 @@ class ControlPanel(QScrollArea):
         """Never narrower than its controls and the scroll bar: the panel scrolls down, never sideways, and no
         control is cut at its right edge (the landscape chooser was, at 1366×768)."""
         hint = super().minimumSizeHint()
-        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        inner = self.widget()
+        assert inner is not None  # the controls, set in __init__
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
         return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
 
     def _session_changed(self, what) -> None:
@@ -330,7 +332,7 @@ class ControlPanel(QScrollArea):
         view = s.view
         for w, v in ((self.fast_check, view.fast), (self.speed_slider, round(100 * math.log10(view.speed)))):
             w.blockSignals(True)
-            w.setChecked(v) if isinstance(w, QCheckBox) else w.setValue(v)
+            w.setChecked(bool(v)) if isinstance(w, QCheckBox) else w.setValue(v)
             w.blockSignals(False)
         self.speed_slider.setEnabled(not view.fast)
         self.speed_label.setText("max" if view.fast else f"{view.speed:.2g}×")

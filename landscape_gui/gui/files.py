@@ -50,6 +50,7 @@ class ScenarioFiles(QObject):
 
     def fill_presets_menu(self) -> None:
         """One action per lecture preset, in lecture order (once)."""
+        assert self.presets_menu is not None  # attach_menus connected this to it
         if self.presets_menu.actions():
             return
         for pid, title in list_presets():

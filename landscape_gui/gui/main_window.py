@@ -24,9 +24,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from landscape_gui.core.analysis.session_runs import restarts_runs
-from landscape_gui.core.frames.presenter import batch_surface_shown, log_height, present
+from landscape_gui.core.frames.presenter import Frame, batch_surface_shown, log_height, present
 from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
-from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, SettingError, differences
+from landscape_gui.core.scenario.declarations import SettingError
+from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, Scenario, differences
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.theme import apply_theme, style_plot
@@ -86,14 +87,16 @@ class MainWindow(QMainWindow):
         self.settings = open_settings() if restore_settings else None
         self.store = SessionStore(self.settings) if self.settings is not None else None
         self.theme = "dark"
-        apply_theme(QApplication.instance(), self.theme)
-        wheel.install(QApplication.instance())
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # a window runs under a QApplication
+        apply_theme(app, self.theme)
+        wheel.install(app)
         self.session = SessionModel(self)
         self.worker = WorkerHandle(self)
-        self.frame = None  # the newest frame drawn (the presenter's description)
+        self.frame: Frame | None = None  # the newest frame drawn (the presenter's description)
         self._layout_restored = False
         self._docks_sized = False  # a first show sizes them (window_layout.size_docks)
-        self._shown = None  # the scenario the views show
+        self._shown: Scenario | None = None  # the scenario the views show
         self._last_slow = 0.0
 
         self.stage = Stage()
@@ -267,7 +270,9 @@ class MainWindow(QMainWindow):
 
     def _apply_theme(self, name: str) -> None:
         self.theme = name
-        colors = apply_theme(QApplication.instance(), name)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # a window runs under a QApplication
+        colors = apply_theme(app, name)
         self.scene3d.set_theme(name)
         for w in (
             self.map,
@@ -277,7 +282,7 @@ class MainWindow(QMainWindow):
             self.data.model_plot,
         ):
             style_plot(w, name)
-        self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])
+        self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])  # type: ignore[index]  # PySide6 stub: getRgb() is typed object, returns a tuple
         for key in THEMES:
             self.acts[f"theme_{key}"].setChecked(key == name)
         self._redraw()

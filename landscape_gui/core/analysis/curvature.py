@@ -30,10 +30,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
+
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.simulation import Simulation
 
 __all__ = [
     "curvature_along",
@@ -57,7 +62,7 @@ def _eigenvalues(h: np.ndarray) -> np.ndarray:
     return out
 
 
-def hessian_eigenvalues(landscape: Landscape, points) -> np.ndarray:
+def hessian_eigenvalues(landscape: Landscape, points: ArrayLike) -> np.ndarray:
     """The Hessian's eigenvalues at each point, ascending: shape (N, d); NaN where the Hessian is not finite.
 
     For a landscape made of data this is the Hessian of the loss over the whole data, whatever batch the run
@@ -70,14 +75,14 @@ def hessian_eigenvalues(landscape: Landscape, points) -> np.ndarray:
         return _eigenvalues(np.asarray(landscape.hessian(arr), dtype=np.float64))
 
 
-def curvature_along(landscape: Landscape, path) -> np.ndarray:
+def curvature_along(landscape: Landscape, path: ArrayLike) -> np.ndarray:
     """One row per point of ``path``: ``[λmin, λmax]`` in 2-D (shape (n, 2)), the one eigenvalue in 1-D
     (shape (n,)); NaN where the Hessian is not finite (written ``null`` by ``trace``)."""
     ev = hessian_eigenvalues(landscape, np.asarray(path, dtype=np.float64).reshape(-1, landscape.dim))
     return ev[:, 0] if landscape.dim == 1 else ev
 
 
-def run_curvature(sim, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
+def run_curvature(sim: Simulation, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
     """``(steps, curvature)`` of one run of a :class:`~landscape_gui.core.analysis.simulation.Simulation`: the
     step number of each recorded row of its path and :func:`curvature_along` that path. λmax (the sharpness)
     is ``curvature[:, -1]`` in 2-D, ``curvature`` in 1-D."""

@@ -69,7 +69,9 @@ class Snapshot:
     caption: Caption | None = None  # the last step of the run asked for, once it has taken one
     caption_run: int | None = None  # the run asked for
     batch: np.ndarray | None = None  # sample indices of the last step's minibatch (None: the whole data)
-    batch_surface: tuple | None = None  # (xs, ys, Z) of that minibatch's loss, when asked for
+    batch_surface: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (
+        None  # (xs, ys, Z) of that minibatch's loss, when asked for
+    )
     #: Whether the runs were playing when it was taken (the window refreshes slow panels less often then).
     playing: bool = False
 
@@ -83,7 +85,9 @@ class Snapshotter:
         self.sim = sim
         self.serial = 0
         self._norms: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._batch_surface: tuple | None = None  # (batch, resolution, grid) last computed
+        self._batch_surface: tuple[np.ndarray, int, tuple[np.ndarray, ...]] | None = (
+            None  # (batch, resolution, grid) last computed
+        )
 
     def reset(self) -> None:
         """The simulation went back to step 0: the norms known so far are stale."""
@@ -118,7 +122,7 @@ class Snapshotter:
             batch_surface=self._minibatch_surface(batch, detail.batch_surface), playing=playing,
         )  # fmt: skip
 
-    def _with_norms(self, g: int):
+    def _with_norms(self, g: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """``(path, steps, losses, ‖∇J‖)`` of every run of optimizer ``g``; the norms are computed in one
         evaluation, only at the steps not seen in an earlier snapshot."""
         sim = self.sim
@@ -151,7 +155,9 @@ class Snapshotter:
             out.append((path, steps, losses, norms.copy()))
         return out
 
-    def _minibatch_surface(self, batch, resolution: int) -> tuple | None:
+    def _minibatch_surface(
+        self, batch: np.ndarray | None, resolution: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xs, ys, Z) of the minibatch's loss at ``resolution``; computed once per batch."""
         if resolution <= 0 or batch is None or not hasattr(self.sim.landscape, "batch_grid"):
             return None

@@ -46,6 +46,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
 
 from landscape_gui.core.landscapes.expressions import FormulaError, landscape_from_formula, parse_formula
 from landscape_gui.core.landscapes.landscape import Landscape
@@ -88,7 +89,7 @@ def _watch_parent() -> None:
     os._exit(0)
 
 
-def _serve(conn) -> None:
+def _serve(conn: Connection) -> None:
     """The child's loop: receive (text, domain), answer None or (message, column), until the pipe closes."""
     import contextlib
     import signal
@@ -157,6 +158,7 @@ def _wait_ready_locked() -> bool:
     global _ready, _unavailable
     if _ready:
         return True
+    assert _conn is not None  # _start_locked made it (or set _unavailable, which the callers test first)
     try:
         if _conn.poll(START_TIMEOUT_S) and _conn.recv() == "ready":
             _ready = True
@@ -209,6 +211,7 @@ def check_formula(text: str, domain: Sequence[Sequence[float]] | None = None, ti
         except (TypeError, ValueError):
             landscape_from_formula(text, domain)  # says what is wrong with the domain (quickly)
             return
+        assert _conn is not None  # a ready child has its pipe
         try:
             _conn.send((text, sent))
         except (EOFError, OSError):  # the child died since the last call: start a fresh one

@@ -160,7 +160,7 @@ def loads_scenario(text: str, source: str = "<string>") -> Scenario:
     return parse_scenario(data, text, source)
 
 
-def read_scenario_text(path: str | os.PathLike) -> str:
+def read_scenario_text(path: str | os.PathLike[str]) -> str:
     """The text of a scenario file: a regular file of at most :data:`MAX_FILE_BYTES`, in UTF-8.
 
     A FIFO, a device (``/dev/zero``), a folder or a socket is refused before it is read (a FIFO is opened
@@ -195,7 +195,7 @@ def read_scenario_text(path: str | os.PathLike) -> str:
         raise ScenarioError(f"{p.name}: not a UTF-8 text file (byte {e.start})") from None
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file. Raises :class:`ScenarioError` (one line) for any problem."""
     return loads_scenario(read_scenario_text(path), Path(path).name)
 
@@ -306,7 +306,7 @@ def dumps_scenario(s: Scenario) -> str:
     return tomli_w.dumps(doc, multiline_strings=True)
 
 
-def save_scenario(s: Scenario, path: str | os.PathLike) -> None:
+def save_scenario(s: Scenario, path: str | os.PathLike[str]) -> None:
     """Write ``s`` to ``path`` atomically.
 
     The text goes to a temporary file in the same folder, is flushed and fsynced, then replaces ``path`` in
