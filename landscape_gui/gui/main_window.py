@@ -23,8 +23,10 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from landscape_gui.core.analysis.curvature import SharpnessHistory, global_minimum_curvature
 from landscape_gui.core.analysis.session_runs import restarts_runs
 from landscape_gui.core.frames.presenter import batch_surface_shown, log_height, present
+from landscape_gui.core.frames.sharpness import sharpness_curves
 from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
 from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, SettingError, differences
 from landscape_gui.drawing.map_view import MapView
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self._docks_sized = False  # a first show sizes them (window_layout.size_docks)
         self._shown = None  # the scenario the views show
         self._last_slow = 0.0
+        self.sharpness = SharpnessHistory()  # λmax along the runs' paths, for the sharpness plot
 
         self.stage = Stage()
         self.surface, self.scene3d = self.stage.surface, self.stage.scene3d
@@ -273,7 +276,9 @@ class MainWindow(QMainWindow):
             self.plots.loss_plot,
             self.plots.grad_plot,
             self.plots.lr_plot,
+            self.plots.sharp_plot,
             self.data.model_plot,
+            self.data.spectrum_plot,
         ):
             style_plot(w, name)
         self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
             self.critical_search.restart(L)
             self.inspector.set_critical_points([])
         self._draw_landscape(L, self.data.surface(L))
+        self.panel.optimizer_panel.set_curvature(global_minimum_curvature(L, self.critical))
 
     def _draw_landscape(self, L, grid) -> None:
         s = self.session.scenario
@@ -332,6 +338,9 @@ class MainWindow(QMainWindow):
         if self._shutting_down:
             return
         self.inspector.set_critical_points(self.critical)
+        self.panel.optimizer_panel.set_curvature(
+            global_minimum_curvature(self.session.landscape, self.critical)
+        )
         self._show_critical()
         self._redraw()
 
@@ -375,6 +384,9 @@ class MainWindow(QMainWindow):
         if slow or not snapshot.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
             self._last_slow = now
             self.plots.show_frame(frame)
+            self.plots.show_sharpness(
+                sharpness_curves(self.sharpness, snapshot, s, self.session.landscape), frame
+            )
             self.table.show_frame(frame)
 
     def settled(self) -> bool:
