@@ -121,3 +121,29 @@ def _with_verdict(line: StabilityLine, curves, runs) -> StabilityLine:
     if not any(above):
         return replace(line, text=f"{line.text}: stable")
     return line
+
+
+def training_sharpness(training) -> SharpnessCurves:
+    """The sharpness plot of a trained network (a :class:`~landscape_gui.core.training.train.Training`): each
+    run's λmax of the full Hessian every ``every`` steps, and, for an optimizer with a bound, the line at the
+    lr each of those steps used (2/lr for gradient descent: :meth:`~landscape_gui.core.training.train.
+    TrainedRun.stability_edge` of a plain gradient-descent run)."""
+    runs, lines = [], []
+    for g, run in enumerate(training.runs):
+        steps = run.sharpness[:, 0].astype(np.float64)
+        runs.append((steps, run.sharpness[:, 1].copy()))
+        if sharpness_limit(run.optimizer, run.params) is None or not len(steps):
+            continue
+        idx = np.minimum(steps.astype(np.intp), max(0, len(run.lr) - 1))
+        lrs = run.lr[idx] if len(run.lr) else np.full(len(steps), run.params["lr"])
+        values = np.array(
+            [sharpness_limit(run.optimizer, {**run.params, "lr": float(v)}) or np.nan for v in lrs]
+        )
+        const = bool(np.all(lrs == lrs[0]))
+        text = _FORMULA[run.optimizer] + (
+            f" = {values[0]:.4g} (lr {lrs[0]:g})" if const else " (lr scheduled)"
+        )
+        lines.append(StabilityLine(g, text, steps, values))
+    return SharpnessCurves(
+        runs, tuple(lines), "" if lines else "no line: adaptive methods have no fixed 2/lr"
+    )
