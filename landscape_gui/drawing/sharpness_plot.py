@@ -43,6 +43,16 @@ class SharpnessPlot(pg.PlotWidget):
             item.setData(np.asarray(steps), np.asarray(lam))
         for item in self.curves[len(curves.runs) :]:
             item.setData([], [])
+        if curves.lines is not getattr(self, "_lines_shown", None):  # the same lines (a replay): kept
+            self._lines_shown = curves.lines
+            self._draw_lines(curves, optimizer_colors)
+        self._set_y_range(curves)
+        if self.note.toPlainText() != curves.note:
+            self.note.setText(curves.note)
+        (x0, _), (_, y1) = self.getPlotItem().vb.viewRange()
+        self.note.setPos(x0, y1)
+
+    def _draw_lines(self, curves, optimizer_colors) -> None:
         for item in self.lines + self.labels:
             self.removeItem(item)
         self.lines, self.labels = [], []
@@ -64,10 +74,6 @@ class SharpnessPlot(pg.PlotWidget):
                 label.setPos(float(line.steps[ok][-1]), float(line.values[ok][-1]))
                 self.addItem(label, ignoreBounds=True)
                 self.labels.append(label)
-        self._set_y_range(curves)
-        self.note.setText(curves.note)
-        (x0, _), (_, y1) = self.getPlotItem().vb.viewRange()
-        self.note.setPos(x0, y1)
 
     def set_scale(self, scale: float) -> None:
         self.scale = float(scale)

@@ -15,6 +15,10 @@ TIP = (
 )
 
 
+#: Points of each path drawn at most (thinned evenly, the point shown kept).
+MAX_POINTS = 600
+
+
 class TrainingPlane(pg.PlotWidget):
     """See the module docstring."""
 
@@ -62,7 +66,10 @@ class TrainingPlane(pg.PlotWidget):
         xs, ys, brushes = [], [], []
         for item, c, color in zip(self.paths, self._coords, self._colors, strict=True):
             k = min(int(step), len(c) - 1)
-            item.setData(c[: k + 1, 0], c[: k + 1, 1])
+            stride = max(1, -(-(k + 1) // MAX_POINTS))
+            index = np.arange(0, k + 1, stride)
+            index = index if index[-1] == k else np.append(index, k)
+            item.setData(c[index, 0], c[index, 1])
             xs.append(c[k, 0])
             ys.append(c[k, 1])
             brushes.append(pg.mkBrush(color))

@@ -1,8 +1,9 @@
 """The trained network in the window: a dock where the scenario's optimizers train the whole network (issue 27).
 
 A scenario with a ``[training]`` section (the landscape chooser's "Trained network (PCA plane)" entry adds
-one) is trained in the background (:func:`~landscape_gui.core.training.session.trained_plane` in a
-:class:`~landscape_gui.gui.jobs.Job`: cancelled by a newer request, the window keeps animating): every
+one) is trained in the background (:func:`~landscape_gui.core.training.process.trained_plane_in_child`, a
+child process, waited on by a :class:`~landscape_gui.gui.jobs.Job`: cancelled by a newer request; the
+window's interpreter stays free, so it keeps animating): every
 optimizer from one seeded θ₀, in all 354 parameters. When the training is done the dock shows
 
 - the text of :func:`~landscape_gui.core.training.session.plane_caption`: the plane's explained share and each
@@ -35,15 +36,26 @@ from PySide6.QtWidgets import (
 from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.frames.presenter import optimizer_label
 from landscape_gui.core.frames.sharpness import training_sharpness
+from landscape_gui.core.training.process import trained_plane_in_child
 from landscape_gui.core.training.projection import PlaneSurface
-from landscape_gui.core.training.session import TrainedPlane, plane_caption, trained_plane
+from landscape_gui.core.training.session import TrainedPlane, plane_caption
 from landscape_gui.drawing.sharpness_plot import SharpnessPlot
 from landscape_gui.drawing.training_plane import TrainingPlane
 from landscape_gui.gui.jobs import Debounce, Job
 
 #: Replay: frames per second, and the seconds a whole training takes to replay.
-REPLAY_MS = 40
+REPLAY_MS = 100
 REPLAY_SECONDS = 8.0
+#: Points of each curve drawn at most (a 3000-step path thinned evenly, its last point kept): each replay
+#: frame redraws them, and the window's own views need the GUI thread too.
+SHOWN_POINTS = 600
+
+
+def _shown(n: int) -> np.ndarray:
+    """Indices of at most ~SHOWN_POINTS of ``n`` points, the last included."""
+    stride = max(1, -(-n // SHOWN_POINTS))
+    index = np.arange(0, n, stride)
+    return index if index[-1] == n - 1 else np.append(index, n - 1)
 
 
 def training_key(scenario):
@@ -167,7 +179,7 @@ class TrainingView(QObject):
         self.names = [optimizer_label(o) for o in s.optimizers]
         self.plane, self.surface = None, None
         self._timer.stop()
-        self.job.request(trained_plane, s)
+        self.job.request(trained_plane_in_child, s)
 
     def _arrived(self, item) -> None:
         if isinstance(item, TrainedPlane):
@@ -237,8 +249,8 @@ class TrainingView(QObject):
         t, k = self.plane.training, self.step
         self.plane_plot.show_step(k)
         for item, run in zip(self.loss_curves, t.runs, strict=True):
-            n = min(k, run.steps) + 1
-            item.setData(np.arange(n), np.maximum(run.loss[:n], 1e-16))
+            index = _shown(min(k, run.steps) + 1)
+            item.setData(index, np.maximum(run.loss[index], 1e-16))
         self.step_line.setValue(k)
         curves = self._sharpness
         shown = type(curves)(
