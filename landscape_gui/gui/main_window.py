@@ -128,12 +128,10 @@ class MainWindow(QMainWindow):
         self.docks = lay_out_docks(self)
         # the trained network: under the views, the whole width, tabbed with the runs table
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.training_view.dock)
-        self.tabifyDockWidget(self.docks["runs"], self.training_view.dock)
         self.training_view.dock.hide()  # shown with a scenario's [training]
-        self.training_view.shown.connect(
-            lambda: self.resizeDocks(
-                [self.training_view.dock], [round(0.5 * self.height())], Qt.Orientation.Vertical
-            )
+        self.training_view.shown.connect(self._training_shown)
+        self.training_view.edited.connect(
+            lambda t: self.session.replace(replace(self.session.scenario, training=t), self.session.landscape)
         )
         self.docks["training"] = self.training_view.dock
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)

@@ -19,11 +19,14 @@ optimizers on a fixed 2-D slice, which is not training.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFormLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -36,12 +39,15 @@ from PySide6.QtWidgets import (
 from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.frames.presenter import optimizer_label
 from landscape_gui.core.frames.sharpness import training_sharpness
+from landscape_gui.core.scenario.declarations import declared
+from landscape_gui.core.scenario.model import TrainingSettings
 from landscape_gui.core.training.process import trained_plane_in_child
 from landscape_gui.core.training.projection import PlaneSurface
 from landscape_gui.core.training.session import TrainedPlane, plane_caption
 from landscape_gui.drawing.sharpness_plot import SharpnessPlot
 from landscape_gui.drawing.training_plane import TrainingPlane
 from landscape_gui.gui.jobs import Debounce, Job
+from landscape_gui.gui.setting_widgets import SettingEditor, tooltip
 
 #: Replay: frames per second, and the seconds a whole training takes to replay.
 REPLAY_MS = 100
@@ -71,6 +77,8 @@ class TrainingView(QObject):
     statusMessage = Signal(str)
     #: The dock was shown for a new trained network (the window gives it room).
     shown = Signal()
+    #: The user edited the ``[training]`` settings: the new :class:`TrainingSettings`.
+    edited = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -93,6 +101,7 @@ class TrainingView(QObject):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setToolTip("Each run's loss over the whole data at every step (log scale)")
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.loss_plot.getAxis("left").setStyle(maxTextLevel=0)  # decades only: 0.2 … 0.9 piled up
         self.loss_plot.getPlotItem().vb.setLimits(minYRange=1.0)  # at least a decade: no labels on each other
         self.loss_curves: list[pg.PlotDataItem] = []
         self.step_line = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(200, 200, 200, 120))
@@ -117,6 +126,15 @@ class TrainingView(QObject):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.caption)
         column.addWidget(scroll, 1)
+        form = QFormLayout()  # the [training] settings, generated from their declarations
+        self.editors: dict[str, SettingEditor] = {}
+        for name, setting, default in declared(TrainingSettings):
+            editor = SettingEditor(setting, default)
+            editor.setToolTip(tooltip(setting))
+            editor.edited.connect(lambda v, n=name: self._edit(n, v))
+            self.editors[name] = editor
+            form.addRow(setting.label, editor)
+        column.addLayout(form)
         column.addWidget(self.progress)
         column.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -163,6 +181,10 @@ class TrainingView(QObject):
             self.progress.hide()
             self.dock.hide()
             return
+        for name, editor in self.editors.items():
+            editor.blockSignals(True)
+            editor.set_value(getattr(scenario.training, name))
+            editor.blockSignals(False)
         if not self.dock.isVisible():
             self.dock.show()
             self.shown.emit()
@@ -170,6 +192,11 @@ class TrainingView(QObject):
         self.progress.setValue(0)
         self.progress.show()
         self._debounce()
+
+    def _edit(self, name: str, value) -> None:
+        s = self._scenario
+        if s is not None and s.training is not None and getattr(s.training, name) != value:
+            self.edited.emit(replace(s.training, **{name: value}))
 
     def _request(self) -> None:
         s = self._scenario

@@ -65,3 +65,18 @@ def test_a_new_setting_trains_again_and_the_newest_wins(window, qtbot):
     qtbot.waitUntil(lambda: view.plane is not None and view.plane is not first, timeout=60000)
     assert view.plane.training.runs[0].params["lr"] == pytest.approx(lr)
     qtbot.waitUntil(lambda: not view.computing, timeout=60000)
+
+
+def test_the_training_form_edits_the_scenario(window, qtbot):
+    view = choose_trained(window, qtbot, steps=30)
+    view.editors["loss"].set_value("mse")
+    view.editors["loss"].edited.emit("mse")
+    assert window.session.scenario.training.loss == "mse"
+    qtbot.waitUntil(
+        lambda: view.plane is not None and view.plane.training.problem.loss_name == "mse", timeout=60000
+    )
+    from landscape_gui.core.scenario.files import dumps_scenario, loads_scenario
+
+    assert (
+        loads_scenario(dumps_scenario(window.session.scenario)).training == window.session.scenario.training
+    )
