@@ -79,6 +79,7 @@ class DataViews(QObject):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.model_plot, "Model")
         self.tabs.setTabToolTip(0, "The data and the model of the selected run's current parameters")
+        self.tabs.currentChanged.connect(self._fill_spectrum)
         self.dock.setWidget(self.tabs)
         self.dock.setToolTip("The data and the model of the selected run's current parameters")
         #: One warm child for the data landscapes' surfaces and critical points (their search costs seconds of
@@ -116,14 +117,28 @@ class DataViews(QObject):
             self.dock.show()
 
     def _show_spectrum(self, landscape) -> None:
-        """The Hessian spectrum at θ* for a network landscape (computed once per process, ~0.3 s)."""
+        """The Hessian-spectrum tab for a network landscape; filled when it is shown (the first spectrum costs
+        ~0.3 s of this thread: not on every switch to a slice)."""
         variant = VARIANTS.get(getattr(landscape, "id", None))
-        shown = self.tabs.indexOf(self.spectrum_plot) >= 0
+        self._spectrum_variant = variant
+        index = self.tabs.indexOf(self.spectrum_plot)
         if variant is None:
-            if shown:
-                self.tabs.removeTab(self.tabs.indexOf(self.spectrum_plot))
-            self.spectrum_plot.hide()
+            if index >= 0:
+                self.tabs.removeTab(index)
             return
+        self._spectrum_shown = None
+        if index < 0:
+            self.tabs.addTab(self.spectrum_plot, "Hessian spectrum")
+            self.tabs.setTabToolTip(1, "Every eigenvalue of the network's full Hessian at θ*")
+        self._fill_spectrum()
+
+    def _fill_spectrum(self, *_) -> None:
+        variant = getattr(self, "_spectrum_variant", None)
+        if variant is None or self.tabs.currentWidget() is not self.spectrum_plot:
+            return
+        if getattr(self, "_spectrum_shown", None) == variant.weight_decay_term:
+            return
+        self._spectrum_shown = variant.weight_decay_term
         s = network_spectrum(variant.weight_decay_term)
         ev = s.eigenvalues
         negative = int((ev < 0).sum())
@@ -132,9 +147,6 @@ class DataViews(QObject):
             f"Hessian at θ*: {s.parameters} eigenvalues, {negative} negative<br>λmax = {ev[-1]:.4g}, "
             f"λ₂ = {ev[-2]:.4g}: GD stable for lr &lt; 2/λmax = {stable_lr(ev):.4g}",
         )
-        if not shown:
-            self.tabs.addTab(self.spectrum_plot, "Hessian spectrum")
-            self.tabs.setTabToolTip(1, "Every eigenvalue of the network's full Hessian at θ*")
 
     def surface(self, landscape):
         """The grid to build the views from now (see the module docstring); starts the computation."""
