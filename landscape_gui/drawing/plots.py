@@ -66,6 +66,8 @@ class PlotsPanel(QWidget):
             p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
             p.setMinimumHeight(MIN_PLOT_HEIGHT)
             layout.addWidget(p)
+        # the fifth plot: a smaller least height, so that all five still fit a 720-pixel screen
+        self.sharp_plot.setMinimumHeight(MIN_PLOT_HEIGHT // 2)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
         # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs. Each has a twin for
         # its diverged runs, outside the automatic range.

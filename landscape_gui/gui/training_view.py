@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -124,7 +125,13 @@ class TrainingView(QObject):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.caption)
+        inner = (
+            QWidget()
+        )  # the caption and the settings scroll together: the column's least height stays small
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(self.caption)
+        scroll.setWidget(inner)
         column.addWidget(scroll, 1)
         form = QFormLayout()  # the [training] settings, generated from their declarations
         self.editors: dict[str, SettingEditor] = {}
@@ -134,10 +141,18 @@ class TrainingView(QObject):
             editor.edited.connect(lambda v, n=name: self._edit(n, v))
             self.editors[name] = editor
             form.addRow(setting.label, editor)
-        column.addLayout(form)
-        column.addWidget(self.progress)
-        column.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner_layout.addLayout(form)
+        inner_layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.replay_button)
+        row.addWidget(self.progress, 1)
+        column.addLayout(row)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # small least sizes: the dock shares a 768-pixel screen with the others (it must never grow the window)
+        scroll.setMinimumHeight(24)
+        self.plane_plot.setMinimumSize(120, 60)
+        for plot in (self.loss_plot, self.sharp_plot):
+            plot.setMinimumHeight(40)
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.sharp_plot)
