@@ -102,8 +102,6 @@ class TrainingView(QObject):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setToolTip("Each run's loss over the whole data at every step (log scale)")
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.loss_plot.getAxis("left").setStyle(maxTextLevel=0)  # decades only: 0.2 … 0.9 piled up
-        self.loss_plot.getPlotItem().vb.setLimits(minYRange=1.0)  # at least a decade: no labels on each other
         self.loss_curves: list[pg.PlotDataItem] = []
         self.step_line = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(200, 200, 200, 120))
         self.loss_plot.addItem(self.step_line, ignoreBounds=True)
@@ -260,6 +258,11 @@ class TrainingView(QObject):
             self.loss_plot.addItem(item)
             self.loss_curves.append(item)
         self.loss_plot.setXRange(0, max(1, t.steps), padding=0.02)
+        losses = np.concatenate([r.loss[np.isfinite(r.loss) & (r.loss > 0)] for r in t.runs])
+        if losses.size:  # at least 1.3 decades: under one, pyqtgraph labels 0.2, 0.3, … on top of each other
+            lo, hi = np.log10(losses.min()), np.log10(losses.max())
+            pad = max(0.0, 1.3 - (hi - lo)) / 2
+            self.loss_plot.setYRange(lo - pad, hi + pad, padding=0.05)
         self._sharpness = training_sharpness(t)
 
     def replay(self) -> None:
