@@ -19,12 +19,14 @@ import time
 from dataclasses import replace
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from landscape_gui.core.analysis.curvature import SharpnessHistory, global_minimum_curvature
 from landscape_gui.core.analysis.session_runs import restarts_runs
 from landscape_gui.core.frames.presenter import Frame, batch_surface_shown, log_height, present
+from landscape_gui.core.frames.sharpness import sharpness_curves
 from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
 from landscape_gui.core.scenario.declarations import SettingError
 from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, Scenario, differences
@@ -49,6 +51,7 @@ from landscape_gui.gui.session_model import SessionModel
 from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SessionStore, open_settings
 from landscape_gui.gui.stage import Stage
 from landscape_gui.gui.stage_layout import StageLayout
+from landscape_gui.gui.training_view import TrainingView
 from landscape_gui.gui.window_layout import lay_out_docks, size_docks
 from landscape_gui.gui.worker import WorkerHandle
 
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self._docks_sized = False  # a first show sizes them (window_layout.size_docks)
         self._shown: Scenario | None = None  # the scenario the views show
         self._last_slow = 0.0
+        self.sharpness = SharpnessHistory()  # λmax along the runs' paths, for the sharpness plot
 
         self.stage = Stage()
         self.surface, self.scene3d = self.stage.surface, self.stage.scene3d
@@ -110,6 +114,7 @@ class MainWindow(QMainWindow):
         self.restarts = RestartsView(self.session, self)
         self.inspector = Inspector(self.session, self.surface, self.map, self)
         self.critical_search = CriticalSearch(self.data.process, self)
+        self.training_view = TrainingView(self)
         self.banner = Banner(self)
         self.acts = Actions(self)
         self.files = ScenarioFiles(self.session, self, self.settings, self.current_scenario)
@@ -124,6 +129,14 @@ class MainWindow(QMainWindow):
     def _lay_out(self) -> None:
         self.setCentralWidget(self.stage)
         self.docks = lay_out_docks(self)
+        # the trained network: under the views, the whole width, tabbed with the runs table
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.training_view.dock)
+        self.training_view.dock.hide()  # shown with a scenario's [training]
+        self.training_view.shown.connect(self._training_shown)
+        self.training_view.edited.connect(
+            lambda t: self.session.replace(replace(self.session.scenario, training=t), self.session.landscape)
+        )
+        self.docks["training"] = self.training_view.dock
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
         self.files.attach_menus(menus["recent"], menus["presets"])
@@ -146,7 +159,7 @@ class MainWindow(QMainWindow):
         self.critical_search.found.connect(self._critical_found)
         self.basins.shownChanged.connect(self._redraw)
         self.data.surfaceArrived.connect(self._surface_arrived)
-        for part in (self.basins, self.restarts, self.data):
+        for part in (self.basins, self.restarts, self.data, self.training_view):
             part.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.files.opened.connect(self._opened)
         self.files.error.connect(self._file_error)
@@ -257,6 +270,7 @@ class MainWindow(QMainWindow):
         self.map.set_visibility(**visibility)
         self.map.set_equal_aspect(s.view.map_equal_aspect)
         self.worker.follow(s, L)
+        self.training_view.follow(s)
         self._send_detail()
         self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
         self.acts["batch_surface"].setEnabled(samples_of(L) > 0)  # a minibatch needs a landscape made of data
@@ -279,7 +293,9 @@ class MainWindow(QMainWindow):
             self.plots.loss_plot,
             self.plots.grad_plot,
             self.plots.lr_plot,
+            self.plots.sharp_plot,
             self.data.model_plot,
+            self.data.spectrum_plot,
         ):
             style_plot(w, name)
         self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])  # type: ignore[index]  # PySide6 stub: getRgb() is typed object, returns a tuple
@@ -295,6 +311,7 @@ class MainWindow(QMainWindow):
             self.critical_search.restart(L)
             self.inspector.set_critical_points([])
         self._draw_landscape(L, self.data.surface(L))
+        self.panel.optimizer_panel.set_curvature(global_minimum_curvature(L, self.critical))
 
     def _draw_landscape(self, L, grid) -> None:
         s = self.session.scenario
@@ -338,6 +355,9 @@ class MainWindow(QMainWindow):
         if self._shutting_down:
             return
         self.inspector.set_critical_points(self.critical)
+        self.panel.optimizer_panel.set_curvature(
+            global_minimum_curvature(self.session.landscape, self.critical)
+        )
         self._show_critical()
         self._redraw()
 
@@ -381,12 +401,20 @@ class MainWindow(QMainWindow):
         if slow or not snapshot.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
             self._last_slow = now
             self.plots.show_frame(frame)
+            self.plots.show_sharpness(
+                sharpness_curves(self.sharpness, snapshot, s, self.session.landscape), frame
+            )
             self.table.show_frame(frame)
 
     def settled(self) -> bool:
         """Nothing the frames show is still being computed in the background (critical points, basins, a data
         landscape's surface): what tests and benchmarks wait for."""
-        return not self.critical_search.busy and not self.basins.computing and not self.data.computing
+        return (
+            not self.critical_search.busy
+            and not self.basins.computing
+            and not self.data.computing
+            and not self.training_view.computing
+        )
 
     def selected_run(self) -> int:
         """The run the runs table has selected (the first when none is)."""
@@ -427,6 +455,14 @@ class MainWindow(QMainWindow):
     def _toggle_glyph(self, kind: str, on: bool) -> None:
         shown = self.session.view.glyphs
         self._set_view(glyphs=tuple(k for k in GLYPHS if (k == kind and on) or (k != kind and k in shown)))
+
+    def _training_shown(self) -> None:
+        """The trained network's dock: a tab beside the runs table, half the window's height."""
+        dock = self.training_view.dock
+        if dock not in self.tabifiedDockWidgets(self.docks["runs"]):
+            self.tabifyDockWidget(self.docks["runs"], dock)
+        dock.raise_()
+        self.resizeDocks([dock], [round(0.5 * self.height())], Qt.Orientation.Vertical)
 
     def _inspect(self, on: bool) -> None:
         self.inspector.set_enabled(on)
@@ -550,7 +586,7 @@ class MainWindow(QMainWindow):
         """Stop the worker and every job; nothing here waits for a computation (see gui/jobs.py)."""
         self._shutting_down = True
         parts = {name: getattr(self, name, None) for name in
-                 ("_intake", "worker", "critical_search", "basins", "restarts", "data", "panel")}  # fmt: skip
+                 ("_intake", "worker", "critical_search", "basins", "restarts", "data", "panel", "training_view")}  # fmt: skip
         for name, part in parts.items():
             if part is None:
                 continue  # a window that failed half-way through being built

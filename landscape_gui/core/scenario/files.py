@@ -205,7 +205,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """The TOML document of a scenario, as plain dicts and lists (what :func:`dumps_scenario` writes).
 
     The declared settings are written by their declarations (:func:`~.declarations.to_document`); in [view],
-    [export], [basins] and [restarts] only those that differ from their defaults (the file stays short and
+    [export], [basins], [restarts] and [training] only those that differ from their defaults (the file stays short and
     reads back equal); a title or description left empty is left out.
     """
     doc: dict[str, Any] = {"version": FORMAT_VERSION}
@@ -242,7 +242,11 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     export = to_document(s.export, changed_only=True)
     if export:
         doc["export"] = export
-    for key in ("basins", "restarts"):  # present (even with every setting at its default) or absent
+    for key in (
+        "basins",
+        "restarts",
+        "training",
+    ):  # present (even with every setting at its default) or absent
         if getattr(s, key) is not None:
             doc[key] = to_document(getattr(s, key), changed_only=True)
     return doc
@@ -295,7 +299,9 @@ def dumps_scenario(s: Scenario) -> str:
     parts.append(_table_text("[landscape]", doc["landscape"]))
     parts += [_table_text("[[optimizers]]", o) for o in doc["optimizers"]]
     parts += [
-        _table_text(f"[{k}]", doc[k]) for k in ("run", "view", "export", "basins", "restarts") if k in doc
+        _table_text(f"[{k}]", doc[k])
+        for k in ("run", "view", "export", "basins", "restarts", "training")
+        if k in doc
     ]
     text = "\n".join(parts)
     try:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from landscape_gui.core.data.mlp import LOSSES as MLP_LOSSES
+
 # The limits are declared once, in core/limits.py, the same wherever a value comes in (a scenario file, the
 # window, the command line, the saved session); the declarations below use them (MAX_STARTS: read from here
 # by the modules that check a scenario's start points).
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
     from landscape_gui.core.landscapes.landscape import Landscape
 
 FORMAT_VERSION = 1
+
+#: The losses a trained network may have (``[training] loss``).
+TRAINING_LOSSES = MLP_LOSSES
 
 #: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
 COLORMAPS = (
@@ -330,6 +335,28 @@ class BasinSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    """The trained network (``[training]``): the network of ``mlp_slice`` trained in all its parameters by the
+    scenario's optimizers, from one start θ₀ drawn from the scenario's seed, for its steps, on its batch size;
+    drawn on the PCA plane of the paths (:mod:`landscape_gui.core.training`)."""
+
+    loss: str = declare(
+        "cross_entropy", Choice(TRAINING_LOSSES),
+        "The network's loss: the mean cross-entropy, or the mean squared error of the outputs against one-hot "
+        "labels (the edge of stability shows best with it)",
+        label="Loss",
+    )  # fmt: skip
+    every: int = declare(
+        0, Int(0, MAX_STEPS),
+        "Steps between two sharpness points (λmax of the full Hessian, ~40 ms each); 0: about 50 in all",
+        label="Sharpness every",
+    )  # fmt: skip
+
+    def __post_init__(self) -> None:
+        check_declared(self)
+
+
+@dataclass(frozen=True)
 class RestartSettings:
     """Random restarts: ``n`` starts, outcomes within ``tol``, the success curve up to ``max_k``."""
 
@@ -387,6 +414,7 @@ class Scenario:
     #: The optional [basins] and [restarts] sections (None: absent).
     basins: BasinSettings | None = None
     restarts: RestartSettings | None = None
+    training: TrainingSettings | None = None
 
     def __post_init__(self) -> None:
         check_declared(self)

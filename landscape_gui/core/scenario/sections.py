@@ -35,6 +35,7 @@ from landscape_gui.core.scenario.model import (
     OptimizerSpec,
     RestartSettings,
     Scenario,
+    TrainingSettings,
     ViewSettings,
 )
 from landscape_gui.core.scenario.parse import Ctx, KeyPath, Table
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
 _D = TypeVar("_D", bound="DataclassInstance")
 
 SECTIONS = (
-    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
+    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts",
+    "training",
 )  # fmt: skip
 #: Keys of [run] that are not declared settings of the scenario (they depend on the landscape).
 RUN_EXTRA = ("starts", "batch_size")
@@ -102,9 +104,12 @@ def parse_document(ctx: Ctx, data: dict[str, Any]) -> Scenario:
     restarts = (
         read_section(ctx, top.raw("restarts"), "restarts", RestartSettings) if top.has("restarts") else None
     )
+    training = (
+        read_section(ctx, top.raw("training"), "training", TrainingSettings) if top.has("training") else None
+    )
     base = Scenario(
         landscape=landscape_spec, optimizers=optimizers, starts=starts, batch_size=batch_size, view=view,
-        export=export, basins=basins, restarts=restarts,
+        export=export, basins=basins, restarts=restarts, training=training,
     )  # fmt: skip
     scenario = read_declared(top, type(base), scenario_keys(""), **_structure(base))
     scenario = read_declared(
