@@ -57,6 +57,7 @@ class ExportJob:
     ):
         from landscape_gui.drawing.qt_app import ensure_app
         from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
+        from landscape_gui.export.training import TrainingRenderer
 
         # Qt first, on this thread: PySide6's first import walks sys.modules, and the writer thread (started
         # below) importing imageio-ffmpeg at the same moment made it fail ("dictionary changed size during
@@ -71,7 +72,8 @@ class ExportJob:
         self.out = self.writer.out
         self.writer.start()
         try:
-            self.renderer = FrameRenderer(scenario, self.settings, landscape=landscape)
+            renderer = FrameRenderer if scenario.training is None else TrainingRenderer  # the trained network
+            self.renderer = renderer(scenario, self.settings, landscape=landscape)
         except BaseException:
             self.writer.abort()
             raise
@@ -152,6 +154,7 @@ def export_image(
     from PIL import Image
 
     from landscape_gui.export.render import FrameRenderer
+    from landscape_gui.export.training import TrainingRenderer
     from landscape_gui.export.writers import check_output
 
     p = Path(out)
@@ -163,7 +166,7 @@ def export_image(
     settings = export_settings(
         scenario.export, steps, size=size, steps_per_frame=max(1, steps), overlays=overlays, view=view
     )
-    renderer = FrameRenderer(s, settings)
+    renderer = (FrameRenderer if s.training is None else TrainingRenderer)(s, settings)
     try:
         frame = None
         for frame in renderer.frames():  # noqa: B007 - the last one is the picture

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -39,13 +37,14 @@ from PySide6.QtWidgets import (
 
 from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.frames.presenter import optimizer_label
-from landscape_gui.core.frames.sharpness import training_sharpness
+from landscape_gui.core.frames.sharpness import sharpness_until, training_sharpness
 from landscape_gui.core.scenario.declarations import declared
 from landscape_gui.core.scenario.model import TrainingSettings
 from landscape_gui.core.training.process import trained_plane_in_child
 from landscape_gui.core.training.projection import PlaneSurface
 from landscape_gui.core.training.session import TrainedPlane, plane_caption
 from landscape_gui.drawing.sharpness_plot import SharpnessPlot
+from landscape_gui.drawing.training_loss import TrainingLossPlot
 from landscape_gui.drawing.training_plane import TrainingPlane
 from landscape_gui.gui.jobs import Debounce, Job
 from landscape_gui.gui.setting_widgets import SettingEditor, tooltip
@@ -53,16 +52,6 @@ from landscape_gui.gui.setting_widgets import SettingEditor, tooltip
 #: Replay: frames per second, and the seconds a whole training takes to replay.
 REPLAY_MS = 100
 REPLAY_SECONDS = 8.0
-#: Points of each curve drawn at most (a 3000-step path thinned evenly, its last point kept): each replay
-#: frame redraws them, and the window's own views need the GUI thread too.
-SHOWN_POINTS = 600
-
-
-def _shown(n: int) -> np.ndarray:
-    """Indices of at most ~SHOWN_POINTS of ``n`` points, the last included."""
-    stride = max(1, -(-n // SHOWN_POINTS))
-    index = np.arange(0, n, stride)
-    return index if index[-1] == n - 1 else np.append(index, n - 1)
 
 
 def training_key(scenario):
@@ -96,15 +85,7 @@ class TrainingView(QObject):
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plane_plot = TrainingPlane()
-        self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setLogMode(False, True)
-        self.loss_plot.setLabel("left", "full-data loss")
-        self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.setToolTip("Each run's loss over the whole data at every step (log scale)")
-        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.loss_curves: list[pg.PlotDataItem] = []
-        self.step_line = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(200, 200, 200, 120))
-        self.loss_plot.addItem(self.step_line, ignoreBounds=True)
+        self.loss_plot = TrainingLossPlot()
         self.sharp_plot = SharpnessPlot()
         self.sharp_plot.setLabel("left", "λmax")
         self.sharp_plot.setLabel("bottom", "step")
@@ -251,19 +232,7 @@ class TrainingView(QObject):
         ]
         self.caption.setText("<br>".join(rows))
         self.plane_plot.set_paths(p.paths, self.colors, p.explained)
-        for item in self.loss_curves:
-            self.loss_plot.removeItem(item)
-        self.loss_curves = []
-        for color in self.colors[: len(t.runs)]:
-            item = pg.PlotDataItem(pen=pg.mkPen(tuple(int(v) for v in color[:3]), width=2))
-            self.loss_plot.addItem(item)
-            self.loss_curves.append(item)
-        self.loss_plot.setXRange(0, max(1, t.steps), padding=0.02)
-        losses = np.concatenate([r.loss[np.isfinite(r.loss) & (r.loss > 0)] for r in t.runs])
-        if losses.size:  # at least 1.3 decades: under one, pyqtgraph labels 0.2, 0.3, … on top of each other
-            lo, hi = np.log10(losses.min()), np.log10(losses.max())
-            pad = max(0.0, 1.3 - (hi - lo)) / 2
-            self.loss_plot.setYRange(lo - pad, hi + pad, padding=0.05)
+        self.loss_plot.set_training(t, self.colors)
         self._sharpness = training_sharpness(t)
 
     def replay(self) -> None:
@@ -294,19 +263,10 @@ class TrainingView(QObject):
 
     def _show_step(self) -> None:
         assert self.plane is not None  # steps are shown once a plane arrived
-        t, k = self.plane.training, self.step
+        k = self.step
         self.plane_plot.show_step(k)
-        for item, run in zip(self.loss_curves, t.runs, strict=True):
-            index = _shown(min(k, run.steps) + 1)
-            item.setData(index, np.maximum(run.loss[index], 1e-16))
-        self.step_line.setValue(k)
-        curves = self._sharpness
-        shown = type(curves)(
-            [(s[s <= k], v[s <= k]) for s, v in curves.runs],
-            curves.lines,
-            curves.note,
-        )
-        self.sharp_plot.show_curves(shown, self.colors, self.colors)
+        self.loss_plot.show_step(k)
+        self.sharp_plot.show_curves(sharpness_until(self._sharpness, k), self.colors, self.colors)
 
     def shutdown(self) -> None:
         self._timer.stop()

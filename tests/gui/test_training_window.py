@@ -42,7 +42,7 @@ def test_the_trained_network_entry_trains_and_projects(window, qtbot):
     for item, coords in zip(view.plane_plot.paths, view.plane.projection.paths, strict=True):
         x, y = item.getData()
         np.testing.assert_array_equal(np.column_stack([x, y]), coords)
-    for item, run in zip(view.loss_curves, t.runs, strict=True):
+    for item, run in zip(view.loss_plot.curves, t.runs, strict=True):
         np.testing.assert_array_equal(item.yData, np.maximum(run.loss, 1e-16))  # 60 steps: every point
     # the sharpness plot: 2/lr for gradient descent
     gd = [k for k, o in enumerate(s.optimizers) if o.id == "gd"]

@@ -33,7 +33,14 @@ if TYPE_CHECKING:
     from landscape_gui.core.scenario.model import OptimizerSpec, Scenario
     from landscape_gui.core.training.train import Training
 
-__all__ = ["MAX_SHARPNESS_RUNS", "SharpnessCurves", "StabilityLine", "sharpness_curves", "stability_lines"]
+__all__ = [
+    "MAX_SHARPNESS_RUNS",
+    "SharpnessCurves",
+    "StabilityLine",
+    "sharpness_curves",
+    "sharpness_until",
+    "stability_lines",
+]
 
 #: Runs the plot follows at most (hundreds of random restarts would cost a Hessian per point of each).
 MAX_SHARPNESS_RUNS = 64
@@ -160,3 +167,9 @@ def training_sharpness(training: Training) -> SharpnessCurves:
     return SharpnessCurves(
         runs, tuple(lines), "" if lines else "no line: adaptive methods have no fixed 2/lr"
     )
+
+
+def sharpness_until(curves: SharpnessCurves, step: int) -> SharpnessCurves:
+    """``curves`` as they stand at ``step`` of a replay: each run's points up to it, the lines whole (the same
+    objects, so a plot keeps them drawn)."""
+    return SharpnessCurves([(s[s <= step], v[s <= step]) for s, v in curves.runs], curves.lines, curves.note)
