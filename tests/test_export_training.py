@@ -55,3 +55,14 @@ def test_a_trained_network_exports_its_training(tmp_path, preset, view):
     assert len(r.caption) == 2 + len(scenario.optimizers)
     band = last[180 - r.band :]
     assert r.band > 0 and band.std() > 5
+
+
+@needs_display
+def test_an_image_of_a_trained_network_is_written(tmp_path):
+    """Export image… of the window (its step counts the landscape's runs: the image shows the whole training)."""
+    from landscape_gui.export.exporter import export_image
+
+    out = export_image(load_preset("adam-sgd-train"), tmp_path / "x.png", (320, 180), step=10, view="map")
+    image = np.asarray(Image.open(out))
+    assert image.shape == (180, 320, 3) and image.std() > 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.png"]

@@ -161,7 +161,8 @@ def export_image(
     if p.suffix.lower() != ".png":
         raise ExportError(f"{p.name}: an image is saved as .png")
     check_output(p, "png-file", force)
-    steps = scenario.steps if step is None else int(step)
+    # a trained network's image is its whole training (the window's step counts its landscape's runs)
+    steps = scenario.steps if step is None or scenario.training is not None else int(step)
     s = replace(scenario, steps=steps)
     settings = export_settings(
         scenario.export, steps, size=size, steps_per_frame=max(1, steps), overlays=overlays, view=view
