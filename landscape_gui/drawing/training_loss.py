@@ -33,12 +33,12 @@ class TrainingLossPlot(pg.PlotWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.step_line = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(200, 200, 200, 120))
         self.addItem(self.step_line, ignoreBounds=True)
-        self.scale = 1.0
+        self.line_scale = 1.0
         self._runs: list = []
 
     def set_scale(self, scale: float) -> None:
         """Line widths relative to the window's (an export's frame height)."""
-        self.scale = float(scale)
+        self.line_scale = float(scale)
 
     def set_training(self, training, colors) -> None:
         """One curve per run of ``training`` in ``colors``; the axes span its steps and losses."""
@@ -47,7 +47,7 @@ class TrainingLossPlot(pg.PlotWidget):
         self.curves = []
         self._runs = list(training.runs)
         for color in colors[: len(self._runs)]:
-            item = pg.PlotDataItem(pen=pg.mkPen(tuple(int(v) for v in color[:3]), width=2 * self.scale))
+            item = pg.PlotDataItem(pen=pg.mkPen(tuple(int(v) for v in color[:3]), width=2 * self.line_scale))
             self.addItem(item)
             self.curves.append(item)
         self.setXRange(0, max(1, training.steps), padding=0.02)
