@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Close the window while each kind of background job runs: count hangs, crashes and unsaved sessions.
 
-    xvfb-run -a python benchmarks/stress_close.py [--tries 50] [--jobs critical,restarts,...] [--seed 0]
+    xvfb-run -a -s "-screen 0 1600x1000x24" benchmarks/stress_close.py [--tries 50] [--jobs critical,...] [--seed 0]
 
 For each kind of background job (:data:`JOBS`) the real app (``landscape-gui SCENARIO`` through
 :func:`landscape_gui.cli.main`) starts in a fresh process with its own ``XDG_CONFIG_HOME`` and
@@ -31,6 +31,15 @@ from the close to the end of the process, with the machine's load. The job kinds
 """
 
 from __future__ import annotations
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _compare_env import ensure_env
+
+    ensure_env(__doc__, [])
 
 import argparse
 import contextlib
