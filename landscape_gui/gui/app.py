@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import os
 import sys
+import threading
 from functools import partial
 
 from landscape_gui.drawing.qt_app import ensure_app, has_display
@@ -77,6 +80,22 @@ def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
     del window
     gc.collect()
     return status
+
+
+def end_process(status: int) -> int:
+    """After :func:`run_app`: end the process with ``status`` now when only daemon threads are left (a job's
+    computation winding down, see :mod:`.jobs`): the exit handlers run (they kill the child processes), the
+    output is flushed, and the interpreter is not torn down around threads still inside numpy (once in 300
+    closes during a job, ``benchmarks/stress_close.py`` saw the process hang there after the session was
+    saved). With any other thread left, returns ``status`` for an ordinary exit."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if not others or not all(t.daemon for t in others):
+        return status
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
 
 
 def open_on_window(window, path: str, *, preset: bool = False) -> bool:

@@ -66,7 +66,29 @@ def _close_during(job: str, closer: str, tmp_path: Path) -> tuple[int, str, bool
     err.close()
     conf = config / "landscape-gui" / "landscape-gui.conf"
     saved = conf.is_file() and "session=" in conf.read_text(errors="replace")
-    return status, text, saved, sorted(k for k in kids if alive(k))
+    return status, text, saved, [_outlives(k) for k in sorted(kids) if _outlives(k)]
+
+
+def _outlives(pid: int) -> str:
+    """'' once ``pid`` (a child of the app that ended) has ended too, else its command line. A child may take a
+    moment after the app (multiprocessing's resource tracker reads its pipe's end): its end is waited for, as
+    an event (a pidfd), for at most the hang guard."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return ""
+    try:
+        select.select([fd], [], [], HANG_GUARD_S)  # readable once the process has ended
+    finally:
+        os.close(fd)
+    if not alive(pid):
+        return ""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 @pytest.mark.parametrize(("job", "closer"), [(j, CLOSERS[i % len(CLOSERS)]) for i, j in enumerate(JOBS)])
