@@ -33,6 +33,9 @@ import sys
 import time
 
 RUNS = 1000
+#: The step limit: more than the ~9 s of playing reach (40 steps/s), so every run moves throughout. The restarts
+#: summary (a background job over the same steps) is waited for: it is not what is measured.
+STEPS = 2000
 SIZE = (1280, 720)
 
 
@@ -60,12 +63,15 @@ def main() -> int:
     s = win.session
     # noisy gradients: the runs never settle, so all 1000 keep moving (and their trails growing) throughout
     s.set_optimizers([OptimizerSpec("sgd", {"lr": 0.002, "noise": 5.0})])
-    s.set(steps=100000)
+    s.set(steps=STEPS)
     deadline = time.perf_counter() + 60
     while (win.frame is None or len(win.frame.snapshot.positions) != RUNS) and time.perf_counter() < deadline:
         _wait(0.2)  # the first frame of the 1000 runs
     assert win.frame is not None and len(win.frame.snapshot.positions) == RUNS
-    _wait(2.0)  # critical points, the summary
+    t0 = time.perf_counter()
+    while (not win.settled() or win.restarts.computing) and time.perf_counter() - t0 < 300:
+        _wait(0.2)  # critical points, the restarts summary
+    background = time.perf_counter() - t0
 
     painted: list[float] = []
     win.surface.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
@@ -103,6 +109,7 @@ def main() -> int:
     print(
         f"  with the plots and runs table (twice a second): {med[True][0]:6.1f} ms wall, {med[True][1]:6.1f} ms CPU"
     )
+    print(f"(the critical points and the restarts summary of {STEPS} steps took {background:.1f} s before)")
     print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
     win.close()
     _wait(0.2)

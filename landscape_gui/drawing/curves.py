@@ -100,8 +100,9 @@ class ChunkedCurve(pg.PlotCurveItem):
     renders in bands that must fit a small cell pool, and splits them until they do): the five 1000-step loss
     curves of a 1080p export took ~19 ms to stroke 2 px wide as single paths, ~3.5 ms in pieces of 64 points.
     The pieces share their end points; where they meet, the pen's caps overlap instead of being joined, which
-    changes a few edge pixels at sharp turns. Dashed pens, fills, shadows and OpenGL viewports take
-    pyqtgraph's own single path.
+    changes a few edge pixels at sharp turns. Dashed pens, fills, shadows, OpenGL viewports and 1 px pens (Qt
+    strokes those with its cosmetic stroker, whose cost grows only linearly; 1000 restarts' trails made ~940
+    pieces, ~45 ms a frame) take pyqtgraph's own single path.
     """
 
     _pieces_of: tuple | None = None
@@ -117,6 +118,7 @@ class ChunkedCurve(pg.PlotCurveItem):
             or self.opts["stepMode"]
             or pen is None
             or pen.style() != Qt.PenStyle.SolidLine
+            or (pen.isCosmetic() and pen.widthF() <= 1)  # Qt's cosmetic stroker: linear in the length already
             or self._shouldUseDrawLineSegments(pen)
             or isinstance(widget, QOpenGLWidget)
         ):
@@ -233,4 +235,18 @@ def nan_joined(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.empty(0)
     out = np.full(len(x) + len(counts) - 1, np.nan)
     out[np.arange(len(x)) + np.repeat(np.arange(len(counts)), counts)] = x
+    return out
+
+
+def connected(counts: np.ndarray) -> np.ndarray:
+    """pyqtgraph's ``connect`` array for runs of ``counts`` points one after another: 1 where a point joins the
+    one before, 0 at each run's first point.
+
+    >>> connected(np.array([3, 1, 2])).tolist()
+    [0, 1, 1, 0, 0, 1]
+    """
+    counts = np.asarray(counts, np.intp)
+    out = np.ones(int(counts.sum()), dtype=np.int32)
+    starts = (np.cumsum(counts) - counts)[counts > 0]
+    out[starts] = 0
     return out
