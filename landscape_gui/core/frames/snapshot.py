@@ -206,8 +206,12 @@ class Snapshotter:
         n, d, n_runs = points.shape
         k_steps, k_norms = self._norms.get(gi, (np.empty(0, np.int64), np.empty((0, n_runs))))
         out = np.empty((n, n_runs))
-        if len(k_steps) and k_norms.shape[1] == n_runs:
-            idx = np.clip(np.searchsorted(k_steps, rows), 0, len(k_steps) - 1)
+        m = len(k_steps)
+        if m and k_norms.shape[1] == n_runs and m <= n and np.array_equal(rows[:m], k_steps):
+            idx, hit = np.arange(n), np.arange(n) < m  # rows only added since: the known ones come first
+            idx[m:] = 0
+        elif m and k_norms.shape[1] == n_runs:  # decimated: rows dropped in between
+            idx = np.clip(np.searchsorted(k_steps, rows), 0, m - 1)
             hit = k_steps[idx] == rows
         else:
             idx, hit = np.zeros(n, np.intp), np.zeros(n, bool)
