@@ -151,6 +151,7 @@ class Snapshotter:
         # per optimizer: (steps of the recorded rows seen, ‖∇J‖ at them for every run)
         self._norms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._batch_surface: tuple | None = None  # (batch, resolution, grid) last computed
+        self._current = np.empty(0)  # ‖∇J‖ at the runs' current points, from the last _row_norms
 
     def reset(self) -> None:
         """The simulation went back to step 0: the norms known so far are stale."""
@@ -195,14 +196,15 @@ class Snapshotter:
         points[kept, :, cols] = g.params
         values[kept, cols] = g.loss
         norms = np.empty((n + 1, n_runs))
-        norms[:n] = self._row_norms(gi, rows, points[:n])
-        norms[kept, cols] = _grad_norms(self.sim.landscape, g.params)
+        norms[:n] = self._row_norms(gi, rows, points[:n], g.params)
+        norms[kept, cols] = self._current
         k = int(kept.max(initial=-1)) + 1  # the current row follows the last recorded one, or replaces it
         return Track(points[:k], values[:k], norms[:k], rows, g.steps.copy(), kept + 1)
 
-    def _row_norms(self, gi: int, rows: np.ndarray, points: np.ndarray) -> np.ndarray:
+    def _row_norms(self, gi: int, rows: np.ndarray, points: np.ndarray, current: np.ndarray) -> np.ndarray:
         """(n, R) ‖∇J‖ at the recorded rows ``points`` (n, d, R) of steps ``rows``, only the rows not seen before
-        evaluated."""
+        evaluated, in one evaluation with the runs' ``current`` (R, d) points (their norms: ``self._current``;
+        a data landscape's evaluation is a pass over the data)."""
         n, d, n_runs = points.shape
         k_steps, k_norms = self._norms.get(gi, (np.empty(0, np.int64), np.empty((0, n_runs))))
         out = np.empty((n, n_runs))
@@ -217,9 +219,10 @@ class Snapshotter:
             idx, hit = np.zeros(n, np.intp), np.zeros(n, bool)
         out[hit] = k_norms[idx[hit]]
         fresh = ~hit
-        if fresh.any():
-            pts = points[fresh].transpose(0, 2, 1).reshape(-1, d)  # row-major: row, then run
-            out[fresh] = _grad_norms(self.sim.landscape, pts).reshape(-1, n_runs)
+        pts = points[fresh].transpose(0, 2, 1).reshape(-1, d)  # row-major: row, then run
+        gn = _grad_norms(self.sim.landscape, np.concatenate([pts, current]))
+        out[fresh] = gn[: len(pts)].reshape(-1, n_runs)
+        self._current = gn[len(pts) :]
         self._norms[gi] = (rows.copy(), out.copy())
         return out
 
