@@ -240,13 +240,12 @@ def nan_joined(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def connected(counts: np.ndarray) -> np.ndarray:
     """pyqtgraph's ``connect`` array for runs of ``counts`` points one after another: 1 where a point joins the
-    one before, 0 at each run's first point.
+    next one (pyqtgraph's meaning), 0 at each run's last point.
 
     >>> connected(np.array([3, 1, 2])).tolist()
-    [0, 1, 1, 0, 0, 1]
+    [1, 1, 0, 0, 1, 0]
     """
     counts = np.asarray(counts, np.intp)
     out = np.ones(int(counts.sum()), dtype=np.int32)
-    starts = (np.cumsum(counts) - counts)[counts > 0]
-    out[starts] = 0
+    out[(np.cumsum(counts) - 1)[counts > 0]] = 0
     return out

@@ -43,6 +43,8 @@ __all__ = ["CurvesPanel", "MapPanel", "SurfacePanel", "make_panels", "panel_rect
 TOP_SHARE = 0.64
 #: Share of a composite frame's width kept for the legend, right of the curves.
 LEGEND_SHARE = 0.3
+#: Samples per axis of the surface and the map (the drawing layer's default).
+GRID = 200
 
 
 def panel_rects(view: str, size: tuple[int, int], band: int = 0, legend: bool = False) -> dict[str, QRect]:
@@ -103,7 +105,7 @@ def font_px(height: int) -> int:
 class SurfacePanel:
     """The 3D view at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int, grid=None):
         self.rect = rect
         self.theme = scenario.view.theme_or_default()
         self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
@@ -116,7 +118,7 @@ class SurfacePanel:
         self.scene.set_scale(frame_scale(frame_height))  # a 1080p trail as visible as the window's
         self.scene.set_theme(view.theme_or_default())
         self.scene.set_landscape(
-            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours, grid=grid
         )
         self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.scene.set_starts(sim.starts)
@@ -193,7 +195,7 @@ class _WidgetPanel:
 class MapPanel(_WidgetPanel):
     """The 2-D map at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int, grid=None):
         self.rect = rect
         self.widget = MapView()
         _offscreen(self.widget, rect)
@@ -202,7 +204,7 @@ class MapPanel(_WidgetPanel):
         self.widget.set_scale(frame_scale(frame_height))
         _style_2d(self.widget, self.theme, font_px(frame_height))
         self.widget.set_landscape(
-            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours, grid=grid
         )
         self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.widget.set_starts(sim.starts)
@@ -305,12 +307,21 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int =
         # redraw them all every frame.
         area = sum(r.width() * r.height() for name, r in rects.items() if name != "surface")
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 4 * 4 * area // 1024 + 10240))
+    # one grid for the surface and the map of a 2-D landscape (a data landscape's costs seconds): both draw
+    # it at the same resolution
+    grid = (
+        sim.landscape.grid(GRID) if "surface" in rects and "map" in rects and sim.landscape.dim == 2 else None
+    )
     panels = []
     for name, rect in rects.items():
         if name == "surface":
-            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
+            panels.append(
+                SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1], grid=grid)
+            )
         elif name == "map":
-            panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
+            panels.append(
+                MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1], grid=grid)
+            )
         else:
             panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1]))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
