@@ -30,6 +30,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
+from landscape_gui.core.frames.ahead import whole_run_losses
 from landscape_gui.drawing.frame3d import Frame3D
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.overlays import body_unit, frame_scale
@@ -240,15 +241,6 @@ class MapPanel(_WidgetPanel):
         return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
-def _whole_run_losses(scenario, landscape) -> np.ndarray:
-    """Every finite loss of every run over the whole scenario (its own simulation, run ahead)."""
-    sim = scenario.build_simulation(landscape=landscape)
-    sim.step(scenario.steps)
-    values = [sim.loss_history(g, i)[1] for g in range(len(sim.groups)) for i in range(len(sim.starts))]
-    v = np.concatenate(values) if values else np.empty(0)
-    return v[np.isfinite(v)]
-
-
 def _value_range(v: np.ndarray) -> tuple[float, float]:
     if not v.size:
         return 0.0, 1.0
@@ -259,7 +251,8 @@ def _value_range(v: np.ndarray) -> tuple[float, float]:
 class CurvesPanel(_WidgetPanel):
     """The loss of every run against the step (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, frame_height: int, losses=None):
+        """``losses``: :func:`whole_run_losses` of the scenario, or a future of them (computed meanwhile)."""
         self.rect = rect
         self.widget = PlotsPanel()
         bg = THEMES[scenario.view.theme_or_default()]["plot_bg"]
@@ -274,7 +267,8 @@ class CurvesPanel(_WidgetPanel):
         _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
         _offscreen(self.widget, rect)
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
-        self._losses = _whole_run_losses(scenario, sim.landscape)  # the axes are fixed at the first frame
+        # the axes are fixed at the first frame
+        self._losses = whole_run_losses(scenario, sim.landscape) if losses is None else losses
         self._ranged = False
         for axis in (
             "left",
@@ -289,15 +283,17 @@ class CurvesPanel(_WidgetPanel):
         self.widget.show_frame(frame, grads=False, lr=False)
         if not self._ranged:  # the whole clip's range, in the frame's own terms (J, or log10(J − J*))
             self._ranged = True
-            v = self._losses
+            v = self._losses if isinstance(self._losses, np.ndarray) else self._losses.result()
             if frame.loss_floor is not None:
                 v = np.log10(np.maximum(v - frame.loss_floor, 1e-12 * max(1.0, frame.loss_scale)))
             self.widget.loss_plot.setYRange(*_value_range(v))
 
 
-def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int = 0, legend: bool = False):
+def make_panels(
+    view: str, size, scenario, sim, *, log_height: bool, band: int = 0, legend: bool = False, losses=None
+):
     """The panels of ``view``, in drawing order, and the legend's column or ``None`` (``band``, ``legend``: see
-    :func:`panel_rects`)."""
+    :func:`panel_rects`; ``losses``: for the curves, see :class:`CurvesPanel`)."""
     rects = panel_rects(view, size, band, legend)
     column = rects.pop("legend", None)
     pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
@@ -323,6 +319,6 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int =
                 MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1], grid=grid)
             )
         else:
-            panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1]))
+            panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1], losses=losses))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
     return panels, column
