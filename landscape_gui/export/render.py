@@ -184,6 +184,7 @@ class FrameRenderer:
         turn = self.export.orbit * k / self.total
         for panel in self.panels:
             panel.update(frame, turn)
+            panel.drop_repaints()
         # whatever the widgets posted (layout, view-range updates) is handled now, not whenever an event loop
         # turns: an export from the window's dialog and one from the command line draw the same frames
         QApplication.sendPostedEvents()

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
@@ -162,6 +162,9 @@ class SurfacePanel:
     def settle(self) -> None:
         """Nothing to settle: the 3D view lays nothing out."""
 
+    def drop_repaints(self) -> None:
+        """Nothing to drop: the 3D view's own updates are off (only its grab renders)."""
+
     def close(self) -> None:
         self.widget.close()
         self.widget.deleteLater()
@@ -187,6 +190,13 @@ class _WidgetPanel:
         finally:
             painter.end()
         QApplication.sendPostedEvents()
+
+    def drop_repaints(self) -> None:
+        """Forget the repaint the widget asked for: it is painted only into the frame (:meth:`draw`). Its own
+        repaints, which every frame's ``sendPostedEvents()`` ran, painted it a second time (~8 ms a 1080p
+        composite frame) into a backing store nobody shows. (Qt posts no new request while one is pending, so
+        once dropped none comes; ``setUpdatesEnabled(False)`` would blank ``render()`` too.)"""
+        QCoreApplication.removePostedEvents(self.widget.window(), QEvent.Type.UpdateRequest)
 
     def close(self) -> None:
         self.widget.close()
