@@ -28,7 +28,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
 
 from landscape_gui.core.frames.ahead import whole_run_losses
 from landscape_gui.drawing.frame3d import Frame3D
@@ -190,6 +190,11 @@ class _WidgetPanel:
         finally:
             painter.end()
         QApplication.sendPostedEvents()
+        # the scene's changes no longer ask the views to repaint (they asked during the frame's
+        # sendPostedEvents, and were painted there, before draw() painted them again); render() draws as before
+        views = [self.widget] if isinstance(self.widget, QGraphicsView) else []
+        for view in views + self.widget.findChildren(QGraphicsView):
+            view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
 
     def drop_repaints(self) -> None:
         """Forget the repaint the widget asked for: it is painted only into the frame (:meth:`draw`). Its own
