@@ -141,10 +141,10 @@ def frame_times():
         f = win.frame.snapshot
         # bare pyqtgraph: same scene data pushed with setData, same repaint
         t = time.perf_counter()
-        seg = [np.asarray(win.scene3d._xyz(p, v)) for p, v in zip(f.paths, f.path_values, strict=True)]
+        seg = [np.asarray(win.scene3d.scene_xyz(p, v)) for p, v in zip(f.paths, f.path_values, strict=True)]
         pairs = np.concatenate([np.repeat(x, 2, axis=0)[1:-1] for x in seg if len(x) > 1])
         line.setData(pos=pairs, color=(1, 0.6, 0, 1))
-        balls.setData(pos=win.scene3d._xyz(f.positions, f.values), color=(1, 1, 1, 1))
+        balls.setData(pos=win.scene3d.scene_xyz(f.positions, f.values), color=(1, 1, 1, 1))
         bare.repaint()
         bare_times.append(time.perf_counter() - t)
         app.processEvents()

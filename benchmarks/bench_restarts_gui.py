@@ -18,8 +18,8 @@ preset's lesson, of SGD (lr 0.002, noise σ 5): noisy runs never settle, so ever
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -3,7 +3,9 @@ every run's trail thinned at once from the frame's dense tracks (:class:`Trails`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -27,7 +29,7 @@ def joined(pieces) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def grouped(keys) -> list[tuple[object, np.ndarray]]:
+def grouped(keys: Iterable[Any]) -> list[tuple[Any, np.ndarray]]:
     """``(key, runs)`` for each distinct style key, in order of first appearance; ``runs`` in run order."""
     keys = list(keys)
     return [

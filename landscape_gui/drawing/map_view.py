@@ -65,7 +65,9 @@ def set_title(plot_item, text: str, size: str = "9pt") -> None:
         label.setText("")  # setTitle(None) hides the title but keeps its old text
     plot_item.setTitle(text or None, size=size)
     label.setMinimumWidth(0)
-    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, label._sizeHint[Qt.SizeHint.MinimumSize][1])
+    # pyqtgraph's LabelItem has no API for its minimum size hint
+    hint = label._sizeHint  # noqa: SLF001
+    hint[Qt.SizeHint.MinimumSize] = (0, hint[Qt.SizeHint.MinimumSize][1])
     label.updateGeometry()
 
 
@@ -144,7 +146,7 @@ class MapView(pg.PlotWidget):
         self.starts.setZValue(9)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("")
-        self._frame_colors: list | None = None  # the runs' colours of the last frame shown
+        self._frame_colors: object = None  # the runs' colours of the last frame shown
         self._basin_map = None  # the basin map shown
         self.glyph_layer = GlyphLayerMap(self)
         self.batch_contours = BatchContours(self)
@@ -239,7 +241,7 @@ class MapView(pg.PlotWidget):
             self.basins.setRect(xs[0] - hx, ys[0] - hy, xs[-1] - xs[0] + 2 * hx, ys[-1] - ys[0] + 2 * hy)
             self.basins.show()
         else:
-            x, y = self._xy(np.asarray(axes[0])[:, None])
+            x, y = self.map_xy(np.asarray(axes[0])[:, None])
             self.basin_dots.setData(x, y, brush=[pg.mkBrush(*c) for c in rgba.tolist()])
 
     def _hatch(self, xs, ys, undefined: np.ndarray) -> None:
@@ -273,7 +275,8 @@ class MapView(pg.PlotWidget):
         log, scale = getattr(self, "display_scale", (False, (0.0, 1.0)))
         return _display_values(values, log, scale)
 
-    def _xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
+    def map_xy(self, points, values=None) -> tuple[np.ndarray, np.ndarray]:
+        assert self.landscape is not None  # the map shows a landscape
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
         if self.landscape.dim == 2:
             return p[:, 0], p[:, 1]
@@ -292,7 +295,7 @@ class MapView(pg.PlotWidget):
                 continue
             color, symbol, label = CRITICAL_STYLE[key]
             pts = groups[key]
-            x, y = self._xy([p.position for p in pts], [p.value for p in pts])
+            x, y = self.map_xy([p.position for p in pts], [p.value for p in pts])
             item = pg.ScatterPlotItem(
                 x=x, y=y, symbol=symbol, size=17 if key == "global" else 12, brush=pg.mkBrush(*color),
                 pen=pg.mkPen(20, 20, 20, width=1), name=label, hoverable=True, data=pts,
@@ -305,7 +308,7 @@ class MapView(pg.PlotWidget):
     def set_starts(self, points) -> None:
         if self.landscape is None:
             return
-        x, y = self._xy(points)
+        x, y = self.map_xy(points)
         if len(x) >= MARKED_STARTS:  # random restarts: where the runs end is the lesson (as the 3D view)
             x, y = x[:0], y[:0]
         self.starts.setData(x, y, size=11 if len(x) < MANY_RUNS else 5)
@@ -315,7 +318,7 @@ class MapView(pg.PlotWidget):
         for t in self.trails + self.edges + self.ball_items + self._best_trail:
             self.plot_item.removeItem(t)
         self.trails, self.edges, self.ball_items, self._trail_runs, self._n_runs = [], [], [], [], 0
-        self._best_trail: list[ChunkedCurve] = []  # the best run's trail and its edge
+        self._best_trail = []  # the best run's trail and its edge
         self._groups: list[np.ndarray] = []
         self.best_ball.setData([], [])
         self.best.setData([], [])
@@ -363,9 +366,10 @@ class MapView(pg.PlotWidget):
         n = min(self._n_runs, len(positions))
         pos = np.asarray(positions)[:n]
         vals = None if values is None else np.asarray(values)[:n]
-        x, y = self._xy(pos, vals) if n else (np.empty(0), np.empty(0))
+        x, y = self.map_xy(pos, vals) if n else (np.empty(0), np.empty(0))
         size = (13.0 if n < MANY_RUNS else 7.0) * self.scale  # hundreds of restarts: smaller
-        has_best = best is not None and 0 <= best < n
+        best = -1 if best is None else int(best)
+        has_best = 0 <= best < n
         self._trail_runs = []
         best_piece = None
         for g, runs in enumerate(self._groups):
@@ -378,7 +382,8 @@ class MapView(pg.PlotWidget):
             if points is None:
                 self._set_trail(self.trails[g], self.edges[g], np.empty(0), np.empty(0))
                 continue
-            tx, ty = self._xy(points, pvals)
+            assert counts is not None  # a block comes with its counts
+            tx, ty = self.map_xy(points, pvals)
             if has_best and best in runs:
                 k = int(np.searchsorted(runs, best))
                 lo = int(counts[:k].sum())
@@ -466,9 +471,11 @@ class MapView(pg.PlotWidget):
         self.glyph_layer.update(frame.glyphs, theme)
         self.batch_contours.update(snap.batch_surface)
         basins = frame.basins
-        key = (None, None) if basins is None else basins.key
-        if self._basin_map is None or any(a is not b for a, b in zip(key, self._basin_map, strict=True)):
-            self._basin_map = key
+        basin_key = (None, None) if basins is None else basins.key
+        if self._basin_map is None or any(
+            a is not b for a, b in zip(basin_key, self._basin_map, strict=True)
+        ):
+            self._basin_map = basin_key
             self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
             self._outlined = basins is not None
             self.set_visibility(trails=self._trails_visible)

@@ -112,7 +112,7 @@ class Scene3D:
         self.halos = BallHalos()  # every ball again, translucent, over the surface; a ring on the best run
         for item in (self.starts_item, self.trail_item, self.ball_item, *self.halos.items):
             view.addItem(item)
-        self._colors = np.zeros((0, 4))
+        self._colors: np.ndarray = np.zeros((0, 4))
         self.static_version = 0  # bumped whenever a cached (non-moving) item changes
         self.set_theme("dark")
         self._elevation = ELEVATION[0]
@@ -198,7 +198,7 @@ class Scene3D:
             return np.zeros(len(p))
         return self.z_of_values(self.landscape.value(p))
 
-    def _xyz(self, points, values=None) -> np.ndarray:
+    def scene_xyz(self, points, values=None) -> np.ndarray:
         p = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
         z = self.height(p) if values is None else self.z_of_values(values)
         return np.column_stack([self.to_scene(p), z + LIFT]).astype(np.float32)
@@ -339,7 +339,7 @@ class Scene3D:
             groups.setdefault(critical_key(p.kind, p.is_global), []).append(p.position)
         for key, positions in groups.items():
             color, _, _ = CRITICAL_STYLE[key]
-            xyz = self._xyz(np.array(positions, dtype=np.float64))
+            xyz = self.scene_xyz(np.array(positions, dtype=np.float64))
             xyz[:, 2] += LIFT
             item = gl.GLScatterPlotItem(
                 pos=xyz, size=13 if key == "global" else 10, color=tuple(c / 255 for c in color) + (1.0,),
@@ -357,7 +357,7 @@ class Scene3D:
     def set_starts(self, points) -> None:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, self.dim)
         shown = 0 < len(pts) < MARKED_STARTS
-        self.starts_item.setData(pos=self._xyz(pts) if shown else np.zeros((0, 3), np.float32))
+        self.starts_item.setData(pos=self.scene_xyz(pts) if shown else np.zeros((0, 3), np.float32))
 
     def set_runs(self, colors, trails: Trails, positions, values=None, best=None) -> None:
         """Set the runs' colours (one (r, g, b, a) float row per run), trails and current positions."""
@@ -396,7 +396,7 @@ class Scene3D:
         size = np.full(n, (BALL_SIZE if n < 100 else 8.0) * self.scale)  # hundreds of restarts: smaller
         if best is not None and 0 <= best < n:
             size[best] = BEST_SIZE * self.scale
-        balls = self._xyz(pos[:n], None if values is None else values[:n])
+        balls = self.scene_xyz(pos[:n], None if values is None else values[:n])
         self.ball_item.setData(pos=balls, color=self._colors[:n], size=size)
         self.halos.update(balls, self._colors[:n], size, best)
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
@@ -411,7 +411,7 @@ class Scene3D:
         total = int(counts.sum())
         points, vals = points[:total][rows], None if vals is None else vals[:total][rows]
         lengths = counts[moved]
-        xyz = self._xyz(points, vals)
+        xyz = self.scene_xyz(points, vals)
         first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
         pairs = np.empty((2 * len(first), 3), np.float32)
         pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
@@ -424,6 +424,10 @@ class Scene3D:
         self.trail_item.setData(pos=pairs, color=color, width=width, antialias=not many)
 
     # -- view settings ------------------------------------------------------------------------------------
+    def visible(self, layer: str) -> bool:
+        """Whether a layer ("contours", "markers", "trails") is shown."""
+        return self._visible[layer]
+
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:
         for key, value in (("contours", contours), ("markers", markers), ("trails", trails)):
             if value is not None:

@@ -77,7 +77,7 @@ class FrameRenderer:
 
         self.scenario = scenario
         self.export = export or scenario.export
-        self.size = tuple(self.export.size)
+        self.size = (self.export.size[0], self.export.size[1])  # (width, height), as declared
         self.total = self.export.frame_count(scenario.steps)
         self.sim = scenario.build_simulation(max_points=DISPLAY_POINTS, landscape=landscape)
         self.landscape = self.sim.landscape
@@ -94,8 +94,9 @@ class FrameRenderer:
         # Qt, OpenGL and the widgets start; they are set before the first frame, exactly as if set first.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-analysis") as pool:
             critical = pool.submit(critical_points, self.landscape) if view.critical_points else None
+            grid = scenario.basins.grid if scenario.basins is not None else 0  # a problem only with [basins]
             maps = [
-                pool.submit(basin_map, problem, scenario.basins.grid) if problem is not None else None
+                pool.submit(basin_map, problem, grid) if problem is not None else None
                 for problem in (basin_problem(scenario, self.landscape, compare=c) for c in (False, True))
             ]  # the basins, and those of the optimizer they are compared with
             # the composite's curves take their axes from the whole clip, simulated ahead: meanwhile too

@@ -211,6 +211,8 @@ class _WidgetPanel:
 class MapPanel(_WidgetPanel):
     """The 2-D map at its rectangle's size (see the module docstring)."""
 
+    widget: MapView
+
     def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int, grid=None):
         self.rect = rect
         self.widget = MapView()
@@ -266,6 +268,8 @@ def _value_range(v: np.ndarray) -> tuple[float, float]:
 class CurvesPanel(_WidgetPanel):
     """The loss of every run against the step (see the module docstring)."""
 
+    widget: PlotsPanel
+
     def __init__(self, rect: QRect, scenario, sim, *, frame_height: int, losses=None):
         """``losses``: :func:`whole_run_losses` of the scenario, or a future of them (computed meanwhile)."""
         self.rect = rect
@@ -275,7 +279,9 @@ class CurvesPanel(_WidgetPanel):
         palette.setColor(QPalette.ColorRole.Window, QColor(bg))
         self.widget.setPalette(palette)
         self.widget.setAutoFillBackground(True)
-        self.widget.layout().setContentsMargins(0, 0, 0, 0)
+        layout = self.widget.layout()
+        assert layout is not None  # PlotsPanel lays out its plots
+        layout.setContentsMargins(0, 0, 0, 0)
         self.widget.grad_plot.hide()  # the loss alone: a second plot would halve its width
         self.widget.loss_plot.setMinimumHeight(0)
         self.widget.set_scale(frame_scale(frame_height))
@@ -323,7 +329,7 @@ def make_panels(
     grid = (
         sim.landscape.grid(GRID) if "surface" in rects and "map" in rects and sim.landscape.dim == 2 else None
     )
-    panels = []
+    panels: list[SurfacePanel | MapPanel | CurvesPanel] = []
     for name, rect in rects.items():
         if name == "surface":
             panels.append(

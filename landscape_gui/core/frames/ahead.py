@@ -13,12 +13,18 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from landscape_gui.core.landscapes.landscape import Landscape
+    from landscape_gui.core.scenario.model import Scenario
 
 __all__ = ["whole_run_losses"]
 
 
-def whole_run_losses(scenario, landscape) -> np.ndarray:
+def whole_run_losses(scenario: Scenario, landscape: Landscape) -> np.ndarray:
     """Every finite loss of every run over the whole scenario (its own simulation, run ahead)."""
     sim = scenario.build_simulation(landscape=landscape)
     sim.step(scenario.steps)

@@ -32,6 +32,7 @@ import numpy as np
 from landscape_gui.core.analysis.simulation import Run, Simulation
 from landscape_gui.core.frames.captions import Caption, step_caption
 from landscape_gui.core.frames.glyphs import Glyphs, glyphs
+from landscape_gui.core.landscapes.landscape import Landscape
 
 __all__ = [
     "BATCH_SURFACE_RESOLUTION",
@@ -81,7 +82,7 @@ class Track:
 
     @property
     def runs(self) -> int:
-        return self.points.shape[2]
+        return int(self.points.shape[2])
 
     def path(self, r: int) -> np.ndarray:
         """(L, d) path of run ``r`` (a view)."""
@@ -115,7 +116,9 @@ class Snapshot:
     caption: Caption | None = None  # the last step of the run asked for, once it has taken one
     caption_run: int | None = None  # the run asked for
     batch: np.ndarray | None = None  # sample indices of the last step's minibatch (None: the whole data)
-    batch_surface: tuple | None = None  # (xs, ys, Z) of that minibatch's loss, when asked for
+    batch_surface: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (
+        None  # (xs, ys, Z) of that minibatch's loss, when asked for
+    )
     #: Whether the runs were playing when it was taken (the window refreshes slow panels less often then).
     playing: bool = False
 
@@ -150,7 +153,8 @@ class Snapshotter:
         self.serial = 0
         # per optimizer: (steps of the recorded rows seen, ‖∇J‖ at them for every run)
         self._norms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._batch_surface: tuple | None = None  # (batch, resolution, grid) last computed
+        # (batch, resolution, grid) last computed
+        self._batch_surface: tuple[np.ndarray, int, tuple[np.ndarray, ...]] | None = None
         self._current = np.empty(0)  # ‖∇J‖ at the runs' current points, from the last _row_norms
 
     def reset(self) -> None:
@@ -190,6 +194,7 @@ class Snapshotter:
         points = np.empty((n + 1, d, n_runs))
         values = np.empty((n + 1, n_runs))
         if n:
+            assert g.rec_pos is not None and g.rec_loss is not None  # rows were recorded
             points[:n] = g.rec_pos[:n]
             values[:n] = g.rec_loss[:n]
         cols = np.arange(n_runs)
@@ -226,7 +231,9 @@ class Snapshotter:
         self._norms[gi] = (rows.copy(), out.copy())
         return out
 
-    def _minibatch_surface(self, batch, resolution: int) -> tuple | None:
+    def _minibatch_surface(
+        self, batch: np.ndarray | None, resolution: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xs, ys, Z) of the minibatch's loss at ``resolution``; computed once per batch."""
         if resolution <= 0 or batch is None or not hasattr(self.sim.landscape, "batch_grid"):
             return None
@@ -238,13 +245,14 @@ class Snapshotter:
         return xs.copy(), ys.copy(), z.copy()
 
 
-def _grad_norms(landscape, points: np.ndarray) -> np.ndarray:
+def _grad_norms(landscape: Landscape, points: np.ndarray) -> np.ndarray:
     """‖∇J‖ at (N, d) points, non-numbers as 0 and overflow as 1e300."""
     if not len(points):
         return np.empty(0)
     with np.errstate(all="ignore"):
         gn = np.linalg.norm(landscape.grad(np.ascontiguousarray(points)), axis=1)
-    return np.nan_to_num(gn, nan=0.0, posinf=1e300)
+    out: np.ndarray = np.nan_to_num(gn, nan=0.0, posinf=1e300)
+    return out
 
 
 def _decimated(lrs: np.ndarray, points: int = LR_POINTS) -> tuple[np.ndarray, np.ndarray]:
