@@ -26,8 +26,8 @@ basin border may differ). Run with
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 TORCH = "torch==2.13.0"
 

@@ -14,8 +14,8 @@ The whole-process comparisons with manim and matplotlib are in ``bench_export_vs
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,11 +27,11 @@ import time
 
 T0 = time.perf_counter()
 
-import argparse  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import resource
+import sys
+import tempfile
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -104,7 +104,7 @@ def main() -> None:
 
     r = job.renderer
     timer(r.sim, "step", "simulation")
-    timer(r, "_runs", "runs of the frame")
+    timer(r, "describe", "simulation + snapshot + presenter")
     timer(r.overlay, "paint", "overlays")
     for panel in r.panels:
         kind = type(panel).__name__

@@ -11,8 +11,8 @@ each timing is the best of ``--repeats`` runs. Run with
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))

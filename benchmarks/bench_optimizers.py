@@ -41,9 +41,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscape_gui.core.allocator import keep_freed_memory  # noqa: E402
-from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
-from landscape_gui.core.optimizers.catalog import get_optimizer  # noqa: E402
+from landscape_gui.core.allocator import keep_freed_memory
+from landscape_gui.core.landscapes.library import get_landscape
+from landscape_gui.core.optimizers.catalog import get_optimizer
 
 WORKERS = min(4, os.cpu_count() or 1)
 

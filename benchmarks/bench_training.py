@@ -35,19 +35,19 @@ if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made
 
     ensure_env(__doc__, [] if "--skip-torch" in sys.argv or "--child" in sys.argv else ["torch==2.13.0"])
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
+import argparse
+import json
+import os
+import subprocess
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscape_gui.core.allocator import keep_freed_memory  # noqa: E402
-from landscape_gui.core.training import mlp_slice_problem, plane_surface, project, train  # noqa: E402
-from landscape_gui.core.training.lessons import ADAM_AND_SGD, EDGE_OF_STABILITY, adam_and_sgd_claims  # noqa: E402
+from landscape_gui.core.allocator import keep_freed_memory
+from landscape_gui.core.training import mlp_slice_problem, plane_surface, project, train
+from landscape_gui.core.training.lessons import ADAM_AND_SGD, EDGE_OF_STABILITY, adam_and_sgd_claims
 
 OPTIMIZERS = [
     ("gd", {"lr": 0.1}),

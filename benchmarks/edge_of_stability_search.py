@@ -35,13 +35,13 @@ if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made
 
     ensure_env(__doc__, [])
 
-import argparse  # noqa: E402
-import time  # noqa: E402
+import argparse
+import time
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscape_gui.core.training import mlp_slice_problem, train  # noqa: E402
-from landscape_gui.core.training.lessons import edge_of_stability_claims  # noqa: E402
+from landscape_gui.core.training import mlp_slice_problem, train
+from landscape_gui.core.training.lessons import edge_of_stability_claims
 
 #: (loss, layer sizes, samples, learning rates)
 GRID = [

@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from landscape_gui.core.landscapes.library import get_landscape  # noqa: E402
+from landscape_gui.core.landscapes.library import get_landscape
 
 OUT = ROOT / "tests" / "data" / "torch_reference.json"
 SPECTRUM_OUT = ROOT / "tests" / "data" / "torch_spectrum.json"

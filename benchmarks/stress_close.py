@@ -32,8 +32,8 @@ from the close to the end of the process, with the machine's load. The job kinds
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -28,8 +28,8 @@ Independently, **leftovers** counts runs after which anything but the finished o
 
 from __future__ import annotations
 
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+from pathlib import Path
 
 if __name__ == "__main__":  # run as a script: in benchmarks/.venv-compare, made on first use
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -56,6 +56,7 @@ def pytest_unconfigure(config):
 ROOT = Path(__file__).resolve().parents[1]
 #: Folders of the clone the guard does not watch: environments, caches, build output (all in .gitignore).
 NOT_WATCHED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist"}
+NOT_WATCHED.add(".mypy_cache")  # the type checker's cache (scripts/test runs mypy)
 _clone_before: dict[str, tuple[int, int]] = {}
 
 

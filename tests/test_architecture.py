@@ -206,3 +206,38 @@ def test_a_qt_import_in_the_core_is_seen(tmp_path, line):
     )
     names = [n for n, _, _ in imports(root / "core" / "m.py", root)]
     assert any(n.split(".")[0] in GUI_LIBRARIES for n in names)
+
+
+def readme_module_map(readme: Path = PACKAGE.parent / "README.md") -> dict[str, str]:
+    """The module map of README's "How it is built": each ``name.py`` line, by its path in the package."""
+    text = readme.read_text("utf-8")
+    section = text[text.index("## How it is built") :]
+    block = section[section.index("```text\n") + len("```text\n") :]
+    block = block[: block.index("```")]
+    folders: list[tuple[int, str]] = []  # (indent, folder) from the root down
+    named: dict[str, str] = {}
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        entry, _, note = line.strip().partition(" ")
+        while folders and folders[-1][0] >= indent:
+            folders.pop()
+        if entry.endswith("/"):
+            folders.append((indent, entry))
+        elif entry.endswith(".py"):
+            named["".join(f for _, f in folders) + entry] = note.strip()
+    return named
+
+
+def test_readme_names_every_module_with_a_line_of_its_own():
+    named = readme_module_map()
+    modules = {
+        str(p.relative_to(PACKAGE.parent))
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "_builtins_numpy.py"  # generated: codegen.py names it
+        and (p.name != "__init__.py" or p.parent in (PACKAGE, PACKAGE / "cli"))
+    }
+    assert sorted(modules - named.keys()) == [], "modules README's 'How it is built' does not name"
+    assert sorted(named.keys() - modules) == [], "README names modules that do not exist"
+    assert [m for m, note in named.items() if not note] == [], (
+        "modules named without a line saying what they do"
+    )

@@ -27,8 +27,8 @@ def run_cli(capsys, *args):
 
 def _parsers(parser, name="landscape-gui"):
     yield name, parser
-    for action in parser._actions:  # noqa: SLF001
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             for sub_name, sub in action.choices.items():
                 yield from _parsers(sub, f"{name} {sub_name}")
 
@@ -36,9 +36,9 @@ def _parsers(parser, name="landscape-gui"):
 def test_every_option_of_every_command_has_a_help_line():
     missing = []
     for name, parser in _parsers(build_parser()):
-        for action in parser._actions:  # noqa: SLF001
-            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-                missing += [f"{name} {c.dest}" for c in action._choices_actions if not c.help]  # noqa: SLF001
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                missing += [f"{name} {c.dest}" for c in action._choices_actions if not c.help]
             elif not action.help or action.help == argparse.SUPPRESS:
                 missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
     assert not missing, f"options without a help line: {missing}"
@@ -58,7 +58,7 @@ def test_each_commands_usage_line_starts_with_the_command():
 )
 def test_options_that_may_be_left_out_say_their_default(command, option):
     parser = dict(_parsers(build_parser()))[f"landscape-gui {command}"]
-    action = next(a for a in parser._actions if option in a.option_strings)  # noqa: SLF001
+    action = next(a for a in parser._actions if option in a.option_strings)
     assert "default" in action.help, f"{command} {option}: {action.help}"
 
 

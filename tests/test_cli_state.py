@@ -163,6 +163,6 @@ def test_every_option_has_a_help_line():
     from landscape_gui.cli import build_parser
 
     parser = build_parser()
-    for name, sub in parser._subparsers._group_actions[0].choices.items():  # noqa: SLF001
-        for action in sub._actions:  # noqa: SLF001
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        for action in sub._actions:
             assert action.help, f"{name} {action.option_strings or action.dest}"

@@ -6,7 +6,6 @@ import ast
 import builtins
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -202,9 +201,7 @@ def test_non_text_is_refused():
 # -- bounds and the deadline -------------------------------------------------------------------------------
 def test_the_slowest_known_formula_builds_within_the_deadline():
     sp.core.cache.clear_cache()
-    start = time.perf_counter()
-    landscape_from_formula(WORST)
-    assert time.perf_counter() - start < 2.0
+    assert landscape_from_formula(WORST).dim == 2  # past its deadline it would be refused as too complex
 
 
 def test_a_past_deadline_is_a_formula_error():
@@ -214,10 +211,8 @@ def test_a_past_deadline_is_a_formula_error():
 
 def test_a_gradient_too_large_is_refused_before_the_hessian():
     text = "*".join(f"{f}(x*y+{i})" for i, f in enumerate(["sin", "cos", "exp", "tanh", "atan", "sqrt"] * 2))
-    start = time.perf_counter()
-    with pytest.raises(FormulaError, match="too complex to differentiate"):
-        landscape_from_formula(text)
-    assert time.perf_counter() - start < 1.0
+    with pytest.raises(FormulaError, match="too complex to differentiate .its gradient has more than"):
+        landscape_from_formula(text, deadline_s=1e9)  # refused by its size, not by the clock
 
 
 def test_large_but_allowed_numbers():
@@ -323,20 +318,16 @@ def no_side_effects(monkeypatch):
 
 @pytest.mark.parametrize("text", HOSTILE, ids=[repr(h)[:40] for h in HOSTILE])
 def test_hostile_input_is_refused_quickly_and_never_run(text, no_side_effects):
-    start = time.perf_counter()
     with pytest.raises(FormulaError) as info:
-        parse_formula(text)
-    assert time.perf_counter() - start < 1.0
+        parse_formula(text)  # a hang fails this test through pytest-timeout
     assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=[repr(h)[:40] for h in HOSTILE])
 def test_hostile_input_is_refused_by_the_landscape_builder(text, monkeypatch):
     monkeypatch.setattr(os, "system", lambda *a: pytest.fail("os.system called"))
-    start = time.perf_counter()
     with pytest.raises(FormulaError):
-        landscape_from_formula(text)
-    assert time.perf_counter() - start < 1.0
+        landscape_from_formula(text, deadline_s=1e9)  # refused by what it is, not by the clock
 
 
 def test_the_module_never_calls_an_evaluator():
@@ -402,7 +393,6 @@ _PIECES += [
 
 
 def _only_formula_errors(text: str) -> None:
-    start = time.perf_counter()
     try:
         land = landscape_from_formula(text)
     except FormulaError as err:
@@ -410,7 +400,6 @@ def _only_formula_errors(text: str) -> None:
         assert err.column is None or 1 <= err.column <= len(text) + 1
     else:
         assert land.dim in (1, 2)
-    assert time.perf_counter() - start < 3.0
 
 
 @FUZZ

@@ -211,6 +211,9 @@ OWN_TESTS = {
     "momentum-speed",
     "adam-step-by-step",
     "warmup-cosine",
+    "too-large-a-step",  # tests/test_preset_claims.py
+    "adam-sgd-train",  # tests/test_training_presets.py
+    "edge-of-stability",
 }
 
 

@@ -113,10 +113,8 @@ def test_only_regular_files_of_bounded_size_are_read(tmp_path):
     os.mkfifo(fifo)
     zero = tmp_path / "zero.toml"
     zero.symlink_to("/dev/zero")
-    t0 = time.monotonic()
     one_line_error(cli("export", str(fifo), "-o", "x.gif", cwd=tmp_path, timeout=30), "pipe.toml", "a FIFO")
     one_line_error(cli("export", str(zero), "-o", "x.gif", cwd=tmp_path, timeout=30), "zero.toml", "a device")
-    assert time.monotonic() - t0 < 20
     from landscape_gui.core.scenario.files import MAX_FILE_BYTES
 
     big = tmp_path / "big.toml"

@@ -42,5 +42,5 @@ def test_the_setting_is_checked_as_declared_everywhere():
         loads_scenario(BASE + "[view]\ntrail_steps = -3\n")
     from landscape_gui.cli import build_parser
 
-    help_text = build_parser()._subparsers._group_actions[0].choices["export"].format_help()  # noqa: SLF001
+    help_text = build_parser()._subparsers._group_actions[0].choices["export"].format_help()
     assert "--trail-steps" in help_text and "last N steps" in help_text

@@ -102,7 +102,9 @@ def _main(argv: Sequence[str] | None) -> int:
     quiet_numpy_warnings()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
+    subparsers = parser._subparsers  # noqa: SLF001
+    assert subparsers is not None  # build_parser adds the commands
+    commands = set(subparsers._group_actions[0].choices or ())  # noqa: SLF001
     try:
         if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
             if len(argv) > 1:

@@ -45,6 +45,7 @@ def load_landscape(function: str | None, expr: str | None, domain: str | None = 
         except KeyError as e:
             raise UsageError(e.args[0]) from None
     else:
+        assert expr is not None  # exactly one of the two (checked above)
         landscape = _formula_landscape(expr)
     return with_domain(landscape, domain)
 
@@ -109,6 +110,20 @@ def parse_settings(items: Sequence[str]) -> dict[str, float]:
                 f"bad --set {shorten(item)!r}: expected NAME=VALUE with a number, e.g. --set lr=0.01"
             ) from None
     return out
+
+
+def optimizer_from_args(optimizer_id: str, settings: Sequence[str]):
+    """``--optimizer ID`` and its ``--set k=v`` items: the optimizer and its resolved hyperparameters."""
+    from landscape_gui.core.optimizers.catalog import get_optimizer
+
+    try:
+        optimizer = get_optimizer(optimizer_id)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    try:
+        return optimizer, optimizer.resolve(parse_settings(settings))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def parse_schedule_option(text: str | None):
@@ -197,7 +212,7 @@ def add_setting_options(parser, cls, names, *, exclusive: tuple[str, ...] = ()) 
         shown = ",".join(map(str, shown)) if isinstance(shown, list) else shown
         words = s.kind.words()
         fallback = f"; default: the scenario's, {shown} if it sets none" if shown not in (None, "") else ""
-        target = group if name in exclusive else parser
+        target = group if group is not None and name in exclusive else parser
         target.add_argument(s.option, dest=name, metavar=name.upper(), help=f"{s.help} ({words}{fallback})")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 from landscape_gui.cli.common import UsageError, add_landscape_args, load_landscape
 
@@ -38,7 +39,7 @@ def cmd_critical(args) -> int:
     points = found.points
     rows = []
     for p in points:
-        row = {
+        row: dict[str, Any] = {
             "position": list(p.position),
             "value": p.value,
             "kind": p.kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from landscape_gui.cli.common import NOISE_MODEL, hyperparameter_json
 
@@ -13,7 +14,7 @@ def cmd_functions(args) -> int:
     rows = []
     for lid in LANDSCAPE_IDS:
         L = get_landscape(lid)
-        row = {
+        row: dict[str, Any] = {
             "id": lid,
             "name": L.name,
             "dim": L.dim,

@@ -13,6 +13,7 @@ from landscape_gui.cli.common import (
     check_batch_size,
     load_landscape,
     load_source,
+    optimizer_from_args,
     parse_point,
     parse_schedule_option,
     parse_settings,
@@ -42,7 +43,6 @@ def trace_noise(optimizer, params: dict[str, float], noise: float | None, explic
 def cmd_trace(args) -> int:
     from landscape_gui.core.analysis.simulation import Simulation
     from landscape_gui.core.analysis.trace import MAX_SEED, check_trace_size
-    from landscape_gui.core.optimizers.catalog import get_optimizer
 
     if args.scenario is not None:
         return _trace_scenario(args)
@@ -52,14 +52,7 @@ def cmd_trace(args) -> int:
         )
     args.seed = 0 if args.seed is None else args.seed
     landscape = load_landscape(args.function, args.expr, args.domain)
-    try:
-        optimizer = get_optimizer(args.optimizer)
-    except KeyError as e:
-        raise UsageError(e.args[0]) from None
-    try:
-        params = optimizer.resolve(parse_settings(args.set))
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    optimizer, params = optimizer_from_args(args.optimizer, args.set)
     if not args.start:
         raise UsageError("give at least one --start X[,Y]")
     starts = [parse_point(s, landscape.dim) for s in args.start]

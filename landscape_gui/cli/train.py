@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from landscape_gui.cli.common import UsageError, parse_schedule_option, parse_settings
+from landscape_gui.cli.common import UsageError, optimizer_from_args, parse_schedule_option
 
 EPILOG = """\
 The network of mlp_slice (2-16-16-2 tanh, 354 parameters, the same 200 two-moons points) trains from
@@ -25,19 +25,11 @@ exact Hessian] every k steps, from step 0), "lr" (each step's), "max_distance" (
 def cmd_train(args) -> int:
     from landscape_gui.core.analysis.trace import MAX_SEED, dumps_strict
     from landscape_gui.core.blas import blas_threads
-    from landscape_gui.core.optimizers.catalog import get_optimizer
     from landscape_gui.core.training.problem import mlp_slice_problem
     from landscape_gui.core.training.projection import project
     from landscape_gui.core.training.train import check_training_size, default_every, train
 
-    try:
-        optimizer = get_optimizer(args.optimizer)
-    except KeyError as e:
-        raise UsageError(e.args[0]) from None
-    try:
-        params = optimizer.resolve(parse_settings(args.set))
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    optimizer, params = optimizer_from_args(args.optimizer, args.set)
     schedule = parse_schedule_option(args.schedule)
     if not 0 <= args.seed <= MAX_SEED:
         raise UsageError(f"--seed must be an integer 0 … {MAX_SEED}, not {args.seed}")

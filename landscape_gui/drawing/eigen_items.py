@@ -82,8 +82,8 @@ class EigenMapItems:
             self.clear()
             return
         for key, item in self.curves.items():
-            item.setData(*joined(self.map._xy(line.points) for line in lines if line.curvature == key))
-        self.dots.setData(*self.map._xy(points))
+            item.setData(*joined(self.map.map_xy(line.points) for line in lines if line.curvature == key))
+        self.dots.setData(*self.map.map_xy(points))
 
     def clear(self) -> None:
         for item in self.curves.values():
@@ -117,13 +117,13 @@ class EigenSceneItems:
             return
         pos, col = [], []
         for line in lines:
-            xyz = s._xyz(line.points)
+            xyz = s.scene_xyz(line.points)
             xyz[:, 2] += LIFT
             pos.append(np.repeat(xyz, 2, axis=0)[1:-1])  # consecutive samples as segment pairs
             c = np.array(CURVATURE_COLORS[line.curvature], dtype=np.float32) / 255
             col.append(np.tile(c, (2 * (len(xyz) - 1), 1)))
         self.lines.setData(pos=np.concatenate(pos).astype(np.float32), color=np.concatenate(col))
-        dots = s._xyz(points)
+        dots = s.scene_xyz(points)
         dots[:, 2] += LIFT
         self.dots.setData(pos=dots)
         s.view.update()

@@ -6,6 +6,8 @@ A diverged run is drawn in curves that do not count for the automatic range (one
 the others to a line) and marked with a ▲ at the top of the plot, at the step where it left the finite range.
 
 The third plot shows the learning rate each optimizer used at each step (shown when a schedule changes it).
+The sharpness plot (:class:`~landscape_gui.drawing.sharpness_plot.SharpnessPlot`) shows λmax along each run
+against each optimizer's stability line 2/lr; the window fills it (:meth:`PlotsPanel.show_sharpness`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from landscape_gui.drawing.curves import ChunkedCurve, grouped, joined, line_width, points_per_run, thinned
+from landscape_gui.drawing.sharpness_plot import SharpnessPlot
 
 START_STYLES = (None, (6, 3), (2, 3), (8, 3, 2, 3))
 AXIS_WIDTH = 62  # px at scale 1: room for "1e-10" or "-8000" at the left of both plots
@@ -50,9 +53,12 @@ class PlotsPanel(QWidget):
         self.dist_plot.setToolTip("Each run's distance to the nearest global minimum (log scale)")
         self.dist_plot.setXLink(self.loss_plot)
         self.dist_plot.getPlotItem().vb.setLimits(minYRange=MIN_LOG_SPAN)
+        self.sharp_plot = SharpnessPlot()
+        self.sharp_plot.setXLink(self.loss_plot)
+        self.sharp_plot.hide()  # until the window shows sharpness (the export's loss panel never does)
         self.scale = 1.0
         self.log_loss = False
-        for p in (self.loss_plot, self.grad_plot, self.dist_plot, self.lr_plot):
+        for p in (self.loss_plot, self.grad_plot, self.dist_plot, self.lr_plot, self.sharp_plot):
             p.showGrid(x=True, y=True, alpha=0.15)
             for axis in ("bottom", "left"):  # no "loss J (x0.001)" cut off at the axis' end: plain numbers
                 p.getAxis(axis).enableAutoSIPrefix(False)
@@ -60,6 +66,8 @@ class PlotsPanel(QWidget):
             p.getPlotItem().vb.setLimits(xMin=0, minXRange=10)
             p.setMinimumHeight(MIN_PLOT_HEIGHT)
             layout.addWidget(p)
+        # the fifth plot: a smaller least height, so that all five still fit a 720-pixel screen
+        self.sharp_plot.setMinimumHeight(MIN_PLOT_HEIGHT // 2)
         # One curve per (optimizer colour, start's line style), holding its runs NaN-separated: one item per
         # run made pyqtgraph's per-item bookkeeping the cost of a refresh with many runs. Each has a twin for
         # its diverged runs, outside the automatic range.
@@ -88,13 +96,14 @@ class PlotsPanel(QWidget):
         size = {"font-size": f"{LABEL_PT * self.scale:.0f}pt"}
         loss = "J − J* (log)" if self.log_loss else "loss J"
         for p, name in ((self.loss_plot, loss), (self.grad_plot, "‖∇J‖"), (self.dist_plot, "‖θ − θ*‖"),
-                        (self.lr_plot, "lr")):  # fmt: skip
+                        (self.lr_plot, "lr"), (self.sharp_plot, "λmax")):  # fmt: skip
             for a, text in (("left", name), ("bottom", "step")):
                 p.setLabel(a, text, **{**p.getAxis(a).labelStyle, **size})  # keeps the theme's colour
             for a in ("left", "bottom"):
                 p.getAxis(a).setStyle(tickFont=tick)
             p.getAxis("left").setWidth(round(AXIS_WIDTH * self.scale))
         self.diverged_marks.setSize(14 * self.scale)
+        self.sharp_plot.set_scale(self.scale)
         width = line_width(len(self._brushes)) * self.scale
         for item in self.loss_curves + self.grad_curves + [c for pair in self.diverged_curves for c in pair]:
             pen = pg.mkPen(item.opts["pen"])
@@ -152,6 +161,14 @@ class PlotsPanel(QWidget):
         ):
             index = thinned(len(d), keep)
             curve.setData(np.asarray(steps)[index], np.clip(d[index], 1e-16, 1e300))
+
+    def show_sharpness(self, curves, frame) -> None:
+        """The sharpness plot of ``frame`` (a ``SharpnessCurves``; None hides the plot)."""
+        shown = curves is not None
+        if self.sharp_plot.isVisibleTo(self) != shown:
+            self.sharp_plot.setVisible(shown)
+        if shown:
+            self.sharp_plot.show_curves(curves, [r.color for r in frame.runs], frame.optimizer_colors)
 
     def set_lr_curves(self, colors, shown: bool) -> None:
         """One learning-rate curve per optimizer (``colors``: its colour); the plot is shown when ``shown``."""
@@ -220,7 +237,9 @@ class PlotsPanel(QWidget):
         for loss_curve, grad_curve, (loss_twin, grad_twin), runs in zip(
             self.loss_curves, self.grad_curves, self.diverged_curves, self.curve_runs, strict=True
         ):
-            kept = {False: ([], []), True: ([], [])}
+            kept: dict[
+                bool, tuple[list[tuple[np.ndarray, np.ndarray]], list[tuple[np.ndarray, np.ndarray]]]
+            ] = {False: ([], []), True: ([], [])}
             for i in runs:
                 if i >= n_runs:
                     continue

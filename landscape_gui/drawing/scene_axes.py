@@ -48,7 +48,8 @@ def build_axes(scene) -> tuple[list, list]:
     height = [(-sx, sy, f), (-sx, sy, HEIGHT)]  # z axis at the back-left corner
     x_ticks = nice_ticks(scene.lo[0], scene.hi[0])
     tick = 0.04
-    labels = []  # (position, text, alignment or None for pyqtgraph's left/bottom)
+    # (position, text, alignment or None for pyqtgraph's left/bottom)
+    labels: list[tuple[tuple[float, float, float], str, Qt.AlignmentFlag | None]] = []
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for t in x_ticks:
         x = scene.to_scene(np.array([[t] + ([scene.lo[1]] if scene.dim == 2 else [])]))[0, 0]

@@ -4,6 +4,8 @@ are depth-tested (a trail behind a hill stays hidden), ``OVER`` items are blende
 
 from __future__ import annotations
 
+from typing import Any
+
 from OpenGL import GL
 
 HEIGHT = 1.0
@@ -22,7 +24,7 @@ OVER = {  # alpha blending without the depth test: drawn over the surface
 }
 
 #: The default camera but for its elevation (:func:`floor_elevation`): from this corner, at this distance.
-CAMERA = {"distance": 3.7, "azimuth": -62.0, "center": (0.0, 0.0, 0.15)}
+CAMERA: dict[str, Any] = {"distance": 3.7, "azimuth": -62.0, "center": (0.0, 0.0, 0.15)}
 #: The default camera's elevation range (degrees): 30 shows a bowl's shape; past 65 the surface looks flat.
 ELEVATION = (30.0, 65.0)
 

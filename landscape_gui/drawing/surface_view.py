@@ -15,7 +15,7 @@ from OpenGL import GL
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QVector3D, QVector4D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
-from PySide6.QtWidgets import QLabel, QToolTip
+from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
 from landscape_gui.core.frames.presenter import LegendRow
 from landscape_gui.drawing.legend import legend_html
@@ -61,11 +61,16 @@ class ViewLegend(QLabel):
     #: eight rows ran off the bottom of a 350 px view).
     MAX_HEIGHT_SHARE = 0.62
 
+    def _view(self) -> QWidget:
+        view = self.parentWidget()
+        assert view is not None  # made as a child of its view
+        return view
+
     def show_rows(self, rows, theme: str) -> None:
         """Show a frame's legend rows: as many as fit :data:`MAX_HEIGHT_SHARE` of the view, then one row saying
         how many more there are (the map's tooltip and the docks list them all)."""
         rows = list(rows)
-        key = ([r.text for r in rows], theme, self.scale, self.parentWidget().size().toTuple())
+        key = ([r.text for r in rows], theme, self.scale, self._view().size().toTuple())
         if key != self._fitted_key:  # which rows fit changes with them and the view, not every frame
             self._fitted_key, self._fitted = key, self._fitting(rows, theme)
         n = self._fitted
@@ -76,7 +81,7 @@ class ViewLegend(QLabel):
 
     def _fitting(self, rows, theme: str) -> int:
         """How many of ``rows`` (with the "more" row) fit the height the legend may take."""
-        limit = self.parentWidget().height() * self.MAX_HEIGHT_SHARE
+        limit = self._view().height() * self.MAX_HEIGHT_SHARE
         n = len(rows)
         while n > 1:
             shown = (
@@ -105,7 +110,7 @@ class ViewLegend(QLabel):
         self.setVisible(bool(html))
 
     def _fit(self) -> None:
-        view = self.parentWidget()
+        view = self._view()
         self.setMaximumWidth(max(230, round(view.width() * self.MAX_WIDTH_SHARE)))
         self.setWordWrap(True)
         # the width it wants up to the maximum, and the height its wrapped rows take at that width (adjustSize
@@ -118,13 +123,13 @@ class ViewLegend(QLabel):
         self.scale = float(scale)
         self.show_legend(*self._shown)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             self._fit()
         return False
 
     def _place(self) -> None:
-        view = self.parentWidget()
+        view = self._view()
         self.move(max(self.MARGIN, view.width() - self.width() - self.MARGIN), self.MARGIN)
 
 
@@ -163,7 +168,7 @@ class CachedGLView(gl.GLViewWidget):
         self._fbo: QOpenGLFramebufferObject | None = None
         self._cache_key = None
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         """A camera frames the same part of the scene whatever the view's shape: pyqtgraph's 60° field of view
         is horizontal, so in a wide view (a 16:9 export, the stage layout) the height shrank and the top of a
         surface was cut off. Wider than 4:3, the field widens to keep a 4:3 view's height."""
@@ -320,6 +325,7 @@ class SurfaceView(CachedGLView):
     def _surface_z(self, xy: np.ndarray) -> np.ndarray:
         """Scene z of the surface above scene (x, y); NaN where J is undefined (a gap in the surface)."""
         scene = self.scene3d
+        assert scene.landscape is not None  # a surface is shown
         points = scene.to_domain(xy)
         with np.errstate(all="ignore"):
             values = np.asarray(scene.landscape.value(points), dtype=np.float64).reshape(-1)
@@ -356,7 +362,7 @@ class SurfaceView(CachedGLView):
         if (
             ev.buttons() != Qt.MouseButton.NoButton
             or not self.critical
-            or not self.scene3d._visible["markers"]
+            or not self.scene3d.visible("markers")
         ):
             return
         pts = np.array([p.position for p in self.critical], dtype=np.float64)

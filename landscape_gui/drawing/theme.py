@@ -4,11 +4,13 @@ exported frames."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-THEMES = {
+THEMES: dict[str, dict[str, Any]] = {  # colours: "#rrggbb" text or byte/float tuples
     "dark": {
         "window": "#1f2228", "base": "#16181d", "alt": "#23262d", "text": "#dfe2e8", "button": "#2a2e36",
         "highlight": "#2f6ac8", "hint": "#9aa1ad", "error": "#ff6b6b", "ok": "#5fd38d", "plot_bg": "#16181d",
@@ -30,7 +32,7 @@ def text_rgb(name: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def apply_theme(app: QApplication, name: str) -> dict:
+def apply_theme(app: QApplication, name: str) -> dict[str, Any]:
     """Style, palette, style sheet, font and pyqtgraph colours of theme ``name`` for the whole application.
 
     Applying the theme the application already has does nothing (re-polishing every widget is not free).

@@ -130,7 +130,7 @@ def remove_stale_partials(out: Path) -> list[Path]:
     """Remove the hidden ``.NAME.partial-*`` files/folders of ``out`` left by exports that no longer run."""
     folder = out.parent if str(out.parent) else Path(".")
     pattern = re.compile(rf"^\.{re.escape(out.name)}\.partial-(?:(\d+)-)?")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

@@ -175,6 +175,7 @@ def export_image(
         prefix=partial_prefix(p), suffix=".png", dir=p.parent if str(p.parent) else "."
     )
     os.close(fd)
+    assert frame is not None  # the renderer gives step 0's frame at least
     try:
         Image.fromarray(frame).save(tmp, format="PNG")
         if force:

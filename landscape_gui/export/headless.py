@@ -98,7 +98,7 @@ def private_display() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=system_env(),
-            preexec_fn=preexec,  # noqa: PLW1509 - async-signal-safe: one prctl call
+            preexec_fn=preexec,
             start_new_session=True,  # the terminal's Ctrl+C goes to the export, which then stops it
         )
     except OSError as e:

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, Literal
 
 #: The signals an export stops on: Ctrl+C in a terminal, what ``timeout``, CI runners and systemd send, and
 #: SIGHUP, which the terminal's processes get when the terminal is closed (its default action kills the
@@ -33,7 +36,7 @@ class InterruptFlag:
     def __init__(self, signals=SIGNALS):
         self.signals = tuple(signals)
         self.signum: int | None = None
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, Callable[[int, FrameType | None], Any] | int | signal.Handlers | None] = {}
 
     def _handler(self, signum, _frame) -> None:
         if self.signum is None:
@@ -56,7 +59,7 @@ class InterruptFlag:
                 self._previous[s] = signal.signal(s, self._handler)
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         for s, previous in self._previous.items():
             signal.signal(s, previous)
         self._previous.clear()

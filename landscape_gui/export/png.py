@@ -123,8 +123,9 @@ class PngEncoder:
         else:
             np.subtract(rows[0], rgb[0], out=filtered[0, 1:])
         c = zlib.compressobj(1, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
-        data = c.compress(filtered) + c.flush(zlib.Z_SYNC_FLUSH)
-        return data, zlib.adler32(filtered), filtered.nbytes
+        # an ndarray is a buffer; numpy's stub declares __buffer__ only for Python 3.12+
+        data = c.compress(filtered) + c.flush(zlib.Z_SYNC_FLUSH)  # type: ignore[arg-type]
+        return data, zlib.adler32(filtered), filtered.nbytes  # type: ignore[arg-type]
 
     def assemble(self, bands: list[tuple[bytes, int, int]]) -> bytes:
         """The PNG file of one frame from its bands' results."""

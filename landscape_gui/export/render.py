@@ -20,6 +20,7 @@ import sys
 
 import numpy as np
 
+from landscape_gui.core.frames.ahead import whole_run_losses
 from landscape_gui.core.scenario.files import ExportSettings, Scenario
 from landscape_gui.drawing.qt_app import ensure_app
 
@@ -76,7 +77,7 @@ class FrameRenderer:
 
         self.scenario = scenario
         self.export = export or scenario.export
-        self.size = tuple(self.export.size)
+        self.size = (self.export.size[0], self.export.size[1])  # (width, height), as declared
         self.total = self.export.frame_count(scenario.steps)
         self.sim = scenario.build_simulation(max_points=DISPLAY_POINTS, landscape=landscape)
         self.landscape = self.sim.landscape
@@ -93,10 +94,17 @@ class FrameRenderer:
         # Qt, OpenGL and the widgets start; they are set before the first frame, exactly as if set first.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-analysis") as pool:
             critical = pool.submit(critical_points, self.landscape) if view.critical_points else None
+            grid = scenario.basins.grid if scenario.basins is not None else 0  # a problem only with [basins]
             maps = [
-                pool.submit(basin_map, problem, scenario.basins.grid) if problem is not None else None
+                pool.submit(basin_map, problem, grid) if problem is not None else None
                 for problem in (basin_problem(scenario, self.landscape, compare=c) for c in (False, True))
             ]  # the basins, and those of the optimizer they are compared with
+            # the composite's curves take their axes from the whole clip, simulated ahead: meanwhile too
+            self._losses = (
+                pool.submit(whole_run_losses, scenario, self.landscape)
+                if self.export.view == "composite"
+                else None
+            )
             self._build_panels()
             if critical is not None:
                 self.critical = critical.result()
@@ -134,6 +142,7 @@ class FrameRenderer:
             log_height=log_height(s, self.landscape),
             band=band,
             legend="legend" in self.export.overlays,
+            losses=self._losses,
         )
         self.legend_area = None if column is None else QRectF(column)
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
@@ -176,6 +185,7 @@ class FrameRenderer:
         turn = self.export.orbit * k / self.total
         for panel in self.panels:
             panel.update(frame, turn)
+            panel.drop_repaints()
         # whatever the widgets posted (layout, view-range updates) is handled now, not whenever an event loop
         # turns: an export from the window's dialog and one from the command line draw the same frames
         QApplication.sendPostedEvents()

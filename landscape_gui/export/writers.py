@@ -47,6 +47,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -213,12 +214,14 @@ class FrameWriter:
 
     def _commit(self) -> None:
         """Move the finished output into place; without ``force``, never over one that appeared meanwhile."""
+        assert self.tmp is not None  # made by start()
         if self.force:
             os.replace(self.tmp, self.out)
         else:
             self._move_no_replace()
 
     def _move_no_replace(self) -> None:
+        assert self.tmp is not None  # made by start()
         try:
             move_no_replace(self.tmp, self.out)
         except FileExistsError:
@@ -229,6 +232,7 @@ class FrameWriter:
 
     def _publish_mode(self) -> None:
         """Give the temporary output the permissions a new file would get (mkstemp makes it private)."""
+        assert self.tmp is not None  # made by start()
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.tmp, (0o777 if self.tmp.is_dir() else 0o666) & ~umask)
@@ -312,6 +316,7 @@ class FrameWriter:
             except queue.Full:
                 if cancel is not None and cancel():
                     break
+        assert self._thread is not None  # start() made it
         while self._thread.is_alive():
             if cancel is not None and cancel():
                 break
@@ -352,7 +357,7 @@ class FrameWriter:
     def __enter__(self) -> FrameWriter:
         return self.start()
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> Literal[False]:
         if exc_type is None:
             self.close()
         else:

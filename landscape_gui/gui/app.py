@@ -91,7 +91,7 @@ def end_process(status: int) -> int:
     others = [t for t in threading.enumerate() if t is not threading.main_thread()]
     if not others or not all(t.daemon for t in others):
         return status
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # noqa: SLF001 - atexit has no public way to run its handlers before os._exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

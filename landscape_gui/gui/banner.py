@@ -50,7 +50,7 @@ class Banner(QToolBar):
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.hide()
         else:

@@ -9,6 +9,7 @@ by the core's killable formula worker, through a :class:`~landscape_gui.gui.jobs
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -28,10 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_gui.core.data.mlp_slice import MLP_SLICE_IDS
 from landscape_gui.core.landscapes.defined import undefined_note
 from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, describe
 from landscape_gui.core.scenario.declarations import setting_of
-from landscape_gui.core.scenario.model import Scenario, ViewSettings
+from landscape_gui.core.scenario.model import Scenario, TrainingSettings, ViewSettings
 from landscape_gui.gui.hyperparameters import NumberSpinBox
 from landscape_gui.gui.jobs import Debounce, Job
 from landscape_gui.gui.optimizer_panel import OptimizerPanel
@@ -41,9 +43,20 @@ from landscape_gui.gui.starts_panel import StartsPanel
 
 FORMULA_DEBOUNCE_MS = 250
 CUSTOM = "__formula__"
+#: The chooser's entry for the trained network: the network of mlp_slice trained in all its parameters by the
+#: session's optimizers ([training], drawn in its own dock: gui/training_view.py); the main view keeps the slice.
+TRAINED = "__trained_network__"
+TRAINED_NAME = "Trained network (PCA plane)"
+TRAINED_TIP = (
+    "The session's optimizers train the whole 2–16–16–2 network (354 parameters) from one θ₀; its dock draws "
+    "their paths on the plane of their first two principal components, with the loss on that plane. The main "
+    "view shows mlp_slice, a fixed 2-D slice of the same network's loss."
+)
 #: The settings the Run box shows, in order, and the part of the scenario each belongs to (each declared once in
 #: the core: its editor, label, range and tooltip come from the declaration).
 RUN_SETTINGS = (("noise", Scenario), ("seed", Scenario), ("steps", Scenario), ("trail_steps", ViewSettings))
+#: Their keys in the session's change signals ("steps", "view.trail_steps").
+RUN_KEYS = {f"view.{name}" if owner is ViewSettings else name for name, owner in RUN_SETTINGS}
 
 
 def _check_formula(text: str, *, cancelled, progress):
@@ -89,26 +102,19 @@ class ControlPanel(QScrollArea):
         self.sync_landscape()
         self.sync_run()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def minimumSizeHint(self) -> QSize:
         """Never narrower than its controls and the scroll bar: the panel scrolls down, never sideways, and no
         control is cut at its right edge (the landscape chooser was, at 1366×768)."""
         hint = super().minimumSizeHint()
-        width = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        inner = self.widget()
+        assert inner is not None  # the controls, set in __init__
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
         return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
 
     def _session_changed(self, what) -> None:
-        if "landscape" in what:
+        if "landscape" in what or "training" in what:
             self.sync_landscape()
-        if what & {
-            "landscape",
-            "batch_size",
-            "view.speed",
-            "view.fast",
-            "view.trail_steps",
-            "noise",
-            "seed",
-            "steps",
-        }:
+        if what & ({"landscape", "batch_size", "view.speed", "view.fast"} | RUN_KEYS):
             self.sync_run()
 
     # -- landscape ----------------------------------------------------------------------------------------
@@ -121,6 +127,10 @@ class ControlPanel(QScrollArea):
             name, description = describe(lid)
             self.landscape_combo.addItem(name, lid)
             self.landscape_combo.setItemData(i, description, Qt.ItemDataRole.ToolTipRole)
+        self.landscape_combo.addItem(TRAINED_NAME, TRAINED)
+        self.landscape_combo.setItemData(
+            self.landscape_combo.count() - 1, TRAINED_TIP, Qt.ItemDataRole.ToolTipRole
+        )
         self.landscape_combo.addItem("Custom formula", CUSTOM)
         self.landscape_combo.activated.connect(self._combo_chosen)
         form.addWidget(self.landscape_combo)
@@ -177,7 +187,7 @@ class ControlPanel(QScrollArea):
 
     def sync_landscape(self) -> None:
         s, L = self.session.scenario, self.session.landscape
-        key = s.landscape.function if s.landscape.function else CUSTOM
+        key = TRAINED if s.training is not None else s.landscape.function if s.landscape.function else CUSTOM
         self.landscape_combo.setCurrentIndex(max(0, self.landscape_combo.findData(key)))
         text = L.description or ""
         p = int(getattr(L, "n_parameters", L.dim))
@@ -230,6 +240,15 @@ class ControlPanel(QScrollArea):
             return
         self._say("")
         self.formula_job.cancel()
+        s = self.session.scenario
+        if key == TRAINED:
+            if s.training is None:
+                if s.landscape.function not in MLP_SLICE_IDS:
+                    self.session.set_landscape("mlp_slice")  # the slice of the same network, in the main view
+                self.session.replace(replace(self.session.scenario, training=TrainingSettings()))
+            return
+        if s.training is not None:  # another landscape: no trained network
+            self.session.replace(replace(s, training=None))
         if key != self.session.scenario.landscape.function:
             self.session.set_landscape(key)
 
@@ -337,7 +356,7 @@ class ControlPanel(QScrollArea):
         view = s.view
         for w, v in ((self.fast_check, view.fast), (self.speed_slider, round(100 * math.log10(view.speed)))):
             w.blockSignals(True)
-            w.setChecked(v) if isinstance(w, QCheckBox) else w.setValue(v)
+            w.setChecked(bool(v)) if isinstance(w, QCheckBox) else w.setValue(v)
             w.blockSignals(False)
         self.speed_slider.setEnabled(not view.fast)
         self.speed_label.setText("max" if view.fast else f"{view.speed:.2g}×")

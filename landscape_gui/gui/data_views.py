@@ -4,6 +4,10 @@ background.
 - **Model dock** (:class:`~landscape_gui.drawing.model_plot.ModelPlot`): the samples and the model of the
   selected run's current parameters (the first run when none is selected in the runs table), redrawn with the
   frames drawn. Shown when a data landscape is chosen, hidden on formula landscapes.
+- **Hessian spectrum** (:class:`~landscape_gui.drawing.spectrum_plot.SpectrumPlot`), a tab beside the model for the
+  network landscapes (``mlp_slice`` and its variants): every eigenvalue of the network's full Hessian at θ*
+  (:func:`~landscape_gui.core.data.mlp_slice.network_spectrum`, of the loss the variant plots), λmax and the
+  stable lr 2/λmax stated above it.
 - **Background surface**: :meth:`DataViews.surface` gives the grid the 3D view and the map are built from: for
   a formula landscape None (the views compute it, it is fast); for a data landscape the grid already computed,
   or a flat placeholder while a :class:`~landscape_gui.gui.jobs.Job` computes a coarse then the full 200 × 200
@@ -16,12 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDockWidget, QProgressBar
+from PySide6.QtWidgets import QDockWidget, QProgressBar, QTabWidget
 
+from landscape_gui.core.analysis.curvature import stable_lr
+from landscape_gui.core.data.mlp_slice import VARIANTS, network_spectrum
 from landscape_gui.core.data.surface_process import SurfaceProcess, can_compute
 from landscape_gui.core.frames.presenter import auto_log_height
 from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.model_plot import ModelPlot
+from landscape_gui.drawing.spectrum_plot import SpectrumPlot
 from landscape_gui.gui.jobs import Job
 
 SURFACE_RESOLUTION = 200  # as the formula landscapes' surfaces
@@ -66,7 +73,14 @@ class DataViews(QObject):
         self.model_plot = ModelPlot()
         self.dock = QDockWidget("Model")
         self.dock.setObjectName("dock_model")
-        self.dock.setWidget(self.model_plot)
+        self.spectrum_plot = SpectrumPlot()
+        self.spectrum_plot.hide()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.model_plot, "Model")
+        self.tabs.setTabToolTip(0, "The data and the model of the selected run's current parameters")
+        self.tabs.currentChanged.connect(self._fill_spectrum)
+        self.dock.setWidget(self.tabs)
         self.dock.setToolTip("The data and the model of the selected run's current parameters")
         #: One warm child for the data landscapes' surfaces and critical points (their search costs seconds of
         #: interpreter time that would stall the window's painting).
@@ -96,10 +110,43 @@ class DataViews(QObject):
         is_data = samples_of(landscape) > 0
         was = self.model_plot.landscape is not None
         self.model_plot.set_landscape(landscape)
+        self._show_spectrum(landscape)
         if not is_data:
             self.dock.hide()
         elif not was:
             self.dock.show()
+
+    def _show_spectrum(self, landscape) -> None:
+        """The Hessian-spectrum tab for a network landscape; filled when it is shown (the first spectrum costs
+        ~0.3 s of this thread: not on every switch to a slice)."""
+        variant = VARIANTS.get(getattr(landscape, "id", None) or "")
+        self._spectrum_variant = variant
+        index = self.tabs.indexOf(self.spectrum_plot)
+        if variant is None:
+            if index >= 0:
+                self.tabs.removeTab(index)
+            return
+        self._spectrum_shown = None
+        if index < 0:
+            self.tabs.addTab(self.spectrum_plot, "Hessian spectrum")
+            self.tabs.setTabToolTip(1, "Every eigenvalue of the network's full Hessian at θ*")
+        self._fill_spectrum()
+
+    def _fill_spectrum(self, *_) -> None:
+        variant = getattr(self, "_spectrum_variant", None)
+        if variant is None or self.tabs.currentWidget() is not self.spectrum_plot:
+            return
+        if getattr(self, "_spectrum_shown", None) == variant.weight_decay_term:
+            return
+        self._spectrum_shown = variant.weight_decay_term
+        s = network_spectrum(variant.weight_decay_term)
+        ev = s.eigenvalues
+        negative = int((ev < 0).sum())
+        self.spectrum_plot.show_spectrum(
+            ev,
+            f"Hessian at θ*: {s.parameters} eigenvalues, {negative} negative<br>λmax = {ev[-1]:.4g}, "
+            f"λ₂ = {ev[-2]:.4g}: GD stable for lr &lt; 2/λmax = {stable_lr(ev):.4g}",
+        )
 
     def surface(self, landscape):
         """The grid to build the views from now (see the module docstring); starts the computation."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,10 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_gui.core.scenario.declarations import setting_of
+from landscape_gui.core.scenario.declarations import Choice, Float, Int, Optional, Size, defaults, setting_of
 from landscape_gui.core.scenario.model import ExportSettings, Scenario
 from landscape_gui.export.writers import ExportCancelled, ExportError
 from landscape_gui.gui.setting_widgets import tooltip
+
+if TYPE_CHECKING:
+    from landscape_gui.export.exporter import ExportJob
 
 RESOLUTIONS = (("720p", (1280, 720)), ("1080p", (1920, 1080)), ("4K", (3840, 2160)))
 #: Words for the declared choices (the choices themselves are the declaration's).
@@ -63,6 +67,7 @@ class _ResolutionRows:
 
     def __init__(self, parent, form: QFormLayout, choices, size):
         declared = setting_of(ExportSettings, "size")
+        assert isinstance(declared.kind, Size)  # as ExportSettings declares it
         self.combo = QComboBox(parent)
         self.combo.setToolTip(tooltip(declared))
         for text, s in choices:
@@ -137,6 +142,7 @@ class ExportDialog(QDialog):
         self.resolution = rows = _ResolutionRows(self, form, RESOLUTIONS, e.size)  # kept: it owns the slot
         self.res, self.custom, self.w, self.h = rows.combo, rows.custom, rows.w, rows.h
         fps = setting_of(ExportSettings, "fps")
+        assert isinstance(fps.kind, Int)  # the kinds as ExportSettings declares them
         self.fps = QSpinBox(self)
         self.fps.setRange(fps.kind.low, fps.kind.high)
         self.fps.setValue(e.fps)
@@ -154,32 +160,35 @@ class ExportDialog(QDialog):
         group.addButton(self.by_duration)
         group.addButton(self.by_steps)
         duration = setting_of(ExportSettings, "duration")
+        assert isinstance(duration.kind, Optional) and isinstance(duration.kind.kind, Float)
         self.duration = QDoubleSpinBox(self)
         self.duration.setRange(0.1, duration.kind.kind.high)
         self.duration.setSuffix(" s")
-        self.duration.setValue(e.duration or ExportSettings.duration)
+        self.duration.setValue(e.duration or defaults(ExportSettings)["duration"])
         self.duration.setToolTip(tooltip(duration))
         spf = setting_of(ExportSettings, "steps_per_frame")
+        assert isinstance(spf.kind, Optional) and isinstance(spf.kind.kind, Int)
         self.spf = QSpinBox(self)
         self.spf.setRange(spf.kind.kind.low, spf.kind.kind.high)
         self.spf.setValue(e.steps_per_frame or 5)
         self.spf.setToolTip(tooltip(spf))
         (self.by_steps if e.steps_per_frame else self.by_duration).setChecked(True)
-        for radio, box in ((self.by_duration, self.duration), (self.by_steps, self.spf)):
+        for radio, spin in ((self.by_duration, self.duration), (self.by_steps, self.spf)):
             r = QWidget(self)
             lay = QHBoxLayout(r)
             lay.setContentsMargins(0, 0, 0, 0)
             lay.addWidget(radio)
-            lay.addWidget(box)
+            lay.addWidget(spin)
             form.addRow("" if radio is self.by_steps else "Length", r)
         orbit = setting_of(ExportSettings, "orbit")
+        assert isinstance(orbit.kind, Float)
         self.orbit = QDoubleSpinBox(self)
         self.orbit.setRange(orbit.kind.low, orbit.kind.high)
         self.orbit.setSuffix("°")
         self.orbit.setValue(e.orbit)
         self.orbit.setToolTip(tooltip(orbit))
         form.addRow(orbit.label, self.orbit)
-        self.overlays = {}
+        self.overlays: dict[str, QCheckBox] = {}
         for key, text in OVERLAY_TEXT:
             box = QCheckBox(text, self)
             box.setChecked(key in e.overlays)
@@ -191,11 +200,12 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.job = None
+        self.job: ExportJob | None = None
 
     def _choice(self, form: QFormLayout, name: str, value: str) -> QComboBox:
         """A chooser of a declared setting's choices, with its label and tooltip."""
         declared = setting_of(ExportSettings, name)
+        assert isinstance(declared.kind, Choice)  # the choosers are of Choice settings
         combo = QComboBox(self)
         for key in declared.kind.choices:
             combo.addItem(CHOICE_TEXT.get(key, key), key)
@@ -263,6 +273,7 @@ class ExportDialog(QDialog):
             self._cancel()
             return
         try:
+            assert self.job is not None  # the timer runs while there is a job
             more = self.job.step()
             self.progress.setValue(self.job.done)
             if not more:

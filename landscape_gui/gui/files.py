@@ -50,6 +50,7 @@ class ScenarioFiles(QObject):
 
     def fill_presets_menu(self) -> None:
         """One action per lecture preset, in lecture order (once)."""
+        assert self.presets_menu is not None  # attach_menus connected this to it
         if self.presets_menu.actions():
             return
         for pid, title in list_presets():
@@ -156,7 +157,7 @@ class ScenarioFiles(QObject):
         return True
 
     # -- drag and drop --------------------------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and self._dropped(event):
             event.acceptProposedAction()

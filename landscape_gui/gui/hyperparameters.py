@@ -2,14 +2,18 @@
 
 Each hyperparameter gets a slider (logarithmic for learning rates and other log-scale values) and a spin box
 that accepts any value in the declared range, not only slider positions or powers of ten.
+
+For an optimizer with a stability bound (gradient descent, SGD, momentum, Nesterov) the lr slider marks the
+largest stable learning rate at the landscape's global minimum (2/λmax for gradient descent; the window gives
+it, :meth:`OptimizerHyperparameters.show_stable_lr`), and the line under it says whether lr is above it.
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPolygonF, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -19,6 +23,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
+    QStyle,
+    QStyleOptionSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +71,45 @@ class NumberSpinBox(QDoubleSpinBox):
             super().stepBy(steps)
 
 
+STABLE_COLOR = "#2ca02c"
+UNSTABLE_COLOR = "#e0443a"
+
+
+class MarkedSlider(QSlider):
+    """A slider that can mark one position (a ▼ and a line across its groove): the stable lr."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.mark: int | None = None
+        self.mark_color = QColor(STABLE_COLOR)
+
+    def set_mark(self, position: int | None, color: str = STABLE_COLOR) -> None:
+        if (position, color) != (self.mark, self.mark_color.name()):
+            self.mark, self.mark_color = position, QColor(color)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.mark is None:
+            return
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        handle = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+        )
+        span = self.width() - handle.width()
+        x = handle.width() / 2 + QStyle.sliderPositionFromValue(
+            self.minimum(), self.maximum(), self.mark, span
+        )
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(self.mark_color)
+        p.setBrush(self.mark_color)
+        p.drawLine(QPointF(x, 4), QPointF(x, self.height() - 1))
+        p.drawPolygon(QPolygonF([QPointF(x - 5, 0), QPointF(x + 5, 0), QPointF(x, 6)]))
+        p.end()
+
+
 class OptimizerHyperparameters(QWidget):
     """The editors for one optimizer; emits ``changed(dict)`` with the full hyperparameter dict."""
 
@@ -97,6 +142,13 @@ class OptimizerHyperparameters(QWidget):
         )
         self.lr_in_force.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.lr_in_force.hide()
+        self.stable_lr: float | None = None
+        self.stable_where = ""
+        self.stable_hint = QLabel()  # under the lr slider: the largest stable lr at the global minimum
+        self.stable_hint.setObjectName("hint")
+        self.stable_hint.setWordWrap(True)
+        self.stable_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.stable_hint.hide()
         row = -1
         for hp in optimizer.hyperparameters:
             row += 1
@@ -114,7 +166,7 @@ class OptimizerHyperparameters(QWidget):
                 self.checks[hp.name] = check
                 grid.addWidget(check, row, 1, 1, 2)
                 continue
-            slider = QSlider(Qt.Orientation.Horizontal)
+            slider = MarkedSlider()
             slider.setRange(0, SLIDER_STEPS)
             slider.setToolTip(tip)
             spin = NumberSpinBox(hp.low, hp.high, hp.log)
@@ -131,6 +183,8 @@ class OptimizerHyperparameters(QWidget):
             if hp.name == "lr":
                 row += 1
                 grid.addWidget(self.lr_in_force, row, 1, 1, 2)
+                row += 1
+                grid.addWidget(self.stable_hint, row, 0, 1, 3)
         buttons = QHBoxLayout()
         reset = QPushButton("Reset to defaults")
         reset.setToolTip(f"Restore the defaults the core declares for {optimizer.name}")
@@ -174,6 +228,8 @@ class OptimizerHyperparameters(QWidget):
             self.sliders[name].blockSignals(True)
             self.sliders[name].setValue(self._to_slider(hp, value))
             self.sliders[name].blockSignals(False)
+        if name == "lr":
+            self._show_stable()
         self.changed.emit(dict(self.values))
 
     def set_values(self, values: dict[str, float], emit: bool = True) -> None:
@@ -190,8 +246,38 @@ class OptimizerHyperparameters(QWidget):
                 w.blockSignals(True)
                 w.setValue(val)
                 w.blockSignals(False)
+        self._show_stable()
         if emit:
             self.changed.emit(dict(self.values))
+
+    def show_stable_lr(self, value: float | None, where: str = "") -> None:
+        """Mark ``value``, the largest stable lr ``where`` (e.g. "at the global minimum (0, 0), 2/λmax"), on
+        the lr slider and say it under it; None: no mark."""
+        self.stable_lr, self.stable_where = value, where
+        self._show_stable()
+
+    def _show_stable(self) -> None:
+        slider = self.sliders.get("lr")
+        if slider is None:
+            return
+        value = self.stable_lr
+        if value is None:
+            slider.set_mark(None)
+            self.stable_hint.hide()
+            return
+        hp = next(h for h in self.optimizer.hyperparameters if h.name == "lr")
+        lr = self.values.get("lr", hp.default)
+        above = lr > value
+        color = UNSTABLE_COLOR if above else STABLE_COLOR
+        slider.set_mark(self._to_slider(hp, value) if hp.low <= value <= hp.high else None, color)
+        verdict = "above: a run oscillates outward there" if above else "below: a run can settle there"
+        text = f"▼ stable for lr &lt; <b>{value:.4g}</b> {self.stable_where}<br>lr {lr:.4g} is {verdict}"
+        self.stable_hint.setText(f"<span style='color:{color}'>{text}</span>")
+        self.stable_hint.setToolTip(
+            "Gradient descent converges to a minimum only while lr < 2/λmax (λmax: the Hessian's largest "
+            "eigenvalue there; heavy-ball momentum μ: 2(1+μ)/λmax). The ▼ on the slider marks it."
+        )
+        self.stable_hint.show()
 
     def show_lr_in_force(self, text: str | None) -> None:
         """The text under the lr slider (the lr in force for the next step), hidden for None."""

@@ -1,7 +1,8 @@
 """The Hessian inspector: in inspect mode (I), hovering over the map or the surface shows J, ∇J, the Hessian,
 its eigenvalues and eigenvectors at that point (the core's :func:`~landscape_gui.core.analysis.inspector.inspect_point`)
 in a dock, and draws the eigenvector directions there in both views, coloured by curving up or down. At a
-critical point it names the kind. A view option draws the directions at every critical point permanently.
+critical point it names the kind; at a minimum it states the largest stable learning rate there (2/λmax for
+gradient descent, and the bound of each optimizer of the session that has one). A view option draws the directions at every critical point permanently.
 
 Hover events are coalesced: the newest position is inspected on a short timer, so moving the mouse never
 queues work behind it.
@@ -13,7 +14,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea
 
+from landscape_gui.core.analysis.curvature import stable_lr, stable_lr_for
 from landscape_gui.core.analysis.inspector import Inspection, inspect_point, inspect_points
+from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.drawing.eigen_items import CURVATURE_COLORS, EigenMapItems, EigenSceneItems, eigen_lines
 
 HOVER_MS = 30
@@ -25,8 +28,31 @@ def _num(v: float) -> str:
     return f"{v:.4g}" if np.isfinite(v) else "—"
 
 
-def inspection_html(i: Inspection, variables) -> str:
-    """The dock's text for one inspection."""
+def stable_lr_html(i: Inspection, optimizers=()) -> str:
+    """At a minimum, the largest stable lr there: gradient descent's 2/λmax, then the bound of each of
+    ``optimizers`` (scenario specs) that has one other than plain gradient descent's; "" elsewhere."""
+    if i.critical is None or i.critical.kind != "minimum":
+        return ""
+    gd = stable_lr(i.eigenvalues)
+    if gd is None:
+        return ""
+    rows = [f"gradient descent settles here only for lr &lt; 2/λmax = <b>{gd:.4g}</b>"]
+    seen = set()
+    for spec in optimizers:
+        opt = get_optimizer(spec.id)
+        hp = opt.resolve(spec.params)
+        value = stable_lr_for(spec.id, hp, i.eigenvalues)
+        key = (spec.id, round(value, 12) if value is not None else None)
+        if value is None or key in seen or (spec.id in ("gd", "sgd") and value == gd):
+            continue
+        seen.add(key)
+        mu = f", μ = {hp['momentum']:g}" if "momentum" in hp else ""
+        rows.append(f"{opt.name}{mu}: lr &lt; {value:.4g}")
+    return "<br><b>Stable learning rate</b>: " + "<br>".join(rows)
+
+
+def inspection_html(i: Inspection, variables, optimizers=()) -> str:
+    """The dock's text for one inspection (``optimizers``: the session's, for the stable lr at a minimum)."""
     d = len(i.point)
     at = ", ".join(f"{v:.4g}" for v in i.point)
     kind = ""
@@ -51,7 +77,7 @@ def inspection_html(i: Inspection, variables) -> str:
         )
     return (
         f"<b>at ({at})</b>{kind}<br>J = {_num(i.value)}<br>∇J = ({grad}), ‖∇J‖ = {_num(norm)}"
-        f"<br>Hessian:<table>{rows}</table>" + "<br>".join(eig)
+        f"<br>Hessian:<table>{rows}</table>" + "<br>".join(eig) + stable_lr_html(i, optimizers)
     )
 
 
@@ -150,7 +176,7 @@ class Inspector(QObject):
         if i.critical is not None:  # at a critical point: show it exactly there
             i = inspect_point(L, i.critical.position, radius)
         self.current = i
-        self.label.setText(inspection_html(i, L.variables))
+        self.label.setText(inspection_html(i, L.variables, self.session.optimizers))
         r = {k: np.asarray(v)[None] for k, v in (
             ("eigenvalues", i.eigenvalues), ("eigenvectors", i.eigenvectors), ("curvature", np.array(i.curvature, dtype=object)),
         )}  # fmt: skip

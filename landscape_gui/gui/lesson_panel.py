@@ -82,7 +82,7 @@ class LessonPanel(QFrame):
     def expanded(self) -> bool:
         return self.fold.isChecked()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 

@@ -140,7 +140,7 @@ class _DestroyWatcher(QAbstractNativeEventFilter):
         self.window_id = int(window_id)
         self.on_destroyed = on_destroyed
 
-    def nativeEventFilter(self, event_type, message):  # noqa: N802 - Qt's name
+    def nativeEventFilter(self, event_type, message):
         address = int(message)  # a shiboken VoidPtr: its truth value is not the address's
         if address and bytes(event_type) == b"xcb_generic_event_t":
             kind = ctypes.c_uint8.from_address(address).value & 0x7F

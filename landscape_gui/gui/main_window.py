@@ -19,14 +19,17 @@ import time
 from dataclasses import replace
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from landscape_gui.core.analysis.curvature import SharpnessHistory, global_minimum_curvature
 from landscape_gui.core.analysis.session_runs import restarts_runs
-from landscape_gui.core.frames.presenter import batch_surface_shown, log_height, present
+from landscape_gui.core.frames.presenter import Frame, batch_surface_shown, log_height, present
+from landscape_gui.core.frames.sharpness import sharpness_curves
 from landscape_gui.core.frames.snapshot import BATCH_SURFACE_RESOLUTION, Detail
-from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, SettingError, differences
+from landscape_gui.core.scenario.declarations import SettingError
+from landscape_gui.core.scenario.model import COLORMAPS, GLYPHS, THEMES, Camera, Scenario, differences
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.plots import PlotsPanel
 from landscape_gui.drawing.theme import apply_theme, style_plot
@@ -48,6 +51,7 @@ from landscape_gui.gui.session_model import SessionModel
 from landscape_gui.gui.settings import FIRST_RUN_HINT, FIRST_RUN_PRESET, SessionStore, open_settings
 from landscape_gui.gui.stage import Stage
 from landscape_gui.gui.stage_layout import StageLayout
+from landscape_gui.gui.training_view import TrainingView
 from landscape_gui.gui.window_layout import lay_out_docks, size_docks
 from landscape_gui.gui.worker import WorkerHandle
 
@@ -86,15 +90,18 @@ class MainWindow(QMainWindow):
         self.settings = open_settings() if restore_settings else None
         self.store = SessionStore(self.settings) if self.settings is not None else None
         self.theme = "dark"
-        apply_theme(QApplication.instance(), self.theme)
-        wheel.install(QApplication.instance())
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # a window runs under a QApplication
+        apply_theme(app, self.theme)
+        wheel.install(app)
         self.session = SessionModel(self)
         self.worker = WorkerHandle(self)
-        self.frame = None  # the newest frame drawn (the presenter's description)
+        self.frame: Frame | None = None  # the newest frame drawn (the presenter's description)
         self._layout_restored = False
         self._docks_sized = False  # a first show sizes them (window_layout.size_docks)
-        self._shown = None  # the scenario the views show
+        self._shown: Scenario | None = None  # the scenario the views show
         self._last_slow = 0.0
+        self.sharpness = SharpnessHistory()  # λmax along the runs' paths, for the sharpness plot
 
         self.stage = Stage()
         self.surface, self.scene3d = self.stage.surface, self.stage.scene3d
@@ -107,6 +114,7 @@ class MainWindow(QMainWindow):
         self.restarts = RestartsView(self.session, self)
         self.inspector = Inspector(self.session, self.surface, self.map, self)
         self.critical_search = CriticalSearch(self.data.process, self)
+        self.training_view = TrainingView(self)
         self.banner = Banner(self)
         self.acts = Actions(self)
         self.files = ScenarioFiles(self.session, self, self.settings, self.current_scenario)
@@ -121,6 +129,14 @@ class MainWindow(QMainWindow):
     def _lay_out(self) -> None:
         self.setCentralWidget(self.stage)
         self.docks = lay_out_docks(self)
+        # the trained network: under the views, the whole width, tabbed with the runs table
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.training_view.dock)
+        self.training_view.dock.hide()  # shown with a scenario's [training]
+        self.training_view.shown.connect(self._training_shown)
+        self.training_view.edited.connect(
+            lambda t: self.session.replace(replace(self.session.scenario, training=t), self.session.landscape)
+        )
+        self.docks["training"] = self.training_view.dock
         menus = self.acts.build_menus(list(self.docks.values()), SCALES)
         self.acts[f"presentation_{round(self.presentation.choice * 100)}"].setChecked(True)
         self.files.attach_menus(menus["recent"], menus["presets"])
@@ -143,7 +159,7 @@ class MainWindow(QMainWindow):
         self.critical_search.found.connect(self._critical_found)
         self.basins.shownChanged.connect(self._redraw)
         self.data.surfaceArrived.connect(self._surface_arrived)
-        for part in (self.basins, self.restarts, self.data):
+        for part in (self.basins, self.restarts, self.data, self.training_view):
             part.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.files.opened.connect(self._opened)
         self.files.error.connect(self._file_error)
@@ -254,29 +270,35 @@ class MainWindow(QMainWindow):
         self.map.set_visibility(**visibility)
         self.map.set_equal_aspect(s.view.map_equal_aspect)
         self.worker.follow(s, L)
+        self.training_view.follow(s)
         self._send_detail()
         self.acts.sync_view(s, self.scene3d.log_height, batch_surface_shown(s, L))
         self.acts["batch_surface"].setEnabled(samples_of(L) > 0)  # a minibatch needs a landscape made of data
         if what & {"title", "description", "landscape"}:
             self.stage.lesson.set_lesson(s.title, s.description)
             self.setWindowTitle(f"{APP_NAME} — {s.title or L.name}")
-        if what & {"view.glyphs", "view.step_caption", "optimizer_settings", "highlight_best", "basins",
-                   "view.trail_steps", "view.log_loss", "view.distance_plot"}:  # fmt: skip
-            self._redraw()
+        if what & {"optimizer_settings", "highlight_best", "basins"} or any(
+            k.startswith("view.") for k in what
+        ):
+            self._redraw()  # what the frame shows depends on the view settings: the presenter decides how
 
     def _apply_theme(self, name: str) -> None:
         self.theme = name
-        colors = apply_theme(QApplication.instance(), name)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # a window runs under a QApplication
+        colors = apply_theme(app, name)
         self.scene3d.set_theme(name)
         for w in (
             self.map,
             self.plots.loss_plot,
             self.plots.grad_plot,
             self.plots.lr_plot,
+            self.plots.sharp_plot,
             self.data.model_plot,
+            self.data.spectrum_plot,
         ):
             style_plot(w, name)
-        self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])
+        self.map.set_undefined_style(QColor(colors["plot_fg"]).getRgb()[:3])  # type: ignore[index]  # PySide6 stub: getRgb() is typed object, returns a tuple
         for key in THEMES:
             self.acts[f"theme_{key}"].setChecked(key == name)
         self._redraw()
@@ -289,6 +311,7 @@ class MainWindow(QMainWindow):
             self.critical_search.restart(L)
             self.inspector.set_critical_points([])
         self._draw_landscape(L, self.data.surface(L))
+        self.panel.optimizer_panel.set_curvature(global_minimum_curvature(L, self.critical))
 
     def _draw_landscape(self, L, grid) -> None:
         s = self.session.scenario
@@ -332,6 +355,9 @@ class MainWindow(QMainWindow):
         if self._shutting_down:
             return
         self.inspector.set_critical_points(self.critical)
+        self.panel.optimizer_panel.set_curvature(
+            global_minimum_curvature(self.session.landscape, self.critical)
+        )
         self._show_critical()
         self._redraw()
 
@@ -375,12 +401,20 @@ class MainWindow(QMainWindow):
         if slow or not snapshot.playing or now - self._last_slow > SLOW_PANEL_INTERVAL:
             self._last_slow = now
             self.plots.show_frame(frame)
+            self.plots.show_sharpness(
+                sharpness_curves(self.sharpness, snapshot, s, self.session.landscape), frame
+            )
             self.table.show_frame(frame)
 
     def settled(self) -> bool:
         """Nothing the frames show is still being computed in the background (critical points, basins, a data
         landscape's surface): what tests and benchmarks wait for."""
-        return not self.critical_search.busy and not self.basins.computing and not self.data.computing
+        return (
+            not self.critical_search.busy
+            and not self.basins.computing
+            and not self.data.computing
+            and not self.training_view.computing
+        )
 
     def selected_run(self) -> int:
         """The run the runs table has selected (the first when none is)."""
@@ -421,6 +455,14 @@ class MainWindow(QMainWindow):
     def _toggle_glyph(self, kind: str, on: bool) -> None:
         shown = self.session.view.glyphs
         self._set_view(glyphs=tuple(k for k in GLYPHS if (k == kind and on) or (k != kind and k in shown)))
+
+    def _training_shown(self) -> None:
+        """The trained network's dock: a tab beside the runs table, half the window's height."""
+        dock = self.training_view.dock
+        if dock not in self.tabifiedDockWidgets(self.docks["runs"]):
+            self.tabifyDockWidget(self.docks["runs"], dock)
+        dock.raise_()
+        self.resizeDocks([dock], [round(0.5 * self.height())], Qt.Orientation.Vertical)
 
     def _inspect(self, on: bool) -> None:
         self.inspector.set_enabled(on)
@@ -512,7 +554,7 @@ class MainWindow(QMainWindow):
         self.banner.show_message(FIRST_RUN_HINT)
         return ok
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event) -> None:
         """The window never grows past its screen (docks with tall contents used to push it to 1229×825 on a
         1366×768 screen); they share what the screen has instead."""
         screen = self.screen()
@@ -544,7 +586,7 @@ class MainWindow(QMainWindow):
         """Stop the worker and every job; nothing here waits for a computation (see gui/jobs.py)."""
         self._shutting_down = True
         parts = {name: getattr(self, name, None) for name in
-                 ("_intake", "worker", "critical_search", "basins", "restarts", "data", "panel")}  # fmt: skip
+                 ("_intake", "worker", "critical_search", "basins", "restarts", "data", "panel", "training_view")}  # fmt: skip
         for name, part in parts.items():
             if part is None:
                 continue  # a window that failed half-way through being built

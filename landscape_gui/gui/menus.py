@@ -27,12 +27,11 @@ THEME_TEXT = {"dark": "Dark theme", "light": "Light theme (projectors)"}
 #: The words on the tool bar's buttons, where the menu's are long.
 TOOL_WORDS = {"step_caption": "Captions", "clear": "Clear", "camera": "Camera", "basins": "Basins",
               "inspect": "Inspect", "stage": "Stage", "critical_points": "Markers"}  # fmt: skip
-#: What the mouse does (the keys come from the actions themselves).
+#: What the mouse does (the keys come from the actions and the menus themselves).
 MOUSE = (
     ("Left click (map)", "Add a start point exactly there"),
     ("Left click (3D)", "Add a start point where the ray meets the surface"),
     ("Drag / wheel (3D)", "Orbit / zoom the camera; Ctrl+drag pans"),
-    ("Alt+F, Alt+R, Alt+V, Alt+L, Alt+H", "Open the File, Run, View, Lecture presets and Help menus"),
 )
 
 
@@ -203,12 +202,18 @@ class Actions:
             _check(self.acts[name], bool(value))
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every action with a shortcut (key, what it does), then the mouse."""
+        """Every action with a shortcut (key, what it does), the menus' Alt keys, then the mouse."""
         rows = []
         for a in self.acts.values():
             keys = " or ".join(k.toString() for k in a.shortcuts())
             if keys:
                 rows.append((keys, a.statusTip() or a.text().replace("&", "")))
+        for menu in self.win.menuBar().actions():
+            title = menu.text()
+            if "&" in title[:-1]:
+                rows.append(
+                    (f"Alt+{title[title.index('&') + 1].upper()}", f"Open the {title.replace('&', '')} menu")
+                )
         return rows + list(MOUSE)
 
     def show_shortcuts(self) -> None:

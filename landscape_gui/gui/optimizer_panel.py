@@ -1,6 +1,11 @@
 """Optimizer checklist (several at once, each in its run colour) and the selected one's hyperparameters and
 learning-rate schedule, with the lr in force shown live under the lr slider.
 
+The lr slider of an optimizer with a stability bound marks the largest stable lr at the landscape's global
+minimum (:meth:`OptimizerPanel.set_curvature` gives the minimum's Hessian eigenvalues; the bound is the core's
+:func:`~landscape_gui.core.analysis.curvature.stable_lr_for`, with the edited entry's μ, dampening and weight
+decay).
+
 An optimizer that runs more than once (a scenario may race SGD against itself with and without a schedule)
 gets a chooser of which of its entries the editors change.
 """
@@ -11,12 +16,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from landscape_gui.core.analysis.curvature import stable_lr_for
 from landscape_gui.core.frames.palette import optimizer_colors
 from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT
 from landscape_gui.gui.hyperparameters import OptimizerHyperparameters
 from landscape_gui.gui.schedule_panel import ScheduleEditor
 from landscape_gui.gui.session_model import SessionModel
+
+#: How each optimizer's largest stable lr is written under its lr slider.
+LR_BOUNDS = {"gd": "2/λmax", "sgd": "2/λmax", "momentum": "2(1+μ)/λmax", "nesterov": "2(1+μ)/((1+2μ)λmax)"}
 
 
 def _swatch(color) -> QIcon:
@@ -55,6 +64,7 @@ class OptimizerPanel(QWidget):
         self.entry.activated.connect(lambda _: self._show_editor(keep_entry=True))
         self.editor_box.addWidget(self.entry)
         self._lrs: list[float] = []
+        self._curvature = None  # (position, eigenvalues) of the landscape's sharpest global minimum
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
@@ -147,6 +157,8 @@ class OptimizerPanel(QWidget):
         spec = self.session.optimizers[idx]
         self.editor = OptimizerHyperparameters(get_optimizer(oid), dict(spec.params))
         self.editor.changed.connect(lambda hp, o=oid: self._edited(o, hp))
+        self.editor.changed.connect(lambda _: self._show_stable())
+        self._show_stable()
         self.editor_box.addWidget(self.editor)
         self.schedule_editor = ScheduleEditor(spec.schedule or CONSTANT)
         self.schedule_editor.changed.connect(lambda s, o=oid: self._schedule_edited(o, s))
@@ -187,6 +199,23 @@ class OptimizerPanel(QWidget):
         schedule = spec.schedule or CONSTANT
         if self.schedule_editor is not None and self.schedule_editor.schedule != schedule:
             self.schedule_editor.set_schedule(schedule, emit=False)
+
+    def set_curvature(self, curvature) -> None:
+        """``(position, eigenvalues)`` of the landscape's global minimum (None: none known yet)."""
+        self._curvature = curvature
+        self._show_stable()
+
+    def _show_stable(self) -> None:
+        if self.editor is None:
+            return
+        value, where = None, ""
+        if self._curvature is not None:
+            position, ev = self._curvature
+            value = stable_lr_for(self.editor.optimizer.id, self.editor.values, ev)
+            at = ", ".join(f"{v:.3g}" for v in position)
+            bound = LR_BOUNDS.get(self.editor.optimizer.id, "its bound")
+            where = f"({bound}, λmax = {float(max(ev)):.4g} at the global minimum ({at}))"
+        self.editor.show_stable_lr(value, where)
 
     def show_lrs(self, lrs) -> None:
         """Each optimizer's lr in force for its next step (a frame's ``lrs``): shown under the lr slider of the

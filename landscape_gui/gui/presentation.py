@@ -23,6 +23,7 @@ class Presentation:
 
     def apply(self, scale: float) -> None:
         app = QApplication.instance()
+        assert isinstance(app, QApplication)  # the window runs under a QApplication
         base = app.property("landscape_base_pt")
         if base is None:
             base = app.font().pointSizeF()

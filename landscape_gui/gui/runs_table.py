@@ -96,9 +96,10 @@ class RunsTable(QTableWidget):
                     self.setItem(row, col, item)
                 if item.text() != text:  # every change repaints its cell: change only what changed
                     item.setText(text)
-            _set_foreground(self.item(row, 0), self._readable(look.color))
+            first, status = self.item(row, 0), self.item(row, len(COLUMNS) - 1)
+            assert first is not None and status is not None  # every cell was set above
+            _set_foreground(first, self._readable(look.color))
             color = STATUS_COLORS.get(look.tone)
-            status = self.item(row, len(COLUMNS) - 1)
             font = status.font()
             if font.bold() != (row == best):
                 font.setBold(row == best)

@@ -85,7 +85,9 @@ class ScheduleEditor(QWidget):
             return
         self.params = OptimizerHyperparameters(_Declared(kind), self.schedule.resolved())
         self.params.changed.connect(self._params_edited)
-        self.layout().addWidget(self.params)
+        layout = self.layout()
+        assert layout is not None  # set in __init__
+        layout.addWidget(self.params)
 
     def _kind_chosen(self, index: int) -> None:
         kind_id = self.combo.itemData(index)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -192,7 +193,9 @@ class SessionModel(QObject):
         elif not enabled and optimizer_id in ids:
             self.set_optimizers([o for o in self.optimizers if o.id != optimizer_id])
 
-    def set_optimizer(self, index: int, *, params=None, schedule: Schedule | None | str = "keep") -> None:
+    def set_optimizer(
+        self, index: int, *, params=None, schedule: Schedule | None | Literal["keep"] = "keep"
+    ) -> None:
         """Change one optimizer's hyperparameters and/or schedule, from the next step (no reset). Its label goes:
         a label such as "GD, lr 0.01" described the values it came with."""
         o = self.optimizers[index]

@@ -11,6 +11,8 @@ scenario file accepts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox, QWidget
@@ -48,7 +50,9 @@ class SettingEditor(QWidget):
         kind = setting.kind.kind if isinstance(setting.kind, Optional) else setting.kind
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.widgets: list[QWidget] = []
+        # a QSpinBox, NumberSpinBox, QCheckBox or QComboBox (two spin boxes for a Size): value() tells them apart
+        self.widgets: list[Any] = []
+        w: Any
         if isinstance(kind, Int):
             w = QSpinBox()
             w.setRange(max(kind.low, -QT_INT_MAX), min(kind.high, QT_INT_MAX))

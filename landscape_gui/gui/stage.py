@@ -52,7 +52,7 @@ class StepCaptionPanel(QLabel):
         self._fit()
         self.show()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             self._fit()
         return False
@@ -60,6 +60,7 @@ class StepCaptionPanel(QLabel):
     def _fit(self) -> None:
         """Wrapped to the view's width (a long line such as "step 667 · run 3 of 30, from …" was clipped)."""
         view = self.parentWidget()
+        assert view is not None  # made as a child of its view
         self.setWordWrap(True)
         self.setMaximumWidth(max(160, view.width() - 2 * self.MARGIN))
         self.adjustSize()
@@ -67,6 +68,7 @@ class StepCaptionPanel(QLabel):
 
     def _place(self) -> None:
         view = self.parentWidget()
+        assert view is not None  # made as a child of its view
         self.move(self.MARGIN, max(self.MARGIN, view.height() - self.height() - self.MARGIN))
 
 

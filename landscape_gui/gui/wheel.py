@@ -13,7 +13,7 @@ CONTROLS = (QComboBox, QAbstractSpinBox, QSlider)
 class WheelNeedsFocus(QObject):
     """An application-wide event filter (see the module docstring)."""
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() != QEvent.Type.Wheel or not isinstance(obj, CONTROLS) or obj.hasFocus():
             return False
         if obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:

@@ -2,6 +2,7 @@
 reading order, and a tooltip on every control of the main window."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -97,3 +98,16 @@ def test_tab_goes_through_the_panels_in_reading_order(window):
         order.pop()  # the chain is a circle
     first = order.index("dock_controls")
     assert order[first:] + order[:first] == ["dock_controls", "dock_map", "dock_plots", "dock_runs"]
+
+
+def test_the_shortcut_list_names_every_key_the_window_answers(window):
+    rows = dict(window.acts.shortcut_rows())
+    keys = {k for row in rows for k in row.split(" or ")}
+    # the keys a lecturer asked for by name (issue 24), and every action's own shortcuts
+    assert {"F5", "F6", "Ctrl+O", "Ctrl+S", "Ctrl+E", "Space"} <= keys, sorted(keys)
+    for a in window.findChildren(QAction):
+        assert all(k.toString() in keys for k in a.shortcuts()), a.text()
+    # every menu's Alt key, read from the menu bar's own titles
+    for menu in window.menuBar().actions():
+        letter = menu.text()[menu.text().index("&") + 1].upper()
+        assert rows[f"Alt+{letter}"] == f"Open the {menu.text().replace('&', '')} menu"

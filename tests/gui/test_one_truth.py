@@ -66,7 +66,7 @@ def step_window(qtbot, window, target: int) -> int:
 def settle(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.frame is not None, timeout=60000)
     qtbot.waitUntil(window.settled, timeout=120000)
-    window._redraw()  # noqa: SLF001 - the newest frame, presented with what the background found
+    window._redraw()
 
 
 def compare(qtbot, window, steps) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 
 class _Painted(QWidget):
-    def paintEvent(self, event):  # noqa: N802 - Qt's name
+    def paintEvent(self, event):
         return None
 
 

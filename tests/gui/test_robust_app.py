@@ -18,7 +18,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_app import app_env, finish, launch, saved_session, start_xvfb, wait_ready  # noqa: E402
+from real_app import app_env, finish, launch, saved_session, start_xvfb, wait_ready
 
 #: A saved session (the scenario document the window saves) whose domain reaches 1e154.
 HUGE = """[landscape]

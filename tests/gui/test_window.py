@@ -104,7 +104,7 @@ def test_play_advances_and_pause_stops(window, qtbot):
     scene = window.scene3d
     expected = []
     for path, values in zip(f.paths, f.path_values, strict=True):
-        xyz = scene._xyz(path, values)
+        xyz = scene.scene_xyz(path, values)
         expected += [np.stack([xyz[:-1], xyz[1:]], axis=1).reshape(-1, 3)]
     np.testing.assert_array_equal(scene.trail_item.pos, np.concatenate(expected))
 

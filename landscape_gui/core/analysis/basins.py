@@ -59,8 +59,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.critical import CriticalPoint, critical_points
 from landscape_gui.core.analysis.stepping import advance, all_good, batch_sampler, good_runs, total_noise
@@ -68,6 +70,7 @@ from landscape_gui.core.landscapes.landscape import Landscape, as_points
 from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STEPS, MAX_TOL, check_work
 from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
+from landscape_gui.core.optimizers.spec import State
 
 __all__ = [
     "DIVERGED",
@@ -128,7 +131,7 @@ class BasinProblem:
     batch_size: int | None = None
     group: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         get_optimizer(self.optimizer)  # KeyError naming the known ids
         object.__setattr__(self, "params", get_optimizer(self.optimizer).resolve(self.params))
         schedule = self.schedule
@@ -152,7 +155,7 @@ class BasinProblem:
     @property
     def samples_per_step(self) -> int:
         """Samples one step evaluates per start: the batch, all the data, or 1 for a formula."""
-        n = getattr(self.landscape, "n_samples", None)
+        n: int | None = getattr(self.landscape, "n_samples", None)
         if n is None:
             return 1
         return min(n, self.batch_size) if self.batch_size is not None else n
@@ -313,7 +316,7 @@ def refinement_levels(grid: int, coarsest: int = 25) -> list[int]:
     return levels
 
 
-def contracts_at(optimizer: str, hp: Mapping[str, float], eigenvalues) -> bool:
+def contracts_at(optimizer: str, hp: Mapping[str, float], eigenvalues: ArrayLike) -> bool:
     """Whether ``optimizer``'s update, linearised at a minimum with these Hessian eigenvalues, contracts
     (every mode decays, with 1 % to spare); False for optimizers not covered (adaptive step sizes)."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
@@ -351,7 +354,7 @@ def _nearest(ends: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return index, dist
 
 
-def _rows(mask: np.ndarray, n: int, state: dict) -> dict:
+def _rows(mask: np.ndarray, n: int, state: State) -> State:
     """The optimizer state of the particles in ``mask`` (per-particle arrays cut; shared scalars kept)."""
     return {
         k: (np.asfortranarray(v[mask]) if np.ndim(v) and np.shape(v)[0] == n else v) for k, v in state.items()
@@ -360,7 +363,7 @@ def _rows(mask: np.ndarray, n: int, state: dict) -> dict:
 
 def settle(
     problem: BasinProblem,
-    starts,
+    starts: ArrayLike,
     *,
     retire: bool = True,
     cancel: Callable[[], bool] | None = None,
@@ -382,7 +385,9 @@ def settle(
     points = tuple(critical_points(L))
     where = np.array([p.position for p in points], dtype=np.float64).reshape(-1, d)
     total = problem.steps
-    lrs = _learning_rates(problem.schedule, hp["lr"], total)  # None: constant
+    lrs = _learning_rates(
+        cast(Schedule, problem.schedule), hp["lr"], total
+    )  # None: constant; a Schedule since __post_init__
     sigma = total_noise(problem.noise, hp)
     rng = np.random.default_rng([problem.seed, problem.group])  # that group of a Simulation with this seed
     sampler = batch_sampler(L, problem.batch_size, problem.seed)  # the minibatches a Simulation draws
@@ -472,7 +477,9 @@ def _learning_rates(schedule: Schedule, base: float, steps: int) -> np.ndarray |
     return np.array(schedule.lrs(base, steps), dtype=np.float64)
 
 
-def _stable_minima(oid: str, hp: Mapping[str, float], points, where: np.ndarray, lr: float | None):
+def _stable_minima(
+    oid: str, hp: Mapping[str, float], points: Sequence[CriticalPoint], where: np.ndarray, lr: float | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Positions and indices of the minima at which ``oid``'s update contracts (with learning rate ``lr`` in
     place of ``hp``'s when given)."""
     use = hp if lr is None else {**hp, "lr": float(lr)}
@@ -531,7 +538,7 @@ def iter_basin_maps(
         report = None
         if progress is not None:
 
-            def report(step, before=done, n=n):
+            def report(step: int, before: float = done, n: int = n) -> None:
                 progress((before + n**d * step) / total)
 
         m = basin_map(problem, n, retire=retire, cancel=cancel, progress=report)

@@ -61,6 +61,7 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.critical_exact import exact_roots
 from landscape_gui.core.analysis.critical_numeric import (
@@ -116,7 +117,7 @@ class CriticalPoint:
     is_global: bool
 
 
-def classify(eigenvalues, scale: float = 1.0) -> str:
+def classify(eigenvalues: ArrayLike, scale: float = 1.0) -> str:
     """Kind of a critical point from its Hessian eigenvalues.
 
     ``"degenerate"`` when an eigenvalue is ~0 (|λ| <= 1e-6·max(1, scale)) or not finite; otherwise
@@ -167,7 +168,8 @@ def _isolated(ctx: SearchContext, pts: np.ndarray, vecs: np.ndarray) -> np.ndarr
     starts = np.concatenate([pts + off * vecs, pts - off * vecs])
     back, _, _ = newton(ctx, starts)
     dist = np.linalg.norm(back - np.concatenate([pts, pts]), axis=1).reshape(2, -1)
-    return np.all(dist <= 10 * DEDUP_TOL * ctx.size, axis=0)
+    result: np.ndarray = np.all(dist <= 10 * DEDUP_TOL * ctx.size, axis=0)
+    return result
 
 
 def _is_local_min_nonsmooth(ctx: SearchContext, p: np.ndarray, value: float) -> bool:
@@ -275,11 +277,11 @@ def _find(
         else:
             n = max(1, int(seeds_per_axis))
         lit = np.array([m for m in ls.global_minima if len(m) == d], dtype=np.float64).reshape(-1, d)
-        seeds = [lit, sign_seeds, uniform_seeds(ctx, n)]
+        seed_sets = [lit, sign_seeds, uniform_seeds(ctx, n)]
         if box is not None:  # the gradient is negligible outside a small box: search that one finer
-            seeds.append(sign_change_cells(ctx, box[0], box[1], ls.search_grid)[0])
-            seeds.append(uniform_seeds(ctx, n, box))
-        seeds = np.concatenate(seeds)
+            seed_sets.append(sign_change_cells(ctx, box[0], box[1], ls.search_grid)[0])
+            seed_sets.append(uniform_seeds(ctx, n, box))
+        seeds = np.concatenate(seed_sets)
         # seeds in a region where the computed gradient and Hessian are exactly zero (Easom far out,
         # where exp underflows) cannot lead anywhere genuine: skip them
         g0, h0 = ctx.gh(seeds)
@@ -304,7 +306,7 @@ def _find(
                 ex = exact_roots(ls, ctx.check)
             except Deadline:
                 raise
-            except Exception:  # sympy could not do it: the numeric points stand on their own
+            except Exception:  # noqa: BLE001 - sympy could not do it: the numeric points stand on their own
                 ex = None
             if ex is not None:
                 exact_all = True
@@ -427,7 +429,7 @@ def _classified(
     return results, on_curves, flat
 
 
-def listing_order(c: CriticalPoint) -> tuple:
+def listing_order(c: CriticalPoint) -> tuple[float, tuple[float, ...]]:
     """Sort key of the listing: value, then position. Values equal to round-off (the mirror-image minima of
     six_hump_camel) compare equal, so exact and numeric searches list them in the same order."""
     return (float(f"{c.value:.10g}"), c.position)
@@ -464,7 +466,7 @@ def remember_critical_points(landscape: Landscape, points: list[CriticalPoint] |
         _cache.setdefault(landscape, found)
 
 
-def nearest_critical_point(landscape: Landscape, point, radius: float) -> CriticalPoint | None:
+def nearest_critical_point(landscape: Landscape, point: ArrayLike, radius: float) -> CriticalPoint | None:
     """The critical point nearest to ``point`` (Euclidean) if it lies within ``radius``; else ``None``."""
     p, _ = as_points(point, landscape.dim)
     p = p[0]

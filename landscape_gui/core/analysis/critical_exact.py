@@ -26,7 +26,7 @@ refused, as it is on ±5.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,7 +44,7 @@ EXACT_MAX_DEGREE_2D = 5
 _DIGITS = 30
 
 
-def degree_bound(expr: sp.Expr, symbols) -> float:
+def degree_bound(expr: sp.Expr, symbols: Iterable[sp.Symbol]) -> float:
     """An upper bound of the total degree of ``expr`` as a polynomial in ``symbols`` (``inf`` when it is not
     one, as far as the tree shows), read off the tree without expanding anything."""
     import sympy as sp

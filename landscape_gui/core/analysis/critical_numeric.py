@@ -63,7 +63,8 @@ class SearchContext:
 
     def inside(self, pts: np.ndarray, margin: float) -> np.ndarray:
         pad = margin * (self.hi - self.lo)
-        return np.all((pts >= self.lo - pad) & (pts <= self.hi + pad), axis=1)
+        result: np.ndarray = np.all((pts >= self.lo - pad) & (pts <= self.hi + pad), axis=1)
+        return result
 
 
 def newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +82,9 @@ def newton_steps(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return delta, finite
 
 
-def sign_change_cells(ctx: SearchContext, lo: np.ndarray, hi: np.ndarray, m: int):
+def sign_change_cells(
+    ctx: SearchContext, lo: np.ndarray, hi: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], int]:
     """Gradient on an m × m grid over [lo, hi]; seeds at cells where both components change sign.
 
     Returns (seeds, gradient grid, axes, oscillation = most sign changes of a component along one line).
@@ -101,7 +104,8 @@ def sign_change_cells(ctx: SearchContext, lo: np.ndarray, hi: np.ndarray, m: int
     def straddles(c: np.ndarray) -> np.ndarray:
         corners = np.stack([c[:-1, :-1], c[1:, :-1], c[:-1, 1:], c[1:, 1:]])
         lo_, hi_ = corners.min(axis=0), corners.max(axis=0)
-        return (lo_ <= 0) & (hi_ >= 0) & (hi_ > lo_)
+        result: np.ndarray = (lo_ <= 0) & (hi_ >= 0) & (hi_ > lo_)
+        return result
 
     i, j = np.nonzero(straddles(g[..., 0]) & straddles(g[..., 1]))
     seeds = np.column_stack([0.5 * (xs[i] + xs[i + 1]), 0.5 * (ys[j] + ys[j + 1])])
@@ -168,7 +172,8 @@ def uniform_seeds(ctx: SearchContext, n: int, box: tuple[np.ndarray, np.ndarray]
         step = (hi - lo) / n
         axes.append(lo + step * (np.arange(n) + 0.5))  # cell centres: stays off the exact boundary
     if ctx.ls.dim == 1:
-        return axes[0][:, None]
+        result: np.ndarray = axes[0][:, None]
+        return result
     a, b = np.meshgrid(*axes, indexing="ij")
     return np.column_stack([a.ravel(), b.ravel()])
 
@@ -271,7 +276,8 @@ def stationary(ctx: SearchContext, pts: np.ndarray) -> np.ndarray:
     ring = (pts[:, None, :] + rho * dirs[None]).reshape(-1, d)
     gr = np.linalg.norm(ls.grad(ring), axis=1).reshape(len(pts), -1).max(axis=1)
     smooth = np.all(np.isfinite(ls.hessian(pts)), axis=(1, 2))
-    return ~smooth | (g0 == 0) | (np.isfinite(gr) & (g0 <= 1e-3 * gr))
+    result: np.ndarray = ~smooth | (g0 == 0) | (np.isfinite(gr) & (g0 <= 1e-3 * gr))
+    return result
 
 
 def closest_within(pts: np.ndarray, radius: float) -> float:
@@ -295,7 +301,7 @@ def closest_within(pts: np.ndarray, radius: float) -> float:
     return best if best < radius else math.inf
 
 
-def unresolved(ctx: SearchContext, pts: np.ndarray, box) -> str:
+def unresolved(ctx: SearchContext, pts: np.ndarray, box: tuple[np.ndarray, np.ndarray] | None) -> str:
     """Why the grid may have missed points, or "": two points found closer together than twice the spacing
     of the grid they were searched on (the finer grid of the ``box``, when one was searched)."""
     d = pts.shape[1]

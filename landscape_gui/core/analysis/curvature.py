@@ -14,7 +14,13 @@ arrives there oscillates outward along the sharpest direction instead of settlin
 - :func:`stable_lr`: 2/λmax, or 2(1 + μ)/λmax for heavy-ball momentum, from a point's eigenvalues;
 - :func:`global_minimum_stable_lr`: that bound at the landscape's known global minima (the lr control's mark);
 - :func:`sharpness_limit`: the other way round, the λmax above which an optimizer with given hyperparameters
-  is unstable (the line 2/lr on a sharpness plot), for the optimizers that have one.
+  is unstable (the line 2/lr on a sharpness plot), for the optimizers that have one;
+- :func:`stable_lr_for`: the largest lr at which an optimizer (its other hyperparameters as given) is stable
+  at a point with given eigenvalues (2/λmax for ``gd``; what the lr control marks for each optimizer);
+- :func:`global_minimum_curvature`: the point and eigenvalues of the sharpest global minimum, from the
+  landscape's known minima or the critical points found;
+- :class:`SharpnessHistory`: λmax along the recorded paths of many runs, each point computed once (what the
+  window's sharpness plot draws while the runs step).
 
 >>> from landscape_gui.core.landscapes.expressions import landscape_from_formula
 >>> bowl = landscape_from_formula("x**2 + 20*y**2")
@@ -30,18 +36,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
 
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.simulation import Simulation
+
 __all__ = [
+    "SharpnessHistory",
     "curvature_along",
+    "global_minimum_curvature",
     "global_minimum_stable_lr",
     "hessian_eigenvalues",
     "run_curvature",
     "sharpness_limit",
     "stable_lr",
+    "stable_lr_for",
 ]
 
 
@@ -57,7 +71,7 @@ def _eigenvalues(h: np.ndarray) -> np.ndarray:
     return out
 
 
-def hessian_eigenvalues(landscape: Landscape, points) -> np.ndarray:
+def hessian_eigenvalues(landscape: Landscape, points: ArrayLike) -> np.ndarray:
     """The Hessian's eigenvalues at each point, ascending: shape (N, d); NaN where the Hessian is not finite.
 
     For a landscape made of data this is the Hessian of the loss over the whole data, whatever batch the run
@@ -70,14 +84,14 @@ def hessian_eigenvalues(landscape: Landscape, points) -> np.ndarray:
         return _eigenvalues(np.asarray(landscape.hessian(arr), dtype=np.float64))
 
 
-def curvature_along(landscape: Landscape, path) -> np.ndarray:
+def curvature_along(landscape: Landscape, path: ArrayLike) -> np.ndarray:
     """One row per point of ``path``: ``[λmin, λmax]`` in 2-D (shape (n, 2)), the one eigenvalue in 1-D
     (shape (n,)); NaN where the Hessian is not finite (written ``null`` by ``trace``)."""
     ev = hessian_eigenvalues(landscape, np.asarray(path, dtype=np.float64).reshape(-1, landscape.dim))
     return ev[:, 0] if landscape.dim == 1 else ev
 
 
-def run_curvature(sim, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
+def run_curvature(sim: Simulation, group: int, index: int) -> tuple[np.ndarray, np.ndarray]:
     """``(steps, curvature)`` of one run of a :class:`~landscape_gui.core.analysis.simulation.Simulation`: the
     step number of each recorded row of its path and :func:`curvature_along` that path. λmax (the sharpness)
     is ``curvature[:, -1]`` in 2-D, ``curvature`` in 1-D."""
@@ -144,3 +158,103 @@ def sharpness_limit(optimizer_id: str, hp: Mapping[str, float]) -> float | None:
     with np.errstate(all="ignore"):
         value = factor / scale - float(hp.get("weight_decay", 0.0)) if scale > 0 else math.inf
     return value if math.isfinite(value) else None
+
+
+def stable_lr_for(
+    optimizer_id: str, hp: Mapping[str, float], eigenvalues: Sequence[float] | np.ndarray
+) -> float | None:
+    """The largest learning rate at which ``optimizer_id`` (its other hyperparameters ``hp``) is stable at a
+    point with these Hessian eigenvalues: the lr where :func:`sharpness_limit` equals λmax. None for an
+    optimizer without such a line, or where λmax (plus the weight decay) is not positive and finite.
+
+    >>> stable_lr_for("gd", {"lr": 0.3}, [2.0, 40.0])
+    0.05
+    >>> round(stable_lr_for("momentum", {"lr": 0.3, "momentum": 0.9, "dampening": 0.0}, [2.0, 40.0]), 12)
+    0.095
+    >>> stable_lr_for("adam", {"lr": 0.1}, [2.0, 40.0]) is None
+    True
+    """
+    ev = np.atleast_1d(np.asarray(eigenvalues, dtype=np.float64))
+    if ev.size == 0 or not np.isfinite(ev).all():
+        return None
+    at_one = sharpness_limit(optimizer_id, {**hp, "lr": 1.0})
+    if at_one is None:
+        return None
+    wd = float(hp.get("weight_decay", 0.0))
+    # sharpness_limit(lr) = (at_one + wd)/lr − wd: equal to λmax at lr = (at_one + wd)/(λmax + wd)
+    top = float(ev.max()) + wd
+    if not top > 0:
+        return None
+    value = (at_one + wd) / top
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def global_minimum_curvature(
+    landscape: Landscape, critical_points: Sequence[Any] = ()
+) -> tuple[tuple[float, ...], np.ndarray] | None:
+    """``(position, eigenvalues)`` of the landscape's global minimum with the largest λmax (the one that bounds
+    the step most): from ``landscape.global_minima`` when known, else from ``critical_points`` (objects with
+    ``position``, ``kind``, ``is_global`` and ``eigenvalues``, as the critical-point search gives them). None
+    when no global minimum with finite curvature is known.
+
+    >>> from landscape_gui.core.landscapes.expressions import landscape_from_formula
+    >>> class P:
+    ...     position, kind, is_global, eigenvalues = (0.0, 0.0), "minimum", True, (2.0, 20.0)
+    >>> global_minimum_curvature(landscape_from_formula("x**2 + 10*y**2"), [P()])
+    ((0.0, 0.0), array([ 2., 20.]))
+    """
+    if landscape.global_minima:
+        pts = np.array(landscape.global_minima, dtype=np.float64).reshape(-1, landscape.dim)
+        candidates = list(zip(map(tuple, pts.tolist()), hessian_eigenvalues(landscape, pts), strict=True))
+    else:
+        candidates = [
+            (tuple(float(v) for v in p.position), np.asarray(p.eigenvalues, dtype=np.float64))
+            for p in critical_points
+            if p.kind == "minimum" and p.is_global
+        ]
+    candidates = [(p, ev) for p, ev in candidates if ev.size and np.isfinite(ev).all()]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: float(c[1].max()))
+
+
+class SharpnessHistory:
+    """λmax (the largest Hessian eigenvalue; the one eigenvalue in 1-D) along the recorded paths of runs, each
+    point computed once: a later call for the same run computes only the (step, point) pairs it has not seen.
+
+    >>> from landscape_gui.core.landscapes.expressions import landscape_from_formula
+    >>> h = SharpnessHistory()
+    >>> h.along(landscape_from_formula("x**2 + 10*y**2"), 0, [0, 1], [[1.0, 1.0], [0.5, 0.2]])
+    array([20., 20.])
+    """
+
+    def __init__(self) -> None:
+        self._landscape: Landscape | None = None
+        self._known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def clear(self) -> None:
+        """Forget every point (new runs)."""
+        self._known = {}
+
+    def along(self, landscape: Landscape, run: int, steps: ArrayLike, path: ArrayLike) -> np.ndarray:
+        """λmax at each point of run ``run``'s ``path`` ((n, d), its ``steps`` (n,)): (n,), NaN where the
+        Hessian is not finite."""
+        if landscape is not self._landscape:
+            self._landscape, self._known = landscape, {}
+        steps = np.asarray(steps, dtype=np.int64).ravel()
+        path = np.asarray(path, dtype=np.float64).reshape(-1, landscape.dim)
+        n = min(len(steps), len(path))
+        steps, path = steps[:n], path[:n]
+        out = np.full(n, np.nan)
+        hit = np.zeros(n, bool)
+        known = self._known.get(run)
+        if known is not None and len(known[0]):
+            k_steps, k_path, k_vals = known
+            idx = np.clip(np.searchsorted(k_steps, steps), 0, len(k_steps) - 1)
+            hit = (k_steps[idx] == steps) & np.all(k_path[idx] == path, axis=1)
+            out[hit] = k_vals[idx[hit]]
+        if (~hit).any():
+            out[~hit] = hessian_eigenvalues(landscape, path[~hit])[:, -1]
+        order = np.argsort(steps, kind="stable")
+        self._known[run] = (steps[order], path[order], out[order])
+        return out

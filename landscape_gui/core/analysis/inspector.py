@@ -21,10 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.critical import DEGENERATE_TOL, CriticalPoint, nearest_critical_point
 from landscape_gui.core.analysis.curvature import stable_lr
 from landscape_gui.core.landscapes.landscape import Landscape, as_points
+from landscape_gui.core.types import AnyArray, BoolArray, FloatArray
 
 __all__ = ["Inspection", "curvature_signs", "inspect_point", "inspect_points"]
 
@@ -34,12 +36,12 @@ class Inspection:
     """What the inspector shows at ``point``. ``eigenvectors[:, k]`` goes with ``eigenvalues[k]``
     (ascending, as :func:`numpy.linalg.eigh` gives them); all ``nan`` where the Hessian is not finite."""
 
-    point: np.ndarray
+    point: FloatArray
     value: float
-    grad: np.ndarray
-    hessian: np.ndarray
-    eigenvalues: np.ndarray
-    eigenvectors: np.ndarray
+    grad: FloatArray
+    hessian: FloatArray
+    eigenvalues: FloatArray
+    eigenvectors: FloatArray
     curvature: tuple[str, ...]
     critical: CriticalPoint | None
 
@@ -54,7 +56,7 @@ class Inspection:
         return stable_lr(self.eigenvalues, momentum) if self.kind == "minimum" else None
 
 
-def curvature_signs(eigenvalues: np.ndarray, scale: float) -> np.ndarray:
+def curvature_signs(eigenvalues: FloatArray, scale: float | FloatArray) -> AnyArray:
     """Per eigenvalue (any shape): ``"up"``, ``"down"``, ``"flat"``, or ``"undefined"`` (not finite)."""
     ev = np.asarray(eigenvalues, dtype=np.float64)
     tol = DEGENERATE_TOL * np.maximum(1.0, scale)
@@ -64,14 +66,14 @@ def curvature_signs(eigenvalues: np.ndarray, scale: float) -> np.ndarray:
     return out
 
 
-def inspect_points(landscape: Landscape, points) -> dict[str, np.ndarray]:
+def inspect_points(landscape: Landscape, points: ArrayLike) -> dict[str, AnyArray]:
     """The inspector's numbers at many points at once (for drawing the eigenvector directions):
     ``value`` (N,), ``grad`` (N, d), ``hessian`` (N, d, d), ``eigenvalues`` (N, d), ``eigenvectors``
     (N, d, d: column k per eigenvalue k), ``curvature`` (N, d) of "up"/"down"/"flat"/"undefined"."""
     pts, _ = as_points(points, landscape.dim)
     d = landscape.dim
     hess = landscape.hessian(pts)
-    finite = np.isfinite(hess).all(axis=(1, 2))
+    finite: BoolArray = np.all(np.isfinite(hess), axis=(1, 2))
     ev = np.full((len(pts), d), np.nan)
     vec = np.full((len(pts), d, d), np.nan)
     if finite.any():
@@ -88,7 +90,7 @@ def inspect_points(landscape: Landscape, points) -> dict[str, np.ndarray]:
     }
 
 
-def inspect_point(landscape: Landscape, point, radius: float | None = None) -> Inspection:
+def inspect_point(landscape: Landscape, point: ArrayLike, radius: float | None = None) -> Inspection:
     """The inspector at one point. ``radius`` (default 1e-6 × the domain's largest side) is how close a
     critical point must be for the point to count as it (a GUI passes about one pixel's size)."""
     p, _ = as_points(point, landscape.dim)

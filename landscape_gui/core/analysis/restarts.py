@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 import numpy as np
 
@@ -110,10 +111,11 @@ def random_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
         raise ValueError(f"the number of runs must be a whole number 1 … {MAX_RESTARTS}, not {n}")
     lo = np.array([a for a, _ in landscape.domain])
     hi = np.array([b for _, b in landscape.domain])
-    return lo + (hi - lo) * np.random.default_rng(seed).random((int(n), landscape.dim))
+    result: np.ndarray = lo + (hi - lo) * np.random.default_rng(seed).random((int(n), landscape.dim))
+    return result
 
 
-def success_curve(success: np.ndarray, ks: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def success_curve(success: np.ndarray, ks: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """P(at least one success among k runs) at each k of ``ks``, measured on ``success``, a pool of independent
     runs: the pool cut into consecutive disjoint groups of k, the share of the groups holding a success; and the
     number of groups at each k (0 where the pool is shorter than k: the share is then 0). O(pool + Σ groups).
@@ -182,7 +184,8 @@ class RestartSummary:
     def success(self) -> np.ndarray:
         """Per run: whether it reached a global minimum."""
         glob = np.array([p.is_global for p in self.settled.points] + [False, False])
-        return glob[self.settled.labels]  # labels −1, −2 index the two False at the end
+        result: np.ndarray = glob[self.settled.labels]  # labels −1, −2 index the two False at the end
+        return result
 
     @property
     def p(self) -> float:
@@ -203,7 +206,7 @@ class RestartSummary:
         given the n runs (Rastrigin's p̂ over seeds 0–19 ranged 0.004 … 0.016 around its true 0.0096)."""
         return wilson(int(np.count_nonzero(self.success)), self.runs)
 
-    def restarts_interval(self, confidence: float = 0.9) -> tuple[int, int | float]:
+    def restarts_interval(self, confidence: float = 0.9) -> tuple[int | float, int | float]:
         """The restarts needed for ``confidence`` at the two ends of :meth:`p_interval`: (fewest, most; the most
         is ``math.inf`` when the interval reaches 0)."""
         lo, hi = self.p_interval()
@@ -223,7 +226,8 @@ def pool_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
     apart from the restarts' ``default_rng(seed)``."""
     lo = np.array([a for a, _ in landscape.domain])
     hi = np.array([b for _, b in landscape.domain])
-    return lo + (hi - lo) * np.random.default_rng([seed, 1]).random((int(n), landscape.dim))
+    result: np.ndarray = lo + (hi - lo) * np.random.default_rng([seed, 1]).random((int(n), landscape.dim))
+    return result
 
 
 def restarts_work(problem: BasinProblem, n: int, max_k: int, trials: int = TRIALS) -> str | None:
@@ -240,7 +244,7 @@ def restarts_work(problem: BasinProblem, n: int, max_k: int, trials: int = TRIAL
 
 def run_restarts(
     landscape: Landscape,
-    optimizers: Sequence[tuple],
+    optimizers: Sequence[tuple[Any, ...]],
     *,
     n: int,
     seed: int,
@@ -259,9 +263,9 @@ def run_restarts(
     data landscape (None: the whole data); ``trials`` × ``max_k`` further runs measure the success curve.
     ``ValueError``, before any work, when an optimizer's work is over the limit (:func:`restarts_work`).
     """
-    problem = check_count(max_k, 1, MAX_K, "max_k")
-    if problem:
-        raise ValueError(problem)
+    error = check_count(max_k, 1, MAX_K, "max_k")
+    if error:
+        raise ValueError(error)
     for group, (oid, hp, *rest) in enumerate(optimizers):  # before any work: the work of every optimizer
         too_much = restarts_work(
             BasinProblem(landscape, oid, hp, steps=steps, tol=tol, noise=noise, seed=seed,
@@ -285,14 +289,22 @@ def run_restarts(
         glob = np.array([p.is_global for p in apart.points] + [False, False])
         measured, groups = success_curve(glob[apart.labels], ks)
         summary = RestartSummary(
-            oid, problem.params, s, ks, measured, groups, problem.schedule, batch_size, outside
+            oid,
+            problem.params,
+            s,
+            ks,
+            measured,
+            groups,
+            cast(Schedule, problem.schedule),
+            batch_size,
+            outside,
         )
         _finish_best(summary, problem, cancel)
         out.append(summary)
     return out
 
 
-def _finish_best(summary: RestartSummary, problem: BasinProblem, cancel) -> None:
+def _finish_best(summary: RestartSummary, problem: BasinProblem, cancel: Callable[[], bool] | None) -> None:
     """A best run that retired (its outcome decided early, see :mod:`.basins`) is stepped on to the end, alone,
     so that its end point and loss are the ones ``trace`` gives for that start (retiring happens only without
     noise or minibatches, so one start alone steps exactly as among all)."""

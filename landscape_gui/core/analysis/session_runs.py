@@ -18,6 +18,8 @@ True
 from __future__ import annotations
 
 from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.optimizers.schedules import Schedule
 from landscape_gui.core.scenario.model import Scenario
 
 __all__ = ["SessionRuns", "restarts_runs"]
@@ -38,13 +40,13 @@ def restarts_runs(old: Scenario | None, new: Scenario) -> bool:
 class SessionRuns:
     """Owns the simulation of a session's scenario (see the module docstring)."""
 
-    def __init__(self, max_points: int | None = 0):
+    def __init__(self, max_points: int | None = 0) -> None:
         self.max_points = max_points
         self.scenario: Scenario | None = None
-        self.landscape = None
+        self.landscape: Landscape | None = None
         self.sim: Simulation | None = None
 
-    def follow(self, scenario: Scenario, landscape) -> bool:
+    def follow(self, scenario: Scenario, landscape: Landscape) -> bool:
         """Make the runs those of ``scenario`` over ``landscape`` (its landscape, built); True when that needed
         new runs. ``ValueError`` (the runs cannot start: e.g. no start point is defined) leaves none."""
         rebuild = (
@@ -55,6 +57,7 @@ class SessionRuns:
             self.sim = None
             self.sim = scenario.build_simulation(max_points=self.max_points, landscape=landscape)
             return True
+        assert self.sim is not None  # built above when there was none
         sim, old = self.sim, sim_specs(self.sim)
         for g, (spec, (params, schedule)) in enumerate(zip(scenario.optimizers, old, strict=True)):
             resolved = sim.groups[g].optimizer.resolve(dict(spec.params))
@@ -70,6 +73,6 @@ class SessionRuns:
         return False
 
 
-def sim_specs(sim: Simulation) -> list[tuple[dict, object]]:
+def sim_specs(sim: Simulation) -> list[tuple[dict[str, float], Schedule | None]]:
     """Each optimizer's hyperparameters and schedule (None: constant) as the simulation runs them now."""
     return [(dict(g.hp), None if g.schedule.is_constant else g.schedule) for g in sim.groups]

@@ -38,9 +38,13 @@ step; the texts add what a lecturer needs to know:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from landscape_gui.core.types import BoolArray, FloatArray, IntArray
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 
@@ -123,8 +127,8 @@ def tone(run: Any) -> str | None:
 
 
 def not_improving(
-    steps: np.ndarray, losses: np.ndarray, t: int, ref: np.ndarray, window: int = WINDOW
-) -> np.ndarray:
+    steps: IntArray, losses: FloatArray, t: int, ref: FloatArray, window: int = WINDOW
+) -> BoolArray:
     """Which runs made no progress over the last ``window`` steps, from a recorded loss history.
 
     ``steps`` (K,) are the recorded steps (increasing), ``losses`` (K, N) the losses there, ``t`` the current
@@ -153,10 +157,11 @@ def not_improving(
             e_last.max(axis=0) >= e_prev.max(axis=0) - tol
         )
         there = scale <= 1e-12 * (1.0 + np.abs(ref))
-    return stuck & ~there & np.isfinite(scale)
+    verdict: BoolArray = stuck & ~there & np.isfinite(scale)
+    return verdict
 
 
-def outside_domain(points: np.ndarray, domain) -> np.ndarray:
+def outside_domain(points: FloatArray, domain: Sequence[tuple[float, float]]) -> BoolArray:
     """Which rows of (N, d) ``points`` lie outside the rectangular ``domain`` ((low, high) per coordinate)."""
     out = np.zeros(len(points), dtype=bool)
     for j, (lo, hi) in enumerate(domain):
@@ -169,7 +174,7 @@ def outside_domain(points: np.ndarray, domain) -> np.ndarray:
 TIE = 1e-9
 
 
-def best_run(values, eligible=None) -> int | None:
+def best_run(values: ArrayLike, eligible: ArrayLike | None = None) -> int | None:
     """Index of the best run: the lowest finite loss among the ``eligible`` ones (all when None); None when
     no eligible run has a finite loss. Losses within :data:`TIE` of the lowest are a tie (many runs at a
     minimum of 0 end at 1e-20 or 1e-30 by chance), won by the lowest index.

@@ -9,8 +9,8 @@ noise, the update rule; :func:`all_good` / :func:`good_runs` tell the updates th
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol, cast
 
 import numpy as np
 
@@ -19,7 +19,8 @@ from landscape_gui.core.data.minibatch import BatchSampler
 from landscape_gui.core.landscapes.landscape import Landscape
 from landscape_gui.core.optimizers.catalog import Optimizer, get_optimizer
 from landscape_gui.core.optimizers.schedules import CONSTANT, Schedule, parse_schedule
-from landscape_gui.core.optimizers.spec import StepContext
+from landscape_gui.core.optimizers.spec import State, StepContext
+from landscape_gui.core.types import AnyArray, BoolArray, FloatArray, IntArray
 
 __all__ = [
     "DIVERGENCE_LIMIT",
@@ -44,16 +45,18 @@ DIVERGENCE_LIMIT = 1e6
 class ParticleGroup:
     """The particles of one optimizer: one per start point."""
 
+    loss: FloatArray  #: the loss at each particle, set by the Simulation that steps the group
+
     def __init__(
         self,
         optimizer: Optimizer,
         hp: Mapping[str, float],
         schedule: Schedule,
-        starts: np.ndarray,
-        rng,
-        capacity,
-        full_grad,
-    ):
+        starts: FloatArray,
+        rng: np.random.Generator,
+        capacity: int | None,
+        full_grad: Callable[[FloatArray], FloatArray],
+    ) -> None:
         self.optimizer = optimizer
         self.full_grad = full_grad  # ∇J of the whole data, for the status after a minibatch step
         self.hp = optimizer.resolve(hp)
@@ -71,39 +74,42 @@ class ParticleGroup:
         self.alive = np.ones(n, dtype=bool)
         # ‖∇J‖ where the last step was taken and the length of that step: computed when first asked for
         # (statuses, the runs table), from the last gradients and the position before the step
-        self.grads: np.ndarray | None = None
-        self.prev: np.ndarray | None = None
+        self.grads: FloatArray | None = None
+        self.prev: FloatArray | None = None
         self.last: StepContext | None = None  # the last step, for captions and glyphs
-        self.norm_cache: np.ndarray | None = np.full(n, np.inf)
-        self.move_cache: np.ndarray | None = np.full(n, np.inf)
+        self.norm_cache: FloatArray | None = np.full(n, np.inf)
+        self.move_cache: FloatArray | None = np.full(n, np.inf)
         self.capacity = capacity
         self.stride = 1
         self.t = 0  # steps the group has taken
         self.rec_steps: list[int] = []
-        self.rec_pos: np.ndarray | None = None  # (rows, d, N): one contiguous copy of the positions per row
-        self.rec_loss: np.ndarray | None = None
+        self.rec_pos: FloatArray | None = None  # (rows, d, N): one contiguous copy of the positions per row
+        self.rec_loss: FloatArray | None = None
         self.n_rec = 0
 
     @property
-    def grad_norm(self) -> np.ndarray:
+    def grad_norm(self) -> FloatArray:
         if self.norm_cache is None:
             if self.grads is None:  # the last step saw a minibatch: the status looks at the whole data
+                assert self.prev is not None  # the caches are emptied by a step, which sets prev
                 self.grads = self.full_grad(self.prev)
             self.norm_cache = row_norm(self.grads)
         return self.norm_cache
 
     @property
-    def last_move(self) -> np.ndarray:
+    def last_move(self) -> FloatArray:
         if self.move_cache is None:
+            assert self.prev is not None  # the caches are emptied by a step, which sets prev
             self.move_cache = row_norm(self.params - self.prev)
         return self.move_cache
 
-    def record(self, loss: np.ndarray) -> None:
+    def record(self, loss: FloatArray) -> None:
         n, d = self.params.shape
         if self.rec_pos is None:
             size = 64 if self.capacity is None else self.capacity
             self.rec_pos = np.empty((size, d, n))
             self.rec_loss = np.empty((size, n))
+        assert self.rec_loss is not None  # made with rec_pos
         if self.t % self.stride:
             return
         if self.n_rec == self.rec_pos.shape[0]:
@@ -144,7 +150,7 @@ def batch_sampler(landscape: Landscape, batch_size: int | None, seed: int) -> Ba
     """The minibatches a :class:`Simulation` with this ``batch_size`` and ``seed`` steps with (one per step,
     shared by all its runs), or None for the whole data (then the full gradient is used as it is)."""
     b = check_batch_size(landscape, batch_size)
-    if b is None or b >= landscape.n_samples:
+    if b is None or not isinstance(landscape, DataLandscape) or b >= landscape.n_samples:  # b: data only
         return None
     return BatchSampler(landscape.n_samples, b, seed)
 
@@ -154,18 +160,44 @@ def total_noise(noise: float, hp: Mapping[str, float]) -> float:
     return float(np.hypot(noise, hp.get("noise", 0.0)))
 
 
+class Surface(Protocol):
+    """What :func:`advance` steps on: a :class:`Landscape`, or a network's loss (``core.training``)."""
+
+    def value(self, points: FloatArray, /) -> FloatArray: ...
+
+    def grad(self, points: FloatArray, /) -> FloatArray: ...
+
+    def hessian(self, points: FloatArray, /) -> FloatArray: ...
+
+
+class BatchedSurface(Surface, Protocol):
+    """A :class:`Surface` made of data: its loss over a minibatch as well."""
+
+    def batch_grad(self, points: FloatArray, batch: IntArray | None, /) -> FloatArray: ...
+
+    def batch_hessian(self, points: FloatArray, batch: IntArray | None, /) -> FloatArray: ...
+
+
 class Advance(NamedTuple):
     """What one step of :func:`advance` computed."""
 
-    new: np.ndarray  #: the new parameters
-    state: dict  #: the optimizer's new state
-    loss: np.ndarray  #: the loss at the new parameters
-    grads: np.ndarray  #: the exact gradient at the old parameters
-    noisy: np.ndarray  #: the gradient the optimizer saw (with the noise added)
-    hess: np.ndarray | None  #: the Hessian at the old parameters, for optimizers that need it
+    new: FloatArray  #: the new parameters
+    state: State  #: the optimizer's new state
+    loss: FloatArray  #: the loss at the new parameters
+    grads: FloatArray  #: the exact gradient at the old parameters
+    noisy: FloatArray  #: the gradient the optimizer saw (with the noise added)
+    hess: FloatArray | None  #: the Hessian at the old parameters, for optimizers that need it
 
 
-def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise=None, batch=None) -> Advance:
+def advance(
+    landscape: Surface,
+    optimizer: Optimizer,
+    hp: Mapping[str, float],
+    params: FloatArray,
+    state: State,
+    noise: FloatArray | None = None,
+    batch: IntArray | None = None,
+) -> Advance:
     """One step of every particle: an :class:`Advance` (new params, new state, loss at new, grads at old, ...).
 
     The arithmetic of a step, shared by :class:`Simulation` and :mod:`landscape_gui.core.analysis.basins` so that both
@@ -174,18 +206,19 @@ def advance(landscape: Landscape, optimizer: Optimizer, hp, params, state, noise
     exact ones (of the minibatch ``batch`` of a data landscape, when given). Nothing is checked here: see
     :func:`all_good` and :func:`good_runs`.
     """
+    data = cast(BatchedSurface, landscape)  # a batch is given for a surface made of data only
     with np.errstate(all="ignore"):
-        grads = landscape.grad(params) if batch is None else landscape.batch_grad(params, batch)
+        grads = landscape.grad(params) if batch is None else data.batch_grad(params, batch)
         noisy = grads if noise is None else np.add(grads, noise, order="F")
         hess = None
         if optimizer.needs_hessian:
-            hess = landscape.hessian(params) if batch is None else landscape.batch_hessian(params, batch)
+            hess = landscape.hessian(params) if batch is None else data.batch_hessian(params, batch)
         new, state = optimizer.update(params, noisy, state, hp, hess)
         loss = landscape.value(new)
     return Advance(new, state, loss, grads, noisy, hess)
 
 
-def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
+def all_good(new: FloatArray, loss: FloatArray, grads: FloatArray) -> bool:
     """Whether every particle's step was good (finite, inside ±DIVERGENCE_LIMIT): one reduction per array
     (a non-finite entry, or an overflow, makes the sum non-finite; NaN fails the comparisons)."""
     with np.errstate(all="ignore"):
@@ -197,15 +230,16 @@ def all_good(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> bool:
         )
 
 
-def good_runs(new: np.ndarray, loss: np.ndarray, grads: np.ndarray) -> np.ndarray:
+def good_runs(new: FloatArray, loss: FloatArray, grads: FloatArray) -> BoolArray:
     """Per particle: the step was good (what :func:`all_good` checks, one run at a time)."""
     with np.errstate(all="ignore"):
-        return (
+        good: BoolArray = (
             np.isfinite(loss)
             & np.all(np.isfinite(new), axis=1)
             & np.all(np.abs(new) <= DIVERGENCE_LIMIT, axis=1)
             & np.all(np.isfinite(grads), axis=1)
         )
+        return good
 
 
 def as_schedule(schedule: Schedule | str | None) -> Schedule:
@@ -216,7 +250,7 @@ def as_schedule(schedule: Schedule | str | None) -> Schedule:
     return parse_schedule(schedule)
 
 
-def optimizer_entry(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
+def optimizer_entry(entry: Sequence[Any]) -> tuple[Optimizer, dict[str, float], Schedule]:
     """``(id, hp)`` or ``(id, hp, schedule)`` as (optimizer, hyperparameters, schedule)."""
     oid, hp, *rest = entry
     if len(rest) > 1:
@@ -224,7 +258,7 @@ def optimizer_entry(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
     return get_optimizer(oid), dict(hp or {}), as_schedule(rest[0] if rest else None)
 
 
-def row_norm(x: np.ndarray) -> np.ndarray:
+def row_norm(x: FloatArray) -> FloatArray:
     """Euclidean norm of each row of (N, d), column by column: contiguous passes for column-major arrays
     (a numpy reduction along a 2-wide axis is ~10× slower)."""
     sq = x[:, 0] * x[:, 0]
@@ -233,10 +267,11 @@ def row_norm(x: np.ndarray) -> np.ndarray:
     return np.sqrt(sq, out=sq)
 
 
-def select_rows(mask: np.ndarray, new, old):
+def select_rows(mask: BoolArray, new: AnyArray, old: AnyArray) -> AnyArray:
     """Per-particle choice between new and old optimizer state (scalars are shared and taken new)."""
     new = np.asarray(new)
     old = np.asarray(old)
     if new.ndim == 0 or new.shape[:1] != mask.shape:
         return new
-    return np.where(mask.reshape(mask.shape + (1,) * (new.ndim - 1)), new, old)
+    chosen: AnyArray = np.where(mask.reshape(mask.shape + (1,) * (new.ndim - 1)), new, old)
+    return chosen

@@ -23,11 +23,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
 from landscape_gui.core.limits import MAX_NOISE, MAX_SEED, MAX_STARTS, MAX_STEPS, MAX_TRACE_POINTS
+from landscape_gui.core.types import FloatArray
+
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.simulation import Run, Simulation
+    from landscape_gui.core.scenario.model import Scenario
 
 __all__ = [
     "MAX_CAPTION_STEPS",
@@ -76,12 +81,13 @@ def finite_or_none(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _json_rows(a: np.ndarray) -> Iterator[str]:
+def _json_rows(a: FloatArray) -> Iterator[str]:
     """The rows of ``a`` as the inside of a JSON array, in chunks; non-finite numbers as ``null``."""
     for i in range(0, len(a), CHUNK):
         part = a[i : i + CHUNK]
         if not np.isfinite(part).all():
-            part = np.where(np.isfinite(part), part.astype(object), None)
+            # numpy's stub refuses None as a choice; it is the JSON null of an object array here
+            part = np.where(np.isfinite(part), part.astype(object), None)  # type: ignore[call-overload]
         text = json.dumps(part.tolist())[1:-1]
         if text:
             yield (", " if i else "") + text
@@ -107,7 +113,7 @@ def dumps_strict(v: Any) -> str:
     return _dumps(_nulls(v))
 
 
-def _run_summary(run) -> dict[str, Any]:
+def _run_summary(run: Run) -> dict[str, Any]:
     return {
         "status": run.status,
         "reached": run.reached,
@@ -119,7 +125,7 @@ def _run_summary(run) -> dict[str, Any]:
 
 
 def write_json(
-    sim,
+    sim: Simulation,
     header: dict[str, Any],
     out: TextIO,
     extras: list[dict[str, Any]] | None = None,
@@ -167,7 +173,7 @@ def _cell(v: float) -> str:
 
 
 def write_csv(
-    sim,
+    sim: Simulation,
     variables: tuple[str, ...],
     out: TextIO,
     extras: list[dict[str, Any]] | None = None,
@@ -186,7 +192,7 @@ def write_csv(
 
     from landscape_gui.core.analysis.curvature import curvature_along
 
-    captions = bool(extras) and "captions" in extras[0]
+    captions = extras is not None and bool(extras) and "captions" in extras[0]
     head = ["run", *(["optimizer"] if optimizer_column else []), "step", *variables, "loss", "status"]
     if state is not None:
         head += state.csv_header(variables)
@@ -200,7 +206,7 @@ def write_csv(
         path = sim.path(run.group, run.index)
         loss = sim.loss_history(run.group, run.index)[1]
         curv = curvature_along(sim.landscape, path).reshape(len(path), -1) if curvature else None
-        caps = extras[k]["captions"] if captions else None
+        caps = extras[k]["captions"] if captions and extras is not None else None
         lead = [k, run.optimizer] if optimizer_column else [k]
         for i in range(0, len(path), CHUNK):
             stop = min(i + CHUNK, len(path))
@@ -248,7 +254,7 @@ class StateRecord:
     '{"lr": 0.01, "momentum_buffer": [-34.0, -38.0]}'
     """
 
-    def __init__(self, sim, steps: int):
+    def __init__(self, sim: Simulation, steps: int) -> None:
         self.sim = sim
         n, d = sim.starts.shape
         self.names = [list(sim.buffers(gi)) for gi in range(len(sim.groups))]
@@ -266,7 +272,9 @@ class StateRecord:
             buffers = self.sim.buffers(gi)
             for b, name in enumerate(names):
                 self.values[gi][t, b] = buffers[name]
-            self.lr[gi][t] = self.sim.last_step(gi).hp["lr"]
+            last = self.sim.last_step(gi)
+            assert last is not None  # record() follows a step
+            self.lr[gi][t] = last.hp["lr"]
         self.taken = t + 1
 
     def step(self) -> None:
@@ -275,7 +283,7 @@ class StateRecord:
             self.sim.step(1)
             self.record()
 
-    def _entries(self, g: int, i: int, first: int, stop: int) -> list[dict]:
+    def _entries(self, g: int, i: int, first: int, stop: int) -> list[dict[str, Any]]:
         lr = self.lr[g][first:stop].tolist()
         cols = [self.values[g][first:stop, b, i].tolist() for b in range(len(self.names[g]))]
         return [
@@ -316,7 +324,7 @@ class StateRecord:
 
 
 def record_steps(
-    sim, steps: int, *, state: bool = False, captions: bool = False, digits: int = 4
+    sim: Simulation, steps: int, *, state: bool = False, captions: bool = False, digits: int = 4
 ) -> tuple[StateRecord | None, list[dict[str, Any]] | None]:
     """Step ``sim`` ``steps`` times, recording with ``state`` every optimizer's state after each step (a
     :class:`StateRecord`: float64 arrays, for :func:`write_json` and :func:`write_csv` to stream), and with
@@ -331,20 +339,22 @@ def record_steps(
     from landscape_gui.core.frames.captions import step_caption
 
     n, groups = len(sim.starts), len(sim.groups)
-    texts: list[list] = [[] for _ in range(n * groups)] if captions else []
+    texts: list[list[list[str]]] = [[] for _ in range(n * groups)] if captions else []
     for _ in range(steps):
         sim.step(1)
         if record is not None:
             record.record()
         for gi in range(groups if captions else 0):
             for i in range(n):
-                texts[gi * n + i].append(step_caption(sim, gi, i).text_lines(digits))
+                caption = step_caption(sim, gi, i)
+                assert caption is not None  # a step was just taken
+                texts[gi * n + i].append(caption.text_lines(digits))
     if not captions:
         return record, None
     return record, [{"captions": t[: run.step]} for run, t in zip(sim.runs(), texts, strict=True)]
 
 
-def run_record(sim, run) -> dict[str, Any]:
+def run_record(sim: Simulation, run: Run) -> dict[str, Any]:
     """One run of a :class:`~landscape_gui.core.analysis.simulation.Simulation` as JSON-ready data (every step kept
     when the simulation was built with ``max_points=None``)."""
     steps, loss = sim.loss_history(run.group, run.index)
@@ -352,21 +362,16 @@ def run_record(sim, run) -> dict[str, Any]:
         "start": list(run.start),
         "path": sim.path(run.group, run.index).tolist(),
         "loss": loss.tolist(),
-        "status": run.status,
-        "reached": run.reached,
-        "near": run.near,
-        "steps": run.step,
-        "outcome": run.label,
-        "outside": run.outside,
+        **_run_summary(run),
     }
 
 
-def trace_runs(sim) -> list[dict[str, Any]]:
+def trace_runs(sim: Simulation) -> list[dict[str, Any]]:
     """Every run of ``sim``, optimizer-major, as :func:`run_record` gives it."""
     return [run_record(sim, run) for run in sim.runs()]
 
 
-def scenario_optimizers(scenario, sim) -> list[dict[str, Any]]:
+def scenario_optimizers(scenario: Scenario, sim: Simulation) -> list[dict[str, Any]]:
     """The id, legend label (the window's and the export's) and hyperparameters of each optimizer of a scenario's
     simulation."""
     from landscape_gui.core.frames.presenter import optimizer_label
@@ -377,7 +382,7 @@ def scenario_optimizers(scenario, sim) -> list[dict[str, Any]]:
     ]
 
 
-def scenario_header(scenario, sim) -> dict[str, Any]:
+def scenario_header(scenario: Scenario, sim: Simulation) -> dict[str, Any]:
     """What a scenario's trace says before its runs: title, function, domain, optimizers, steps, noise, seed."""
     spec = scenario.landscape
     return {
@@ -391,7 +396,7 @@ def scenario_header(scenario, sim) -> dict[str, Any]:
     }
 
 
-def scenario_run_fields(scenario, sim) -> list[dict[str, Any]]:
+def scenario_run_fields(scenario: Scenario, sim: Simulation) -> list[dict[str, Any]]:
     """Per run (``sim.runs()`` order): the ``optimizer`` id, legend ``label`` and ``params`` of its optimizer."""
     optimizers = scenario_optimizers(scenario, sim)
     return [
@@ -401,7 +406,7 @@ def scenario_run_fields(scenario, sim) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def trace_scenario(scenario, *, curvature: bool = False) -> dict[str, Any]:
+def trace_scenario(scenario: Scenario, *, curvature: bool = False) -> dict[str, Any]:
     """Run every start × optimizer of ``scenario`` for its steps; the runs carry their optimizer and label.
 
     The result has the keys of a one-optimizer trace (``function``, ``noise``, ``seed``, ``runs``) plus

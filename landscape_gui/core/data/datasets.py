@@ -13,8 +13,11 @@ surfaces, their critical points and the lecture presets built on them never chan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["Dataset", "linreg_data", "logreg_data", "moons_data", "tanh_data", "two_lines_data"]
 
@@ -26,11 +29,11 @@ class Dataset:
     ``task`` is ``"regression"`` (``y`` real numbers) or ``"classification"`` (``y`` the labels 0 and 1).
     """
 
-    x: np.ndarray
-    y: np.ndarray
+    x: FloatArray
+    y: FloatArray
     task: str = "regression"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         x = np.ascontiguousarray(self.x, dtype=np.float64)
         y = np.ascontiguousarray(self.y, dtype=np.float64)
         x.flags.writeable = False
@@ -55,7 +58,7 @@ class Dataset:
         w = hi - lo
         return tuple((float(a - pad * d), float(b + pad * d)) for a, b, d in zip(lo, hi, w, strict=True))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """``{"x": [...], "y": [...]}``: numbers, or [x1, x2] pairs; labels as integers 0/1."""
         y = [int(v) for v in self.y] if self.task == "classification" else self.y.tolist()
         return {"x": self.x.tolist(), "y": y}
@@ -78,7 +81,7 @@ def logreg_data(n: int = 100, seed: int = 18) -> Dataset:
     cov = np.array([[1.0, 0.7], [0.7, 1.0]])
     centre = np.where(labels[:, None] == 1, 1.0, -1.0) * np.array([0.6, 0.3])
     x = centre + rng.standard_normal((n, 2)) @ np.linalg.cholesky(cov).T
-    return Dataset(x, labels, task="classification")
+    return Dataset(x, labels.astype(np.float64), task="classification")
 
 
 def tanh_data(n: int = 80, seed: int = 18) -> Dataset:

@@ -22,14 +22,16 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.data.datasets import Dataset, linreg_data, logreg_data, tanh_data, two_lines_data
 from landscape_gui.core.data.models import MODELS
 from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.types import FloatArray, IntArray
 
 __all__ = ["DATA_IDS", "DataLandscape", "SurfaceCancelled", "build_data_landscape", "describe_data"]
 
@@ -53,13 +55,13 @@ class DataLandscape(Landscape):
     (2, or P for a slice of a network).
     """
 
-    dataset: Dataset = None
+    dataset: Dataset = field(kw_only=True)  # always given: keyword-only needs no default
     model: Any = None
     parameter_names: tuple[str, ...] = ("x", "y")
     model_formula: str = ""
     n_parameters: int = 2
     #: Extra facts for ``functions --format json`` (the network's weights and directions for a slice).
-    extra: dict = None
+    extra: dict[str, Any] | None = None
     exact_search: bool = False  # see Landscape.exact_search
 
     @property
@@ -71,19 +73,21 @@ class DataLandscape(Landscape):
         return self.dataset.n
 
     # -- minibatches --------------------------------------------------------------------------------------
-    def batch_value(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_value(self, points: ArrayLike, batch: Sequence[int] | IntArray | None) -> FloatArray:
         """The mean loss over the samples ``batch`` (indices into the dataset; None: all) at each point."""
         return self._eval(self._batched("value", batch, 1), points, ())
 
-    def batch_grad(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_grad(self, points: ArrayLike, batch: Sequence[int] | IntArray | None) -> FloatArray:
         """The mean gradient over the samples ``batch`` at each point: shape (N, 2)."""
         return self._eval(self._batched("grad", batch, 2), points, (2,))
 
-    def batch_hessian(self, points, batch: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    def batch_hessian(self, points: ArrayLike, batch: Sequence[int] | IntArray | None) -> FloatArray:
         """The mean Hessian over the samples ``batch`` at each point: shape (N, 2, 2)."""
         return self._eval(self._batched("hess", batch, 4), points, (2, 2))
 
-    def _batched(self, method: str, batch, n_out: int) -> Callable[..., list]:
+    def _batched(
+        self, method: str, batch: Sequence[int] | IntArray | None, n_out: int
+    ) -> Callable[..., list[Any]]:
         x, y = self.dataset.x, self.dataset.y
         if batch is not None:
             idx = np.asarray(batch, dtype=np.intp)
@@ -93,7 +97,13 @@ class DataLandscape(Landscape):
         fn = getattr(self.model, method)
         if method == "value":  # the model gives the (N,) values; the landscape's functions give lists
 
-            def fn(p, q, x, y, value=fn):
+            def fn(
+                p: FloatArray,
+                q: FloatArray,
+                x: FloatArray,
+                y: FloatArray,
+                value: Callable[..., FloatArray] = fn,
+            ) -> list[FloatArray]:
                 return [value(p, q, x, y)]
 
         return _chunked(fn, x, y, n_out, self._chunk(len(y), method))
@@ -117,7 +127,7 @@ class DataLandscape(Landscape):
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, ...]:
+    ) -> tuple[FloatArray, ...]:
         """``(xs, ys, Z[ix, iy])`` of the full-data loss over the domain, as :meth:`Landscape.grid`.
 
         Computed in chunks of points; after each, ``progress(done, total)`` is called (rows of the
@@ -127,12 +137,12 @@ class DataLandscape(Landscape):
 
     def batch_grid(
         self,
-        batch: Sequence[int] | np.ndarray | None,
+        batch: Sequence[int] | IntArray | None,
         resolution: int = 200,
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, ...]:
+    ) -> tuple[FloatArray, ...]:
         """``(xs, ys, Z)`` of the loss of the minibatch ``batch`` (None: the whole data) over the domain:
         the surface the optimizer feels at a step (see ``Simulation.batch``)."""
         axes = [np.linspace(lo, hi, int(resolution)) for lo, hi in self.domain]
@@ -152,13 +162,13 @@ class DataLandscape(Landscape):
         return axes[0], axes[1], z.reshape(gx.shape)
 
     # -- the model ----------------------------------------------------------------------------------------
-    def predict(self, params: Sequence[float], inputs) -> np.ndarray:
+    def predict(self, params: Sequence[float], inputs: ArrayLike) -> FloatArray:
         """The model's output at parameters ``params`` = (p, q) for ``inputs`` ((M,) numbers for a
         one-feature model, (M, 2) pairs for two): the prediction, or P(y = 1) for a classifier."""
         p, q = (float(c) for c in params)
         return np.asarray(self.model.predict(p, q, np.asarray(inputs, dtype=np.float64)), dtype=np.float64)
 
-    def model_grid(self, params: Sequence[float], resolution: int = 100) -> tuple[np.ndarray, ...]:
+    def model_grid(self, params: Sequence[float], resolution: int = 100) -> tuple[FloatArray, ...]:
         """The model over the data's range: ``(xs, predictions)`` for one feature; ``(x1s, x2s, P[i, j])``
         with P = P(y = 1) at (x1s[i], x2s[j]) for two (the decision boundary is P = 0.5)."""
         bounds = self.dataset.bounds()
@@ -169,7 +179,7 @@ class DataLandscape(Landscape):
         out = self.predict(params, np.column_stack([g1.ravel(), g2.ravel()]))
         return axes[0], axes[1], out.reshape(g1.shape)
 
-    def describe_json(self) -> dict:
+    def describe_json(self) -> dict[str, Any]:
         """What ``functions --format json`` says beyond the common fields: the model, loss and data."""
         out = {
             "kind": "data",
@@ -184,10 +194,12 @@ class DataLandscape(Landscape):
         return out
 
 
-def _chunked(fn: Callable, x: np.ndarray, y: np.ndarray, n_out: int, chunk: int) -> Callable[..., list]:
+def _chunked(
+    fn: Callable[..., list[FloatArray]], x: FloatArray, y: FloatArray, n_out: int, chunk: int
+) -> Callable[..., list[FloatArray]]:
     """``fn(p, q, x, y)`` over the points in chunks of ``chunk``, the parts joined into (N,) arrays."""
 
-    def run(p, q):
+    def run(p: ArrayLike, q: ArrayLike) -> list[FloatArray]:
         p = np.asarray(p, dtype=np.float64)
         q = np.asarray(q, dtype=np.float64)
         n = p.shape[0]
@@ -208,11 +220,11 @@ class _DataEntry:
     id: str
     name: str
     data: Callable[[], Dataset]
-    domain: tuple
+    domain: tuple[tuple[float, float], ...]
     description: str
     source: str
     #: Newton starts whose limits are the global minima (computed, not typed: they depend on the data).
-    minima_from: tuple = ()
+    minima_from: tuple[tuple[float, float], ...] = ()
 
 
 _DATA_ENTRIES = [
@@ -270,7 +282,17 @@ def describe_data(landscape_id: str) -> tuple[str, str]:
     return e.name, e.description
 
 
-def newton_minimum(model, data: Dataset, start, iters: int = 100) -> tuple[float, float]:
+class _Derivatives(Protocol):
+    """What :func:`newton_minimum` needs of a model (a DataModel, or a network slice's model)."""
+
+    def grad(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]: ...
+
+    def hess(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]: ...
+
+
+def newton_minimum(
+    model: _Derivatives, data: Dataset, start: Sequence[float], iters: int = 100
+) -> tuple[float, float]:
     """Newton's method on the exact gradient and Hessian (damped to stay in the basin), to rounding."""
     p = np.array(start, dtype=np.float64)
     for _ in range(iters):
@@ -293,7 +315,7 @@ def build_data_landscape(landscape_id: str) -> DataLandscape:
     data = e.data()
     minima = tuple(newton_minimum(model, data, s) for s in e.minima_from)
 
-    def symbolic():
+    def symbolic() -> tuple[Any, tuple[Any, ...]]:
         import sympy as sp
 
         p, q = sp.symbols(model.params, real=True)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from landscape_gui.core.types import IntArray
+
 __all__ = ["BATCH_STREAM", "BatchSampler"]
 
 #: Second word of the seed of the batch generator: a stream apart from the Gaussian noise of each group
@@ -27,7 +29,7 @@ BATCH_STREAM = 0xBA7C
 class BatchSampler:
     """Batches of indices 0 … n − 1: a fresh permutation each epoch, consecutive slices of it in order."""
 
-    def __init__(self, n: int, batch_size: int, seed: int = 0):
+    def __init__(self, n: int, batch_size: int, seed: int = 0) -> None:
         if n < 1:
             raise ValueError("a dataset needs at least one sample")
         if not 1 <= batch_size <= n:
@@ -44,16 +46,17 @@ class BatchSampler:
     def reset(self) -> None:
         """Back to the first batch of the first epoch (the same batches again)."""
         self._rng = np.random.default_rng([self.seed, BATCH_STREAM])
-        self._perm: np.ndarray | None = None
+        self._perm: IntArray | None = None
         self._pos = self.n  # the next call starts an epoch
         self.epoch = 0  # epochs started
 
-    def next(self) -> np.ndarray:
+    def next(self) -> IntArray:
         """The next batch (a new read-only index array)."""
         if self._pos >= self.n:
             self._perm = self._rng.permutation(self.n)
             self._pos = 0
             self.epoch += 1
+        assert self._perm is not None  # made above: the first call starts an epoch
         batch = self._perm[self._pos : self._pos + self.batch_size].copy()
         batch.flags.writeable = False
         self._pos += self.batch_size

@@ -24,8 +24,11 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from landscape_gui.core.types import FloatArray
 
 __all__ = [
     "LOSSES",
@@ -55,7 +58,7 @@ class Network:
     weight_decay: float = 0.0
     loss_name: str = "cross_entropy"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.loss_name not in LOSSES:
             raise ValueError(f"unknown loss {self.loss_name!r} (known: {', '.join(LOSSES)})")
         if len(self.sizes) < 2 or self.sizes[-1] != 2 or min(self.sizes) < 1:
@@ -72,7 +75,7 @@ class Network:
     def n_parameters(self) -> int:
         return sum(o * i + o for (o, i), _ in self.shapes)
 
-    def unflatten(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    def unflatten(self, theta: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
         """Views (W, b) per layer into the flat vector θ."""
         out, k = [], 0
         for (o, i), _ in self.shapes:
@@ -82,7 +85,7 @@ class Network:
             k += o
         return out
 
-    def init(self, seed: int) -> np.ndarray:
+    def init(self, seed: int) -> FloatArray:
         """Glorot-uniform weights, zero biases, from a seeded generator."""
         rng = np.random.default_rng(seed)
         parts = []
@@ -92,7 +95,7 @@ class Network:
         return np.concatenate(parts)
 
     # -- one parameter vector -------------------------------------------------------------------------------
-    def logits(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def logits(self, theta: FloatArray, x: FloatArray) -> FloatArray:
         """The logits z for inputs x (S, 2): shape (S, 2)."""
         h = x
         layers = self.unflatten(theta)
@@ -101,17 +104,17 @@ class Network:
         w, b = layers[-1]
         return h @ w.T + b
 
-    def margin(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def margin(self, theta: FloatArray, x: FloatArray) -> FloatArray:
         """The logit margin m = z₁ − z₀ for inputs x (S, 2): shape (S,)."""
         z = self.logits(theta, x)
         return z[:, 1] - z[:, 0]
 
-    def loss(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    def loss(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> float:
         """The mean loss over the samples, plus the weight decay term."""
         decay = 0.5 * self.weight_decay * float(theta @ theta)
         return float(head_loss(self.loss_name, self.logits(theta, x), y)) + decay
 
-    def loss_and_grad(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def loss_and_grad(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
         """The mean loss and its gradient in θ (backpropagation)."""
         layers = self.unflatten(theta)
         acts = [x]
@@ -131,7 +134,7 @@ class Network:
         flat = np.concatenate([np.concatenate([gw.ravel(), gb]) for gw, gb in grads])
         return loss, flat + self.weight_decay * theta
 
-    def hessian(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray, chunk: int = 128) -> np.ndarray:
+    def hessian(self, theta: FloatArray, x: FloatArray, y: FloatArray, chunk: int = 128) -> FloatArray:
         """The exact Hessian ∇²L(θ) (P × P) of the loss (weight decay included), symmetric.
 
         Each column block is a batch of exact Hessian-vector products H·v (Pearlmutter's R-operator: the
@@ -146,8 +149,8 @@ class Network:
         return 0.5 * (h + h.T)  # the products agree with Hᵀ to rounding; make it exactly symmetric
 
     def hessian_vector_products(
-        self, theta: np.ndarray, v: np.ndarray, x: np.ndarray, y: np.ndarray
-    ) -> np.ndarray:
+        self, theta: FloatArray, v: FloatArray, x: FloatArray, y: FloatArray
+    ) -> FloatArray:
         """H·vₖ for each row vₖ of ``v`` (K, P), exactly: shape (K, P) (see :meth:`hessian`)."""
         layers = self.unflatten(theta)
         k = v.shape[0]
@@ -188,7 +191,9 @@ class Network:
         )
 
     # -- the plane θ0 + a·δ + b·η ---------------------------------------------------------------------------
-    def plane_terms(self, plane: Plane, a: np.ndarray, b: np.ndarray, x, y, order: int) -> list[np.ndarray]:
+    def plane_terms(
+        self, plane: Plane, a: FloatArray, b: FloatArray, x: FloatArray, y: FloatArray, order: int
+    ) -> list[FloatArray]:
         """The mean loss over samples (x, y) at the points (a[k], b[k]) of the plane, with its derivatives.
 
         ``order`` 0 gives [J]; 1 gives [∂J/∂a, ∂J/∂b]; 2 gives [∂²J/∂a², ∂²J/∂a∂b, ∂²J/∂b∂a, ∂²J/∂b²];
@@ -211,7 +216,7 @@ class Network:
             )
         a = np.asarray(a, dtype=np.float64)[:, None, None]
         b = np.asarray(b, dtype=np.float64)[:, None, None]
-        jets: list | None = None  # the input x does not depend on (a, b)
+        jets: list[Any] | None = None  # the input x does not depend on (a, b)
         n_layers = len(plane.stacked)
         for k, (stack, (c0, ca, cb)) in enumerate(zip(plane.stacked, plane.biases, strict=True)):
             out = stack.shape[0] // 3
@@ -239,6 +244,8 @@ class Network:
                     ]
             jets = _tanh_jets(terms, order) if k < n_layers - 1 else terms
         # logits → margin m = z1 − z0 → per-sample loss softplus(m) − y·m
+        assert jets is not None  # a network has at least one layer
+        assert jets is not None  # a network has at least one layer
         m = [t[..., 1] - t[..., 0] if np.ndim(t) else t for t in jets]
         a, b = a[:, 0, 0], b[:, 0, 0]
         s = _sigmoid(m[0])
@@ -254,7 +261,7 @@ class Network:
         h_bb = np.mean(w * m[2] * m[2] + e * m[5], axis=1) + lam * g[4]
         return [h_aa, h_ab, h_ab, h_bb]
 
-    def plane_logits(self, plane: Plane, a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def plane_logits(self, plane: Plane, a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
         """The logits at the points (a[k], b[k]) of the plane for inputs x (S, 2): shape (K, S, 2)."""
         a = np.asarray(a, dtype=np.float64)[:, None, None]
         b = np.asarray(b, dtype=np.float64)[:, None, None]
@@ -268,7 +275,7 @@ class Network:
             h = np.tanh(u) if k < n_layers - 1 else u
         return h
 
-    def plane(self, theta: np.ndarray, delta: np.ndarray, eta: np.ndarray) -> Plane:
+    def plane(self, theta: FloatArray, delta: FloatArray, eta: FloatArray) -> Plane:
         """The plane θ + a·δ + b·η, its layers stacked for :meth:`plane_terms`."""
         stacked, biases = [], []
         for (w0, b0), (wd, bd), (we, be) in zip(
@@ -279,7 +286,7 @@ class Network:
         grams = (theta @ delta, theta @ eta, delta @ delta, delta @ eta, eta @ eta, theta @ theta)
         return Plane(tuple(stacked), tuple(biases), tuple(float(v) for v in grams))
 
-    def margin_on_plane(self, plane: Plane, a: float, b: float, x: np.ndarray) -> np.ndarray:
+    def margin_on_plane(self, plane: Plane, a: float, b: float, x: FloatArray) -> FloatArray:
         """The logit margin at the plane's point (a, b) for inputs x (S, 2)."""
         h = x
         for k, (stack, (c0, ca, cb)) in enumerate(zip(plane.stacked, plane.biases, strict=True)):
@@ -294,17 +301,18 @@ class Network:
 class Plane:
     """Per layer: the stacked weights [W₀; Δ; H] (3·out, in) and the biases (b₀, δ_b, η_b)."""
 
-    stacked: tuple[np.ndarray, ...]
-    biases: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+    stacked: tuple[FloatArray, ...]
+    biases: tuple[tuple[FloatArray, FloatArray, FloatArray], ...]
     #: θ₀·δ, θ₀·η, δ·δ, δ·η, η·η, θ₀·θ₀ (for the weight decay term)
     grams: tuple[float, ...] = (0.0,) * 6
 
 
-def _one_hot(y: np.ndarray, classes: int) -> np.ndarray:
-    return (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+def _one_hot(y: FloatArray, classes: int) -> FloatArray:
+    hot: FloatArray = (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+    return hot
 
 
-def head_loss(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+def head_loss(loss_name: str, z: FloatArray, y: FloatArray) -> FloatArray:
     """The mean loss of the logits z (S, 2), or of each point's logits (K, S, 2) → (K,), for labels y (S,).
 
     ``cross_entropy``: the mean over samples of softplus(m) − y·m, m = z₁ − z₀ (−log softmax(z)_y);
@@ -312,12 +320,14 @@ def head_loss(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     if loss_name == "cross_entropy":
         m = z[..., 1] - z[..., 0]
-        return np.mean(_softplus(m) - y * m, axis=-1)
+        loss: FloatArray = np.mean(_softplus(m) - y * m, axis=-1)
+        return loss
     r = z - _one_hot(y, z.shape[-1])
-    return np.mean(r * r, axis=(-2, -1))
+    mean: FloatArray = np.mean(r * r, axis=(-2, -1))
+    return mean
 
 
-def head_grad(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+def head_grad(loss_name: str, z: FloatArray, y: FloatArray) -> FloatArray:
     """∂(mean loss)/∂z for logits z (S, 2): shape (S, 2)."""
     if loss_name == "cross_entropy":
         m = z[:, 1] - z[:, 0]
@@ -326,7 +336,7 @@ def head_grad(loss_name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (z - _one_hot(y, z.shape[-1])) * (2.0 / z.size)
 
 
-def head_hvp(loss_name: str, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np.ndarray:
+def head_hvp(loss_name: str, z: FloatArray, y: FloatArray, dz: FloatArray) -> FloatArray:
     """The second derivative of the mean loss in the logits z (S, 2), applied to K directions dz (S, K, 2)."""
     if loss_name == "cross_entropy":
         s = _sigmoid(z[:, 1] - z[:, 0])
@@ -335,7 +345,7 @@ def head_hvp(loss_name: str, z: np.ndarray, y: np.ndarray, dz: np.ndarray) -> np
     return dz * (2.0 / z.size)
 
 
-def _tanh_jets(u: list, order: int) -> list:
+def _tanh_jets(u: list[Any], order: int) -> list[Any]:
     """Taylor coefficients of tanh(u) from those of u (value, ∂a, ∂b, ∂aa, ∂ab, ∂bb)."""
     h = np.tanh(u[0])
     if order == 0:
@@ -348,25 +358,25 @@ def _tanh_jets(u: list, order: int) -> list:
     return out
 
 
-def _sigmoid(z):
+def _sigmoid(z: FloatArray) -> FloatArray:
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _softplus(z):
+def _softplus(z: FloatArray) -> FloatArray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 def train_adam(
     net: Network,
-    theta: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
+    theta: FloatArray,
+    x: FloatArray,
+    y: FloatArray,
     schedule: tuple[tuple[int, float], ...],
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
-) -> tuple[np.ndarray, float]:
+) -> tuple[FloatArray, float]:
     """Full-batch Adam: ``schedule`` lists (steps, learning rate) phases. Returns (θ, final loss)."""
     theta = theta.copy()
     m = np.zeros_like(theta)
@@ -382,7 +392,7 @@ def train_adam(
     return theta, net.loss(theta, x, y)
 
 
-def filter_normalised_direction(net: Network, theta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def filter_normalised_direction(net: Network, theta: FloatArray, rng: np.random.Generator) -> FloatArray:
     """A Gaussian random direction, filter-normalised (Li et al., 2018): each filter (the row of a weight
     matrix that feeds one output neuron) rescaled to the norm of the same filter of θ; biases zero
     ("ignore biasbn"), as ``net_plotter.normalize_direction`` in tomgoldstein/loss-landscape does (without

@@ -46,12 +46,14 @@ import zipfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from landscape_gui.core.data.datasets import Dataset, moons_data
 from landscape_gui.core.data.landscapes import DataLandscape, newton_minimum
 from landscape_gui.core.data.mlp import Network, Plane, _sigmoid, filter_normalised_direction, train_adam
+from landscape_gui.core.types import FloatArray
 
 __all__ = [
     "MAX_CACHE_BYTES",
@@ -171,7 +173,7 @@ def describe_mlp_slice(variant: str = MLP_SLICE_ID) -> tuple[str, str]:
     return v.name, v.description
 
 
-def _train(settings: SliceSettings, net: Network, data: Dataset) -> dict[str, np.ndarray]:
+def _train(settings: SliceSettings, net: Network, data: Dataset) -> dict[str, FloatArray]:
     theta, loss = train_adam(net, net.init(settings.init_seed), data.x, data.y, settings.schedule)
     delta, eta = _filter_directions(settings, net, theta)
     return {"theta": theta, "delta": delta, "eta": eta, "loss": np.array(loss)}
@@ -202,7 +204,7 @@ def _regular_file_bytes(path: Path, limit: int) -> bytes | None:
         os.close(fd)
 
 
-def _npz_arrays(raw: bytes, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray] | None:
+def _npz_arrays(raw: bytes, shapes: dict[str, tuple[int, ...]]) -> dict[str, FloatArray] | None:
     """The float64 arrays of an npz file's bytes, if it holds exactly ``shapes``'s names with those shapes.
 
     Each member's declared size and its ``.npy`` header are checked before its data is read, so a member
@@ -239,7 +241,7 @@ def _npz_arrays(raw: bytes, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.
 
 def read_cache(
     path: Path, settings: SliceSettings, net: Network, data: Dataset
-) -> dict[str, np.ndarray] | None:
+) -> dict[str, FloatArray] | None:
     """The cached ``{"theta", "delta", "eta", "loss"}`` if ``path`` holds what training with ``settings``
     gives (see the module docstring for every check), else None: then the slice is trained again."""
     raw = _regular_file_bytes(path, MAX_CACHE_BYTES)
@@ -248,7 +250,7 @@ def read_cache(
     p = net.n_parameters
     try:
         arrays = _npz_arrays(raw, {"theta": (p,), "delta": (p,), "eta": (p,), "loss": ()})
-    except Exception:  # not a zip, a truncated member, a bad header ...: train again
+    except Exception:  # noqa: BLE001 - not a zip, a truncated member, a bad header ...: train again
         return None
     if arrays is None or not all(np.isfinite(v).all() for v in arrays.values()):
         return None
@@ -270,15 +272,15 @@ def read_cache(
 
 
 def _filter_directions(
-    settings: SliceSettings, net: Network, theta: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    settings: SliceSettings, net: Network, theta: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """δ and η: filter-normalised against θ*, drawn from the direction seed (δ first)."""
     rng = np.random.default_rng(settings.direction_seed)
     delta = filter_normalised_direction(net, theta, rng)
     return delta, filter_normalised_direction(net, theta, rng)
 
 
-def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _write(path: Path, arrays: dict[str, FloatArray]) -> None:
     """Atomically (temporary file, then rename); a cache that cannot be written is simply not kept. Whatever
     stops the write (a full disk, Ctrl+C), the temporary file is removed."""
     try:
@@ -289,7 +291,7 @@ def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
     tmp = Path(name)
     try:
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub matches **arrays against allow_pickle: bool
         view = memoryview(buffer.getbuffer())
         try:
             while view:
@@ -307,7 +309,7 @@ def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 def trained_slice(
     settings: SliceSettings = SliceSettings(),
-) -> tuple[Network, Dataset, dict[str, np.ndarray]]:
+) -> tuple[Network, Dataset, dict[str, FloatArray]]:
     """The network, its data and ``{"theta", "delta", "eta", "loss"}``: from the cache, or trained now."""
     net = Network(tuple(settings.sizes), settings.weight_decay)
     data = settings.data()
@@ -325,20 +327,20 @@ class SliceModel:
     #: Floats per (point, sample) that one chunk of each evaluation holds at once (sizes the chunks).
     widths = {"value": 48, "grad": 160, "hess": 320, "predict": 16}
 
-    def __init__(self, net: Network, plane: Plane):
+    def __init__(self, net: Network, plane: Plane) -> None:
         self.net = net
         self.plane = plane
 
-    def value(self, p, q, x, y):
+    def value(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         return self.net.plane_terms(self.plane, p, q, x, y, 0)[0]
 
-    def grad(self, p, q, x, y):
+    def grad(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         return self.net.plane_terms(self.plane, p, q, x, y, 1)
 
-    def hess(self, p, q, x, y):
+    def hess(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         return self.net.plane_terms(self.plane, p, q, x, y, 2)
 
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         """P(y = 1) for inputs (M, 2) with the network at the plane's point (p, q)."""
         return _sigmoid(self.net.margin_on_plane(self.plane, p, q, np.atleast_2d(inputs)))
 
@@ -348,10 +350,10 @@ class NetworkSpectrum:
     """The full Hessian's eigen-decomposition at θ* (see :func:`network_spectrum`); arrays read-only."""
 
     #: every eigenvalue, ascending: shape (P,)
-    eigenvalues: np.ndarray
+    eigenvalues: FloatArray
     #: the unit eigenvectors as columns, in the same order: shape (P, P); each signed so that its
     #: largest-magnitude component is positive
-    eigenvectors: np.ndarray
+    eigenvectors: FloatArray
     sizes: tuple[int, ...]
     #: λ of the loss's weight-decay term (λ/2)‖θ‖²; 0.0: the cross-entropy alone
     weight_decay: float
@@ -399,8 +401,8 @@ def network_spectrum(
 
 
 def _directions(
-    variant: SliceVariant, arrays: dict[str, np.ndarray], settings
-) -> tuple[np.ndarray, np.ndarray]:
+    variant: SliceVariant, arrays: dict[str, FloatArray], settings: SliceSettings
+) -> tuple[FloatArray, FloatArray]:
     """The plane's δ and η for ``variant``, from the cached filter-normalised ones (or the spectrum)."""
     delta, eta = arrays["delta"], arrays["eta"]
     if variant.directions == "orthogonal":
@@ -412,7 +414,7 @@ def _directions(
     return delta, eta
 
 
-def angle_degrees(u: np.ndarray, v: np.ndarray) -> float:
+def angle_degrees(u: FloatArray, v: FloatArray) -> float:
     """The angle between two directions, in degrees."""
     cos = float(u @ v) / float(np.linalg.norm(u) * np.linalg.norm(v))
     return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
@@ -446,7 +448,7 @@ def build_mlp_slice(settings: SliceSettings = SliceSettings(), variant: str = ML
             network_spectrum(v.weight_decay_term, settings).eigenvalues[[-1, -2]].tolist()
         )
 
-    def symbolic():
+    def symbolic() -> tuple[Any, tuple[Any, ...]]:
         import sympy as sp
 
         a, b = sp.symbols("a b", real=True)

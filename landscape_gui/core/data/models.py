@@ -17,18 +17,25 @@ no loop over points or samples, no finite differences.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["MODELS", "DataModel"]
 
 
-def _col(v: np.ndarray) -> np.ndarray:
+def _col(v: FloatArray) -> FloatArray:
     return np.asarray(v, dtype=np.float64)[:, None]
 
 
-def _least_squares(r, r_p, r_q, r_pp, r_pq, r_qq, which: str) -> list:
-    """Mean of rᵢ² and its exact derivatives from the residuals' own (N, S arrays; second ones may be 0)."""
+def _least_squares(
+    r: FloatArray, r_p: Any, r_q: Any, r_pp: Any, r_pq: Any, r_qq: Any, which: str
+) -> list[FloatArray]:
+    """Mean of rᵢ² and its exact derivatives from the residuals' own (N, S arrays; second ones may be 0).
+
+    The derivatives are arrays or constants, None where ``which`` does not need them."""
     if which == "value":
         return [np.mean(r * r, axis=1)]
     if which == "grad":
@@ -39,13 +46,13 @@ def _least_squares(r, r_p, r_q, r_pp, r_pq, r_qq, which: str) -> list:
     return [h_pp, h_pq, h_pq, h_qq]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def _sigmoid(z: FloatArray) -> FloatArray:
     """1 / (1 + e^(−z)) without overflow for any z."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _softplus(z: np.ndarray) -> np.ndarray:
+def _softplus(z: FloatArray) -> FloatArray:
     """log(1 + e^z) without overflow: max(z, 0) + log1p(e^(−|z|))."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
@@ -59,48 +66,54 @@ class DataModel:
     model: str  # the model's formula, in the parameters and the inputs
     loss: str  # the landscape's formula J(p, q) (right-hand side): a mean over the samples i
 
-    def value(self, p, q, x, y) -> np.ndarray:
+    def value(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         """Mean loss over the samples (x, y) at each of the N points (p[k], q[k]): shape (N,)."""
         return self._terms(p, q, x, y, "value")[0]
 
-    def grad(self, p, q, x, y) -> list[np.ndarray]:
+    def grad(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         """[∂J/∂p, ∂J/∂q], each of shape (N,)."""
         return self._terms(p, q, x, y, "grad")
 
-    def hess(self, p, q, x, y) -> list[np.ndarray]:
+    def hess(self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray) -> list[FloatArray]:
         """[∂²J/∂p², ∂²J/∂p∂q, ∂²J/∂q∂p, ∂²J/∂q²], each of shape (N,)."""
         return self._terms(p, q, x, y, "hess")
 
-    def predict(self, p: float, q: float, inputs: np.ndarray) -> np.ndarray:
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         """The model's output for the inputs at parameters (p, q): a prediction, or P(y = 1)."""
         raise NotImplementedError
 
-    def _terms(self, p, q, x, y, which: str) -> list[np.ndarray]:
+    def _terms(
+        self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray, which: str
+    ) -> list[FloatArray]:
         raise NotImplementedError
 
-    def sympy_loss(self, sp, p, q, x: np.ndarray, y: np.ndarray):
+    def sympy_loss(self, sp: Any, p: Any, q: Any, x: FloatArray, y: FloatArray) -> Any:
         """The loss as a sympy expression in the symbols p, q: the explicit mean over the samples."""
         raise NotImplementedError
 
 
 class _LinReg(DataModel):
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         return p * np.asarray(inputs, dtype=np.float64) + q
 
-    def _terms(self, p, q, x, y, which):
+    def _terms(
+        self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray, which: str
+    ) -> list[FloatArray]:
         r = _col(p) * x + _col(q) - y
         xs = np.broadcast_to(x, r.shape)
         return _least_squares(r, xs, 1.0, 0.0, 0.0, 0.0, which)
 
-    def sympy_loss(self, sp, p, q, x, y):
+    def sympy_loss(self, sp: Any, p: Any, q: Any, x: FloatArray, y: FloatArray) -> Any:
         return sp.Add(*[(p * sp.Float(a) + q - sp.Float(b)) ** 2 for a, b in zip(x, y, strict=True)]) / len(y)
 
 
 class _TanhNeuron(DataModel):
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         return q * np.tanh(p * np.asarray(inputs, dtype=np.float64))
 
-    def _terms(self, p, q, x, y, which):
+    def _terms(
+        self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray, which: str
+    ) -> list[FloatArray]:
         q_ = _col(q)
         t = np.tanh(_col(p) * x)
         r = q_ * t - y
@@ -113,17 +126,19 @@ class _TanhNeuron(DataModel):
         r_pp = q_ * x * x * (-2.0 * t * s)
         return _least_squares(r, r_p, t, r_pp, x * s, 0.0, which)
 
-    def sympy_loss(self, sp, p, q, x, y):
+    def sympy_loss(self, sp: Any, p: Any, q: Any, x: FloatArray, y: FloatArray) -> Any:
         terms = [(q * sp.tanh(p * sp.Float(a)) - sp.Float(b)) ** 2 for a, b in zip(x, y, strict=True)]
         return sp.Add(*terms) / len(y)
 
 
 class _LogReg(DataModel):
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         inputs = np.asarray(inputs, dtype=np.float64)
         return _sigmoid(p * inputs[..., 0] + q * inputs[..., 1])
 
-    def _terms(self, p, q, x, y, which):
+    def _terms(
+        self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray, which: str
+    ) -> list[FloatArray]:
         x1, x2 = x[:, 0], x[:, 1]
         z = _col(p) * x1 + _col(q) * x2
         if which == "value":
@@ -136,7 +151,7 @@ class _LogReg(DataModel):
         h12 = np.mean(w * (x1 * x2), axis=1)
         return [np.mean(w * (x1 * x1), axis=1), h12, h12, np.mean(w * (x2 * x2), axis=1)]
 
-    def sympy_loss(self, sp, p, q, x, y):
+    def sympy_loss(self, sp: Any, p: Any, q: Any, x: FloatArray, y: FloatArray) -> Any:
         terms = []
         for (a, b), label in zip(x, y, strict=True):
             z = p * sp.Float(a) + q * sp.Float(b)
@@ -151,10 +166,12 @@ TWO_LINES_WIDTH = 0.7
 class _RobustLine(DataModel):
     """Line fit with the Welsch (correntropy) loss 1 − exp(−r²/2s²): each sample's pull fades with distance."""
 
-    def predict(self, p, q, inputs):
+    def predict(self, p: float, q: float, inputs: FloatArray) -> FloatArray:
         return p * np.asarray(inputs, dtype=np.float64) + q
 
-    def _terms(self, p, q, x, y, which):
+    def _terms(
+        self, p: FloatArray, q: FloatArray, x: FloatArray, y: FloatArray, which: str
+    ) -> list[FloatArray]:
         c = 1.0 / (2.0 * TWO_LINES_WIDTH**2)
         r = _col(p) * x + _col(q) - y
         e = np.exp(-c * r * r)
@@ -167,7 +184,7 @@ class _RobustLine(DataModel):
         h_pq = np.mean(dd * x, axis=1)
         return [np.mean(dd * (x * x), axis=1), h_pq, h_pq, np.mean(dd, axis=1)]
 
-    def sympy_loss(self, sp, p, q, x, y):
+    def sympy_loss(self, sp: Any, p: Any, q: Any, x: FloatArray, y: FloatArray) -> Any:
         c = 1 / (2 * sp.Float(TWO_LINES_WIDTH) ** 2)
         terms = [1 - sp.exp(-c * (p * sp.Float(a) + q - sp.Float(b)) ** 2) for a, b in zip(x, y, strict=True)]
         return sp.Add(*terms) / len(y)

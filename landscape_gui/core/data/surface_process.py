@@ -25,11 +25,17 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from landscape_gui.core.data.landscapes import DataLandscape, SurfaceCancelled
+from landscape_gui.core.types import FloatArray
 
-from landscape_gui.core.data.landscapes import SurfaceCancelled
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.critical import CriticalPoint
+    from landscape_gui.core.landscapes.landscape import Landscape
 
 __all__ = ["SurfaceProcess", "can_compute"]
 
@@ -58,7 +64,7 @@ def _watch_parent() -> None:
         os._exit(0)
 
 
-def _serve(conn) -> None:
+def _serve(conn: Connection) -> None:
     """Receive ("grid", id, domain, resolution); answer ("progress", done, total)*, then ("grid", xs, ys,
     Z), ("cancelled",) or ("error", message). A "cancel" with nothing in flight is ignored."""
     import signal
@@ -74,6 +80,7 @@ def _serve(conn) -> None:
     keep_freed_memory()
 
     conn.send(("ready",))
+    reply: tuple[Any, ...]
     while True:
         try:
             msg = conn.recv()
@@ -85,10 +92,8 @@ def _serve(conn) -> None:
 
                 reply = ("critical", critical_points(_landscape(get_landscape, msg[1], msg[2])))
             except Exception as e:  # noqa: BLE001 - said to the parent in one line
-                reply = ("error", f"{type(e).__name__}: {e}".splitlines()[0])
-            try:
-                conn.send(reply)
-            except (EOFError, OSError):
+                reply = _error(e)
+            if not _send(conn, reply):
                 return
             continue
         if msg[0] != "grid":
@@ -96,7 +101,7 @@ def _serve(conn) -> None:
         _, landscape_id, domain, resolution = msg
         last = [0.0]
 
-        def progress(done: int, total: int, last=last) -> None:
+        def progress(done: int, total: int, last: list[float] = last) -> None:
             now = time.perf_counter()
             if now - last[0] >= PROGRESS_INTERVAL_S or done == total:
                 last[0] = now
@@ -104,19 +109,34 @@ def _serve(conn) -> None:
 
         try:
             landscape = _landscape(get_landscape, landscape_id, domain)
+            if not isinstance(landscape, DataLandscape):  # can_compute: the parent sends only these
+                raise TypeError(f"{landscape_id} is not a data landscape")
             xs, ys, z = landscape.grid(resolution, progress=progress, cancelled=conn.poll)
             reply = ("grid", xs, ys, z)
         except SurfaceCancelled:
             reply = ("cancelled",)
         except Exception as e:  # noqa: BLE001 - said to the parent in one line
-            reply = ("error", f"{type(e).__name__}: {e}".splitlines()[0])
-        try:
-            conn.send(reply)
-        except (EOFError, OSError):
+            reply = _error(e)
+        if not _send(conn, reply):
             return
 
 
-def _landscape(get_landscape, landscape_id: str, domain):
+def _error(e: Exception) -> tuple[str, str]:
+    return ("error", f"{type(e).__name__}: {e}".splitlines()[0])
+
+
+def _send(conn: Connection, reply: object) -> bool:
+    """Send ``reply`` to the parent; False when the parent is gone."""
+    try:
+        conn.send(reply)
+    except (EOFError, OSError):
+        return False
+    return True
+
+
+def _landscape(
+    get_landscape: Callable[[str], Landscape], landscape_id: str, domain: Sequence[Sequence[float]] | None
+) -> Landscape:
     landscape = get_landscape(landscape_id)
     if domain is not None and tuple(map(tuple, domain)) != tuple(landscape.domain):
         landscape = landscape.with_domain(domain)
@@ -127,11 +147,11 @@ def _landscape(get_landscape, landscape_id: str, domain):
 class SurfaceProcess:
     """One warm child computing surfaces (see the module docstring). Thread-safe; one request at a time."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._process = None
-        self._starting = None  # a child started but not ready yet
-        self._conn = None
+        self._process: BaseProcess | None = None
+        self._starting: BaseProcess | None = None  # a child started but not ready yet
+        self._conn: Connection | None = None
         self.available = True
 
     def _start(self) -> None:
@@ -161,7 +181,7 @@ class SurfaceProcess:
         self._process, self._conn = process, parent_conn
 
     @contextlib.contextmanager
-    def _session(self):
+    def _session(self) -> Iterator[Connection]:
         """The pipe to a running child, one request at a time. A broken child is stopped for good: from then
         on :attr:`available` is False and the callers compute in this process."""
         with self._lock:
@@ -170,6 +190,7 @@ class SurfaceProcess:
             try:
                 if self._process is None or not self._process.is_alive():
                     self._start()
+                assert self._conn is not None  # set with the running process
                 yield self._conn
             except (EOFError, OSError, RuntimeError) as e:
                 self._stop()
@@ -181,7 +202,7 @@ class SurfaceProcess:
                 raise RuntimeError(f"the surface process stopped ({type(e).__name__})") from e
 
     @staticmethod
-    def _domain(domain: Sequence[Sequence[float]] | None) -> list | None:
+    def _domain(domain: Sequence[Sequence[float]] | None) -> list[list[float]] | None:
         return None if domain is None else [list(map(float, b)) for b in domain]
 
     def compute(
@@ -192,7 +213,7 @@ class SurfaceProcess:
         *,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """``(xs, ys, Z)`` of ``get_landscape(landscape_id)`` over ``domain`` at ``resolution``."""
         with self._session() as conn:
             conn.send(("grid", landscape_id, self._domain(domain), int(resolution)))
@@ -216,14 +237,17 @@ class SurfaceProcess:
                 else:
                     raise ValueError(msg[1])
 
-    def critical_points(self, landscape_id: str, domain: Sequence[Sequence[float]] | None) -> list:
+    def critical_points(
+        self, landscape_id: str, domain: Sequence[Sequence[float]] | None
+    ) -> list[CriticalPoint]:
         """``core.critical.critical_points`` of the landscape, found in the child (not interruptible)."""
         with self._session() as conn:
             conn.send(("critical", landscape_id, self._domain(domain)))
             msg = conn.recv()
         if msg[0] != "critical":
             raise ValueError(msg[1])
-        return msg[1]
+        points: list[CriticalPoint] = msg[1]
+        return points
 
     def _stop(self) -> None:
         process, conn = self._process, self._conn

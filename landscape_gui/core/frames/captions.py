@@ -32,15 +32,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.analysis.simulation import Simulation
 from landscape_gui.core.optimizers.schedules import Schedule
 from landscape_gui.core.optimizers.spec import Buffer, Optimizer, StepContext
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["Caption", "CaptionLine", "caption", "format_value", "step_caption"]
 
 
-def format_value(value, digits: int = 4) -> str:
+def format_value(value: ArrayLike, digits: int = 4) -> str:
     """A number, an (x, y) vector or a matrix, each number to ``digits`` significant digits."""
     v = np.asarray(value, dtype=np.float64)
     if v.ndim == 0:
@@ -58,7 +60,7 @@ class CaptionLine:
     symbol: str
     op: str
     formula: str
-    value: np.ndarray
+    value: FloatArray
     meaning: str
 
     def text(self, digits: int = 4) -> str:
@@ -78,7 +80,7 @@ class Caption:
         """The caption as plain lines: title, settings, then one line per quantity."""
         return [self.title, self.settings, *(line.text(digits) for line in self.lines)]
 
-    def value(self, symbol: str) -> np.ndarray:
+    def value(self, symbol: str) -> FloatArray:
         """The value on the line of ``symbol`` (the first such line; θ is the start, θ ← the new θ)."""
         for line in self.lines:
             if line.symbol == symbol:

@@ -17,11 +17,18 @@ half-width along each axis is ``scale × lr_eff`` of that axis). Each scale is t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.frames.palette import GLYPH_STYLE
+from landscape_gui.core.types import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from landscape_gui.core.frames.glyphs import Glyphs
 
 #: The longest arrow of a kind: this share of the domain's larger side.
 ARROW_SHARE = 0.2
@@ -47,13 +54,13 @@ class GlyphSet:
     ``runs`` their run indices; a glyph is drawn ``scale × vector`` from its start (a box: that half-width)."""
 
     kind: str
-    starts: np.ndarray
-    vectors: np.ndarray
-    runs: np.ndarray
+    starts: FloatArray
+    vectors: FloatArray
+    runs: IntArray
     scale: float
 
     @property
-    def ends(self) -> np.ndarray:
+    def ends(self) -> FloatArray:
         return self.starts + self.scale * self.vectors
 
     def legend(self, velocity_buffer: str | None = None) -> str:
@@ -67,7 +74,7 @@ class GlyphSet:
         return f"{text}, arrow ×{self.scale:g}"
 
 
-def per_run(glyph_list, kind: str, n_starts: int, dim: int) -> np.ndarray:
+def per_run(glyph_list: Sequence[Glyphs], kind: str, n_starts: int, dim: int) -> FloatArray:
     """(R, d) vectors of ``kind`` for every run, optimizer-major (NaN rows where an optimizer has none)."""
     rows = []
     for g in glyph_list:
@@ -77,7 +84,12 @@ def per_run(glyph_list, kind: str, n_starts: int, dim: int) -> np.ndarray:
     return np.concatenate(rows) if rows else np.zeros((0, dim))
 
 
-def glyph_sets(glyph_list, positions, kinds, domain) -> dict[str, GlyphSet]:
+def glyph_sets(
+    glyph_list: Sequence[Glyphs],
+    positions: ArrayLike,
+    kinds: Iterable[str],
+    domain: Sequence[tuple[float, float]],
+) -> dict[str, GlyphSet]:
     """The glyphs of ``kinds`` for every ball: ``glyph_list`` holds one core ``Glyphs`` per optimizer, in
     order; ``positions`` (R, d) the balls, optimizer-major; ``domain`` the landscape's ``((lo, hi), ...)``.
 
@@ -103,7 +115,7 @@ def glyph_sets(glyph_list, positions, kinds, domain) -> dict[str, GlyphSet]:
     return out
 
 
-def _longest(v: np.ndarray, kind: str) -> float:
+def _longest(v: FloatArray, kind: str) -> float:
     ok = np.isfinite(v).all(axis=1)
     if not ok.any():
         return 0.0

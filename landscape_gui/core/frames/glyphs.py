@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_gui.core.analysis.simulation import Simulation
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["Glyphs", "glyphs"]
 
@@ -36,14 +37,14 @@ __all__ = ["Glyphs", "glyphs"]
 class Glyphs:
     """The arrows of one optimizer's balls (see the module docstring); ``velocity_buffer`` names b."""
 
-    neg_gradient: np.ndarray
-    velocity: np.ndarray | None
-    step: np.ndarray
-    effective_lr: np.ndarray | None
+    neg_gradient: FloatArray
+    velocity: FloatArray | None
+    step: FloatArray
+    effective_lr: FloatArray | None
     velocity_buffer: str | None = None
 
 
-def _finite(a: np.ndarray, alive: np.ndarray) -> np.ndarray:
+def _finite(a: FloatArray, alive: FloatArray) -> FloatArray:
     a = np.asarray(a, dtype=np.float64)
     ok = alive[:, None] & np.isfinite(a)
     return a if ok.all() else np.where(ok, a, 0.0)

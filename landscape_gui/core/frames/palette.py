@@ -25,9 +25,15 @@ carries a meaning is decided in this one module, for the window and the export a
 from __future__ import annotations
 
 import colorsys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from landscape_gui.core.types import BoolArray, ByteArray, IntArray
+
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.critical import CriticalPoint
 
 OPTIMIZER_COLORS = (
     (230, 159, 0),  # orange (Okabe–Ito)
@@ -68,7 +74,7 @@ def optimizer_color(index: int) -> tuple[int, int, int, int]:
     return (r, g, b, 255)
 
 
-def optimizer_colors(ids) -> list[tuple[int, int, int, int]]:
+def optimizer_colors(ids: Iterable[str]) -> list[tuple[int, int, int, int]]:
     """The colour of each optimizer of a scenario, in order: its own (:data:`OPTIMIZER_SLOT`), or the next one
     free when an earlier entry has it (warm-up against constant lr: two SGD runs, two colours).
 
@@ -92,37 +98,40 @@ def optimizer_colors(ids) -> list[tuple[int, int, int, int]]:
 
 def optimizer_color_f(index: int) -> tuple[float, float, float, float]:
     """The same colour as floats in [0, 1] (what the GL items take)."""
-    return tuple(c / 255.0 for c in optimizer_color(index))
+    r, g, b, a = optimizer_color(index)
+    return (r / 255.0, g / 255.0, b / 255.0, a / 255.0)
 
 
-def relative_luminance(rgb) -> float:
+def relative_luminance(rgb: Sequence[float]) -> float:
     """WCAG 2 relative luminance of an sRGB colour given as 0–255 bytes."""
-    out = []
+    out: list[float] = []
     for c in rgb[:3]:
         c = c / 255.0
         out.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
     return 0.2126 * out[0] + 0.7152 * out[1] + 0.0722 * out[2]
 
 
-def contrast_ratio(a, b) -> float:
+def contrast_ratio(a: Sequence[float], b: Sequence[float]) -> float:
     """WCAG 2 contrast ratio (1 … 21) between two sRGB colours."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)))
     return (lb + 0.05) / (la + 0.05)
 
 
-def readable_text(rgb, background, ratio: float = TEXT_CONTRAST) -> tuple[int, int, int]:
+def readable_text(
+    rgb: Sequence[float], background: Sequence[float], ratio: float = TEXT_CONTRAST
+) -> tuple[int, ...]:
     """``rgb`` itself when it reads on ``background`` (contrast ≥ ``ratio``), else the same hue darkened (on a
     light background) or lightened (on a dark one) just enough to read."""
-    rgb = tuple(int(c) for c in rgb[:3])
-    if contrast_ratio(rgb, background) >= ratio:
-        return rgb
+    own = tuple(int(c) for c in rgb[:3])
+    if contrast_ratio(own, background) >= ratio:
+        return own
     light_bg = relative_luminance(background) > 0.18
     target = (0, 0, 0) if light_bg else (255, 255, 255)
-    best = target
+    best: tuple[int, ...] = target
     lo, hi = 0.0, 1.0  # fraction of the way to black/white: the least that reads
     for _ in range(20):
         t = (lo + hi) / 2
-        c = tuple(round(v + (w - v) * t) for v, w in zip(rgb, target, strict=True))
+        c = tuple(round(v + (w - v) * t) for v, w in zip(own, target, strict=True))
         if contrast_ratio(c, background) >= ratio:
             best, hi = c, t
         else:
@@ -193,7 +202,7 @@ def _minimum_color(k: int) -> tuple[int, int, int]:
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-def outcome_palette(points: Sequence) -> np.ndarray:
+def outcome_palette(points: Sequence[CriticalPoint]) -> ByteArray:
     """RGBA bytes per label, shape (P + 2, 4): row k for critical point k, row −2 (:data:`DIVERGED`) and
     row −1 (:data:`NOT_SETTLED`) at the end, so ``outcome_palette(points)[labels]`` colours a label array.
 
@@ -215,7 +224,7 @@ def outcome_palette(points: Sequence) -> np.ndarray:
     return out
 
 
-def basin_rgba(labels: np.ndarray, points: Sequence) -> np.ndarray:
+def basin_rgba(labels: IntArray, points: Sequence[CriticalPoint]) -> ByteArray:
     """RGBA bytes of a label array: shape ``labels.shape + (4,)``."""
     return outcome_palette(points)[np.asarray(labels)]
 
@@ -227,8 +236,8 @@ DIFFERS_SWATCH = (70, 70, 80, 255)
 
 
 def difference_rgba(
-    rgba: np.ndarray, other_labels: np.ndarray, points: Sequence, differs: np.ndarray
-) -> np.ndarray:
+    rgba: ByteArray, other_labels: IntArray, points: Sequence[CriticalPoint], differs: BoolArray
+) -> ByteArray:
     """A basin map's ``rgba`` where the starts that ``differs`` marks take the colour of the other optimizer's
     outcome (``other_labels``, indices into the same ``points``; −3: a point the map does not know, grey) at
     :data:`DARKER` brightness: the pale basins of the first, the other's tongues dark across them.

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,6 +58,11 @@ from landscape_gui.core.frames.palette import (
 from landscape_gui.core.frames.snapshot import Snapshot
 from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.core.scenario.model import OptimizerSpec, Scenario
+
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.critical import CriticalPoint
+    from landscape_gui.core.analysis.simulation import Run
+    from landscape_gui.core.landscapes.landscape import Landscape
 
 __all__ = [
     "DIMMED",
@@ -131,7 +138,7 @@ class Basins:
     difference: BasinDifference | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[BasinMap, BasinMap | None]:
         """What the colours are made of: a view uploads them again only when these maps change."""
         return (self.map, None if self.difference is None else self.difference.other)
 
@@ -160,18 +167,36 @@ class Frame:
     scheduled: bool = False
     #: The losses' scale: the largest finite loss seen along the paths (numbers far below it are round-off).
     loss_scale: float = 1.0
-    #: The part of each run's path its trail shows (the whole path, or its last ``trail_steps`` steps) and J there.
-    trails: list = field(default_factory=list)
-    trail_values: list = field(default_factory=list)
+    #: Per optimizer (as ``snapshot.tracks``): the first row of each run's trail, (R,) (0: the whole path; else
+    #: the first point of its last ``trail_steps`` steps).
+    trail_first: list[np.ndarray] = field(default_factory=list)
     #: With a log-scale loss plot, the J* it subtracts (None: a linear plot of J).
     loss_floor: float | None = None
     #: Each run's distance to the nearest global minimum along its path, when that plot is asked for and a
     #: global minimum is known; else None.
-    distances: list | None = None
+    distances: list[np.ndarray] | None = None
 
     @property
     def step(self) -> int:
         return self.snapshot.step
+
+    @cached_property
+    def trails(self) -> list[np.ndarray]:
+        """The part of each run's path its trail shows (views; see :attr:`trail_first`)."""
+        return [
+            t.points[f:n, :, r]
+            for t, first in zip(self.snapshot.tracks, self.trail_first, strict=True)
+            for r, (f, n) in enumerate(zip(first.tolist(), t.lengths.tolist(), strict=True))
+        ]
+
+    @cached_property
+    def trail_values(self) -> list[np.ndarray]:
+        """J along each trail."""
+        return [
+            t.values[f:n, r]
+            for t, first in zip(self.snapshot.tracks, self.trail_first, strict=True)
+            for r, (f, n) in enumerate(zip(first.tolist(), t.lengths.tolist(), strict=True))
+        ]
 
     @property
     def colors(self) -> list[tuple[int, int, int, int]]:
@@ -215,7 +240,9 @@ def optimizer_label(spec: OptimizerSpec) -> str:
     return f"{opt.name} ({', '.join(settings)})" if settings else opt.name
 
 
-def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
+def auto_log_height(
+    landscape: Landscape, resolution: int = 100, grid: Sequence[np.ndarray] | None = None
+) -> bool:
     """Whether heights span so many orders of magnitude that a linear surface would look flat (judged on
     ``grid``, the landscape's ``grid()`` output, when given). Never for a curve: log10(J − min J) turns the
     minima of a 1-D landscape such as x⁴ − 5x² + 4 into cusps that are not there."""
@@ -232,14 +259,14 @@ def auto_log_height(landscape, resolution: int = 100, grid=None) -> bool:
     return bool(spread > 0 and low > 0 and spread / low > 200) or bool(spread > 0 and low == 0)
 
 
-def log_height(scenario: Scenario, landscape, grid=None) -> bool:
+def log_height(scenario: Scenario, landscape: Landscape, grid: Sequence[np.ndarray] | None = None) -> bool:
     """Whether the surface and the map show log10(J − min J): the scenario's choice, else decided from the
     landscape's values (:func:`auto_log_height`)."""
     chosen = scenario.view.log_height
     return chosen if chosen is not None else auto_log_height(landscape, grid=grid)
 
 
-def batch_surface_shown(scenario: Scenario, landscape) -> bool:
+def batch_surface_shown(scenario: Scenario, landscape: Landscape) -> bool:
     """Whether the current minibatch's loss is drawn: the view's setting, or automatically whenever the runs
     see minibatches smaller than the data (never on a formula)."""
     n = int(getattr(landscape, "n_samples", 0) or 0)
@@ -250,7 +277,7 @@ def batch_surface_shown(scenario: Scenario, landscape) -> bool:
     return scenario.view.batch_surface
 
 
-def basin_problem(scenario: Scenario, landscape, *, compare: bool = False) -> BasinProblem | None:
+def basin_problem(scenario: Scenario, landscape: Landscape, *, compare: bool = False) -> BasinProblem | None:
     """The basins a scenario shows: its ``[basins]`` optimizer (with ``compare``, the one it is compared with)
     with its learning-rate schedule, the scenario's steps, noise, seed and minibatches, the noise drawn from that
     optimizer's stream — each start ends where the scenario's own run (and ``trace``, ``basins SCENARIO``) ends
@@ -281,9 +308,9 @@ def basin_problem(scenario: Scenario, landscape, *, compare: bool = False) -> Ba
 def present(
     snapshot: Snapshot,
     scenario: Scenario,
-    landscape,
+    landscape: Landscape,
     *,
-    critical_points: Sequence | None = None,
+    critical_points: Sequence[CriticalPoint] | None = None,
     basin_map: BasinMap | None = None,
     compare_map: BasinMap | None = None,
 ) -> Frame:
@@ -317,7 +344,8 @@ def present(
     if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
         sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
     basins = _basins(basin_map, scenario, labels, compare_map) if basin_map is not None else None
-    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, _loss_scale(snapshot))
+    scale = _loss_scale(snapshot)
+    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, scale)
     if view.critical_points and critical_points:
         legend += _critical_rows(critical_points)
     legend += basins.rows if basins is not None else ()
@@ -327,29 +355,32 @@ def present(
         caption=_caption(snapshot, looks, n_starts), basins=basins,
         title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
         optimizer_colors=tuple(colors),
-        scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=_loss_scale(snapshot),
-        **_trails(snapshot, view.trail_steps),
+        scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=scale,
+        trail_first=_trail_first(snapshot, view.trail_steps),
         loss_floor=_loss_floor(snapshot, critical_points) if view.log_loss else None,
         distances=_distances(snapshot, critical_points) if view.distance_plot else None,
     )  # fmt: skip
 
 
-def _trails(snapshot: Snapshot, last: int) -> dict[str, list]:
-    """Each run's trail: its path (views, no copy), or only the points of its last ``last`` steps (0: all)."""
-    if last <= 0:
-        return {"trails": snapshot.paths, "trail_values": snapshot.path_values}
-    keep = [np.searchsorted(steps, steps[-1] - last, side="left") for steps in snapshot.history_steps]
-    return {
-        "trails": [p[k:] for p, k in zip(snapshot.paths, keep, strict=True)],
-        "trail_values": [v[k:] for v, k in zip(snapshot.path_values, keep, strict=True)],
-    }
+def _trail_first(snapshot: Snapshot, last: int) -> list[np.ndarray]:
+    """Per optimizer, the first row of each run's trail: 0 (the whole path), or the first point of its last
+    ``last`` steps."""
+    out = []
+    for t in snapshot.tracks:
+        if last <= 0:
+            out.append(np.zeros(t.runs, np.intp))
+            continue
+        # rows before a run's last are the shared recorded steps; its last row is always in its trail
+        first = np.searchsorted(t.row_steps, t.last_steps - last, side="left")
+        out.append(np.minimum(first, t.lengths - 1))
+    return out
 
 
-def _global_minima(points) -> list:
+def _global_minima(points: Sequence[CriticalPoint] | None) -> list[CriticalPoint]:
     return [p for p in points or () if p.kind == "minimum" and p.is_global]
 
 
-def _loss_floor(snapshot: Snapshot, points) -> float:
+def _loss_floor(snapshot: Snapshot, points: Sequence[CriticalPoint] | None) -> float:
     """J*: the global minimum's value where it is known, else the lowest finite loss of any path."""
     minima = _global_minima(points)
     if minima:
@@ -358,7 +389,7 @@ def _loss_floor(snapshot: Snapshot, points) -> float:
     return float(min(finite, default=0.0))
 
 
-def _distances(snapshot: Snapshot, points) -> list | None:
+def _distances(snapshot: Snapshot, points: Sequence[CriticalPoint] | None) -> list[np.ndarray] | None:
     """‖θ − θ*‖ along each path, θ* the global minimum nearest to the point (None: none is known yet)."""
     minima = _global_minima(points)
     if not minima:
@@ -372,12 +403,27 @@ def _distances(snapshot: Snapshot, points) -> list | None:
 
 
 def _loss_scale(snapshot: Snapshot) -> float:
-    finite = [np.abs(v[np.isfinite(v)]).max() for v in snapshot.path_values if np.isfinite(v).any()]
-    return float(max(finite, default=1.0))
+    """The largest finite |J| along the paths (1 when there is none)."""
+    best = -np.inf
+    for t in snapshot.tracks:
+        v = np.abs(t.values)
+        ok = np.isfinite(v)
+        if (t.lengths < len(v)).any():  # rows past a run's end are not its own
+            ok &= np.arange(len(v))[:, None] < t.lengths[None, :]
+        v = v[ok]
+        if v.size:
+            best = max(best, float(v.max()))
+    return best if best > -np.inf else 1.0
 
 
 def _run_rows(
-    snapshot: Snapshot, looks, labels, colors, n_starts: int, best: int | None, scale: float
+    snapshot: Snapshot,
+    looks: Sequence[RunLook],
+    labels: Sequence[str],
+    colors: Sequence[tuple[int, int, int, int]],
+    n_starts: int,
+    best: int | None,
+    scale: float,
 ) -> tuple[LegendRow, ...]:
     """One row per optimizer (with its best loss when it runs from several starts); one per run instead when a
     single optimizer runs from a few starts; the best run last."""
@@ -411,17 +457,17 @@ def _run_rows(
     return tuple(rows)
 
 
-def _fate(run) -> str:
+def _fate(run: Run) -> str:
     if run.status == "diverged":
         return " — diverged"
     return " — left the domain" if run.outside else ""
 
 
-def _point(p) -> str:
+def _point(p: Sequence[float]) -> str:
     return ", ".join(f"{c:.3g}" for c in p)
 
 
-def _critical_rows(points) -> tuple[LegendRow, ...]:
+def _critical_rows(points: Sequence[CriticalPoint]) -> tuple[LegendRow, ...]:
     """One row per kind of critical point found, in the order of :data:`CRITICAL_STYLE`."""
     present_keys = {critical_key(p.kind, p.is_global) for p in points}
     return tuple(
@@ -439,7 +485,7 @@ def _glyph_rows(snapshot: Snapshot, sets: dict[str, GlyphSet], theme: str) -> tu
     )
 
 
-def _caption(snapshot: Snapshot, looks, n_starts: int) -> tuple[str, ...] | None:
+def _caption(snapshot: Snapshot, looks: Sequence[RunLook], n_starts: int) -> tuple[str, ...] | None:
     """The step caption of the run the snapshot was asked for (None: none was): its last update with the
     numbers, or where it starts."""
     r = snapshot.caption_run
@@ -458,7 +504,9 @@ def _caption(snapshot: Snapshot, looks, n_starts: int) -> tuple[str, ...] | None
     return (lines[0] + who + which, *lines[1:])
 
 
-def _basins(m: BasinMap, scenario: Scenario, labels, compare: BasinMap | None = None) -> Basins:
+def _basins(
+    m: BasinMap, scenario: Scenario, labels: Sequence[str], compare: BasinMap | None = None
+) -> Basins:
     palette = outcome_palette(m.points)
     shown = [x for x in m.outcomes() if x.count]
     keep = shown if len(shown) <= MAX_BASIN_ROWS else shown[: MAX_BASIN_ROWS - 1]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 TARGET = Path(__file__).with_name("_builtins_numpy.py")
 
@@ -27,7 +29,7 @@ import numpy
 '''
 
 
-def _printer():
+def _printer() -> Any:
     from sympy.printing.numpy import NumPyPrinter
 
     # lambdify's settings for modules="numpy" (sympy.utilities.lambdify), with fully qualified names
@@ -41,7 +43,7 @@ def _printer():
     )
 
 
-def function_source(name: str, exprs, symbols, printer=None) -> str:
+def function_source(name: str, exprs: Sequence[Any], symbols: Sequence[Any], printer: Any = None) -> str:
     """Source of ``def name(x[, y]): return [...]`` computing ``exprs``, as lambdify writes it."""
     from landscape_gui.core.landscapes.landscape import _compile
 

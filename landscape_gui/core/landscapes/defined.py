@@ -13,10 +13,18 @@ placed there are refused.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+from landscape_gui.core.types import BoolArray
+
+if TYPE_CHECKING:
+    from landscape_gui.core.landscapes.landscape import Landscape
 
 
-def defined_at(landscape, points) -> np.ndarray:
+def defined_at(landscape: Landscape, points: ArrayLike) -> BoolArray:
     """Whether J is a finite real number at each of the (N, d) ``points``."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, landscape.dim)
     if not len(pts):
@@ -25,7 +33,7 @@ def defined_at(landscape, points) -> np.ndarray:
         return np.isfinite(np.asarray(landscape.value(pts), dtype=np.float64).reshape(-1))
 
 
-def undefined_note(landscape, resolution: int = 101) -> str | None:
+def undefined_note(landscape: Landscape, resolution: int = 101) -> str | None:
     """One line saying where over its domain J is undefined (None where it is defined everywhere).
 
     Sampled on a ``resolution``-point grid per axis; an axis is named only where the undefined points do not

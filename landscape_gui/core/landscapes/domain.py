@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 #: Largest magnitude of a domain bound.
 MAX_BOUND = 1e6
@@ -45,7 +46,7 @@ def _axis(i: int, dim: int) -> str:
     return AXES[i] if dim <= len(AXES) else f"variable {i + 1}"
 
 
-def check_interval(low, high, axis: str = "x") -> tuple[float, float]:
+def check_interval(low: Any, high: Any, axis: str = "x") -> tuple[float, float]:
     """``(low, high)`` as floats, or :class:`DomainError` saying what is wrong with this axis."""
     try:
         lo, hi = float(low), float(high)

@@ -71,6 +71,7 @@ from landscape_gui.core.landscapes.formula_text import (
     syntax_error,
 )
 from landscape_gui.core.landscapes.landscape import Landscape
+from landscape_gui.core.types import FloatArray
 
 __all__ = ["FUNCTIONS", "FormulaError", "landscape_from_formula", "parse_formula"]
 
@@ -153,7 +154,7 @@ def _check_tree(src: Source, tree: ast.Expression) -> None:
 
     Problems are reported leftmost first, private names (``__import__``, ``__class__``) before anything else.
     """
-    private = [
+    private: list[tuple[int, ast.expr, str]] = [
         (src.node_span(n)[0], n, n.id)
         for n in ast.walk(tree)
         if isinstance(n, ast.Name) and _is_private(n.id)
@@ -168,7 +169,7 @@ def _check_tree(src: Source, tree: ast.Expression) -> None:
         col = src.column(index)
         raise FormulaError(f"'{name}' is not allowed at column {col}", col)
     count = 0
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    stack: list[tuple[ast.expr, int]] = [(tree.body, 1)]
     while stack:
         node, depth = stack.pop()
         count += 1
@@ -308,15 +309,15 @@ def _log10_abs(value: sp.Expr) -> float | None:
 class _Built:
     __slots__ = ("expr", "tower")
 
-    def __init__(self, expr: sp.Expr, tower: int):
+    def __init__(self, expr: sp.Expr, tower: int) -> None:
         self.expr = expr
         self.tower = tower
 
 
-def _build(src: Source, root: ast.AST) -> sp.Expr:
+def _build(src: Source, root: ast.expr) -> sp.Expr:
     """Build the sympy expression of a checked tree, bottom-up without recursion."""
     done: dict[int, _Built] = {}
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if not expanded:
@@ -329,7 +330,7 @@ def _build(src: Source, root: ast.AST) -> sp.Expr:
     return done[id(root)].expr
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
+def _children(node: ast.expr) -> list[ast.expr]:
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
     if isinstance(node, ast.UnaryOp):
@@ -339,7 +340,7 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
+def _build_node(src: Source, node: ast.expr, args: list[_Built]) -> _Built:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, int):
@@ -352,6 +353,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
     if isinstance(node, ast.UnaryOp):
         return _Built(-args[0].expr if isinstance(node.op, ast.USub) else args[0].expr, tower)
     if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)  # _check_tree lets only calls of a named function through
         _, fn = FUNCTIONS[node.func.id]
         values = [a.expr for a in args]
         if isinstance(fn, type) and issubclass(fn, sp.Function) and not all(v.is_Atom for v in values):
@@ -360,6 +362,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
             # keep such applications as written; arguments that are plain numbers or symbols evaluate.
             return _Built(fn(*values, evaluate=False), tower)
         return _Built(fn(*values), tower)
+    assert isinstance(node, ast.BinOp)  # _check_tree lets no other node through
     a, b = args[0].expr, args[1].expr
     op = node.op
     if isinstance(op, ast.Add):
@@ -407,7 +410,7 @@ def _build_node(src: Source, node: ast.AST, args: list[_Built]) -> _Built:
     return _Built(a**b, tower)
 
 
-def _check_value(src: Source, node: ast.AST, expr: sp.Expr) -> None:
+def _check_value(src: Source, node: ast.expr, expr: sp.Expr) -> None:
     """Refuse constants that are infinite, undefined, complex or too large to be a float."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise src.error(f"'{src.segment(node)}' at column {{col}} is infinite or undefined", node)
@@ -451,7 +454,7 @@ def parse_formula(text: str) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
         expr = _build(src, tree.body)
     except FormulaError:
         raise
-    except Exception as err:  # sympy refusing something unforeseen: still a formula problem
+    except Exception as err:  # noqa: BLE001 - sympy refusing something unforeseen: still a formula problem
         raise FormulaError(f"the formula cannot be built ({type(err).__name__})") from None
     symbols = (X, Y) if expr.has(Y) or _mentions_y(tree) else (X,)
     return expr, symbols
@@ -480,7 +483,7 @@ def _tree_size(exprs: Sequence[sp.Expr], cap: int) -> int:
     return count
 
 
-def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
+def _domain(domain: Sequence[Sequence[float]] | None, dim: int) -> tuple[tuple[float, float], ...]:
     """The domain for ``dim`` variables: intervals beyond ``dim`` are ignored, missing ones default."""
     intervals = list(domain or ())
     try:
@@ -494,7 +497,7 @@ def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
         raise FormulaError(f"domain: {e}") from None
 
 
-def _test_points(domain: Sequence[tuple[float, float]]) -> np.ndarray:
+def _test_points(domain: Sequence[tuple[float, float]]) -> FloatArray:
     axes = [np.linspace(lo, hi, 41 if len(domain) == 2 else 401) for lo, hi in domain]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(domain))
     rng = np.random.default_rng(0)
@@ -550,7 +553,7 @@ def landscape_from_formula(
         land.hessian(points[:50])
     except FormulaError:
         raise
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - numpy/sympy failing on a user's formula is the formula's problem
         raise FormulaError(f"the formula cannot be evaluated ({type(err).__name__})") from None
     if not np.isfinite(values).any():
         raise FormulaError("the formula has no real value anywhere in the domain")

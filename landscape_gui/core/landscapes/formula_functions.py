@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sympy as sp
 from sympy.core.logic import fuzzy_and
@@ -20,10 +21,10 @@ class _PiecewiseConstant(sp.Function):
 
     nargs = 1
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> Any:
         return sp.S.Zero
 
-    def _eval_is_extended_real(self):
+    def _eval_is_extended_real(self) -> Any:
         return self.args[0].is_extended_real
 
 
@@ -31,12 +32,12 @@ class _Sign(_PiecewiseConstant):
     """sign(a), derivative 0 (almost everywhere)."""
 
     @classmethod
-    def eval(cls, a):
+    def eval(cls, a: Any) -> Any:
         if a.is_number and a.is_extended_real:
             return sp.sign(a)
         return None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         return f"{printer._module_format('numpy.sign')}({printer._print(self.args[0])})"
 
 
@@ -44,12 +45,12 @@ class _Step(_PiecewiseConstant):
     """Heaviside step with value 1/2 at 0, derivative 0 (almost everywhere)."""
 
     @classmethod
-    def eval(cls, a):
+    def eval(cls, a: Any) -> Any:
         if a.is_number and a.is_extended_real:
             return (sp.sign(a) + 1) / 2
         return None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         return f"{printer._module_format('numpy.heaviside')}({printer._print(self.args[0])}, 0.5)"
 
 
@@ -59,7 +60,7 @@ class _Abs(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, a):
+    def eval(cls, a: Any) -> Any:
         if a.is_number and a.is_extended_real:
             return sp.Abs(a)
         if a.is_extended_nonnegative:
@@ -68,16 +69,16 @@ class _Abs(sp.Function):
             return -a
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> Any:
         return _Sign(self.args[0])
 
-    def _eval_is_extended_real(self):
+    def _eval_is_extended_real(self) -> Any:
         return self.args[0].is_extended_real
 
-    def _eval_is_extended_nonnegative(self):
+    def _eval_is_extended_nonnegative(self) -> Any:
         return True if self.args[0].is_extended_real else None
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         return f"{printer._module_format('numpy.abs')}({printer._print(self.args[0])})"
 
 
@@ -90,20 +91,20 @@ class _Extremum(sp.Function):
     _sign: int  # +1: the larger argument wins, −1: the smaller
 
     @classmethod
-    def eval(cls, a, b):
+    def eval(cls, a: Any, b: Any) -> Any:
         if a.is_number and b.is_number and a.is_extended_real and b.is_extended_real:
             return cls._exact(a, b)
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> Any:
         a, b = self.args
         lead = self._sign * (a - b)
         return _Step(lead) if argindex == 1 else _Step(-lead)
 
-    def _eval_is_extended_real(self):
+    def _eval_is_extended_real(self) -> Any:
         return fuzzy_and(arg.is_extended_real for arg in self.args)
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         a, b = (printer._print(arg) for arg in self.args)
         return f"{printer._module_format(self._numpy)}({a}, {b})"
 
@@ -122,20 +123,20 @@ class _Cbrt(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, a):
+    def eval(cls, a: Any) -> Any:
         if a.is_extended_nonnegative:
             return sp.cbrt(a)
         if a.is_number and a.is_extended_negative:
             return -sp.cbrt(-a)
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> Any:
         return 1 / (3 * _Cbrt(self.args[0]) ** 2)
 
-    def _eval_is_extended_real(self):
+    def _eval_is_extended_real(self) -> Any:
         return self.args[0].is_extended_real
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         return f"{printer._module_format('numpy.cbrt')}({printer._print(self.args[0])})"
 
 
@@ -145,21 +146,21 @@ class _Erf(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, a):
+    def eval(cls, a: Any) -> Any:
         if a.is_zero:
             return sp.S.Zero
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> Any:
         return 2 / sp.sqrt(sp.pi) * sp.exp(-(self.args[0] ** 2))
 
-    def _eval_is_extended_real(self):
+    def _eval_is_extended_real(self) -> Any:
         return self.args[0].is_extended_real
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> Any:
         return sp.erf(self.args[0])._eval_evalf(prec)
 
-    def _numpycode(self, printer):
+    def _numpycode(self, printer: Any) -> str:
         vectorize = printer._module_format("numpy.vectorize")
         erf = printer._module_format("math.erf")
         return f"{vectorize}({erf}, otypes=[float])({printer._print(self.args[0])})"
@@ -179,7 +180,7 @@ for _cls, _name in (
     _cls.__name__ = _cls.__qualname__ = _name
 
 
-def _log(a, base=None):
+def _log(a: Any, base: Any = None) -> Any:
     return sp.log(a) if base is None else sp.log(a) / sp.log(base)
 
 

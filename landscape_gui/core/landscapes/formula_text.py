@@ -29,7 +29,7 @@ MAX_DEPTH = 40
 class FormulaError(ValueError):
     """A formula that cannot be used; ``str(err)`` is one line saying what and where (``column``, 1-based)."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None) -> None:
         super().__init__(message)
         self.column = column
 
@@ -52,7 +52,7 @@ _TRAILING_OPERATORS = ("**", "+", "-", "*", "/", "^", ",")
 class Source:
     """The user's text, the text given to ast.parse, and the map between their columns."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.lead = len(text) - len(text.lstrip())
         # what the user wrote, without surrounding blanks, on one line (so that messages are one line)
         self.text = re.sub(r"[\t\n\r]", " ", text.strip())
@@ -86,7 +86,7 @@ class Source:
         """1-based column in the user's text of index ``index`` of self.text."""
         return self.lead + index + 1
 
-    def node_span(self, node: ast.AST) -> tuple[int, int]:
+    def node_span(self, node: ast.expr | ast.keyword) -> tuple[int, int]:
         """(start, end) indexes in self.text of an ast node."""
         start = self.origin[self.byte_to_index.get(node.col_offset, 0)]
         end_byte = getattr(node, "end_col_offset", None)
@@ -96,16 +96,16 @@ class Source:
         end = self.origin[end_index - 1] + 1 if end_index > 0 else 0
         return start, max(end, start)
 
-    def node_column(self, node: ast.AST) -> int:
+    def node_column(self, node: ast.expr | ast.keyword) -> int:
         return self.column(self.node_span(node)[0])
 
-    def segment(self, node: ast.AST) -> str:
+    def segment(self, node: ast.expr | ast.keyword) -> str:
         """The user's text of a node, shortened for messages."""
         start, end = self.node_span(node)
         text = self.text[start:end]
         return text if len(text) <= 40 else text[:37] + "..."
 
-    def error(self, message: str, node: ast.AST) -> FormulaError:
+    def error(self, message: str, node: ast.expr | ast.keyword) -> FormulaError:
         """A FormulaError at ``node``; the last ``{col}`` in ``message`` becomes its column.
 
         (Not str.format: the message may quote the user's text, braces included.)
@@ -137,7 +137,7 @@ def check_parentheses(src: Source) -> None:
 
 def check_adjacent_operands(src: Source) -> None:
     """Refuse implicit multiplication (``2x``, ``x y``, ``2(x+1)``, ``(x)(y)``) with a hint."""
-    previous: tuple[str, str] | None = None  # (kind, text) of the previous significant token
+    previous: tuple[str | None, str] | None = None  # (kind, text) of the previous significant token
     for match in _TOKEN_RE.finditer(src.text):
         kind, tok = match.lastgroup, match.group()
         if kind == "space":
@@ -146,7 +146,7 @@ def check_adjacent_operands(src: Source) -> None:
             kind = "other"
         ends = previous is not None and (previous[0] in ("number", "name") or previous[1] == ")")
         starts = kind in ("number", "name") or tok == "("
-        if ends and starts and not (previous[0] == "name" and tok == "("):
+        if ends and starts and previous is not None and not (previous[0] == "name" and tok == "("):
             a, b = previous[1], tok
             col = src.column(match.start())
             if previous[0] == "name" and a in FUNCTIONS:

@@ -46,6 +46,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
 
 from landscape_gui.core.landscapes.expressions import FormulaError, landscape_from_formula, parse_formula
 from landscape_gui.core.landscapes.landscape import Landscape
@@ -88,7 +89,7 @@ def _watch_parent() -> None:
     os._exit(0)
 
 
-def _serve(conn) -> None:
+def _serve(conn: Connection) -> None:
     """The child's loop: receive (text, domain), answer None or (message, column), until the pipe closes."""
     import contextlib
     import signal
@@ -107,7 +108,7 @@ def _serve(conn) -> None:
             reply = None
         except FormulaError as err:
             reply = (str(err), err.column)
-        except Exception as err:  # anything else is still a formula the app cannot use
+        except Exception as err:  # noqa: BLE001 - anything else is still a formula the app cannot use
             reply = (_one_line(err), None)
         try:
             conn.send(reply)
@@ -127,7 +128,7 @@ def _start_locked() -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_serve, args=(child_conn,), name="formula-worker", daemon=True)
         process.start()
-    except Exception as err:  # no processes here: fall back to building in this process
+    except Exception as err:  # noqa: BLE001 - no processes here: fall back to building in this process
         log.warning("formula worker cannot start (%s); formulas are built in this process", err)
         _unavailable = True
         return
@@ -157,6 +158,7 @@ def _wait_ready_locked() -> bool:
     global _ready, _unavailable
     if _ready:
         return True
+    assert _conn is not None  # _start_locked made it (or set _unavailable, which the callers test first)
     try:
         if _conn.poll(START_TIMEOUT_S) and _conn.recv() == "ready":
             _ready = True
@@ -218,6 +220,7 @@ def check_formula(text: str, domain: Sequence[Sequence[float]] | None = None, ti
         except (TypeError, ValueError):
             landscape_from_formula(text, domain)  # says what is wrong with the domain (quickly)
             return
+        assert _conn is not None  # a ready child has its pipe
         try:
             _conn.send((text, sent))
         except (EOFError, OSError):  # the child died since the last call: start a fresh one

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.landscapes.domain import check_domain
+from landscape_gui.core.types import BoolArray, FloatArray
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -38,7 +40,7 @@ Domain = tuple[tuple[float, float], ...]
 VARIABLE_NAMES = {1: ("x",), 2: ("x", "y")}
 
 
-def as_points(points: Sequence | np.ndarray, dim: int) -> tuple[np.ndarray, bool]:
+def as_points(points: ArrayLike, dim: int) -> tuple[FloatArray, bool]:
     """Return ``points`` as a float64 array of shape (N, dim), and whether a single point was given."""
     arr = np.asarray(points, dtype=np.float64)
     single = arr.ndim == 1
@@ -56,7 +58,7 @@ def _drop_distributions(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
 
 
-def _real(values: np.ndarray) -> np.ndarray:
+def _real(values: FloatArray) -> FloatArray:
     """Values as float64; a value with a non-zero imaginary part (log of a negative, say) becomes NaN."""
     if np.iscomplexobj(values):
         values = np.where(values.imag == 0, values.real, np.nan)
@@ -72,7 +74,9 @@ def derivatives(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> tuple[list[sp.Ex
     return grad, hess
 
 
-def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], printer=None) -> Callable[..., list]:
+def _compile(
+    exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], printer: Any = None
+) -> Callable[..., list[Any]]:
     """Compile a list of sympy expressions into one numpy function (common subexpressions shared).
 
     ``printer``: None for lambdify's numpy printer; :mod:`landscape_gui.core.landscapes.codegen` passes the same
@@ -80,7 +84,10 @@ def _compile(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], printer=Non
     """
     import sympy as sp
 
-    return sp.lambdify(list(symbols), list(exprs), modules="numpy", printer=printer, cse=True)
+    fn: Callable[..., list[Any]] = sp.lambdify(
+        list(symbols), list(exprs), modules="numpy", printer=printer, cse=True
+    )
+    return fn
 
 
 def _check_domain(domain: Sequence[Sequence[float]], dim: int) -> Domain:
@@ -116,10 +123,11 @@ class Landscape:
     #: polynomial). False for losses over data: their sympy expression is a sum over every sample, slow to
     #: build in a thread that then starves the window of the interpreter; the numeric search finds them.
     exact_search: bool = True
-    _value: Callable = field(repr=False, default=None)
-    _grad: Callable = field(repr=False, default=None)
-    _hess: Callable = field(repr=False, default=None)
-    _symbolic: Callable[[], tuple[sp.Expr, tuple[sp.Symbol, ...]]] = field(repr=False, default=None)
+    # given by from_sympy and from_compiled; a DataLandscape sets the first three in attach_full_data
+    _value: Callable[..., list[Any]] | None = field(repr=False, default=None)
+    _grad: Callable[..., list[Any]] | None = field(repr=False, default=None)
+    _hess: Callable[..., list[Any]] | None = field(repr=False, default=None)
+    _symbolic: Callable[[], tuple[sp.Expr, Sequence[sp.Symbol]]] | None = field(repr=False, default=None)
 
     @property
     def expr(self) -> sp.Expr:
@@ -134,6 +142,7 @@ class Landscape:
     def _expr_and_symbols(self) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
         cached = self.__dict__.get("_symbolic_cache")
         if cached is None:
+            assert self._symbolic is not None  # every constructor gives it
             expr, symbols = self._symbolic()
             cached = (expr, tuple(symbols))
             object.__setattr__(self, "_symbolic_cache", cached)  # frozen: set once, like a cached property
@@ -180,9 +189,9 @@ class Landscape:
     @classmethod
     def from_compiled(
         cls,
-        value: Callable[..., list],
-        grad: Callable[..., list],
-        hess: Callable[..., list],
+        value: Callable[..., list[Any]],
+        grad: Callable[..., list[Any]],
+        hess: Callable[..., list[Any]],
         *,
         expr_factory: Callable[[], tuple[sp.Expr, Sequence[sp.Symbol]]],
         id: str,
@@ -218,7 +227,10 @@ class Landscape:
         )
 
     # -- evaluation ---------------------------------------------------------------------------------------
-    def _eval(self, fn: Callable, points, trailing: tuple[int, ...]) -> np.ndarray:
+    def _eval(
+        self, fn: Callable[..., list[Any]] | None, points: ArrayLike, trailing: tuple[int, ...]
+    ) -> FloatArray:
+        assert fn is not None  # the compiled functions are set before a landscape is evaluated
         arr, single = as_points(points, self.dim)
         n = arr.shape[0]
         with np.errstate(all="ignore"):
@@ -231,14 +243,15 @@ class Landscape:
         # contiguous memory and nothing is transposed
         out = buffer.T.reshape((n, *trailing))
         if single:
-            return out[0]
+            first: FloatArray = out[0]
+            return first
         return np.ascontiguousarray(out) if arr.flags.c_contiguous and n > 1 else out  # the points' layout
 
-    def value(self, points) -> np.ndarray:
+    def value(self, points: ArrayLike) -> FloatArray:
         """J at each point: shape (N,) (a numpy scalar for a single point)."""
         return self._eval(self._value, points, ())
 
-    def grad(self, points) -> np.ndarray:
+    def grad(self, points: ArrayLike) -> FloatArray:
         """∇J at each point: shape (N, d).
 
         At a cusp where J is finite but its derivative is 0/0 (Ackley's origin, √(x² + y²) at 0), the
@@ -250,7 +263,7 @@ class Landscape:
             g[np.isnan(g) & finite_value[..., None]] = 0.0
         return g
 
-    def hessian(self, points) -> np.ndarray:
+    def hessian(self, points: ArrayLike) -> FloatArray:
         """The Hessian matrix at each point: shape (N, d, d)."""
         return self._eval(self._hess, points, (self.dim, self.dim))
 
@@ -264,16 +277,16 @@ class Landscape:
             object.__setattr__(other, "_symbolic_cache", self.__dict__["_symbolic_cache"])
         return other
 
-    def contains(self, points, margin: float = 0.0) -> np.ndarray:
+    def contains(self, points: ArrayLike, margin: float = 0.0) -> BoolArray:
         """Whether each point lies inside the domain (widened by ``margin`` × its size on each side)."""
         arr, single = as_points(points, self.dim)
         lo = np.array([a for a, _ in self.domain])
         hi = np.array([b for _, b in self.domain])
         pad = margin * (hi - lo)
-        inside = np.all((arr >= lo - pad) & (arr <= hi + pad), axis=1)
+        inside: BoolArray = np.all((arr >= lo - pad) & (arr <= hi + pad), axis=1)
         return inside[0] if single else inside
 
-    def grid(self, resolution: int = 200) -> tuple[np.ndarray, ...]:
+    def grid(self, resolution: int = 200) -> tuple[FloatArray, ...]:
         """Axis samples and values over the domain: ``(xs, values)`` in 1-D, ``(xs, ys, Z[ix, iy])`` in 2-D."""
         axes = [np.linspace(lo, hi, resolution) for lo, hi in self.domain]
         if self.dim == 1:

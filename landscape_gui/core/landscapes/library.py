@@ -35,11 +35,11 @@ class _Entry:
     formula: str  # as a person would type it (and as the expression parser accepts it)
     #: ``build(sympy, x, y)`` gives the sympy expression: built on demand, so importing the library (and
     #: using a built-in, compiled ahead in ``_builtins_numpy``) does not import sympy.
-    build: Callable
-    domain: tuple
+    build: Callable[..., sp.Expr]
+    domain: tuple[tuple[float, float], ...]
     description: str
     source: str
-    global_minima: tuple = ()
+    global_minima: tuple[tuple[float, ...], ...] = ()
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -53,7 +53,7 @@ class _Entry:
 _ONE_D = {"seed_curve", "double_well"}
 
 
-def _cubic_roots(coeffs) -> list[float]:
+def _cubic_roots(coeffs: list[float]) -> list[float]:
     return sorted(float(r.real) for r in np.roots(coeffs) if abs(r.imag) < 1e-12)
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from landscape_gui.core.limits import shorten
@@ -90,7 +90,7 @@ class ScheduleKind:
         return {k: int(v) if known[k].integer else float(v) for k, v in out.items()}
 
 
-def suggest(name: str, known) -> str:
+def suggest(name: str, known: Collection[str]) -> str:
     """`` (did you mean 'x'?)`` for the known name closest to ``name`` (any case), or nothing."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if not close:
@@ -263,7 +263,7 @@ class Schedule:
     id: str = "constant"
     params: Mapping[str, float] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         kind = get_schedule_kind(self.id)
         kind.resolve(self.params)  # raises ValueError for a bad parameter
         object.__setattr__(self, "params", {k: float(v) for k, v in self.params.items()})

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_gui.core.limits import shorten
+from landscape_gui.core.types import AnyArray, FloatArray
 
 __all__ = ["Buffer", "Hyperparameter", "Optimizer", "Quantity", "State", "StepContext"]
 
-State = dict[str, np.ndarray]
+State = dict[str, AnyArray]
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,15 @@ class StepContext:
 
     t: int
     hp: Mapping[str, float]
-    theta: np.ndarray
-    theta_new: np.ndarray
-    grad: np.ndarray
+    theta: FloatArray
+    theta_new: FloatArray
+    grad: FloatArray
     before: State
     after: State
-    hessian: np.ndarray | None = None
+    hessian: FloatArray | None = None
 
     @property
-    def step(self) -> np.ndarray:
+    def step(self) -> FloatArray:
         """The step actually taken, θ_new − θ."""
         return self.theta_new - self.theta
 
@@ -103,7 +104,7 @@ class StepContext:
         """The same step for one particle only (arrays of shape (1, d); shared scalars kept)."""
         n = self.theta.shape[0]
 
-        def pick(a):
+        def pick(a: AnyArray) -> AnyArray:
             a = np.asarray(a)
             return a[index : index + 1] if a.ndim >= 1 and a.shape[0] == n else a
 
@@ -151,7 +152,7 @@ class Quantity:
     symbol: str
     meaning: str
     formula: str
-    compute: Callable[[StepContext], np.ndarray]
+    compute: Callable[[StepContext], FloatArray]
     when: Callable[[Mapping[str, float]], bool] | None = None
 
     def active(self, hp: Mapping[str, float]) -> bool:
@@ -177,8 +178,8 @@ class Optimizer:
     name: str
     summary: str
     hyperparameters: tuple[Hyperparameter, ...]
-    init: Callable[[np.ndarray], State]
-    update: Callable[..., tuple[np.ndarray, State]]
+    init: Callable[[FloatArray], State]
+    update: Callable[..., tuple[FloatArray, State]]
     needs_hessian: bool = False
     terms: tuple[Buffer | Quantity, ...] = ()
     step: str = "θ_new − θ"

@@ -4,10 +4,14 @@ quantities of one update (m̂, v̂, the effective step size), computed with the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 import numpy as np
 
 from landscape_gui.core.optimizers import update_rules as r
 from landscape_gui.core.optimizers.spec import Buffer, Hyperparameter, Quantity, StepContext
+from landscape_gui.core.types import FloatArray
 
 # -- hyperparameters ----------------------------------------------------------------------------------------
 
@@ -42,7 +46,7 @@ BETA2 = Hyperparameter(
 # -- declared quantities, computed with the update's own arithmetic ----------------------------------------
 
 
-def gradient_with_decay(c: StepContext) -> np.ndarray:
+def gradient_with_decay(c: StepContext) -> FloatArray:
     return r.with_weight_decay(c.theta, c.grad, c.hp["weight_decay"])
 
 
@@ -51,10 +55,11 @@ def bias1(c: StepContext) -> float:
 
 
 def bias2_sqrt(c: StepContext) -> float:
-    return (1 - c.hp["beta2"] ** c.t) ** 0.5
+    root: float = (1 - c.hp["beta2"] ** c.t) ** 0.5
+    return root
 
 
-def adam_lr_eff(c: StepContext, key: str) -> np.ndarray:
+def adam_lr_eff(c: StepContext, key: str) -> FloatArray:
     """lr/(√v̂ + ε) as torch's Adam computes its denominator: √v/√(1 − β₂ᵗ) + ε."""
     denom = np.sqrt(c.after[key])
     denom /= bias2_sqrt(c)
@@ -62,7 +67,7 @@ def adam_lr_eff(c: StepContext, key: str) -> np.ndarray:
     return c.hp["lr"] / denom
 
 
-def rms_denominator(c: StepContext) -> np.ndarray:
+def rms_denominator(c: StepContext) -> FloatArray:
     """RMSprop's √v + ε, or √(v − ḡ²) + ε when centered."""
     v = c.after["square_avg"]
     if c.hp["centered"]:
@@ -75,7 +80,7 @@ def rms_denominator(c: StepContext) -> np.ndarray:
     return avg
 
 
-def adadelta_delta(c: StepContext) -> np.ndarray:
+def adadelta_delta(c: StepContext) -> FloatArray:
     std = c.after["square_avg"] + c.hp["eps"]
     np.sqrt(std, out=std)
     delta = c.before["acc_delta"] + c.hp["eps"]
@@ -85,12 +90,12 @@ def adadelta_delta(c: StepContext) -> np.ndarray:
     return delta
 
 
-def adadelta_lr_eff(c: StepContext) -> np.ndarray:
+def adadelta_lr_eff(c: StepContext) -> FloatArray:
     std = np.sqrt(c.after["square_avg"] + c.hp["eps"])
     return c.hp["lr"] * np.sqrt(c.before["acc_delta"] + c.hp["eps"]) / std
 
 
-def qhadam_lr_eff(c: StepContext) -> np.ndarray:
+def qhadam_lr_eff(c: StepContext) -> FloatArray:
     g = gradient_with_decay(c)
     nu2 = c.hp["nu2"]
     rms = c.after["exp_avg_sq"] * nu2
@@ -102,13 +107,20 @@ def qhadam_lr_eff(c: StepContext) -> np.ndarray:
     return c.hp["lr"] / rms
 
 
-def newton_direction(c: StepContext) -> np.ndarray:
+def newton_direction(c: StepContext) -> FloatArray:
     """The direction d of θ_new = θ − lr·d, from the step actually taken."""
     return -c.step / c.hp["lr"]
 
 
 GRAD = Quantity("g", "the gradient, with weight decay", "∇J + wd·θ", gradient_with_decay)
-HESSIAN = Quantity("H", "the Hessian ∇²J where the step was taken", "∇²J", lambda c: c.hessian)
+
+
+def _hessian(c: StepContext) -> FloatArray:
+    # only the Newton optimizers declare H, and their update requires the Hessian (ValueError without it)
+    return cast(FloatArray, c.hessian)
+
+
+HESSIAN = Quantity("H", "the Hessian ∇²J where the step was taken", "∇²J", _hessian)
 
 
 def first_moment(formula: str = "β₁·m + (1−β₁)·g") -> Buffer:
@@ -133,11 +145,11 @@ ADAM_LR = Quantity(
 )
 
 
-def decoupled(hp) -> bool:
+def decoupled(hp: Mapping[str, float]) -> bool:
     return bool(hp["decoupled_weight_decay"])
 
 
-def coupled(hp) -> bool:
+def coupled(hp: Mapping[str, float]) -> bool:
     return not hp["decoupled_weight_decay"]
 
 
@@ -156,7 +168,7 @@ GRAD_COUPLED = (
 )
 
 
-def v_hat_denominator(c: StepContext) -> np.ndarray:
+def v_hat_denominator(c: StepContext) -> FloatArray:
     """NAdam's √(v/(1−β₂ᵗ)) + ε, as torch computes it."""
     denom = c.after["exp_avg_sq"] / (1 - c.hp["beta2"] ** c.t)
     np.sqrt(denom, out=denom)
@@ -164,7 +176,7 @@ def v_hat_denominator(c: StepContext) -> np.ndarray:
     return denom
 
 
-def radam_lr_eff(c: StepContext) -> np.ndarray:
+def radam_lr_eff(c: StepContext) -> FloatArray:
     """lr·r_t·√(1−β₂ᵗ)/(√v + ε) where ρ_t > 5, else lr on every axis (torch's arithmetic)."""
     rho_inf, rho_t = r.radam_rho(c.hp, c.t)
     if rho_t <= 5.0:
@@ -181,11 +193,11 @@ def radam_rect_of(c: StepContext) -> float:
     return r.radam_rect(rho_inf, rho_t) if rho_t > 5.0 else float("nan")
 
 
-def momentum_on(hp) -> bool:
+def momentum_on(hp: Mapping[str, float]) -> bool:
     return hp["momentum"] != 0
 
 
-def momentum_off(hp) -> bool:
+def momentum_off(hp: Mapping[str, float]) -> bool:
     return hp["momentum"] == 0
 
 

@@ -17,14 +17,17 @@ array([[-0.1,  0.1]])
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 
 from landscape_gui.core.optimizers.spec import State
+from landscape_gui.core.types import FloatArray
 
 # -- torch-exact arithmetic helpers -------------------------------------------------------------------------
 
 
-def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+def lerp(start: FloatArray, end: FloatArray, weight: float) -> FloatArray:
     """``torch.lerp(start, end, weight)`` as torch's CPU kernel computes it (two branches for accuracy)."""
     d = np.subtract(end, start)
     if abs(weight) < 0.5:
@@ -36,7 +39,7 @@ def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return d
 
 
-def with_weight_decay(params: np.ndarray, grads: np.ndarray, wd: float) -> np.ndarray:
+def with_weight_decay(params: FloatArray, grads: FloatArray, wd: float) -> FloatArray:
     """``grad.add(param, alpha=wd)``: a new array, or ``grads`` itself when ``wd`` is 0."""
     if wd == 0:
         return grads
@@ -45,14 +48,14 @@ def with_weight_decay(params: np.ndarray, grads: np.ndarray, wd: float) -> np.nd
     return g
 
 
-def step_to(params: np.ndarray, direction: np.ndarray, scale: float) -> np.ndarray:
+def step_to(params: FloatArray, direction: FloatArray, scale: float) -> FloatArray:
     """``param.add(direction, alpha=scale)``, i.e. params + scale·direction, as a new array."""
     out = direction * scale
     out += params
     return out
 
 
-def step_div(params: np.ndarray, num: np.ndarray, den: np.ndarray, value: float) -> np.ndarray:
+def step_div(params: FloatArray, num: FloatArray, den: FloatArray, value: float) -> FloatArray:
     """``param.addcdiv(num, den, value=value)``, i.e. params + (value·num)/den, as a new array."""
     out = num * value
     out /= den
@@ -60,7 +63,7 @@ def step_div(params: np.ndarray, num: np.ndarray, den: np.ndarray, value: float)
     return out
 
 
-def ema_sq(avg: np.ndarray, g: np.ndarray, decay: float) -> np.ndarray:
+def ema_sq(avg: FloatArray, g: FloatArray, decay: float) -> FloatArray:
     """``avg.mul(decay).addcmul_(g, g, value=1 − decay)``, i.e. decay·avg + ((1 − decay)·g)·g."""
     out = avg * decay
     t = g * (1.0 - decay)
@@ -69,11 +72,11 @@ def ema_sq(avg: np.ndarray, g: np.ndarray, decay: float) -> np.ndarray:
     return out
 
 
-def zeros(params: np.ndarray) -> np.ndarray:
+def zeros(params: FloatArray) -> FloatArray:
     return np.zeros_like(np.asarray(params, dtype=np.float64))  # same memory layout as the parameters
 
 
-def step0() -> np.ndarray:
+def step0() -> FloatArray:
     return np.zeros((), dtype=np.float64)
 
 
@@ -85,21 +88,29 @@ def count(state: State) -> float:
 # -- SGD family (torch.optim.SGD) ---------------------------------------------------------------------------
 
 
-def plain_init(params: np.ndarray) -> State:
+def plain_init(params: FloatArray) -> State:
     return {"step": step0()}
 
 
-def gd_update(params, grads, state, hp, hessian=None):
+def gd_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     g = with_weight_decay(params, grads, hp["weight_decay"])
     return step_to(params, g, -hp["lr"]), {"step": np.asarray(count(state))}
 
 
-def momentum_init(params: np.ndarray) -> State:
+def momentum_init(params: FloatArray) -> State:
     # torch creates the buffer (as a copy of the gradient) at the first step with momentum ≠ 0
     return {"step": step0(), "momentum_buffer": zeros(params), "has_buffer": np.zeros((), dtype=bool)}
 
 
-def sgd_momentum(params, grads, state, hp, nesterov: bool):
+def sgd_momentum(
+    params: FloatArray, grads: FloatArray, state: State, hp: Mapping[str, float], nesterov: bool
+) -> tuple[FloatArray, State]:
     lr, mom, damp = hp["lr"], hp["momentum"], hp.get("dampening", 0.0)
     g = with_weight_decay(params, grads, hp["weight_decay"])
     new_state = {"step": np.asarray(count(state))}
@@ -124,23 +135,41 @@ def sgd_momentum(params, grads, state, hp, nesterov: bool):
     return step_to(params, g, -lr), new_state
 
 
-def momentum_update(params, grads, state, hp, hessian=None):
+def momentum_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     return sgd_momentum(params, grads, state, hp, nesterov=False)
 
 
-def nesterov_update(params, grads, state, hp, hessian=None):
+def nesterov_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     return sgd_momentum(params, grads, state, hp, nesterov=True)
 
 
 # -- Adagrad ------------------------------------------------------------------------------------------------
 
 
-def adagrad_init(params: np.ndarray) -> State:
+def adagrad_init(params: FloatArray) -> State:
     # torch starts the sum at initial_accumulator_value; init() has no hyperparameters: update adds it
     return {"step": step0(), "sum": zeros(params)}
 
 
-def adagrad_update(params, grads, state, hp, hessian=None):
+def adagrad_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     step = count(state)
     g = with_weight_decay(params, grads, hp["weight_decay"])
     clr = hp["lr"] / (1 + (step - 1) * hp["lr_decay"])
@@ -157,11 +186,17 @@ def adagrad_update(params, grads, state, hp, hessian=None):
 # -- Adadelta -----------------------------------------------------------------------------------------------
 
 
-def adadelta_init(params: np.ndarray) -> State:
+def adadelta_init(params: FloatArray) -> State:
     return {"step": step0(), "square_avg": zeros(params), "acc_delta": zeros(params)}
 
 
-def adadelta_update(params, grads, state, hp, hessian=None):
+def adadelta_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     rho, eps = hp["rho"], hp["eps"]
     g = with_weight_decay(params, grads, hp["weight_decay"])
     square_avg = ema_sq(state["square_avg"], g, rho)
@@ -179,7 +214,7 @@ def adadelta_update(params, grads, state, hp, hessian=None):
 # -- RMSprop ------------------------------------------------------------------------------------------------
 
 
-def rmsprop_init(params: np.ndarray) -> State:
+def rmsprop_init(params: FloatArray) -> State:
     return {
         "step": step0(),
         "square_avg": zeros(params),
@@ -188,7 +223,13 @@ def rmsprop_init(params: np.ndarray) -> State:
     }
 
 
-def rmsprop_update(params, grads, state, hp, hessian=None):
+def rmsprop_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     alpha, mom = hp["alpha"], hp["momentum"]
     g = with_weight_decay(params, grads, hp["weight_decay"])
     square_avg = ema_sq(state["square_avg"], g, alpha)
@@ -216,15 +257,22 @@ def rmsprop_update(params, grads, state, hp, hessian=None):
 # -- Adam, AdamW, AMSGrad -----------------------------------------------------------------------------------
 
 
-def adam_init(params: np.ndarray) -> State:
+def adam_init(params: FloatArray) -> State:
     return {"step": step0(), "exp_avg": zeros(params), "exp_avg_sq": zeros(params)}
 
 
-def amsgrad_init(params: np.ndarray) -> State:
+def amsgrad_init(params: FloatArray) -> State:
     return {**adam_init(params), "max_exp_avg_sq": zeros(params)}
 
 
-def adam(params, grads, state, hp, decoupled: bool, amsgrad: bool):
+def adam(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    decoupled: bool,
+    amsgrad: bool,
+) -> tuple[FloatArray, State]:
     lr, beta1, beta2, wd = hp["lr"], hp["beta1"], hp["beta2"], hp["weight_decay"]
     step = count(state)
     p, g = params, grads
@@ -249,32 +297,51 @@ def adam(params, grads, state, hp, decoupled: bool, amsgrad: bool):
     return step_div(p, exp_avg, denom, -step_size), new_state
 
 
-def adam_update(params, grads, state, hp, hessian=None):
+def adam_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     return adam(params, grads, state, hp, decoupled=False, amsgrad=False)
 
 
-def adamw_update(params, grads, state, hp, hessian=None):
+def adamw_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     return adam(params, grads, state, hp, decoupled=True, amsgrad=False)
 
 
-def amsgrad_update(params, grads, state, hp, hessian=None):
+def amsgrad_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     return adam(params, grads, state, hp, decoupled=False, amsgrad=True)
 
 
 # -- NAdam and RAdam ----------------------------------------------------------------------------------------
 
 
-def nadam_init(params: np.ndarray) -> State:
+def nadam_init(params: FloatArray) -> State:
     # torch keeps one 0-d mu_product per parameter tensor; here every coordinate carries it (all equal)
     return {**adam_init(params), "mu_product": np.ones_like(zeros(params))}
 
 
-def nadam_mu(hp, step: float) -> float:
+def nadam_mu(hp: Mapping[str, float], step: float) -> float:
     """NAdam's momentum schedule μ_t = β₁·(1 − ½·0.96^(t·ψ)), ψ = momentum_decay (torch's expression)."""
-    return hp["beta1"] * (1.0 - 0.5 * (0.96 ** (step * hp["momentum_decay"])))
+    mu: float = hp["beta1"] * (1.0 - 0.5 * (0.96 ** (step * hp["momentum_decay"])))
+    return mu
 
 
-def _decay(params, grads, hp):
+def _decay(params: FloatArray, grads: FloatArray, hp: Mapping[str, float]) -> tuple[FloatArray, FloatArray]:
     """Weight decay as torch's NAdam and RAdam apply it: (params, grads) after it."""
     wd = hp["weight_decay"]
     if wd == 0:
@@ -284,7 +351,13 @@ def _decay(params, grads, hp):
     return params, with_weight_decay(params, grads, wd)
 
 
-def nadam_update(params, grads, state, hp, hessian=None):
+def nadam_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     lr, beta1, beta2 = hp["lr"], hp["beta1"], hp["beta2"]
     step = count(state)
     bias_correction2 = 1 - beta2**step
@@ -311,7 +384,7 @@ def nadam_update(params, grads, state, hp, hessian=None):
     return new, new_state
 
 
-def radam_rho(hp, step: float) -> tuple[float, float]:
+def radam_rho(hp: Mapping[str, float], step: float) -> tuple[float, float]:
     """RAdam's (ρ∞, ρ_t): the maximum and the current length of the approximated simple moving average."""
     beta2 = hp["beta2"]
     rho_inf = 2 / (1 - beta2) - 1
@@ -320,10 +393,17 @@ def radam_rho(hp, step: float) -> tuple[float, float]:
 
 def radam_rect(rho_inf: float, rho_t: float) -> float:
     """RAdam's variance rectification r_t (used where ρ_t > 5)."""
-    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+    rect: float = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+    return rect
 
 
-def radam_update(params, grads, state, hp, hessian=None):
+def radam_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     lr, beta1, beta2 = hp["lr"], hp["beta1"], hp["beta2"]
     step = count(state)
     p, g = _decay(params, grads, hp)
@@ -347,11 +427,17 @@ def radam_update(params, grads, state, hp, hessian=None):
 # -- Adamax -------------------------------------------------------------------------------------------------
 
 
-def adamax_init(params: np.ndarray) -> State:
+def adamax_init(params: FloatArray) -> State:
     return {"step": step0(), "exp_avg": zeros(params), "exp_inf": zeros(params)}
 
 
-def adamax_update(params, grads, state, hp, hessian=None):
+def adamax_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     beta1 = hp["beta1"]
     step = count(state)
     g = with_weight_decay(params, grads, hp["weight_decay"])
@@ -368,11 +454,17 @@ def adamax_update(params, grads, state, hp, hessian=None):
 # -- QHM and QHAdam (Ma & Yarats 2019, facebookresearch/qhoptim) --------------------------------------------
 
 
-def qhm_init(params: np.ndarray) -> State:
+def qhm_init(params: FloatArray) -> State:
     return {"step": step0(), "momentum_buffer": zeros(params)}
 
 
-def qhm_update(params, grads, state, hp, hessian=None):
+def qhm_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     lr, beta, nu = hp["lr"], hp["momentum"], hp["nu"]
     g = with_weight_decay(params, grads, hp["weight_decay"])
     buf = state["momentum_buffer"] * beta  # buf.mul_(β).add_(1 − β, g)
@@ -384,7 +476,7 @@ def qhm_update(params, grads, state, hp, hessian=None):
     return new, {"step": np.asarray(count(state)), "momentum_buffer": buf}
 
 
-def qhadam_init(params: np.ndarray) -> State:
+def qhadam_init(params: FloatArray) -> State:
     return {
         "step": step0(),
         "beta1_weight": np.zeros(()),
@@ -394,7 +486,13 @@ def qhadam_init(params: np.ndarray) -> State:
     }
 
 
-def qhadam_update(params, grads, state, hp, hessian=None):
+def qhadam_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     beta1, beta2, nu1, nu2, eps = hp["beta1"], hp["beta2"], hp["nu1"], hp["nu2"], hp["eps"]
     g = with_weight_decay(params, grads, hp["weight_decay"])
     g_sq = g * g
@@ -435,7 +533,13 @@ def qhadam_update(params, grads, state, hp, hessian=None):
 TINY = 8 * np.finfo(np.float64).eps
 
 
-def newton_update(params, grads, state, hp, hessian=None):
+def newton_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     """θ − lr·(H + λI)⁻¹∇J: by the closed-form inverse of the 1×1 or 2×2 damped Hessian, and from the
     eigendecomposition of the symmetrised Hessian in more dimensions (a network's parameters)."""
     if hessian is None:
@@ -469,7 +573,13 @@ def newton_update(params, grads, state, hp, hessian=None):
     return step_to(params, direction, -hp["lr"]), {"step": np.asarray(count(state))}
 
 
-def saddle_free_newton_update(params, grads, state, hp, hessian=None):
+def saddle_free_newton_update(
+    params: FloatArray,
+    grads: FloatArray,
+    state: State,
+    hp: Mapping[str, float],
+    hessian: FloatArray | None = None,
+) -> tuple[FloatArray, State]:
     """θ − lr·(|H| + λI)⁻¹∇J with |H| = V|Λ|Vᵀ from a batched eigendecomposition."""
     if hessian is None:
         raise ValueError(
@@ -480,10 +590,12 @@ def saddle_free_newton_update(params, grads, state, hp, hessian=None):
     return step_to(params, direction, -hp["lr"]), {"step": np.asarray(count(state))}
 
 
-def _eigen_direction(hessian, grads, modify) -> np.ndarray:
+def _eigen_direction(
+    hessian: FloatArray, grads: FloatArray, modify: Callable[[FloatArray], FloatArray]
+) -> FloatArray:
     """V·diag(1/modify(Λ))·Vᵀg per particle, H = VΛVᵀ the symmetrised Hessian; zero for a particle whose
     modified spectrum is singular (up to rounding) or whose numbers are not finite."""
-    direction = np.zeros_like(grads)
+    direction: FloatArray = np.zeros_like(grads)
     ok = np.isfinite(hessian).all(axis=(1, 2)) & np.isfinite(grads).all(axis=1)
     if ok.any():
         h = hessian if ok.all() else hessian[ok]

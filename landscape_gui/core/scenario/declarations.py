@@ -30,9 +30,14 @@ import dataclasses
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from landscape_gui.core.scenario.words import is_number, show, suggest
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_D = TypeVar("_D", bound="DataclassInstance")
 
 __all__ = [
     "AutoBool",
@@ -64,7 +69,7 @@ class SettingError(ValueError):
     ``name`` is the setting's name, ``message`` the reason alone (a file reader puts its own prefix before it).
     """
 
-    def __init__(self, name: str, message: str):
+    def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         self.message = message
@@ -323,7 +328,7 @@ def declare(default: Any, kind: Kind, help: str, *, label: str, option: str = ""
     return field(default=default, metadata={"setting": Setting(kind, help, label, option, section)})
 
 
-def declared(cls_or_obj) -> Iterator[tuple[str, Setting, Any]]:
+def declared(cls_or_obj: DataclassInstance | type[DataclassInstance]) -> Iterator[tuple[str, Setting, Any]]:
     """``(name, setting, default)`` of every declared field, in declaration order."""
     for f in dataclasses.fields(cls_or_obj):
         s = f.metadata.get("setting")
@@ -331,7 +336,7 @@ def declared(cls_or_obj) -> Iterator[tuple[str, Setting, Any]]:
             yield f.name, s, f.default
 
 
-def setting_of(cls_or_obj, name: str) -> Setting:
+def setting_of(cls_or_obj: DataclassInstance | type[DataclassInstance], name: str) -> Setting:
     """The declaration of one field (``KeyError`` when it declares none)."""
     for n, s, _ in declared(cls_or_obj):
         if n == name:
@@ -341,12 +346,12 @@ def setting_of(cls_or_obj, name: str) -> Setting:
     )
 
 
-def defaults(cls) -> dict[str, Any]:
+def defaults(cls: type[DataclassInstance]) -> dict[str, Any]:
     """Every declared setting's default."""
     return {name: default for name, _, default in declared(cls)}
 
 
-def check_changes(obj, **changes):
+def check_changes(obj: _D, **changes: Any) -> _D:
     """``obj`` with ``changes`` applied; :class:`SettingError` naming the setting when one is not declared or its
     value is refused (the class's ``__post_init__`` checks each value and what involves several)."""
     for name in changes:
@@ -357,7 +362,7 @@ def check_changes(obj, **changes):
     return dataclasses.replace(obj, **changes)
 
 
-def check_declared(obj) -> None:
+def check_declared(obj: DataclassInstance) -> None:
     """Check every declared field of ``obj`` and store its canonical value (call it from ``__post_init__`` of a
     frozen dataclass): a settings object that exists is valid, however it was made."""
     for name, setting, _ in declared(obj):
@@ -368,7 +373,7 @@ def check_declared(obj) -> None:
         object.__setattr__(obj, name, value)
 
 
-def from_text(cls_or_obj, name: str, text: str) -> Any:
+def from_text(cls_or_obj: DataclassInstance | type[DataclassInstance], name: str, text: str) -> Any:
     """The value of setting ``name`` read from command-line text (:class:`SettingError` naming it otherwise)."""
     setting = setting_of(cls_or_obj, name)
     try:
@@ -377,7 +382,7 @@ def from_text(cls_or_obj, name: str, text: str) -> Any:
         raise SettingError(f"{setting.option or name} {text}", str(e)) from None
 
 
-def to_document(obj, *, changed_only: bool = False) -> dict[str, Any]:
+def to_document(obj: DataclassInstance, *, changed_only: bool = False) -> dict[str, Any]:
     """The TOML table of a settings object: every declared setting that is set (None is left out); with
     ``changed_only``, only those that differ from their declared default (a file a person reads stays short)."""
     out = {}

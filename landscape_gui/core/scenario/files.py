@@ -160,7 +160,7 @@ def loads_scenario(text: str, source: str = "<string>") -> Scenario:
     return parse_scenario(data, text, source)
 
 
-def read_scenario_text(path: str | os.PathLike) -> str:
+def read_scenario_text(path: str | os.PathLike[str]) -> str:
     """The text of a scenario file: a regular file of at most :data:`MAX_FILE_BYTES`, in UTF-8.
 
     A FIFO, a device (``/dev/zero``), a folder or a socket is refused before it is read (a FIFO is opened
@@ -195,7 +195,7 @@ def read_scenario_text(path: str | os.PathLike) -> str:
         raise ScenarioError(f"{p.name}: not a UTF-8 text file (byte {e.start})") from None
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file. Raises :class:`ScenarioError` (one line) for any problem."""
     return loads_scenario(read_scenario_text(path), Path(path).name)
 
@@ -205,7 +205,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """The TOML document of a scenario, as plain dicts and lists (what :func:`dumps_scenario` writes).
 
     The declared settings are written by their declarations (:func:`~.declarations.to_document`); in [view],
-    [export], [basins] and [restarts] only those that differ from their defaults (the file stays short and
+    [export], [basins], [restarts] and [training] only those that differ from their defaults (the file stays short and
     reads back equal); a title or description left empty is left out.
     """
     doc: dict[str, Any] = {"version": FORMAT_VERSION}
@@ -242,7 +242,11 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     export = to_document(s.export, changed_only=True)
     if export:
         doc["export"] = export
-    for key in ("basins", "restarts"):  # present (even with every setting at its default) or absent
+    for key in (
+        "basins",
+        "restarts",
+        "training",
+    ):  # present (even with every setting at its default) or absent
         if getattr(s, key) is not None:
             doc[key] = to_document(getattr(s, key), changed_only=True)
     return doc
@@ -295,7 +299,9 @@ def dumps_scenario(s: Scenario) -> str:
     parts.append(_table_text("[landscape]", doc["landscape"]))
     parts += [_table_text("[[optimizers]]", o) for o in doc["optimizers"]]
     parts += [
-        _table_text(f"[{k}]", doc[k]) for k in ("run", "view", "export", "basins", "restarts") if k in doc
+        _table_text(f"[{k}]", doc[k])
+        for k in ("run", "view", "export", "basins", "restarts", "training")
+        if k in doc
     ]
     text = "\n".join(parts)
     try:
@@ -306,7 +312,7 @@ def dumps_scenario(s: Scenario) -> str:
     return tomli_w.dumps(doc, multiline_strings=True)
 
 
-def save_scenario(s: Scenario, path: str | os.PathLike) -> None:
+def save_scenario(s: Scenario, path: str | os.PathLike[str]) -> None:
     """Write ``s`` to ``path`` atomically.
 
     The text goes to a temporary file in the same folder, is flushed and fsynced, then replaces ``path`` in

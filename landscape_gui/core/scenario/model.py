@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from landscape_gui.core.data.mlp import LOSSES as MLP_LOSSES
 
 # The limits are declared once, in core/limits.py, the same wherever a value comes in (a scenario file, the
 # window, the command line, the saved session); the declarations below use them (MAX_STARTS: read from here
@@ -50,7 +52,14 @@ from landscape_gui.core.scenario.declarations import (
     declare,
 )
 
+if TYPE_CHECKING:
+    from landscape_gui.core.analysis.simulation import Simulation
+    from landscape_gui.core.landscapes.landscape import Landscape
+
 FORMAT_VERSION = 1
+
+#: The losses a trained network may have (``[training] loss``).
+TRAINING_LOSSES = MLP_LOSSES
 
 #: Colormaps a scenario may name: all are known to ``pyqtgraph.colormap.get`` (checked by a GUI test).
 COLORMAPS = (
@@ -90,7 +99,7 @@ class LandscapeSpec:
     expr: str | None = None
     domain: tuple[tuple[float, ...], ...] | None = None
 
-    def build(self):
+    def build(self) -> Landscape:
         """The :class:`~landscape_gui.core.landscapes.landscape.Landscape` this names (checked when it was read)."""
         if self.function is not None:
             from landscape_gui.core.landscapes.library import get_landscape
@@ -99,6 +108,7 @@ class LandscapeSpec:
             return landscape.with_domain(self.domain) if self.domain is not None else landscape
         from landscape_gui.core.landscapes.formula_worker import build_formula
 
+        assert self.expr is not None  # exactly one of function and expr is given (checked when read)
         return build_formula(self.expr, self.domain)
 
     def words(self) -> str:
@@ -116,7 +126,7 @@ class OptimizerSpec:
     label: str = ""
     schedule: Schedule | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.schedule is not None and self.schedule.is_constant:
             object.__setattr__(self, "schedule", None)  # one way to say "constant"
 
@@ -132,7 +142,7 @@ class Camera:
     azimuth: float = declare(-60.0, Float(-1e9, 1e9), "Degrees around the vertical axis", label="Azimuth")
     center: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
         c = self.center
         if not (isinstance(c, list | tuple) and len(c) == 3 and all(_finite(v) and abs(v) <= 1e9 for v in c)):
@@ -210,7 +220,7 @@ class ViewSettings:
     )
     camera: Camera | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
 
     def theme_or_default(self) -> str:
@@ -258,7 +268,7 @@ class ExportSettings:
         option="--overlays",
     )  # fmt: skip
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # steps_per_frame, when given, decides the length: the duration follows from it
         if self.steps_per_frame is not None:
             object.__setattr__(self, "duration", None)
@@ -320,7 +330,29 @@ class BasinSettings:
         label="Compare with",
     )  # fmt: skip
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        check_declared(self)
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The trained network (``[training]``): the network of ``mlp_slice`` trained in all its parameters by the
+    scenario's optimizers, from one start θ₀ drawn from the scenario's seed, for its steps, on its batch size;
+    drawn on the PCA plane of the paths (:mod:`landscape_gui.core.training`)."""
+
+    loss: str = declare(
+        "cross_entropy", Choice(TRAINING_LOSSES),
+        "The network's loss: the mean cross-entropy, or the mean squared error of the outputs against one-hot "
+        "labels (the edge of stability shows best with it)",
+        label="Loss",
+    )  # fmt: skip
+    every: int = declare(
+        0, Int(0, MAX_STEPS),
+        "Steps between two sharpness points (λmax of the full Hessian, ~40 ms each); 0: about 50 in all",
+        label="Sharpness every",
+    )  # fmt: skip
+
+    def __post_init__(self) -> None:
         check_declared(self)
 
 
@@ -340,7 +372,7 @@ class RestartSettings:
         label="Curve up to k",
     )  # fmt: skip
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
 
 
@@ -382,16 +414,17 @@ class Scenario:
     #: The optional [basins] and [restarts] sections (None: absent).
     basins: BasinSettings | None = None
     restarts: RestartSettings | None = None
+    training: TrainingSettings | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_declared(self)
         object.__setattr__(self, "optimizers", tuple(self.optimizers))
         object.__setattr__(self, "starts", tuple(tuple(float(c) for c in p) for p in self.starts))
 
-    def build_landscape(self):
+    def build_landscape(self) -> Landscape:
         return self.landscape.build()
 
-    def with_drawn_restarts(self, landscape) -> Scenario:
+    def with_drawn_restarts(self, landscape: Landscape) -> Scenario:
         """The scenario whose runs are what it shows: with random restarts (``[restarts]``), its start points
         are the restarts' own, drawn from its seed over ``landscape``'s domain (the first
         :data:`~landscape_gui.core.limits.MAX_STARTS` of the n when there are more: run i is restart i, the
@@ -403,7 +436,9 @@ class Scenario:
         starts = random_starts(landscape, self.restarts.n, self.seed)[:MAX_STARTS]
         return replace(self, starts=tuple(map(tuple, starts.tolist())))
 
-    def build_simulation(self, *, max_points: int | None = 0, landscape=None):
+    def build_simulation(
+        self, *, max_points: int | None = 0, landscape: Landscape | None = None
+    ) -> Simulation:
         """A fresh :class:`~landscape_gui.core.analysis.simulation.Simulation` at step 0 (run it ``steps`` steps),
         of the runs the scenario shows (:meth:`with_drawn_restarts`); ``landscape``: the scenario's landscape
         already built."""

@@ -14,10 +14,12 @@ for the table header and key (:func:`find_line`), which covers every file writte
 
 from __future__ import annotations
 
+import builtins  # Table's methods str/int/float/bool shadow the builtins in its annotations
 import math
 import re
 import tomllib
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import Any, Literal, overload
 
 from landscape_gui.core.scenario.declarations import Bool, Choice, Float, Int, Kind
 from landscape_gui.core.scenario.words import is_number, kind_of, show, suggest
@@ -43,15 +45,20 @@ _KEY = re.compile(
 )
 
 
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in the TOML document: ``("optimizers", 1, "lr")``."""
+
+
 def _split_key(key: str) -> tuple[str, ...]:
     parts = re.findall(r"""[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'""", key)
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
 
 
-def find_line(text: str, path: tuple) -> int | None:
+def find_line(text: str, path: KeyPath) -> int | None:
     """Line (1-based) where the field at ``path`` is set, e.g. ``("optimizers", 1, "lr")``, else its table's."""
-    header: tuple = ()
-    counts: dict[tuple, int] = {}
+    header: KeyPath = ()
+    cand: KeyPath
+    counts: dict[KeyPath, int] = {}
     best, best_len = None, 0
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -75,11 +82,11 @@ def find_line(text: str, path: tuple) -> int | None:
 class Ctx:
     """Where errors come from: the source name and text."""
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
 
-    def fail(self, path: tuple, what: str, msg: str) -> ScenarioError:
+    def fail(self, path: KeyPath, what: str | int, msg: str) -> ScenarioError:
         line = find_line(self.text, path) if path else None
         where = f"{self.source} line {line}" if line else self.source
         return ScenarioError(f"{where}: {what}: {msg}" if what else f"{where}: {msg}")
@@ -88,7 +95,9 @@ class Ctx:
 class Table:
     """One TOML table being read: every key must be taken, the rest are unknown keys."""
 
-    def __init__(self, ctx: Ctx, data: Any, path: tuple, name: str, known=None):
+    def __init__(
+        self, ctx: Ctx, data: Any, path: KeyPath, name: str, known: Collection[str] | None = None
+    ) -> None:
         self.ctx, self.path, self.name = ctx, path, name
         if not isinstance(data, dict):
             raise ctx.fail(path, name or path[-1], f"expected a table, got {show(data)} ({kind_of(data)})")
@@ -119,7 +128,39 @@ class Table:
         except ValueError as e:
             raise self.fail(key, str(e)) from None
 
-    def str(self, key: str, default: str | None = None, *, choices=None, required=False) -> str | None:
+    @overload
+    def str(
+        self, key: str, default: str, *, choices: Iterable[str] | None = None, required: bool = False
+    ) -> str: ...
+
+    @overload
+    def str(
+        self,
+        key: builtins.str,
+        default: None = None,
+        *,
+        choices: Iterable[builtins.str] | None = None,
+        required: Literal[True],
+    ) -> builtins.str: ...
+
+    @overload
+    def str(
+        self,
+        key: builtins.str,
+        default: builtins.str | None = None,
+        *,
+        choices: Iterable[builtins.str] | None = None,
+        required: builtins.bool = False,
+    ) -> builtins.str | None: ...
+
+    def str(
+        self,
+        key: builtins.str,
+        default: builtins.str | None = None,
+        *,
+        choices: Iterable[builtins.str] | None = None,
+        required: builtins.bool = False,
+    ) -> builtins.str | None:
         self.taken.add(key)
         if key not in self.data:
             if required:
@@ -130,25 +171,43 @@ class Table:
             raise self.fail(key, f"expected a string, got {show(v)} ({kind_of(v)})")
         return self.value(key, Choice(tuple(choices))) if choices is not None else v
 
-    def bool(self, key: str, default: bool) -> bool:
-        return self.value(key, Bool(), default)
+    def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
+        b: builtins.bool = self.value(key, Bool(), default)
+        return b
 
-    def int(self, key: str, default: int | None, lo: int, hi: int, what: str = "an integer") -> int | None:
-        return self.value(key, Int(lo, hi, what), default)
+    def int(
+        self,
+        key: builtins.str,
+        default: builtins.int | None,
+        lo: builtins.int,
+        hi: builtins.int,
+        what: builtins.str = "an integer",
+    ) -> builtins.int | None:
+        i: builtins.int | None = self.value(key, Int(lo, hi, what), default)
+        return i
 
     def float(
-        self, key: str, default: float | None, lo: float = -math.inf, hi: float = math.inf, *, open_lo=False
-    ):
-        return self.value(key, Float(lo, hi, open_low=open_lo), default)
+        self,
+        key: builtins.str,
+        default: builtins.float | None,
+        lo: builtins.float = -math.inf,
+        hi: builtins.float = math.inf,
+        *,
+        open_lo: builtins.bool = False,
+    ) -> builtins.float | None:
+        x: builtins.float | None = self.value(key, Float(lo, hi, open_low=open_lo), default)
+        return x
 
-    def numbers(self, key: str, n: int, v: Any = None, what: str | None = None) -> tuple[float, ...]:
+    def numbers(
+        self, key: builtins.str, n: builtins.int, v: Any = None, what: builtins.str | None = None
+    ) -> tuple[builtins.float, ...]:
         """A list of ``n`` finite numbers."""
         v = self.raw(key) if v is None else v
         if not (isinstance(v, list) and len(v) == n and all(is_number(x) and math.isfinite(x) for x in v)):
             raise self.fail(key, f"expected {what or f'a list of {n} finite numbers'}, got {show(v)}")
         return tuple(float(x) for x in v)
 
-    def done(self, known=None) -> None:
+    def done(self, known: Collection[builtins.str] | None = None) -> None:
         """Refuse keys nobody took."""
         for key in self.data:
             if key not in self.taken:

@@ -34,6 +34,8 @@ LECTURE_ORDER = (
     "too-large-a-step",
     "adam-step-by-step",
     "warmup-cosine",
+    "adam-sgd-train",
+    "edge-of-stability",
 )
 
 

@@ -20,7 +20,8 @@ The optional analysis sections::
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from landscape_gui.core.landscapes.domain import AXES, DomainError, check_interval
 from landscape_gui.core.scenario.declarations import SettingError, declared
@@ -34,13 +35,23 @@ from landscape_gui.core.scenario.model import (
     OptimizerSpec,
     RestartSettings,
     Scenario,
+    TrainingSettings,
     ViewSettings,
 )
-from landscape_gui.core.scenario.parse import Ctx, Table
+from landscape_gui.core.scenario.parse import Ctx, KeyPath, Table
 from landscape_gui.core.scenario.words import is_number, show, suggest
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from landscape_gui.core.landscapes.landscape import Landscape
+    from landscape_gui.core.optimizers.schedules import Schedule
+
+_D = TypeVar("_D", bound="DataclassInstance")
+
 SECTIONS = (
-    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts"
+    "version", "title", "description", "landscape", "optimizers", "run", "view", "export", "basins", "restarts",
+    "training",
 )  # fmt: skip
 #: Keys of [run] that are not declared settings of the scenario (they depend on the landscape).
 RUN_EXTRA = ("starts", "batch_size")
@@ -51,10 +62,10 @@ def scenario_keys(section: str) -> tuple[str, ...]:
     return tuple(name for name, s, _ in declared(Scenario) if s.section == section)
 
 
-def read_declared(t: Table, cls, names=None, **fixed):
+def read_declared(t: Table, cls: type[_D], names: Collection[str] | None = None, **fixed: Any) -> _D:
     """An instance of settings class ``cls`` from table ``t``: each declared key present is taken and checked by
     its declaration (the rest keep their defaults); ``fixed`` are values read otherwise (a nested table)."""
-    values = {}
+    values: dict[str, Any] = {}
     for name, _, _ in declared(cls):
         if (names is None or name in names) and t.has(name):
             values[name] = t.raw(name)
@@ -64,12 +75,12 @@ def read_declared(t: Table, cls, names=None, **fixed):
         raise t.fail(e.name if e.name in t.data else next(iter(values), e.name), e.message) from None
 
 
-def parse_scenario(data: dict, text: str, source: str) -> Scenario:
+def parse_scenario(data: dict[str, Any], text: str, source: str) -> Scenario:
     """Validate a TOML document (``tomllib`` output) and build the Scenario; see :mod:`landscape_gui.core.scenario.files`."""
     return parse_document(Ctx(text, source), data)
 
 
-def parse_document(ctx: Ctx, data: dict) -> Scenario:
+def parse_document(ctx: Ctx, data: dict[str, Any]) -> Scenario:
     top = Table(ctx, data, (), "", SECTIONS)
     version = top.raw("version", FORMAT_VERSION)
     if version != FORMAT_VERSION or isinstance(version, bool):
@@ -93,9 +104,12 @@ def parse_document(ctx: Ctx, data: dict) -> Scenario:
     restarts = (
         read_section(ctx, top.raw("restarts"), "restarts", RestartSettings) if top.has("restarts") else None
     )
+    training = (
+        read_section(ctx, top.raw("training"), "training", TrainingSettings) if top.has("training") else None
+    )
     base = Scenario(
         landscape=landscape_spec, optimizers=optimizers, starts=starts, batch_size=batch_size, view=view,
-        export=export, basins=basins, restarts=restarts,
+        export=export, basins=basins, restarts=restarts, training=training,
     )  # fmt: skip
     scenario = read_declared(top, type(base), scenario_keys(""), **_structure(base))
     scenario = read_declared(
@@ -118,7 +132,7 @@ def _structure(s: Scenario, *also: str) -> dict[str, Any]:
     return {f: getattr(s, f) for f in s.__dataclass_fields__ if f not in keep}
 
 
-def read_section(ctx: Ctx, data: Any, key: str, cls):
+def read_section(ctx: Ctx, data: Any, key: str, cls: type[_D]) -> _D:
     """A whole table of declared settings, ``[key]``: unknown keys refused with a did-you-mean."""
     names = tuple(n for n, _, _ in declared(cls))
     t = Table(ctx, data, (key,), f"[{key}]", names)
@@ -129,7 +143,7 @@ def read_section(ctx: Ctx, data: Any, key: str, cls):
     return out
 
 
-def _landscape(ctx: Ctx, data: Any):
+def _landscape(ctx: Ctx, data: Any) -> tuple[LandscapeSpec, Landscape]:
     from landscape_gui.core.landscapes.library import LANDSCAPE_IDS, get_landscape
 
     t = Table(ctx, data, ("landscape",), "[landscape]", ("function", "expr", "domain"))
@@ -153,6 +167,7 @@ def _landscape(ctx: Ctx, data: Any):
         from landscape_gui.core.landscapes.expressions import FormulaError
         from landscape_gui.core.landscapes.formula_worker import build_formula
 
+        assert expr is not None  # exactly one of function and expr (checked above)
         try:
             dim = build_formula(expr).dim  # a formula that keeps sympy busy is refused, not waited for
         except FormulaError as e:
@@ -164,7 +179,7 @@ def _landscape(ctx: Ctx, data: Any):
         if dim == 1 and isinstance(items, list) and len(items) == 2 and all(is_number(v) for v in items):
             items = [items]  # a 1-D domain may be written [low, high]
         ok = isinstance(items, list) and len(items) == dim
-        pairs = []
+        pairs: list[tuple[float, float]] = []
         for iv in items if ok else ():
             if not (
                 isinstance(iv, list) and len(iv) == 2 and all(is_number(v) and math.isfinite(v) for v in iv)
@@ -192,7 +207,7 @@ def _landscape(ctx: Ctx, data: Any):
     return spec, landscape
 
 
-def _optimizers(ctx: Ctx, data: Any):
+def _optimizers(ctx: Ctx, data: Any) -> tuple[OptimizerSpec, ...]:
     from landscape_gui.core.optimizers.catalog import OPTIMIZER_IDS, get_optimizer
 
     if isinstance(data, dict):
@@ -201,7 +216,7 @@ def _optimizers(ctx: Ctx, data: Any):
         raise ctx.fail(
             ("optimizers",), "[[optimizers]]", "expected at least one [[optimizers]] table with an id"
         )
-    out = []
+    out: list[OptimizerSpec] = []
     for i, item in enumerate(data):
         name = f"[[optimizers]] #{i + 1}"
         t = Table(ctx, item, ("optimizers", i), name)
@@ -237,7 +252,7 @@ def _optimizers(ctx: Ctx, data: Any):
     return tuple(out)
 
 
-def _schedule(ctx: Ctx, parent: Table, path: tuple, name: str):
+def _schedule(ctx: Ctx, parent: Table, path: KeyPath, name: str) -> Schedule | None:
     """``schedule = { name = "cosine", T_max = 100 }`` in an [[optimizers]] table."""
     from landscape_gui.core.optimizers.schedules import SCHEDULE_IDS, Schedule, get_schedule_kind
 
@@ -249,7 +264,7 @@ def _schedule(ctx: Ctx, parent: Table, path: tuple, name: str):
     t = Table(ctx, raw, (*path, "schedule"), f"{name} schedule")
     if not t.has("name"):
         raise ctx.fail((*path, "schedule"), t.name, f"missing key 'name' (one of {', '.join(SCHEDULE_IDS)})")
-    kind_id = t.str("name")
+    kind_id = t.str("name", required=True)  # present (checked above)
     if kind_id not in SCHEDULE_IDS:
         raise t.fail(
             "name",
@@ -276,7 +291,7 @@ def _schedule(ctx: Ctx, parent: Table, path: tuple, name: str):
     return None if kind_id == "constant" else Schedule(kind_id, params)
 
 
-def _run(ctx: Ctx, t: Table, landscape) -> tuple[tuple[tuple[float, ...], ...], int | None]:
+def _run(ctx: Ctx, t: Table, landscape: Landscape) -> tuple[tuple[tuple[float, ...], ...], int | None]:
     """The start points and the batch size of [run] (its declared settings are read with the scenario's)."""
     dim = landscape.dim
     if not t.has("starts"):
@@ -286,7 +301,7 @@ def _run(ctx: Ctx, t: Table, landscape) -> tuple[tuple[tuple[float, ...], ...], 
     raw = t.raw("starts")
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_STARTS:
         raise t.fail("starts", f"expected a list of 1 to {MAX_STARTS} points, got {show(raw)}")
-    starts = []
+    starts: list[tuple[float, ...]] = []
     want = "[x]" if dim == 1 else "[x, y]"
     for k, p in enumerate(raw):
         if dim == 1 and is_number(p):
@@ -301,7 +316,7 @@ def _run(ctx: Ctx, t: Table, landscape) -> tuple[tuple[tuple[float, ...], ...], 
     return tuple(starts), _batch_size(t, landscape)
 
 
-def _batch_size(t: Table, landscape) -> int | None:
+def _batch_size(t: Table, landscape: Landscape) -> int | None:
     """``batch_size``: minibatches of a data landscape, 1 … its number of samples."""
     if not t.has("batch_size"):
         return None

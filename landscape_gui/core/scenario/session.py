@@ -9,11 +9,14 @@ points that show something on any landscape, and learning rates that move visibl
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.landscapes.defined import defined_at
+from landscape_gui.core.landscapes.landscape import Landscape
 from landscape_gui.core.landscapes.library import get_landscape
 from landscape_gui.core.optimizers.catalog import get_optimizer
 from landscape_gui.core.scenario.model import LandscapeSpec, OptimizerSpec, Scenario
+from landscape_gui.core.types import FloatArray
 
 __all__ = [
     "DEFAULT_LANDSCAPE",
@@ -56,7 +59,7 @@ def demo_optimizer(optimizer_id: str) -> OptimizerSpec:
     return OptimizerSpec(opt.id, opt.resolve({**opt.defaults(), **DEMO_HYPERPARAMETERS.get(opt.id, {})}))
 
 
-def default_starts(landscape) -> np.ndarray:
+def default_starts(landscape: Landscape) -> FloatArray:
     """Two start points that show something on any landscape: one in each upper quarter of the domain."""
     if landscape.id == "two_wells":
         return np.array([[-0.45, 1.35], [1.85, -1.2]])
@@ -67,7 +70,7 @@ def default_starts(landscape) -> np.ndarray:
     lo = np.array([a for a, _ in landscape.domain])
     hi = np.array([b for _, b in landscape.domain])
     fr = np.array([[0.2, 0.8], [0.85, 0.25]])[:, : landscape.dim]
-    starts = lo + fr * (hi - lo)
+    starts: FloatArray = lo + fr * (hi - lo)
     ok = defined_at(landscape, starts)
     if ok.all():
         return starts
@@ -81,7 +84,7 @@ def default_starts(landscape) -> np.ndarray:
     return np.vstack([starts[ok], *near])
 
 
-def starts_kept(landscape, starts) -> np.ndarray:
+def starts_kept(landscape: Landscape, starts: ArrayLike) -> FloatArray:
     """The start points still usable on ``landscape`` (inside its domain, J defined there), else its defaults."""
     pts = np.asarray(starts, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != landscape.dim or not len(pts):

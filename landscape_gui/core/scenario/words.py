@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from typing import Any
 
 
@@ -55,7 +56,7 @@ ALIASES = {"colour": "colormap", "color": "colormap", "cmap": "colormap", "colou
            "n_steps": "steps", "resolution": "size", "framerate": "fps", "formula": "expr"}  # fmt: skip
 
 
-def suggest(name: str, known) -> str:
+def suggest(name: str, known: Collection[str]) -> str:
     """`` (did you mean 'x'?)`` for the known name closest to ``name``, or nothing."""
     alias = ALIASES.get(str(name).lower())
     if alias in known:

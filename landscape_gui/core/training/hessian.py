@@ -115,6 +115,7 @@ def _hvp(
             z, dz = u, du
     # backward: δ (S, out) and its tangent δ̇ (S, K, out), down to layer `first`
     delta = head_grad(net.loss_name, z, y)
+    assert dz is not None  # the last layer is at or above `first`: its tangent is set
     ddelta = head_hvp(net.loss_name, z, y, dz)
     out = []
     for i in range(n_layers - 1, first - 1, -1):

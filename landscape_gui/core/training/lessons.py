@@ -47,7 +47,7 @@ class Lesson:
     id: str
     title: str
     loss_name: str
-    optimizers: tuple[tuple[str, dict], ...]
+    optimizers: tuple[tuple[str, dict[str, float]], ...]
     steps: int
     seed: int
     batch_size: int | None

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.data.datasets import Dataset, moons_data
 from landscape_gui.core.data.mlp import LOSSES, Network
@@ -43,7 +45,7 @@ class NetworkLoss:
     net: Network
     data: Dataset
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.net.weight_decay != 0.0:
             raise ValueError("the trained loss has no weight decay term: give it to the optimizer instead")
         if self.data.task != "classification" or self.data.features != 2:
@@ -66,7 +68,7 @@ class NetworkLoss:
         """θ₀: Glorot-uniform weights and zero biases from ``numpy.random.default_rng(seed)``."""
         return self.net.init(seed)
 
-    def describe_json(self) -> dict:
+    def describe_json(self) -> dict[str, Any]:
         """``{"architecture", "loss_name", "data"}`` as ``train`` prints them."""
         return {
             "architecture": {"sizes": list(self.net.sizes), "activation": "tanh"},
@@ -75,7 +77,7 @@ class NetworkLoss:
         }
 
     # -- one parameter vector -------------------------------------------------------------------------------
-    def _xy(self, batch) -> tuple[np.ndarray, np.ndarray]:
+    def _xy(self, batch: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
         if batch is None:
             return self.data.x, self.data.y
         idx = np.asarray(batch, dtype=np.intp)
@@ -83,11 +85,11 @@ class NetworkLoss:
             raise ValueError(f"a batch is a non-empty list of sample indices 0 … {self.n_samples - 1}")
         return self.data.x[idx], self.data.y[idx]
 
-    def loss(self, theta: np.ndarray, batch=None) -> float:
+    def loss(self, theta: np.ndarray, batch: ArrayLike | None = None) -> float:
         """L(θ): the mean loss over the data (or over the samples ``batch``)."""
         return self.net.loss(theta, *self._xy(batch))
 
-    def loss_and_grad(self, theta: np.ndarray, batch=None) -> tuple[float, np.ndarray]:
+    def loss_and_grad(self, theta: np.ndarray, batch: ArrayLike | None = None) -> tuple[float, np.ndarray]:
         """L(θ) and ∇L(θ) (P,) by backpropagation."""
         return self.net.loss_and_grad(theta, *self._xy(batch))
 
@@ -96,7 +98,7 @@ class NetworkLoss:
         z = self.net.logits(theta, self.data.x)
         return float(np.mean((z[:, 1] > z[:, 0]) == (self.data.y == 1)))
 
-    def hessian_matrix(self, theta: np.ndarray, batch=None) -> np.ndarray:
+    def hessian_matrix(self, theta: np.ndarray, batch: ArrayLike | None = None) -> np.ndarray:
         """The exact P × P Hessian ∇²L(θ) (:func:`~landscape_gui.core.training.hessian.hessian`)."""
         return hessian(self.net, theta, *self._xy(batch))
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from landscape_gui.core.data.landscapes import SurfaceCancelled
 from landscape_gui.core.training.problem import NetworkLoss
@@ -80,11 +81,13 @@ class Projection:
 
     def coordinates(self, thetas: np.ndarray) -> np.ndarray:
         """(a, b) of parameter vectors (K, P) or one (P,): their orthogonal projection on the plane."""
-        return (np.asarray(thetas, dtype=np.float64) - self.origin) @ self.axes.T
+        result: np.ndarray = (np.asarray(thetas, dtype=np.float64) - self.origin) @ self.axes.T
+        return result
 
     def point(self, a: float, b: float) -> np.ndarray:
         """θ_final + a·u₁ + b·u₂."""
-        return self.origin + a * self.axes[0] + b * self.axes[1]
+        result: np.ndarray = self.origin + a * self.axes[0] + b * self.axes[1]
+        return result
 
     def extent(self, pad: float = PAD) -> tuple[tuple[float, float], tuple[float, float]]:
         """((a_min, a_max), (b_min, b_max)) around every projected path, ``pad`` × the span added on each
@@ -134,7 +137,8 @@ def _orthogonal_unit(u: np.ndarray) -> np.ndarray:
     e = np.zeros_like(u)
     e[int(np.argmin(np.abs(u)))] = 1.0
     v = e - (e @ u) * u
-    return v / np.linalg.norm(v)
+    result: np.ndarray = v / np.linalg.norm(v)
+    return result
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,8 +157,8 @@ class PlaneSurface:
 def plane_loss(
     problem: NetworkLoss,
     projection: Projection,
-    a,
-    b,
+    a: ArrayLike,
+    b: ArrayLike,
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -216,7 +220,7 @@ def plane_surfaces(
     total, before = sum(sizes), 0
     for r, size in zip(resolutions, sizes, strict=True):
 
-        def step(done: int, _total: int, before=before) -> None:
+        def step(done: int, _total: int, before: int = before) -> None:
             if progress is not None:
                 progress(before + done, total)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -151,7 +152,7 @@ def check_training_size(
     return None
 
 
-def _spec(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
+def _spec(entry: Sequence[Any]) -> tuple[Optimizer, dict[str, float], Schedule]:
     """``(id, hp)`` or ``(id, hp, schedule)``: the optimizer, its resolved hyperparameters and schedule."""
     optimizer, hp, schedule = optimizer_entry(entry)
     return optimizer, optimizer.resolve(hp), schedule
@@ -159,7 +160,7 @@ def _spec(entry) -> tuple[Optimizer, dict[str, float], Schedule]:
 
 def train(
     problem: NetworkLoss,
-    optimizers: Sequence[tuple],
+    optimizers: Sequence[tuple[Any, ...]],
     *,
     steps: int,
     seed: int = 0,
@@ -224,7 +225,18 @@ class _Counter:
             self.progress(self.done, self.total)
 
 
-def _train_one(problem, opt, hp, schedule, k, theta0, steps, seed, batch_size, counter) -> TrainedRun:
+def _train_one(
+    problem: NetworkLoss,
+    opt: Optimizer,
+    hp: dict[str, float],
+    schedule: Schedule,
+    k: int,
+    theta0: np.ndarray,
+    steps: int,
+    seed: int,
+    batch_size: int | None,
+    counter: _Counter,
+) -> TrainedRun:
     sampler = None
     if batch_size is not None and batch_size < problem.n_samples:
         sampler = BatchSampler(problem.n_samples, batch_size, seed)
@@ -277,7 +289,9 @@ def _train_one(problem, opt, hp, schedule, k, theta0, steps, seed, batch_size, c
     )
 
 
-def _with_sharpness(problem: NetworkLoss, run: TrainedRun, every: int, steps: int, counter) -> TrainedRun:
+def _with_sharpness(
+    problem: NetworkLoss, run: TrainedRun, every: int, steps: int, counter: _Counter
+) -> TrainedRun:
     """``run`` with λmax at steps 0, every, 2·every, … of its path."""
     rows = []
     for s in range(0, run.steps + 1, every):
