@@ -44,11 +44,12 @@ THIN_FROM = 17  # runs: from this many on, trails and plot curves are 1 px wide
 MARKED_STARTS = 200
 
 
-def line_width(n_runs: int) -> float:
-    """Pen width of the 2D trails and plot curves: 2 px, or 1 px when there are so many runs that wide lines
-    would merge into a band (and stroking them, antialiased and dashed, took ~100 ms per plot refresh at
-    100 runs in the raster engine, against ~25 ms at 1 px)."""
-    return 2.0 if n_runs < THIN_FROM else 1.0
+def line_width(n_runs: int, scale: float = 1.0) -> float:
+    """Pen width of the 2D trails and plot curves: 2 px × ``scale`` (presentation mode), or a 1 px hairline
+    whatever the scale when there are so many runs that wide lines would merge into a band (stroking them,
+    antialiased and dashed, took ~100 ms per plot refresh at 100 runs in the raster engine, against ~25 ms at
+    1 px; and Qt's stroker crashed on a thousand runs' joined curve at 1.5 px in presentation mode)."""
+    return 2.0 * scale if n_runs < THIN_FROM else 1.0
 
 
 #: Trail points drawn per view, all runs together: past it each run's trail is thinned (hundreds of random

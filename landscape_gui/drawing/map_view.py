@@ -164,7 +164,7 @@ class MapView(pg.PlotWidget):
         self.starts.setSize(11 * self.scale)
         for t in self.trails + self._best_trail[:1]:
             pen = pg.mkPen(t.opts["pen"])
-            pen.setWidthF(line_width(self._n_runs) * self.scale)
+            pen.setWidthF(line_width(self._n_runs, self.scale))
             t.setPen(pen)
 
     def set_landscape(
@@ -330,7 +330,7 @@ class MapView(pg.PlotWidget):
         1000); the best run's trail and ball are drawn over them in its own colour."""
         self.clear_runs()
         self._group_colors, self._run_colors = list(colors[0]), list(colors[1])
-        width = line_width(len(self._run_colors)) * self.scale
+        width = line_width(len(self._run_colors), self.scale)
         offsets = np.cumsum([0, *trails.sizes])
         for g, key in enumerate(self._group_colors):
             self._groups.append(np.arange(offsets[g], offsets[g + 1]))
