@@ -104,7 +104,7 @@ def main() -> None:
 
     r = job.renderer
     timer(r.sim, "step", "simulation")
-    timer(r, "_runs", "runs of the frame")
+    timer(r, "describe", "simulation + snapshot + presenter")
     timer(r.overlay, "paint", "overlays")
     for panel in r.panels:
         kind = type(panel).__name__

@@ -177,6 +177,11 @@ def main() -> None:
     ap.add_argument("--skip-matplotlib", action="store_true", help="it takes about a minute a round")
     args = ap.parse_args()
     baseline = baseline_env()
+    # Byte-code as an installed package has it (pip compiles on install; manim's environment is compiled): an
+    # editable checkout run with PYTHONDONTWRITEBYTECODE set would compile the app's sources in every process.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "landscape_gui"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         write_paths(tmp / "paths.json")
@@ -185,8 +190,8 @@ def main() -> None:
         for r in range(args.rounds):
             for name, (cmd, _, env) in runs.items():
                 times[name].append(timed(cmd, env))
-            print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{n} {t[-1]:.1f} s" for n, t in times.items()),
-                  flush=True)  # fmt: skip
+            print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{n} {t[-1]:.1f} s" for n, t in times.items())
+                  + f"  (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
         counts = {name: frames_in(out) for name, (_, out, _) in runs.items()}
     med = {name: statistics.median(t) for name, t in times.items()}
     n = FPS * SECONDS
@@ -196,7 +201,7 @@ def main() -> None:
         spread = f"{min(times[name]):.1f}–{max(times[name]):.1f}"
         print(f"  {name:24s} {t:6.1f} s  ({spread} s; {counts[name]} frames)")
     ours = med["ours 3D → MP4"]
-    print("ratios")
+    print(f"ratios (load average {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores)")
     print(f"  manim CE / ours MP4      {med['manim CE'] / ours:5.2f}×  (goal ≥ 2×)")
     if "matplotlib" in med:
         print(f"  matplotlib / ours MP4    {med['matplotlib'] / ours:5.2f}×  (goal ≥ 5×)")

@@ -160,6 +160,21 @@ def test_shutdown_leaves_no_child_process():
     shutdown()  # twice is fine
 
 
+def test_once_the_interpreter_exits_no_child_is_started(monkeypatch):
+    """Issue 28, item 2: a formula check still running on a thread when the app exits started a fresh child
+    after the exit's shutdown, which outlived the app (until its watchdog ran); from the exit on, checks build
+    in this process."""
+    check_formula("x")
+    pid = worker_pid()
+    monkeypatch.setattr(
+        formula_worker, "_unavailable", False
+    )  # restored afterwards, as is the module's state
+    formula_worker._shutdown_at_exit()  # what atexit runs
+    assert worker_pid() is None and not _alive(pid)
+    check_formula("x**2 + sin(y)")  # built here
+    assert build_formula("x**2 + y").dim == 2 and worker_pid() is None
+
+
 def test_other_exceptions_become_one_line_messages():
     msg = formula_worker._one_line(RuntimeError("deep\n  inside sympy"))
     assert msg == "the formula cannot be built (RuntimeError: deep inside sympy)"

@@ -183,6 +183,31 @@ def test_the_limits_are_the_same_for_every_way_in():
     assert check_work(200 * 200, 500) is None and check_work(200 * 200, 500, samples=200) is not None
 
 
+def test_restarts_bound_the_success_curves_runs_too(capsys, tmp_path, monkeypatch):
+    """Issue 28, item 2: ``[restarts] n = 1, max_k = 100000`` was in range, yet its success curve ran 20 × max_k
+    further runs (the window computed it for minutes); the work of the n runs and of the curve's own is bounded
+    in the core, before any step, and the command line says which value to lower."""
+    from landscape_gui.core.analysis import basins as basins_module
+    from landscape_gui.core.limits import MAX_WORK
+
+    def stepped(*_, **__):
+        raise AssertionError("started stepping")
+
+    monkeypatch.setattr(basins_module, "settle", stepped)
+    from landscape_gui.core.analysis import restarts
+
+    monkeypatch.setattr(restarts, "settle", stepped)
+    runs = 1 + 20 * 100_000
+    assert runs * 500 > MAX_WORK >= (1 + 20 * 50_000) * 500  # by hand: over, and half of it within
+    with pytest.raises(ValueError, match=f"n 1 \\+ 20 × max_k 100000 runs: {runs} start points × 500 steps"):
+        run_restarts(get_landscape("booth"), [("gd", {"lr": 0.01})], n=1, seed=0, steps=500, max_k=100_000)
+    path = tmp_path / "r.toml"
+    path.write_text('[landscape]\nfunction = "booth"\n\n[[optimizers]]\nid = "gd"\nlr = 0.01\n\n[run]\n'
+                    "starts = [[0.0, 0.0]]\nsteps = 500\n\n[restarts]\nn = 1\nmax_k = 100000\n")  # fmt: skip
+    one_line_error(*cli(capsys, "restarts", path), f"{runs} start points × 500 steps is too much work",
+                   "use a smaller --n or [restarts] max_k, or fewer --steps")  # fmt: skip
+
+
 # -- major item: basins and restarts step as trace does (schedule, minibatches) ---------------------------
 def trace_ends(capsys, args, starts):
     code, out, err = cli(

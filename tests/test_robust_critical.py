@@ -118,3 +118,27 @@ def test_the_degree_bound_reads_the_tree():
     assert degree_bound((x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2, (x, y)) == 4
     assert degree_bound(sp.sin(x) + y, (x, y)) == float("inf")
     assert degree_bound(sp.Integer(3), (x, y)) == 0
+
+
+@pytest.mark.parametrize(
+    ("formula", "listed"),
+    [
+        ("(x**2 + y**2 - 1)**2", [("maximum", (0.0, 0.0))]),  # the unit circle: a curve of minima
+        ("(x + y)**2", []),  # the line y = −x: a valley of minima, flat along it
+    ],
+)
+def test_critical_points_that_are_not_isolated_make_the_list_incomplete(formula, listed):
+    """A line or curve of minima cannot be listed point by point; the search said "complete" with none of them
+    (so did ``critical --expr='(x+y)**2'``): it says they are missing instead."""
+    from landscape_gui.core.analysis.critical import search_critical_points
+    from landscape_gui.core.landscapes.expressions import landscape_from_formula
+
+    found = search_critical_points(landscape_from_formula(formula))
+    assert [(p.kind, tuple(round(c, 9) + 0.0 for c in p.position)) for p in found.points] == listed
+    assert not found.complete
+    assert (
+        found.reason
+        == "some critical points are not isolated (lines, curves or flat regions of them) and are not listed"
+    )
+    isolated = search_critical_points(landscape_from_formula("(x + y)**2 + (x - y)**2"))
+    assert isolated.complete and [p.kind for p in isolated.points] == ["minimum"]

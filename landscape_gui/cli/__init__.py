@@ -42,9 +42,9 @@ def cmd_reset() -> int:
 
 
 def cmd_gui(scenario: str | None, preset: bool = False) -> int:
-    from landscape_gui.gui.app import run_app
+    from landscape_gui.gui.app import end_process, run_app
 
-    return run_app(scenario, preset=preset)
+    return end_process(run_app(scenario, preset=preset))
 
 
 def _window_source(word: str, commands: set[str]) -> tuple[str, bool]:

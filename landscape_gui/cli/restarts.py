@@ -29,11 +29,11 @@ def cmd_restarts(args) -> int:
     max_k = section.max_k if section is not None else 50
     if not 1 <= max_k <= MAX_K:
         raise UsageError(f"max_k must be from 1 to {MAX_K}, not {max_k}")
-    from landscape_gui.core.analysis.restarts import TRIALS
+    from landscape_gui.core.analysis.restarts import restarts_work
 
-    too_much = inputs.problem(tol).check_work(n + TRIALS * max_k)  # the n runs and the success curve's own
+    too_much = restarts_work(inputs.problem(tol), n, max_k)  # the n runs and the success curve's own
     if too_much:
-        raise UsageError(f"--n {n}: {too_much}; use a smaller --n or fewer --steps")
+        raise UsageError(f"{too_much}; use a smaller --n or [restarts] max_k, or fewer --steps")
     (r,) = run_restarts(
         inputs.landscape, [(inputs.optimizer, inputs.params, inputs.schedule)], n=n, seed=inputs.seed,
         steps=inputs.steps, tol=tol, noise=inputs.noise, max_k=max_k, batch_size=inputs.batch_size,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from landscape_gui.drawing.batch_surface import BatchSheet
+from landscape_gui.drawing.curves import Trails
 from landscape_gui.drawing.glyph_layers import GlyphLayer3D
 from landscape_gui.drawing.scene import Scene3D
 
@@ -25,20 +26,20 @@ class Frame3D:
     def clear(self) -> None:
         """No runs (a new landscape, other starts or optimizers): nothing moving until the next frame."""
         self._colors = None
-        self.scene.set_runs([], [], np.zeros((0, self.scene.dim)))
+        self.scene.set_runs([], Trails.empty(), np.zeros((0, self.scene.dim)))
         self.glyphs.clear()
         self.sheet.clear()
 
     def show_frame(self, frame, theme: str) -> None:
         snap = frame.snapshot
-        colors = [tuple(c / 255 for c in look.rgba) for look in frame.runs]
+        colors = frame.colors
+        trails = Trails.of_frame(frame)
         if colors != self._colors:
             self._colors = colors
-            self.scene.set_runs(
-                colors, frame.trails, snap.positions, frame.trail_values, snap.values, frame.best
-            )
+            rgba = np.array(colors, dtype=np.float64).reshape(-1, 4) / 255
+            self.scene.set_runs(rgba, trails, snap.positions, snap.values, frame.best)
         else:
-            self.scene.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, frame.best)
+            self.scene.update_runs(trails, snap.positions, snap.values, frame.best)
         self.glyphs.update(frame.glyphs, theme)
         self.sheet.update(snap.batch_surface)
         self.show_basins(frame.basins)

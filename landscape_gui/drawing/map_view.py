@@ -15,12 +15,13 @@ from landscape_gui.drawing.batch_surface import BatchContours
 from landscape_gui.drawing.contours import contour_levels, contour_segments
 from landscape_gui.drawing.curves import (
     MARKED_STARTS,
+    THIN_FROM,
     ChunkedCurve,
-    grouped,
-    joined,
+    Trails,
+    connected,
     line_width,
+    nan_joined,
     points_per_run,
-    thinned,
 )
 from landscape_gui.drawing.glyph_layers import GlyphLayerMap
 from landscape_gui.drawing.legend import legend_html
@@ -90,13 +91,16 @@ class MapView(pg.PlotWidget):
         self.image = pg.ImageItem()
         self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen((255, 255, 255, 90), width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen((200, 200, 210), width=2))
-        self.trails: list[ChunkedCurve] = []  # one per run colour: its runs' paths, NaN-separated
+        # one trail item per optimizer (its runs' paths, NaN-separated) and one for the best run, over them
+        self.trails: list[ChunkedCurve] = []
         self.edges: list[ChunkedCurve] = []  # their dark edges, shown over basins
         self._outlined = False
         self._trail_runs: list[np.ndarray] = []  # the runs each trail item draws
         self._n_runs = 0
         self._trails_visible = True
-        self.balls = pg.ScatterPlotItem(size=13, pen=pg.mkPen("w", width=1.5))
+        self.ball_items: list[pg.ScatterPlotItem] = []  # one per optimizer: one brush, no per-ball styles
+        self._best_trail: list[ChunkedCurve] = []  # the best run's trail and its edge
+        self.best_ball = pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5))
         self.starts = pg.ScatterPlotItem(
             size=11, symbol="x", pen=pg.mkPen("w", width=1), brush=pg.mkBrush(255, 255, 255, 230)
         )
@@ -120,7 +124,7 @@ class MapView(pg.PlotWidget):
             self.contours,
             self.curve,
             self.starts,
-            self.balls,
+            self.best_ball,
         ):
             self.plot_item.addItem(item)
         self.plot_item.addItem(self.best)
@@ -138,11 +142,11 @@ class MapView(pg.PlotWidget):
             *(self.plot_item.getAxis(a) for a in ("left", "bottom")),
         ):
             static.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.balls.setZValue(10)
+        self.best_ball.setZValue(10.5)
         self.starts.setZValue(9)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("")
-        self._frame_colors: list | None = None  # the runs' colours of the last frame shown
+        self._frame_colors: object = None  # the runs' colours of the last frame shown
         self._basin_map = None  # the basin map shown
         self.glyph_layer = GlyphLayerMap(self)
         self.batch_contours = BatchContours(self)
@@ -158,9 +162,9 @@ class MapView(pg.PlotWidget):
             self.plot_item.getAxis(a).setStyle(tickFont=font)
             self.plot_item.getAxis(a).label.setFont(font)
         self.starts.setSize(11 * self.scale)
-        for t in self.trails:
+        for t in self.trails + self._best_trail[:1]:
             pen = pg.mkPen(t.opts["pen"])
-            pen.setWidthF(line_width(self._n_runs) * self.scale)
+            pen.setWidthF(line_width(self._n_runs, self.scale))
             t.setPen(pen)
 
     def set_landscape(
@@ -311,63 +315,111 @@ class MapView(pg.PlotWidget):
 
     def clear_runs(self) -> None:
         self._frame_colors = None
-        for t in self.trails + self.edges:
+        for t in self.trails + self.edges + self.ball_items + self._best_trail:
             self.plot_item.removeItem(t)
-        self.trails, self.edges, self._trail_runs, self._n_runs = [], [], [], 0
-        self.balls.setData([], [])
+        self.trails, self.edges, self.ball_items, self._trail_runs, self._n_runs = [], [], [], [], 0
+        self._best_trail = []  # the best run's trail and its edge
+        self._groups: list[np.ndarray] = []
+        self.best_ball.setData([], [])
         self.best.setData([], [])
 
-    def set_runs(self, colors, paths, positions, path_values=None, values=None) -> None:
-        """Colours (r, g, b, a) bytes per run. The runs of one colour (one optimizer) share a trail item:
-        one item per run cost ~15 ms per frame at 32 runs in pyqtgraph's per-item bookkeeping."""
+    def set_runs(self, colors, trails: Trails, positions, values=None, best: int | None = None) -> None:
+        """One (r, g, b, a) byte colour per optimizer, then per run (the runs of optimizer g follow each other,
+        ``trails.sizes[g]`` of them). Each optimizer's trails are one item, its balls another (one item per run
+        cost ~15 ms per frame at 32 runs in pyqtgraph's per-item bookkeeping; one brush per ball, ~50 ms at
+        1000); the best run's trail and ball are drawn over them in its own colour."""
         self.clear_runs()
-        width = line_width(len(colors)) * self.scale
-        for key, runs in grouped(tuple(int(v) for v in c) for c in colors):
-            t = ChunkedCurve(pen=pg.mkPen(key, width=width), connect="finite")
-            t.setZValue(5)
-            t.setVisible(self._trails_visible)
-            self.plot_item.addItem(t)
-            self.trails.append(t)
-            self._trail_runs.append(runs)
-            # a dark edge under the trail, shown over a basin map (pale colours under a coloured trail)
-            edge = ChunkedCurve(pen=pg.mkPen(OUTLINE, width=width + 2.5 * self.scale), connect="finite")
-            edge.setZValue(4.5)
-            edge.setVisible(self._trails_visible and self._outlined)
-            self.plot_item.addItem(edge)
-            self.edges.append(edge)
-        self._n_runs = len(colors)
-        self._brushes = [pg.mkBrush(*c) for c in colors]
-        self.update_runs(paths, positions, path_values, values)
+        self._group_colors, self._run_colors = list(colors[0]), list(colors[1])
+        width = line_width(len(self._run_colors), self.scale)
+        offsets = np.cumsum([0, *trails.sizes])
+        for g, key in enumerate(self._group_colors):
+            self._groups.append(np.arange(offsets[g], offsets[g + 1]))
+            self._add_trail(key, width, 5, (self.trails, self.edges))
+            balls = pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(*key))
+            balls.setZValue(10)
+            self.plot_item.addItem(balls)
+            self.ball_items.append(balls)
+        self._add_trail(
+            (0, 0, 0, 0), width, 5.2, (self._best_trail, self._best_trail)
+        )  # recoloured per frame
+        self._n_runs = len(self._run_colors)
+        self.update_runs(trails, positions, values, best)
 
-    def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
-        """Trails and balls; ``best`` (a run index) gets a bigger ball."""
-        if self.landscape is None:
+    def _add_trail(self, color, width: float, z: float, lists) -> None:
+        t = ChunkedCurve(pen=pg.mkPen(color, width=width), connect="finite")
+        t.setZValue(z)
+        t.setVisible(self._trails_visible)
+        self.plot_item.addItem(t)
+        lists[0].append(t)
+        # a dark edge under the trail, shown over a basin map (pale colours under a coloured trail)
+        edge = ChunkedCurve(pen=pg.mkPen(OUTLINE, width=width + 2.5 * self.scale), connect="finite")
+        edge.setZValue(z - 0.5)
+        edge.setVisible(self._trails_visible and self._outlined)
+        self.plot_item.addItem(edge)
+        lists[1].append(edge)
+
+    def update_runs(self, trails: Trails, positions, values=None, best: int | None = None) -> None:
+        """Trails and balls; ``best`` (a run index) gets a bigger ball, over the others."""
+        if self.landscape is None or not self.trails:
             return
         keep = points_per_run(self._n_runs)  # many runs: each trail thinned (drawing/curves.py)
-
-        def trail(i):
-            index = thinned(len(paths[i]), keep)
-            v = None if path_values is None else np.asarray(path_values[i])[index]
-            return self.map_xy(np.asarray(paths[i])[index], v)
-
-        for t, edge, runs in zip(self.trails, self.edges, self._trail_runs, strict=True):
-            xy = joined(trail(i) for i in runs if i < len(paths))
-            t.setData(*xy)
-            if self._outlined:
-                edge.setData(*xy)
         n = min(self._n_runs, len(positions))
-        if n:
-            x, y = self.map_xy(np.asarray(positions)[:n], None if values is None else np.asarray(values)[:n])
-            size = np.full(n, (13.0 if n < MANY_RUNS else 7.0) * self.scale)  # hundreds of restarts: smaller
-            if best is not None and 0 <= best < n:
-                size[best] = 24.0 * self.scale
-                self.best.setData(x[best : best + 1], y[best : best + 1])
+        pos = np.asarray(positions)[:n]
+        vals = None if values is None else np.asarray(values)[:n]
+        x, y = self.map_xy(pos, vals) if n else (np.empty(0), np.empty(0))
+        size = (13.0 if n < MANY_RUNS else 7.0) * self.scale  # hundreds of restarts: smaller
+        best = -1 if best is None else int(best)
+        has_best = 0 <= best < n
+        self._trail_runs = []
+        best_piece = None
+        for g, runs in enumerate(self._groups):
+            points, pvals, counts = trails.block(g, keep) if g < len(trails.first) else (None, None, None)
+            shown = runs < n
+            if has_best:
+                shown &= runs != best
+            self._trail_runs.append(runs[shown])
+            self.ball_items[g].setData(x[runs[shown]], y[runs[shown]], size=size)
+            if points is None:
+                self._set_trail(self.trails[g], self.edges[g], np.empty(0), np.empty(0))
+                continue
+            assert counts is not None  # a block comes with its counts
+            tx, ty = self.map_xy(points, pvals)
+            if has_best and best in runs:
+                k = int(np.searchsorted(runs, best))
+                lo = int(counts[:k].sum())
+                best_piece = (tx[lo : lo + counts[k]], ty[lo : lo + counts[k]])
+            if not shown.all():
+                mask = np.repeat(shown[: len(counts)], counts)
+                tx, ty, counts = tx[mask], ty[mask], counts[shown[: len(counts)]]
+            if self._n_runs >= THIN_FROM:  # 1 px lines: where each run starts said by a connect array
+                self._set_trail(self.trails[g], self.edges[g], tx, ty, connected(counts))
             else:
-                self.best.setData([], [])
-            self.balls.setData(x, y, brush=self._brushes[:n], size=size)
+                self._set_trail(self.trails[g], self.edges[g], nan_joined(tx, counts), nan_joined(ty, counts))
+        line, edge = self._best_trail
+        if has_best:
+            color = self._run_colors[best]
+            if line.opts["pen"].color().getRgb() != tuple(color):
+                pen = pg.mkPen(line.opts["pen"])
+                pen.setColor(pg.mkColor(color))
+                line.setPen(pen)
+            self._set_trail(line, edge, *(best_piece or (np.empty(0), np.empty(0))))
+            self.best_ball.setData(
+                x[best : best + 1], y[best : best + 1], size=24.0 * self.scale, brush=color
+            )
+            self.best.setData(x[best : best + 1], y[best : best + 1])
         else:
-            self.balls.setData([], [])
+            self._set_trail(line, edge, np.empty(0), np.empty(0))
+            self.best_ball.setData([], [])
             self.best.setData([], [])
+
+    def _set_trail(self, line, edge, x: np.ndarray, y: np.ndarray, connect=None) -> None:
+        """``connect``: pyqtgraph's array (0 where a run starts), else NaNs separate the runs in ``x``, ``y``.
+        (pyqtgraph draws a NaN-separated curve one piece at a time when under 2 % of it are NaNs: ~15 ms a
+        frame for 1000 restarts, against one vectorised path from a connect array)."""
+        connect = "finite" if connect is None else connect
+        line.setData(x, y, connect=connect)
+        if self._outlined:
+            edge.setData(x, y, connect=connect)
 
     def set_visibility(self, contours=None, markers=None, trails=None) -> None:
         if contours is not None:
@@ -377,9 +429,9 @@ class MapView(pg.PlotWidget):
                 m.setVisible(bool(markers))
         if trails is not None:
             self._trails_visible = bool(trails)
-            for t in self.trails:
+            for t in self.trails + self._best_trail[:1]:
                 t.setVisible(self._trails_visible)
-            for edge in self.edges:
+            for edge in self.edges + self._best_trail[1:]:
                 edge.setVisible(self._trails_visible and self._outlined)
 
     def _clicked(self, ev) -> None:
@@ -401,19 +453,31 @@ class MapView(pg.PlotWidget):
     def show_frame(self, frame, theme: str) -> None:
         """Draw a :class:`~landscape_gui.core.frames.presenter.Frame`: runs, glyphs, basins, minibatch contours."""
         snap = frame.snapshot
-        colors = list(frame.colors)
-        if colors != self._frame_colors:
-            self._frame_colors = colors
-            self.set_runs(colors, frame.trails, snap.positions, frame.trail_values, snap.values)
-        self.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, best=frame.best)
+        run_colors = frame.colors
+        # each optimizer's colour: that of its runs other than the best (all its runs share it)
+        first = np.cumsum([0, *(t.runs for t in snap.tracks)])[:-1]
+        group_colors = [
+            run_colors[k + 1 if k == frame.best and t.runs > 1 else k] if t.runs else (0, 0, 0, 0)
+            for k, t in zip(first.tolist(), snap.tracks, strict=True)
+        ]
+        trails = Trails.of_frame(frame)
+        key = (group_colors, len(run_colors))
+        if key != self._frame_colors:
+            self.set_runs((group_colors, run_colors), trails, snap.positions, snap.values, frame.best)
+            self._frame_colors = key
+        else:
+            self._run_colors = run_colors
+            self.update_runs(trails, snap.positions, snap.values, best=frame.best)
         self.glyph_layer.update(frame.glyphs, theme)
         self.batch_contours.update(snap.batch_surface)
         basins = frame.basins
-        key = (None, None) if basins is None else basins.key
-        if self._basin_map is None or any(a is not b for a, b in zip(key, self._basin_map, strict=True)):
-            self._basin_map = key
+        basin_key = (None, None) if basins is None else basins.key
+        if self._basin_map is None or any(
+            a is not b for a, b in zip(basin_key, self._basin_map, strict=True)
+        ):
+            self._basin_map = basin_key
             self.set_basins(None) if basins is None else self.set_basins(basins.axes, basins.rgba)
             self._outlined = basins is not None
             self.set_visibility(trails=self._trails_visible)
-            self.update_runs(frame.trails, snap.positions, frame.trail_values, snap.values, best=frame.best)
+            self.update_runs(trails, snap.positions, snap.values, best=frame.best)
         self.setToolTip(legend_html(frame.legend, theme))

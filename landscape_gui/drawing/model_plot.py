@@ -41,7 +41,7 @@ class ModelPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumSize(150, 140)
+        self.setMinimumSize(150, 100)  # shares a 720-pixel screen with the map, plots and basins
         self.landscape = None
         self._shown = None  # (params, batch id) last drawn
         self.draws = 0  # models drawn (tests, measurements)

@@ -104,7 +104,7 @@ class PlotsPanel(QWidget):
             p.getAxis("left").setWidth(round(AXIS_WIDTH * self.scale))
         self.diverged_marks.setSize(14 * self.scale)
         self.sharp_plot.set_scale(self.scale)
-        width = line_width(len(self._brushes)) * self.scale
+        width = line_width(len(self._brushes), self.scale)
         for item in self.loss_curves + self.grad_curves + [c for pair in self.diverged_curves for c in pair]:
             pen = pg.mkPen(item.opts["pen"])
             pen.setWidthF(width)
@@ -151,7 +151,7 @@ class PlotsPanel(QWidget):
         if len(self.dist_curves) != len(frame.runs):
             for c in self.dist_curves:
                 self.dist_plot.removeItem(c)
-            width = line_width(len(frame.runs)) * self.scale
+            width = line_width(len(frame.runs), self.scale)
             self.dist_curves = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=width)) for r in frame.runs]
             for c in self.dist_curves:
                 self.dist_plot.addItem(c)
@@ -206,7 +206,7 @@ class PlotsPanel(QWidget):
         ]
         self.curve_runs = []
         self._brushes = [pg.mkBrush(*c) for c in colors]
-        width = line_width(len(colors)) * self.scale
+        width = line_width(len(colors), self.scale)
         for (color, style), runs in grouped(keys):
             pair = []
             for p, curves in ((self.loss_plot, self.loss_curves), (self.grad_plot, self.grad_curves)):

@@ -16,8 +16,8 @@ API::
                                                 # axes, tick labels; clears runs and markers
     scene.set_critical_points(points)           # core.critical.CriticalPoint list
     scene.set_starts(points)                    # (S, d) start points, drawn as small white dots
-    scene.set_runs(colors, paths, positions)    # colors: [(r, g, b, a) floats], paths: [(K, d)], positions (R, d)
-    scene.update_runs(paths, positions, path_values=None, values=None)
+    scene.set_runs(colors, trails, positions)   # colors: (R, 4) floats, trails: curves.Trails, positions (R, d)
+    scene.update_runs(trails, positions, values=None)
                                                 # per-frame fast path: lines and dots only, no mesh upload;
                                                 # values (J at the points) skip re-evaluating the landscape
     scene.set_visibility(contours=True, markers=True, trails=True)
@@ -37,7 +37,7 @@ from PySide6.QtGui import QFont, QVector3D
 
 from landscape_gui.core.frames.palette import CRITICAL_STYLE, critical_key
 from landscape_gui.drawing.contours import contour_levels, contour_segments
-from landscape_gui.drawing.curves import MARKED_STARTS, THIN_FROM, points_per_run, thinned
+from landscape_gui.drawing.curves import MARKED_STARTS, THIN_FROM, Trails, points_per_run
 from landscape_gui.drawing.halos import BallHalos
 from landscape_gui.drawing.sampling import nearest_samples
 from landscape_gui.drawing.scene_axes import build_axes
@@ -272,7 +272,7 @@ class Scene3D:
             self.contour_item = None
         self._build_axes(grid)
         self.set_critical_points([])
-        self.set_runs([], [], np.zeros((0, landscape.dim)))
+        self.set_runs([], Trails.empty(), np.zeros((0, landscape.dim)))
         self.set_starts(np.zeros((0, landscape.dim)))
         self.set_visibility(**self._visible)
 
@@ -359,10 +359,10 @@ class Scene3D:
         shown = 0 < len(pts) < MARKED_STARTS
         self.starts_item.setData(pos=self.scene_xyz(pts) if shown else np.zeros((0, 3), np.float32))
 
-    def set_runs(self, colors, paths, positions, path_values=None, values=None, best=None) -> None:
-        """Set the runs' colours (one (r, g, b, a) float tuple per run), trails and current positions."""
+    def set_runs(self, colors, trails: Trails, positions, values=None, best=None) -> None:
+        """Set the runs' colours (one (r, g, b, a) float row per run), trails and current positions."""
         self._colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
-        self.update_runs(paths, positions, path_values, values, best)
+        self.update_runs(trails, positions, values, best)
 
     def set_surface_colors(self, axes=None, rgba=None) -> None:
         """Drape an RGBA image sampled on ``axes`` (``rgba[ix, iy]``, e.g. a basin map) over the surface, each
@@ -381,7 +381,7 @@ class Scene3D:
         self.surface.meshDataChanged()
         self._static_changed()
 
-    def update_runs(self, paths, positions, path_values=None, values=None, best: int | None = None) -> None:
+    def update_runs(self, trails: Trails, positions, values=None, best: int | None = None) -> None:
         """Per-frame update of trails and balls: only line and dot buffers change, never the mesh.
 
         ``best`` (a run index) is drawn with a bigger ball.
@@ -400,27 +400,24 @@ class Scene3D:
         self.ball_item.setData(pos=balls, color=self._colors[:n], size=size)
         self.halos.update(balls, self._colors[:n], size, best)
         # every trail in one pass: the paths of the runs that moved, end to end, as line-segment pairs
-        runs, parts, vals = [], [], []
         keep = points_per_run(n)  # many runs: each trail thinned, the whole within a budget of points
-        for i, path in enumerate(list(paths)[:n]):
-            path = np.asarray(path, dtype=np.float64).reshape(-1, self.dim)
-            if len(path) >= 2:
-                index = thinned(len(path), keep)
-                runs.append(i)
-                parts.append(path[index])
-                if path_values is not None:
-                    vals.append(np.asarray(path_values[i], dtype=np.float64)[index])
-        if not runs:
+        points, vals, counts = trails.all(keep)
+        counts = counts[:n]
+        moved = counts >= 2
+        if not moved.any():
             self.trail_item.setData(pos=np.zeros((0, 3), np.float32))
             return
-        lengths = np.array([len(p) for p in parts])
-        xyz = self.scene_xyz(np.concatenate(parts), np.concatenate(vals) if path_values is not None else None)
+        rows = np.repeat(moved, counts)
+        total = int(counts.sum())
+        points, vals = points[:total][rows], None if vals is None else vals[:total][rows]
+        lengths = counts[moved]
+        xyz = self.scene_xyz(points, vals)
         first = np.delete(np.arange(len(xyz)), np.cumsum(lengths) - 1)  # every row but each run's last
         pairs = np.empty((2 * len(first), 3), np.float32)
         pairs[0::2], pairs[1::2] = xyz[first], xyz[first + 1]
         # one colour per vertex, always: pyqtgraph 0.14 handed a single colour after an array keeps the array's
         # flag and fails on every repaint (the trails vanished when one optimizer's runs lost their ring)
-        color = np.repeat(self._colors[runs], 2 * (lengths - 1), axis=0)
+        color = np.repeat(self._colors[:n][moved], 2 * (lengths - 1), axis=0)
         # many runs: thin, aliased lines (wide antialiased ones cost llvmpipe ~3x as much, and merge anyway)
         many = n >= THIN_FROM
         width = (1.5 if many else TRAIL_WIDTH) * self.scale

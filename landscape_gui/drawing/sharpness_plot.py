@@ -33,7 +33,7 @@ class SharpnessPlot(pg.PlotWidget):
 
     def show_curves(self, curves, run_colors, optimizer_colors) -> None:
         """Draw ``curves`` (a ``SharpnessCurves``); ``run_colors`` per run, ``optimizer_colors`` per optimizer."""
-        width = line_width(len(curves.runs)) * self.scale
+        width = line_width(len(curves.runs), self.scale)
         while len(self.curves) < len(curves.runs):
             item = pg.PlotDataItem(connect="finite")
             self.addItem(item)

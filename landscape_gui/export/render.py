@@ -20,6 +20,7 @@ import sys
 
 import numpy as np
 
+from landscape_gui.core.frames.ahead import whole_run_losses
 from landscape_gui.core.scenario.files import ExportSettings, Scenario
 from landscape_gui.drawing.qt_app import ensure_app
 
@@ -98,6 +99,12 @@ class FrameRenderer:
                 pool.submit(basin_map, problem, grid) if problem is not None else None
                 for problem in (basin_problem(scenario, self.landscape, compare=c) for c in (False, True))
             ]  # the basins, and those of the optimizer they are compared with
+            # the composite's curves take their axes from the whole clip, simulated ahead: meanwhile too
+            self._losses = (
+                pool.submit(whole_run_losses, scenario, self.landscape)
+                if self.export.view == "composite"
+                else None
+            )
             self._build_panels()
             if critical is not None:
                 self.critical = critical.result()
@@ -135,6 +142,7 @@ class FrameRenderer:
             log_height=log_height(s, self.landscape),
             band=band,
             legend="legend" in self.export.overlays,
+            losses=self._losses,
         )
         self.legend_area = None if column is None else QRectF(column)
         self.overlay = OverlayPainter(self.size, view.theme_or_default(), self.export.overlays)
@@ -177,6 +185,7 @@ class FrameRenderer:
         turn = self.export.orbit * k / self.total
         for panel in self.panels:
             panel.update(frame, turn)
+            panel.drop_repaints()
         # whatever the widgets posted (layout, view-range updates) is handled now, not whenever an event loop
         # turns: an export from the window's dialog and one from the command line draw the same frames
         QApplication.sendPostedEvents()

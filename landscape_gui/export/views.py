@@ -26,10 +26,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmapCache
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
 
+from landscape_gui.core.frames.ahead import whole_run_losses
 from landscape_gui.drawing.frame3d import Frame3D
 from landscape_gui.drawing.map_view import MapView
 from landscape_gui.drawing.overlays import body_unit, frame_scale
@@ -43,6 +44,8 @@ __all__ = ["CurvesPanel", "MapPanel", "SurfacePanel", "make_panels", "panel_rect
 TOP_SHARE = 0.64
 #: Share of a composite frame's width kept for the legend, right of the curves.
 LEGEND_SHARE = 0.3
+#: Samples per axis of the surface and the map (the drawing layer's default).
+GRID = 200
 
 
 def panel_rects(view: str, size: tuple[int, int], band: int = 0, legend: bool = False) -> dict[str, QRect]:
@@ -103,7 +106,7 @@ def font_px(height: int) -> int:
 class SurfacePanel:
     """The 3D view at its rectangle's size (see the module docstring)."""
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int, grid=None):
         self.rect = rect
         self.theme = scenario.view.theme_or_default()
         self.widget = CachedGLView()  # a fixed camera rasterises the static scene once, not per frame
@@ -116,7 +119,7 @@ class SurfacePanel:
         self.scene.set_scale(frame_scale(frame_height))  # a 1080p trail as visible as the window's
         self.scene.set_theme(view.theme_or_default())
         self.scene.set_landscape(
-            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours, grid=grid
         )
         self.scene.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.scene.set_starts(sim.starts)
@@ -127,6 +130,9 @@ class SurfacePanel:
         self.camera = self.scene.camera()
         self.markers = view.critical_points
         self.moving = Frame3D(self.scene)
+        # Only grabFramebuffer() renders: every item's setData asks the widget for a repaint, which the frame's
+        # sendPostedEvents() ran as a second full render (~8 ms of ~25 ms a 1080p frame) nobody looked at.
+        self.widget.setUpdatesEnabled(False)
 
     def set_critical_points(self, points) -> None:
         """Mark ``points`` (when the scenario shows critical points)."""
@@ -156,6 +162,9 @@ class SurfacePanel:
     def settle(self) -> None:
         """Nothing to settle: the 3D view lays nothing out."""
 
+    def drop_repaints(self) -> None:
+        """Nothing to drop: the 3D view's own updates are off (only its grab renders)."""
+
     def close(self) -> None:
         self.widget.close()
         self.widget.deleteLater()
@@ -181,6 +190,18 @@ class _WidgetPanel:
         finally:
             painter.end()
         QApplication.sendPostedEvents()
+        # the scene's changes no longer ask the views to repaint (they asked during the frame's
+        # sendPostedEvents, and were painted there, before draw() painted them again); render() draws as before
+        views = [self.widget] if isinstance(self.widget, QGraphicsView) else []
+        for view in views + self.widget.findChildren(QGraphicsView):
+            view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
+
+    def drop_repaints(self) -> None:
+        """Forget the repaint the widget asked for: it is painted only into the frame (:meth:`draw`). Its own
+        repaints, which every frame's ``sendPostedEvents()`` ran, painted it a second time (~8 ms a 1080p
+        composite frame) into a backing store nobody shows. (Qt posts no new request while one is pending, so
+        once dropped none comes; ``setUpdatesEnabled(False)`` would blank ``render()`` too.)"""
+        QCoreApplication.removePostedEvents(self.widget.window(), QEvent.Type.UpdateRequest)
 
     def close(self) -> None:
         self.widget.close()
@@ -192,7 +213,7 @@ class MapPanel(_WidgetPanel):
 
     widget: MapView
 
-    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, log_height: bool, frame_height: int, grid=None):
         self.rect = rect
         self.widget = MapView()
         _offscreen(self.widget, rect)
@@ -201,7 +222,7 @@ class MapPanel(_WidgetPanel):
         self.widget.set_scale(frame_scale(frame_height))
         _style_2d(self.widget, self.theme, font_px(frame_height))
         self.widget.set_landscape(
-            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours
+            sim.landscape, colormap=view.colormap, log_height=log_height, contours=view.contours, grid=grid
         )
         self.widget.set_visibility(contours=view.contours, markers=view.critical_points, trails=view.trails)
         self.widget.set_starts(sim.starts)
@@ -237,15 +258,6 @@ class MapPanel(_WidgetPanel):
         return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
-def _whole_run_losses(scenario, landscape) -> np.ndarray:
-    """Every finite loss of every run over the whole scenario (its own simulation, run ahead)."""
-    sim = scenario.build_simulation(landscape=landscape)
-    sim.step(scenario.steps)
-    values = [sim.loss_history(g, i)[1] for g in range(len(sim.groups)) for i in range(len(sim.starts))]
-    v = np.concatenate(values) if values else np.empty(0)
-    return v[np.isfinite(v)]
-
-
 def _value_range(v: np.ndarray) -> tuple[float, float]:
     if not v.size:
         return 0.0, 1.0
@@ -258,7 +270,8 @@ class CurvesPanel(_WidgetPanel):
 
     widget: PlotsPanel
 
-    def __init__(self, rect: QRect, scenario, sim, *, frame_height: int):
+    def __init__(self, rect: QRect, scenario, sim, *, frame_height: int, losses=None):
+        """``losses``: :func:`whole_run_losses` of the scenario, or a future of them (computed meanwhile)."""
         self.rect = rect
         self.widget = PlotsPanel()
         bg = THEMES[scenario.view.theme_or_default()]["plot_bg"]
@@ -275,7 +288,8 @@ class CurvesPanel(_WidgetPanel):
         _style_2d(self.widget.loss_plot, scenario.view.theme_or_default(), font_px(frame_height))
         _offscreen(self.widget, rect)
         self.widget.loss_plot.setXRange(0, max(1, scenario.steps), padding=0.02)
-        self._losses = _whole_run_losses(scenario, sim.landscape)  # the axes are fixed at the first frame
+        # the axes are fixed at the first frame
+        self._losses = whole_run_losses(scenario, sim.landscape) if losses is None else losses
         self._ranged = False
         for axis in (
             "left",
@@ -290,15 +304,17 @@ class CurvesPanel(_WidgetPanel):
         self.widget.show_frame(frame, grads=False, lr=False)
         if not self._ranged:  # the whole clip's range, in the frame's own terms (J, or log10(J − J*))
             self._ranged = True
-            v = self._losses
+            v = self._losses if isinstance(self._losses, np.ndarray) else self._losses.result()
             if frame.loss_floor is not None:
                 v = np.log10(np.maximum(v - frame.loss_floor, 1e-12 * max(1.0, frame.loss_scale)))
             self.widget.loss_plot.setYRange(*_value_range(v))
 
 
-def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int = 0, legend: bool = False):
+def make_panels(
+    view: str, size, scenario, sim, *, log_height: bool, band: int = 0, legend: bool = False, losses=None
+):
     """The panels of ``view``, in drawing order, and the legend's column or ``None`` (``band``, ``legend``: see
-    :func:`panel_rects`)."""
+    :func:`panel_rects`; ``losses``: for the curves, see :class:`CurvesPanel`)."""
     rects = panel_rects(view, size, band, legend)
     column = rects.pop("legend", None)
     pg.setConfigOptions(antialias=True)  # as the window's theme sets it, before any 2-D item exists
@@ -308,13 +324,22 @@ def make_panels(view: str, size, scenario, sim, *, log_height: bool, band: int =
         # redraw them all every frame.
         area = sum(r.width() * r.height() for name, r in rects.items() if name != "surface")
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 4 * 4 * area // 1024 + 10240))
+    # one grid for the surface and the map of a 2-D landscape (a data landscape's costs seconds): both draw
+    # it at the same resolution
+    grid = (
+        sim.landscape.grid(GRID) if "surface" in rects and "map" in rects and sim.landscape.dim == 2 else None
+    )
     panels: list[SurfacePanel | MapPanel | CurvesPanel] = []
     for name, rect in rects.items():
         if name == "surface":
-            panels.append(SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
+            panels.append(
+                SurfacePanel(rect, scenario, sim, log_height=log_height, frame_height=size[1], grid=grid)
+            )
         elif name == "map":
-            panels.append(MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1]))
+            panels.append(
+                MapPanel(rect, scenario, sim, log_height=log_height, frame_height=size[1], grid=grid)
+            )
         else:
-            panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1]))
+            panels.append(CurvesPanel(rect, scenario, sim, frame_height=size[1], losses=losses))
     QApplication.sendPostedEvents()  # layouts and view ranges settle before the first frame
     return panels, column

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import os
 import sys
+import threading
 from functools import partial
 
 from landscape_gui.drawing.qt_app import ensure_app, has_display
@@ -50,23 +53,49 @@ def run_app(scenario_path: str | None = None, *, preset: bool = False) -> int:
     from landscape_gui.gui.main_window import MainWindow
 
     signals = lifecycle.QuitOnSignals(app)
-    window = _build_window(MainWindow)
-    lifecycle.on_lost_display(partial(_save_session, window))
-    if scenario_path:
-        open_on_window(window, scenario_path, preset=preset)
-    window.show()
-    watcher = lifecycle.watch_destroyed(app, window)
-    status = app.exec()
+    window = watcher = None
+    try:
+        with signals.interruptible():  # reading a data landscape may train its network for seconds
+            window = _build_window(MainWindow)
+        lifecycle.on_lost_display(partial(_save_session, window))
+        if scenario_path:
+            with signals.interruptible():
+                open_on_window(window, scenario_path, preset=preset)
+        window.show()
+        watcher = lifecycle.watch_destroyed(app, window)
+        status = app.exec()
+    except lifecycle.Interrupted:  # a quit signal while starting: what was built closes (saving its session)
+        if window is not None:
+            window.close()
+        status = 0
+    status = signals.status(status)
     if watcher is not None:
         app.removeNativeEventFilter(watcher)
     signals.uninstall()
     lifecycle.default_message_handler()
     # Delete the GL view and its items while the application still exists (else a crash at interpreter exit).
-    window.deleteLater()
+    if window is not None:
+        window.deleteLater()
     app.processEvents()
     del window
     gc.collect()
     return status
+
+
+def end_process(status: int) -> int:
+    """After :func:`run_app`: end the process with ``status`` now when only daemon threads are left (a job's
+    computation winding down, see :mod:`.jobs`): the exit handlers run (they kill the child processes), the
+    output is flushed, and the interpreter is not torn down around threads still inside numpy (once in 300
+    closes during a job, ``benchmarks/stress_close.py`` saw the process hang there after the session was
+    saved). With any other thread left, returns ``status`` for an ordinary exit."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if not others or not all(t.daemon for t in others):
+        return status
+    atexit._run_exitfuncs()  # noqa: SLF001 - atexit has no public way to run its handlers before os._exit
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
 
 
 def open_on_window(window, path: str, *, preset: bool = False) -> bool:
@@ -81,11 +110,13 @@ def open_on_window(window, path: str, *, preset: bool = False) -> bool:
 
 def _build_window(main_window_class):
     """The main window; if building it from the saved session fails, the session is forgotten and the
-    window opens on defaults (the failure is said on stderr and in the status bar)."""
-    from landscape_gui.gui.settings import GEOMETRY, LAYOUT, SESSION, open_settings
+    window opens on defaults (the failure is said on stderr and in the status bar). A settings file that was
+    not read at all (not a regular file, too large: :func:`~landscape_gui.gui.settings.open_settings`) is said
+    the same way."""
+    from landscape_gui.gui.settings import GEOMETRY, LAYOUT, SESSION, open_settings, take_discarded
 
     try:
-        return main_window_class()
+        window = main_window_class()
     except Exception as e:  # noqa: BLE001 - the app must open whatever the saved settings hold
         message = f"previous session's settings ignored: {type(e).__name__}: {e}".splitlines()[0]
         settings = open_settings()
@@ -94,7 +125,9 @@ def _build_window(main_window_class):
         settings.sync()
         window = main_window_class()
         window.tell(message)
-        return window
+    for message in take_discarded():
+        window.tell(message)
+    return window
 
 
 def _save_session(window) -> None:

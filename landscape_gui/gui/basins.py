@@ -141,7 +141,11 @@ class BasinsView(QObject):
         self.panel = BasinsPanel()
         self.dock = QDockWidget("Basins of attraction")
         self.dock.setObjectName("dock_basins")
-        self.dock.setWidget(self.panel)
+        holder = QScrollArea()  # on a 720-pixel screen at 150 % the panel scrolls, the window never grows
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.panel)
+        self.dock.setWidget(holder)
         self.status_bar = QProgressBar()
         self.status_bar.setRange(0, 1000)
         self.status_bar.setMaximumWidth(160)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from landscape_gui.core.analysis.critical import critical_points, remember_critical_points
 from landscape_gui.core.data.surface_process import can_compute
-from landscape_gui.gui.jobs import Job
+from landscape_gui.gui.jobs import Cancelled, Job
 
 #: When no frame of a new landscape comes (paused, or nothing to run), the search starts after this long.
 START_ANYWAY_MS = 1000
@@ -26,7 +26,9 @@ def _critical(landscape, process, *, cancelled, progress):
             remember_critical_points(landscape, points)  # the runs' statuses use them too
             return landscape, points
         except RuntimeError:
-            pass  # no child: searched here
+            if cancelled():
+                raise Cancelled from None  # the child was closed with the window: nothing to search here
+            # no child: searched here
     return landscape, critical_points(landscape)
 
 

@@ -6,7 +6,11 @@ from outside. Each ends it cleanly, saving the session as a normal quit does.
   (``signal.set_wakeup_fd``) that a ``QSocketNotifier`` watches, so Qt wakes up, runs a Python slot, and the
   Python handler (which only records the signal) runs with it. The slot then closes every window (the main
   window's ``closeEvent`` saves the session and stops the worker) and leaves the event loop with status
-  128 + the signal number (130, 143, 129), as a shell reports a command ended by that signal.
+  128 + the signal number (130, 143, 129), as a shell reports a command ended by that signal. While the
+  app is still starting (the window being built, the command line's scenario read: reading a data landscape
+  may train its network for seconds), the handler raises :class:`Interrupted` instead, so the start-up stops
+  at once; :func:`~landscape_gui.gui.app.run_app` then closes what was built (saving its session) and returns
+  the same status. A signal that came before the event loop ran is reported with that status too.
 - **A lost X connection** (the X server died, or ``xkill``): Qt's xcb plugin prints "The X11 connection
   broke" and calls ``exit(1)`` from inside the event loop; C++ static destructors then meet the still running
   worker thread and abort (status 134). The message passes through Qt's message handler first: there the
@@ -29,6 +33,7 @@ from PySide6.QtCore import (
     QAbstractNativeEventFilter,
     QObject,
     QSocketNotifier,
+    QThread,
     QTimer,
     qInstallMessageHandler,
 )
@@ -41,26 +46,67 @@ XCB_DESTROY_NOTIFY = 17
 LOST_DISPLAY = "The X11 connection broke"
 
 
+class Interrupted(BaseException):
+    """A quit signal came while the app was starting (see :class:`QuitOnSignals`): not an ``Exception``, so
+    that nothing on the way (``except Exception`` while the window is built) takes it for a failure."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 class QuitOnSignals(QObject):
-    """SIGINT/SIGTERM/SIGHUP close every window and end the event loop with 128 + the signal number."""
+    """SIGINT/SIGTERM/SIGHUP close every window and end the event loop with 128 + the signal number.
+
+    Within :meth:`interruptible` (start-up work, before the event loop runs) a signal raises
+    :class:`Interrupted` in the main thread, as Ctrl+C raises ``KeyboardInterrupt`` in any Python program:
+    nothing waits for the start-up's work."""
 
     def __init__(self, app: QApplication):
         super().__init__(app)
         self.app = app
         self.signum: int | None = None
+        self._interruptible = False  # inside interruptible(): a signal raises Interrupted
         self._read, self._write = socket.socketpair()
         for s in (self._read, self._write):
             s.setblocking(False)
         self._previous_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
         self._previous = {s: signal.signal(s, self._handler) for s in QUIT_SIGNALS}
+        # raised inside a slot that Qt called (Qt prints what a slot raises): that slot stops, quietly, and the
+        # event loop acts on the signal as soon as it runs
+        self._previous_hook = sys.excepthook
+        sys.excepthook = self._excepthook
         self.notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
         self.notifier.activated.connect(self._woken)
         # a signal that came before the event loop started is acted on as soon as it starts
         QTimer.singleShot(0, self._check)
 
-    def _handler(self, signum, _frame) -> None:  # only records: it may run in the middle of any Python code
+    def _handler(self, signum, _frame) -> None:  # records; it may run in the middle of any Python code
         if self.signum is None:
             self.signum = signum
+            if self._interruptible and QThread.currentThread().loopLevel() == 0:  # no loop to act on it
+                self._interruptible = False  # raised once: the clean-up that follows runs to its end
+                raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def interruptible(self):
+        """Start-up work (outside the event loop) that a quit signal stops at once by :class:`Interrupted`;
+        a signal that came before it raises on entry."""
+        if self.signum is not None:
+            raise Interrupted(self.signum)
+        self._interruptible = True
+        try:
+            yield
+        finally:
+            self._interruptible = False
+
+    def _excepthook(self, kind, value, traceback) -> None:
+        if not issubclass(kind, Interrupted):
+            self._previous_hook(kind, value, traceback)
+
+    def status(self, status: int) -> int:
+        """The exit status: 128 + the signal when one came (even before the loop ran), else ``status``."""
+        return status if self.signum is None else 128 + self.signum
 
     def _woken(self, *_) -> None:
         with contextlib.suppress(OSError):
@@ -79,6 +125,8 @@ class QuitOnSignals(QObject):
         for s, previous in self._previous.items():
             signal.signal(s, previous)
         signal.set_wakeup_fd(self._previous_fd)
+        if sys.excepthook == self._excepthook:
+            sys.excepthook = self._previous_hook
         self.notifier.setEnabled(False)
         self._read.close()
         self._write.close()

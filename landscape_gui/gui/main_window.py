@@ -596,3 +596,5 @@ class MainWindow(QMainWindow):
                 part.formula_job.shutdown()
             else:
                 part.shutdown()
+        if getattr(self, "presentation", None) is not None:
+            self.presentation.release()

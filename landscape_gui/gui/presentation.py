@@ -21,6 +21,19 @@ class Presentation:
         self.scale = 1.0
         self.choice = DEFAULT_SCALE  # the scale F5 goes to
 
+    def release(self) -> None:
+        """The application's font back to its size before this window scaled it (the window is closing: the
+        font is the application's, and the next window starts at 100 %)."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        base = app.property("landscape_base_pt")
+        if self.scale != 1 and base is not None:
+            font = QFont(app.font())
+            font.setPointSizeF(float(base))
+            app.setFont(font)
+            self.scale = 1.0
+
     def apply(self, scale: float) -> None:
         app = QApplication.instance()
         assert isinstance(app, QApplication)  # the window runs under a QApplication

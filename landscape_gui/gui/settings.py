@@ -6,12 +6,16 @@ registry under ``HKEY_CURRENT_USER\\Software\\landscape-gui``. It holds the wind
 the recent scenario files, and the last session **as a scenario document** (the TOML a File → Save writes):
 restoring it goes through the same reader and declarations as opening a file, so a saved value out of range,
 a colormap that is not one, a camera at infinity or a hand-edited text is refused with a message and the
-session starts afresh (nothing saved is trusted). With nothing saved the app starts as on its first run
-(:data:`FIRST_RUN_PRESET`).
+session starts afresh (nothing saved is trusted). The file itself is read only when it is a regular file of at
+most :data:`MAX_SETTINGS_BYTES` (a FIFO there would hang every start, a link to ``/dev/zero`` fill the memory):
+anything else is removed (a link, never its target) and the app starts afresh, saying why
+(:func:`take_discarded`). With nothing saved the app starts as on its first run (:data:`FIRST_RUN_PRESET`).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -27,11 +31,65 @@ FIRST_RUN_HINT = "Click the surface or the map to place start points, tick optim
 SESSION, GEOMETRY, LAYOUT = "session", "geometry", "windowState"
 #: What earlier versions kept (a dict of the window's state): forgotten when seen.
 OLD_KEYS = ("controller", "camera")
+#: Largest settings file read: the session (a scenario document, at most MAX_FILE_BYTES), the layout and the
+#: recent files take far less than this.
+MAX_SETTINGS_BYTES = 4 * MAX_FILE_BYTES
+_discarded: list[str] = []
+
+
+def _settings_file() -> Path | None:
+    """The settings file :func:`open_settings` reads, found without reading it; None where the settings are
+    not a file (the Windows registry, a macOS plist)."""
+    probe = QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANIZATION, f"{APPLICATION}-probe"
+    )
+    name = probe.fileName()  # a file nobody writes: constructing it reads nothing of ours
+    return Path(name).with_name(f"{APPLICATION}.conf") if name.endswith(".conf") else None
+
+
+def _discard_untrusted_file() -> None:
+    """Remove a settings file that is not a regular file of bounded size (see the module docstring)."""
+    path = _settings_file()
+    if path is None:
+        return
+    try:
+        st = path.stat()  # a link is judged by what it points to
+    except FileNotFoundError:
+        if not path.is_symlink():
+            return
+        why = "a link to nothing"
+    except OSError as e:
+        why = f"unreadable ({e.strerror})"
+    else:
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_SETTINGS_BYTES:
+            return
+        why = (
+            "not a regular file"
+            if not stat.S_ISREG(st.st_mode)
+            else f"larger than {MAX_SETTINGS_BYTES} bytes"
+        )
+    try:
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()  # only an empty one
+        else:
+            os.unlink(path)  # the file or the link itself, never a link's target
+        done = "removed; starting afresh"
+    except OSError as e:
+        done = f"not removed ({e.strerror}); settings will not be kept"
+    _discarded.append(f"settings file {path} ignored: {why}; {done}")
 
 
 def open_settings() -> QSettings:
-    """The user's settings (see the module docstring for where they live)."""
+    """The user's settings (see the module docstring for where they live and what is read)."""
+    _discard_untrusted_file()
     return QSettings(ORGANIZATION, APPLICATION)
+
+
+def take_discarded() -> list[str]:
+    """What :func:`open_settings` discarded since the last call, one line each (said once)."""
+    out = list(_discarded)
+    _discarded.clear()
+    return out
 
 
 def settings_path() -> str:

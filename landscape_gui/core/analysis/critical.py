@@ -327,7 +327,7 @@ def _find(
         keep = exact_rep | stationary(ctx, pts)
         pts = pts[keep]
 
-    results = _classified(ctx, pts)
+    results, on_curves, flat = _classified(ctx, pts)
 
     # literature minima where the Hessian is not finite (Ackley's origin): report them by their values
     for m in ls.global_minima:
@@ -368,13 +368,23 @@ def _find(
     elif not exact_all:
         reason = unresolved(ctx, np.array([c.position for c in out], dtype=np.float64).reshape(-1, d), box)
         complete = not reason
+    # a flat region as low as every minimum listed holds unlisted minima (Easom's far field, at 0 above its
+    # minimum −1, does not)
+    on_curves += sum(v <= vmin + gtol for v in flat)
+    if on_curves and complete:  # ((x+y+1)¹⁰⁰: a whole line of minima) said, never "complete" with none listed
+        complete = False
+        reason = (
+            "some critical points are not isolated (lines, curves or flat regions of them) and are not listed"
+        )
     return CriticalSearch(tuple(out), complete, reason)
 
 
 def _classified(
     ctx: SearchContext, pts: np.ndarray
-) -> list[tuple[np.ndarray, float, str, tuple[float, ...]]]:
-    """``(position, value, kind, eigenvalues)`` of each point worth reporting (see the module docstring, 7–8).
+) -> tuple[list[tuple[np.ndarray, float, str, tuple[float, ...]]], int, list[float]]:
+    """``(position, value, kind, eigenvalues)`` of each point worth reporting (see the module docstring, 7–8),
+    how many points found lie on a line or curve of critical points, and the values of those in a region flat
+    to the search's precision (neither is listed).
 
     The curvature scale an eigenvalue is compared with is the smaller of the landscape's (``S``) and the
     point's own (its Hessian's largest |λ|): a point is degenerate only if an eigenvalue is negligible next
@@ -385,8 +395,9 @@ def _classified(
     results: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []
     pending: list[tuple[np.ndarray, float, str, tuple[float, ...]]] = []  # degenerate: isolated?
     pending_dirs: list[np.ndarray] = []
+    flat: list[float] = []
     if not pts.shape[0]:
-        return results
+        return results, 0, flat
     vals = ctx.ls.value(pts)
     hs = ctx.ls.hessian(pts)
     smooth = np.all(np.isfinite(hs), axis=(1, 2))
@@ -400,6 +411,7 @@ def _classified(
             if kind == "degenerate":
                 vec = _flat_direction(ctx, p, ev, vecs)
                 if vec is None:
+                    flat.append(float(v))  # flat along a region: (x + y)², (x + y + 1)¹⁰⁰, Easom far out
                     continue
                 pending.append((p, float(v), kind, tuple(float(e) for e in ev)))
                 pending_dirs.append(vec)
@@ -409,10 +421,12 @@ def _classified(
             # a non-smooth point that Newton happened to land on: classify it by the values around it
             kind = "minimum" if _is_local_min_nonsmooth(ctx, p, float(v)) else "degenerate"
             results.append((p, float(v), kind, (math.nan,) * d))
+    on_curves = 0
     if pending:
         keep = _isolated(ctx, np.array([r[0] for r in pending]), np.array(pending_dirs))
         results.extend(r for r, k in zip(pending, keep, strict=True) if k)
-    return results
+        on_curves = int(np.count_nonzero(~keep))
+    return results, on_curves, flat
 
 
 def listing_order(c: CriticalPoint) -> tuple[float, tuple[float, ...]]:

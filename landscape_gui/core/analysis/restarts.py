@@ -51,6 +51,7 @@ __all__ = [
     "TRIALS",
     "RestartSummary",
     "random_starts",
+    "restarts_work",
     "run_restarts",
     "success_curve",
     "wilson",
@@ -229,6 +230,18 @@ def pool_starts(landscape: Landscape, n: int, seed: int) -> np.ndarray:
     return result
 
 
+def restarts_work(problem: BasinProblem, n: int, max_k: int, trials: int = TRIALS) -> str | None:
+    """Why ``n`` restarts of ``problem`` with a success curve up to ``max_k`` (``trials`` × ``max_k`` runs of
+    its own) are too much work (:func:`~landscape_gui.core.limits.check_work`), or None.
+
+    >>> from landscape_gui.core.landscapes.library import get_landscape
+    >>> restarts_work(BasinProblem(get_landscape("booth"), "gd", steps=500), n=1, max_k=100_000)
+    'n 1 + 20 × max_k 100000 runs: 2000001 start points × 500 steps is too much work: at most 1000000000 (start points × steps)'
+    """
+    too_much = problem.check_work(int(n) + int(trials) * int(max_k))
+    return None if too_much is None else f"n {n} + {trials} × max_k {max_k} runs: {too_much}"
+
+
 def run_restarts(
     landscape: Landscape,
     optimizers: Sequence[tuple[Any, ...]],
@@ -248,11 +261,19 @@ def run_restarts(
     ``optimizers`` holds ``(id, hyperparameters)`` pairs or ``(id, hyperparameters, schedule)`` triples, as
     :class:`~landscape_gui.core.analysis.simulation.Simulation` takes them; ``batch_size`` the minibatches of a
     data landscape (None: the whole data); ``trials`` × ``max_k`` further runs measure the success curve.
-    ``ValueError`` when the work is over the limit.
+    ``ValueError``, before any work, when an optimizer's work is over the limit (:func:`restarts_work`).
     """
     error = check_count(max_k, 1, MAX_K, "max_k")
     if error:
         raise ValueError(error)
+    for group, (oid, hp, *rest) in enumerate(optimizers):  # before any work: the work of every optimizer
+        too_much = restarts_work(
+            BasinProblem(landscape, oid, hp, steps=steps, tol=tol, noise=noise, seed=seed,
+                         schedule=rest[0] if rest else None, batch_size=batch_size, group=group),
+            n, max_k, trials,
+        )  # fmt: skip
+        if too_much:
+            raise ValueError(too_much)
     starts = random_starts(landscape, n, seed)
     ks = np.arange(1, int(max_k) + 1)
     pool = pool_starts(landscape, int(trials) * int(max_k), seed)

@@ -406,8 +406,13 @@ class Simulation:
         chunk = max(1, 2**20 // len(points))  # bounded memory for the (runs × points) distances
         for first in range(0, slow.size, chunk):
             rows = slow[first : first + chunk]
-            offset = g.params[rows][:, None, :] - where[None, :, :]
-            dist = np.sqrt((offset * offset).sum(axis=2))
+            # per coordinate, summed in order: the same numbers as (offset * offset).sum(axis=2), without
+            # numpy's slow reduction over a short last axis (~40 ms a frame at 1000 runs × 441 points)
+            sq = np.zeros((rows.size, len(where)))
+            for k in range(where.shape[1]):
+                offset = g.params[rows, k][:, None] - where[None, :, k]
+                sq += offset * offset
+            dist = np.sqrt(sq)
             nearest = np.argmin(dist, axis=1)  # the first of equals, as a loop would take it
             for i, k, d in zip(rows, nearest, dist[np.arange(rows.size), nearest], strict=True):
                 point = points[k]

@@ -150,6 +150,7 @@ class SurfaceProcess:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
+        self._starting: BaseProcess | None = None  # a child started but not ready yet
         self._conn: Connection | None = None
         self.available = True
 
@@ -161,7 +162,21 @@ class SurfaceProcess:
         process = ctx.Process(target=_serve, args=(child_conn,), name="surface-worker", daemon=True)
         process.start()
         child_conn.close()
-        if not (parent_conn.poll(START_TIMEOUT_S) and parent_conn.recv() == ("ready",)):
+        self._starting = process  # close() kills it while it starts (importing numpy takes a second or two)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not parent_conn.poll(0.05):
+                if not self.available or not process.is_alive() or time.monotonic() > deadline:
+                    break
+            ready = self.available and parent_conn.poll(0) and parent_conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        finally:
+            self._starting = None
+        if not ready:
+            process.kill()
+            process.join()
+            parent_conn.close()
             raise RuntimeError("the surface process did not start")
         self._process, self._conn = process, parent_conn
 
@@ -251,10 +266,10 @@ class SurfaceProcess:
     def close(self) -> None:
         """End the child now, even in the middle of a request (that request then raises RuntimeError)."""
         self.available = False
-        process = self._process
-        with contextlib.suppress(Exception):
-            if process is not None and process.is_alive():
-                process.terminate()
+        for process in (self._process, self._starting):
+            with contextlib.suppress(Exception):
+                if process is not None and process.is_alive():
+                    process.terminate()
         if self._lock.acquire(timeout=5.0):
             try:
                 self._stop()

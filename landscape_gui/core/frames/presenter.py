@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -166,9 +167,9 @@ class Frame:
     scheduled: bool = False
     #: The losses' scale: the largest finite loss seen along the paths (numbers far below it are round-off).
     loss_scale: float = 1.0
-    #: The part of each run's path its trail shows (the whole path, or its last ``trail_steps`` steps) and J there.
-    trails: list[np.ndarray] = field(default_factory=list)
-    trail_values: list[np.ndarray] = field(default_factory=list)
+    #: Per optimizer (as ``snapshot.tracks``): the first row of each run's trail, (R,) (0: the whole path; else
+    #: the first point of its last ``trail_steps`` steps).
+    trail_first: list[np.ndarray] = field(default_factory=list)
     #: With a log-scale loss plot, the J* it subtracts (None: a linear plot of J).
     loss_floor: float | None = None
     #: Each run's distance to the nearest global minimum along its path, when that plot is asked for and a
@@ -178,6 +179,24 @@ class Frame:
     @property
     def step(self) -> int:
         return self.snapshot.step
+
+    @cached_property
+    def trails(self) -> list[np.ndarray]:
+        """The part of each run's path its trail shows (views; see :attr:`trail_first`)."""
+        return [
+            t.points[f:n, :, r]
+            for t, first in zip(self.snapshot.tracks, self.trail_first, strict=True)
+            for r, (f, n) in enumerate(zip(first.tolist(), t.lengths.tolist(), strict=True))
+        ]
+
+    @cached_property
+    def trail_values(self) -> list[np.ndarray]:
+        """J along each trail."""
+        return [
+            t.values[f:n, r]
+            for t, first in zip(self.snapshot.tracks, self.trail_first, strict=True)
+            for r, (f, n) in enumerate(zip(first.tolist(), t.lengths.tolist(), strict=True))
+        ]
 
     @property
     def colors(self) -> list[tuple[int, int, int, int]]:
@@ -325,7 +344,8 @@ def present(
     if view.glyphs and snapshot.glyphs is not None and len(snapshot.glyphs) == len(labels):
         sets = glyph_sets(snapshot.glyphs, snapshot.positions, view.glyphs, landscape.domain)
     basins = _basins(basin_map, scenario, labels, compare_map) if basin_map is not None else None
-    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, _loss_scale(snapshot))
+    scale = _loss_scale(snapshot)
+    legend = _run_rows(snapshot, looks, labels, colors, n_starts, best, scale)
     if view.critical_points and critical_points:
         legend += _critical_rows(critical_points)
     legend += basins.rows if basins is not None else ()
@@ -335,22 +355,25 @@ def present(
         caption=_caption(snapshot, looks, n_starts), basins=basins,
         title=scenario.title, description=scenario.description, steps=scenario.steps, n_starts=n_starts,
         optimizer_colors=tuple(colors),
-        scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=_loss_scale(snapshot),
-        **_trails(snapshot, view.trail_steps),
+        scheduled=any(o.schedule is not None for o in scenario.optimizers), loss_scale=scale,
+        trail_first=_trail_first(snapshot, view.trail_steps),
         loss_floor=_loss_floor(snapshot, critical_points) if view.log_loss else None,
         distances=_distances(snapshot, critical_points) if view.distance_plot else None,
     )  # fmt: skip
 
 
-def _trails(snapshot: Snapshot, last: int) -> dict[str, list[np.ndarray]]:
-    """Each run's trail: its path (views, no copy), or only the points of its last ``last`` steps (0: all)."""
-    if last <= 0:
-        return {"trails": snapshot.paths, "trail_values": snapshot.path_values}
-    keep = [np.searchsorted(steps, steps[-1] - last, side="left") for steps in snapshot.history_steps]
-    return {
-        "trails": [p[k:] for p, k in zip(snapshot.paths, keep, strict=True)],
-        "trail_values": [v[k:] for v, k in zip(snapshot.path_values, keep, strict=True)],
-    }
+def _trail_first(snapshot: Snapshot, last: int) -> list[np.ndarray]:
+    """Per optimizer, the first row of each run's trail: 0 (the whole path), or the first point of its last
+    ``last`` steps."""
+    out = []
+    for t in snapshot.tracks:
+        if last <= 0:
+            out.append(np.zeros(t.runs, np.intp))
+            continue
+        # rows before a run's last are the shared recorded steps; its last row is always in its trail
+        first = np.searchsorted(t.row_steps, t.last_steps - last, side="left")
+        out.append(np.minimum(first, t.lengths - 1))
+    return out
 
 
 def _global_minima(points: Sequence[CriticalPoint] | None) -> list[CriticalPoint]:
@@ -380,8 +403,17 @@ def _distances(snapshot: Snapshot, points: Sequence[CriticalPoint] | None) -> li
 
 
 def _loss_scale(snapshot: Snapshot) -> float:
-    finite = [np.abs(v[np.isfinite(v)]).max() for v in snapshot.path_values if np.isfinite(v).any()]
-    return float(max(finite, default=1.0))
+    """The largest finite |J| along the paths (1 when there is none)."""
+    best = -np.inf
+    for t in snapshot.tracks:
+        v = np.abs(t.values)
+        ok = np.isfinite(v)
+        if (t.lengths < len(v)).any():  # rows past a run's end are not its own
+            ok &= np.arange(len(v))[:, None] < t.lengths[None, :]
+        v = v[ok]
+        if v.size:
+            best = max(best, float(v.max()))
+    return best if best > -np.inf else 1.0
 
 
 def _run_rows(

@@ -5,6 +5,10 @@ numbers behind a window frame and a video frame are the same numbers. A snapshot
 worker thread may step the simulation on while a view draws it). Runs are optimizer-major: run ``r`` is start
 ``r % S`` of optimizer ``r // S``.
 
+Each optimizer's paths travel as one dense :class:`Track` (rows × runs, as the simulation records them), so a
+frame of 1000 random restarts is a handful of array copies, not thousands of small arrays; ``paths`` and the
+other per-run lists are views into the tracks, made when first asked for.
+
 >>> from landscape_gui.core.landscapes.library import get_landscape
 >>> from landscape_gui.core.analysis.simulation import Simulation
 >>> sim = Simulation(get_landscape("booth"), [[0.0, 0.0], [1.0, 1.0]], [("gd", {"lr": 0.05})])
@@ -13,19 +17,32 @@ worker thread may step the simulation on while a view draws it). Runs are optimi
 >>> s = shots.take()
 >>> s.step, s.positions.shape, len(s.paths), s.paths[0].shape
 (3, (2, 2), 2, (4, 2))
+>>> t = s.tracks[0]
+>>> t.points.shape, t.lengths.tolist()
+((4, 2, 2), [4, 4])
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from landscape_gui.core.analysis.simulation import Run, Simulation
 from landscape_gui.core.frames.captions import Caption, step_caption
 from landscape_gui.core.frames.glyphs import Glyphs, glyphs
+from landscape_gui.core.landscapes.landscape import Landscape
 
-__all__ = ["BATCH_SURFACE_RESOLUTION", "DISPLAY_POINTS", "LR_POINTS", "Detail", "Snapshot", "Snapshotter"]
+__all__ = [
+    "BATCH_SURFACE_RESOLUTION",
+    "DISPLAY_POINTS",
+    "LR_POINTS",
+    "Detail",
+    "Snapshot",
+    "Snapshotter",
+    "Track",
+]
 
 #: Trajectory rows a displayed simulation keeps per run (the core decimates beyond this), window and export alike.
 DISPLAY_POINTS = 2000
@@ -45,6 +62,38 @@ class Detail:
     batch_surface: int = 0
 
 
+@dataclass(frozen=True)
+class Track:
+    """The recorded paths of one optimizer's runs, dense: run ``r`` is rows ``0 … lengths[r] − 1`` of column
+    ``r`` (its current position last); rows past a run's length are not part of it."""
+
+    #: (K, d, R) positions.
+    points: np.ndarray
+    #: (K, R) J at those points.
+    values: np.ndarray
+    #: (K, R) ‖∇J‖ at those points.
+    grad_norms: np.ndarray
+    #: (K − 1,) the step of each recorded row before the last (shared by all runs).
+    row_steps: np.ndarray
+    #: (R,) the step each run is at (its last row's step).
+    last_steps: np.ndarray
+    #: (R,) rows in each run's path.
+    lengths: np.ndarray
+
+    @property
+    def runs(self) -> int:
+        return int(self.points.shape[2])
+
+    def path(self, r: int) -> np.ndarray:
+        """(L, d) path of run ``r`` (a view)."""
+        return self.points[: self.lengths[r], :, r]
+
+    def path_steps(self, r: int) -> np.ndarray:
+        """(L,) the steps of run ``r``'s path rows."""
+        k = int(self.lengths[r]) - 1
+        return np.append(self.row_steps[:k], self.last_steps[r])
+
+
 @dataclass
 class Snapshot:
     """Every run at one moment (arrays are the snapshot's own)."""
@@ -56,10 +105,8 @@ class Snapshot:
     values: np.ndarray  # (R,)
     steps: np.ndarray  # (R,)
     grad_norms: np.ndarray  # (R,)
-    paths: list[np.ndarray]  # R × (K, d)
-    path_values: list[np.ndarray]  # R × (K,)
-    history_steps: list[np.ndarray]  # R × (K,)
-    history_grad: list[np.ndarray]  # R × (K,)  ‖∇J‖ along the recorded path
+    #: Per optimizer: its runs' paths, dense.
+    tracks: list[Track] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
     lrs: list[float] = field(default_factory=list)  # per optimizer: the lr in force for its next step
     lr_history: list[tuple[np.ndarray, np.ndarray]] = field(
@@ -75,6 +122,26 @@ class Snapshot:
     #: Whether the runs were playing when it was taken (the window refreshes slow panels less often then).
     playing: bool = False
 
+    @cached_property
+    def paths(self) -> list[np.ndarray]:
+        """R × (K, d): each run's path, start first (views into :attr:`tracks`)."""
+        return [t.path(r) for t in self.tracks for r in range(t.runs)]
+
+    @cached_property
+    def path_values(self) -> list[np.ndarray]:
+        """R × (K,): J along each path."""
+        return [t.values[: t.lengths[r], r] for t in self.tracks for r in range(t.runs)]
+
+    @cached_property
+    def history_steps(self) -> list[np.ndarray]:
+        """R × (K,): the step of each path point."""
+        return [t.path_steps(r) for t in self.tracks for r in range(t.runs)]
+
+    @cached_property
+    def history_grad(self) -> list[np.ndarray]:
+        """R × (K,): ‖∇J‖ along each path."""
+        return [t.grad_norms[: t.lengths[r], r] for t in self.tracks for r in range(t.runs)]
+
 
 class Snapshotter:
     """Takes snapshots of one simulation, remembering ‖∇J‖ at the path points already seen (a data landscape's
@@ -84,10 +151,11 @@ class Snapshotter:
     def __init__(self, sim: Simulation):
         self.sim = sim
         self.serial = 0
-        self._norms: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._batch_surface: tuple[np.ndarray, int, tuple[np.ndarray, ...]] | None = (
-            None  # (batch, resolution, grid) last computed
-        )
+        # per optimizer: (steps of the recorded rows seen, ‖∇J‖ at them for every run)
+        self._norms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # (batch, resolution, grid) last computed
+        self._batch_surface: tuple[np.ndarray, int, tuple[np.ndarray, ...]] | None = None
+        self._current = np.empty(0)  # ‖∇J‖ at the runs' current points, from the last _row_norms
 
     def reset(self) -> None:
         """The simulation went back to step 0: the norms known so far are stale."""
@@ -97,13 +165,6 @@ class Snapshotter:
         sim = self.sim
         self.serial += 1
         d = sim.landscape.dim
-        paths, pvals, hsteps, hgrad = [], [], [], []
-        for g in range(len(sim.groups)):
-            for path, steps, losses, norms in self._with_norms(g):
-                paths.append(path)
-                pvals.append(losses)
-                hsteps.append(steps)
-                hgrad.append(norms)
         groups = range(len(sim.groups))
         pos = sim.positions().reshape(-1, d).copy()
         caption, run = None, detail.caption_run
@@ -113,8 +174,8 @@ class Snapshotter:
         return Snapshot(
             serial=self.serial, step=int(max((g.t for g in sim.groups), default=0)), positions=pos,
             values=sim.losses().ravel().copy(), steps=sim.step_counts().ravel().copy(),
-            grad_norms=sim.grad_norms().ravel().copy(), paths=paths, path_values=pvals, history_steps=hsteps,
-            history_grad=hgrad, runs=sim.runs(), lrs=[sim.lr(g) for g in groups],
+            grad_norms=sim.grad_norms().ravel().copy(), tracks=[self._track(g) for g in groups],
+            runs=sim.runs(), lrs=[sim.lr(g) for g in groups],
             lr_history=[_decimated(sim.lr_history(g)) for g in groups],
             glyphs=[glyphs(sim, g) for g in groups] if detail.glyphs else None,
             caption=caption, caption_run=run if run is not None and 0 <= run < len(pos) else None,
@@ -122,37 +183,52 @@ class Snapshotter:
             batch_surface=self._minibatch_surface(batch, detail.batch_surface), playing=playing,
         )  # fmt: skip
 
-    def _with_norms(self, g: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """``(path, steps, losses, ‖∇J‖)`` of every run of optimizer ``g``; the norms are computed in one
-        evaluation, only at the steps not seen in an earlier snapshot."""
-        sim = self.sim
-        runs = sim.histories(g)
-        if not runs:
-            return []
-        empty = (np.empty(0, np.int64), np.empty(0))
-        known = [self._norms.get((g, r), empty) for r in range(len(runs))]
-        hits, fresh = [], []
-        for (path, steps, _), (k_steps, _) in zip(runs, known, strict=True):
-            idx = np.clip(np.searchsorted(k_steps, steps), 0, max(0, len(k_steps) - 1))
-            hit = (
-                (idx < len(k_steps)) & (k_steps[idx] == steps) if len(k_steps) else np.zeros(len(steps), bool)
-            )
-            hits.append((idx, hit))
-            fresh.append(path[~hit])
-        with np.errstate(all="ignore"):
-            todo = np.concatenate(fresh)
-            gn = np.linalg.norm(sim.landscape.grad(todo), axis=1) if len(todo) else np.empty(0)
-        gn = np.nan_to_num(gn, nan=0.0, posinf=1e300)
-        parts = np.split(gn, np.cumsum([len(f) for f in fresh])[:-1])
-        out = []
-        for r, ((path, steps, losses), (_, k_norms), (idx, hit), new) in enumerate(
-            zip(runs, known, hits, parts, strict=True)
-        ):
-            norms = np.empty(len(steps))
-            norms[hit] = k_norms[idx[hit]]
-            norms[~hit] = new
-            self._norms[(g, r)] = (np.asarray(steps).copy(), norms)
-            out.append((path, steps, losses, norms.copy()))
+    def _track(self, gi: int) -> Track:
+        """The dense paths of optimizer ``gi``'s runs: the recorded rows before each run's last step, then where
+        it is now. ‖∇J‖ is evaluated once per recorded row (kept across snapshots) and at the current points."""
+        g = self.sim.groups[gi]
+        n_runs, d = g.params.shape
+        rows = np.asarray(g.rec_steps[: g.n_rec], dtype=np.int64)
+        n = len(rows)
+        kept = np.searchsorted(rows, g.steps, side="left")  # rows recorded before each run's last good step
+        points = np.empty((n + 1, d, n_runs))
+        values = np.empty((n + 1, n_runs))
+        if n:
+            assert g.rec_pos is not None and g.rec_loss is not None  # rows were recorded
+            points[:n] = g.rec_pos[:n]
+            values[:n] = g.rec_loss[:n]
+        cols = np.arange(n_runs)
+        points[kept, :, cols] = g.params
+        values[kept, cols] = g.loss
+        norms = np.empty((n + 1, n_runs))
+        norms[:n] = self._row_norms(gi, rows, points[:n], g.params)
+        norms[kept, cols] = self._current
+        k = int(kept.max(initial=-1)) + 1  # the current row follows the last recorded one, or replaces it
+        return Track(points[:k], values[:k], norms[:k], rows, g.steps.copy(), kept + 1)
+
+    def _row_norms(self, gi: int, rows: np.ndarray, points: np.ndarray, current: np.ndarray) -> np.ndarray:
+        """(n, R) ‖∇J‖ at the recorded rows ``points`` (n, d, R) of steps ``rows``, only the rows not seen before
+        evaluated, in one evaluation with the runs' ``current`` (R, d) points (their norms: ``self._current``;
+        a data landscape's evaluation is a pass over the data)."""
+        n, d, n_runs = points.shape
+        k_steps, k_norms = self._norms.get(gi, (np.empty(0, np.int64), np.empty((0, n_runs))))
+        out = np.empty((n, n_runs))
+        m = len(k_steps)
+        if m and k_norms.shape[1] == n_runs and m <= n and np.array_equal(rows[:m], k_steps):
+            idx, hit = np.arange(n), np.arange(n) < m  # rows only added since: the known ones come first
+            idx[m:] = 0
+        elif m and k_norms.shape[1] == n_runs:  # decimated: rows dropped in between
+            idx = np.clip(np.searchsorted(k_steps, rows), 0, m - 1)
+            hit = k_steps[idx] == rows
+        else:
+            idx, hit = np.zeros(n, np.intp), np.zeros(n, bool)
+        out[hit] = k_norms[idx[hit]]
+        fresh = ~hit
+        pts = points[fresh].transpose(0, 2, 1).reshape(-1, d)  # row-major: row, then run
+        gn = _grad_norms(self.sim.landscape, np.concatenate([pts, current]))
+        out[fresh] = gn[: len(pts)].reshape(-1, n_runs)
+        self._current = gn[len(pts) :]
+        self._norms[gi] = (rows.copy(), out.copy())
         return out
 
     def _minibatch_surface(
@@ -167,6 +243,16 @@ class Snapshotter:
             self._batch_surface = cached = (batch, resolution, grid)
         xs, ys, z = cached[2]
         return xs.copy(), ys.copy(), z.copy()
+
+
+def _grad_norms(landscape: Landscape, points: np.ndarray) -> np.ndarray:
+    """‖∇J‖ at (N, d) points, non-numbers as 0 and overflow as 1e300."""
+    if not len(points):
+        return np.empty(0)
+    with np.errstate(all="ignore"):
+        gn = np.linalg.norm(landscape.grad(np.ascontiguousarray(points)), axis=1)
+    out: np.ndarray = np.nan_to_num(gn, nan=0.0, posinf=1e300)
+    return out
 
 
 def _decimated(lrs: np.ndarray, points: int = LR_POINTS) -> tuple[np.ndarray, np.ndarray]:

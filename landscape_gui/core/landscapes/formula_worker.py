@@ -190,6 +190,15 @@ def shutdown() -> None:
         _stop_locked()
 
 
+def _shutdown_at_exit() -> None:
+    """Kill the child and start no other: a check still running on a thread while the interpreter exits
+    builds in this process instead (a child started now would outlive the app until its watchdog ran)."""
+    global _unavailable
+    with _lock:
+        _stop_locked()
+        _unavailable = True
+
+
 def _timeout_message(timeout_s: float) -> str:
     return f"formula is too complex to differentiate in time (over {timeout_s:g} s)"
 
@@ -241,4 +250,4 @@ def build_formula(
     return landscape_from_formula(text, domain)
 
 
-atexit.register(shutdown)
+atexit.register(_shutdown_at_exit)
