@@ -29,11 +29,11 @@ class SharpnessPlot(pg.PlotWidget):
         self.note = pg.TextItem(anchor=(0, 0))
         self.note.setZValue(30)
         self.addItem(self.note, ignoreBounds=True)
-        self.scale = 1.0
+        self.line_scale = 1.0
 
     def show_curves(self, curves, run_colors, optimizer_colors) -> None:
         """Draw ``curves`` (a ``SharpnessCurves``); ``run_colors`` per run, ``optimizer_colors`` per optimizer."""
-        width = line_width(len(curves.runs), self.scale)
+        width = line_width(len(curves.runs), self.line_scale)
         while len(self.curves) < len(curves.runs):
             item = pg.PlotDataItem(connect="finite")
             self.addItem(item)
@@ -62,7 +62,7 @@ class SharpnessPlot(pg.PlotWidget):
         highest = int(np.argmax(tops)) if tops else -1
         for k, line in enumerate(curves.lines):
             color = tuple(int(v) for v in optimizer_colors[line.group][:3])
-            pen = pg.mkPen(color, width=2 * self.scale)
+            pen = pg.mkPen(color, width=2 * self.line_scale)
             pen.setDashPattern([6, 4])
             item = pg.PlotDataItem(line.steps, line.values, pen=pen, connect="finite")
             self.addItem(item)
@@ -76,7 +76,7 @@ class SharpnessPlot(pg.PlotWidget):
                 self.labels.append(label)
 
     def set_scale(self, scale: float) -> None:
-        self.scale = float(scale)
+        self.line_scale = float(scale)
 
     def _set_y_range(self, curves) -> None:
         """Every curve and line inside, with room for the lines' labels above and below."""
