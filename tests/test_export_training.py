@@ -66,3 +66,46 @@ def test_an_image_of_a_trained_network_is_written(tmp_path):
     image = np.asarray(Image.open(out))
     assert image.shape == (180, 320, 3) and image.std() > 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.png"]
+
+
+@needs_display
+def test_cancel_stops_the_training_and_leaves_nothing(tmp_path):
+    import inspect
+
+    from landscape_gui.export.exporter import export_scenario
+    from landscape_gui.export.writers import ExportCancelled
+
+    asked = []
+
+    def cancel() -> bool:  # the first question comes from inside the training, not after it
+        asked.append(any("core/training" in f.filename for f in inspect.stack()))
+        return True
+
+    out = tmp_path / "eos.gif"
+    with pytest.raises(ExportCancelled):
+        export_scenario(
+            load_preset("edge-of-stability"), out, cancel=cancel, size=(64, 36), fps=2, duration=0.5
+        )
+    assert asked[:1] == [True] and list(tmp_path.iterdir()) == []
+
+
+@needs_display
+def test_a_training_the_window_holds_is_exported_without_training_again(tmp_path, monkeypatch):
+    import landscape_gui.export.training as training
+    from landscape_gui.core.training.session import trained_plane
+    from landscape_gui.export.exporter import ExportJob
+
+    scenario = load_preset("adam-sgd-train")
+    plane, *surfaces = trained_plane(scenario)
+    monkeypatch.setattr(training, "trained_plane", lambda *a, **k: pytest.fail("trained again"))
+    job = ExportJob(
+        scenario, tmp_path / "f", size=(64, 36), fps=2, duration=0.5, trained=(plane, surfaces[-1])
+    )
+    try:
+        while job.step():
+            pass
+        job.finish()
+    except BaseException:
+        job.abort()
+        raise
+    assert job.renderer.plane is plane and len(list((tmp_path / "f").glob("frame_*.png"))) == job.total

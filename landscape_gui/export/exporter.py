@@ -53,8 +53,19 @@ class ExportJob:
     """One export, one frame at a time: ``while job.step(): ...; job.finish()`` (or ``job.abort()``)."""
 
     def __init__(
-        self, scenario: Scenario, out: str | os.PathLike, *, force: bool = False, landscape=None, **settings
+        self,
+        scenario: Scenario,
+        out: str | os.PathLike,
+        *,
+        force: bool = False,
+        landscape=None,
+        cancel: Callable[[], bool] | None = None,
+        trained=None,
+        **settings,
     ):
+        """``cancel``: stops a trained network's training (the frames check it between frames); ``trained``: its
+        plane and surface when the window already has them (see :class:`~landscape_gui.export.training.
+        TrainingRenderer`)."""
         from landscape_gui.drawing.qt_app import ensure_app
         from landscape_gui.export.render import FRAME_PIXELS, FrameRenderer
         from landscape_gui.export.training import TrainingRenderer
@@ -72,8 +83,13 @@ class ExportJob:
         self.out = self.writer.out
         self.writer.start()
         try:
-            renderer = FrameRenderer if scenario.training is None else TrainingRenderer  # the trained network
-            self.renderer = renderer(scenario, self.settings, landscape=landscape)
+            self.renderer: FrameRenderer | TrainingRenderer
+            if scenario.training is None:
+                self.renderer = FrameRenderer(scenario, self.settings, landscape=landscape)
+            else:  # the trained network
+                self.renderer = TrainingRenderer(
+                    scenario, self.settings, landscape=landscape, cancel=cancel, trained=trained
+                )
         except BaseException:
             self.writer.abort()
             raise
@@ -118,7 +134,7 @@ def export_scenario(
     ``steps_per_frame``, ``orbit``, ``overlays``, ``view``). ``progress(done, total)`` is called after each frame;
     ``cancel()`` returning True stops the export with :class:`ExportCancelled`, leaving nothing behind.
     """
-    job = ExportJob(scenario, out, force=force, **settings)
+    job = ExportJob(scenario, out, force=force, cancel=cancel, **settings)
     try:
         while True:
             if cancel is not None and cancel():

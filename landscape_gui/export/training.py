@@ -21,6 +21,8 @@ painted on the plane. Fonts and line widths scale with the frame height as in th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
@@ -32,6 +34,7 @@ from landscape_gui.core.frames.sharpness import sharpness_until, training_sharpn
 from landscape_gui.core.scenario.files import ExportSettings, Scenario
 from landscape_gui.core.training.projection import PlaneSurface
 from landscape_gui.core.training.session import TrainedPlane, plane_caption, trained_plane
+from landscape_gui.core.training.train import TrainingCancelled
 from landscape_gui.drawing.overlays import OverlayPainter, body_unit, frame_scale
 from landscape_gui.drawing.qt_app import ensure_app
 from landscape_gui.drawing.sharpness_plot import SharpnessPlot
@@ -39,6 +42,7 @@ from landscape_gui.drawing.theme import THEMES, text_rgb
 from landscape_gui.drawing.training_loss import TrainingLossPlot
 from landscape_gui.drawing.training_plane import TrainingPlane
 from landscape_gui.export.views import _offscreen, _style_2d, font_px
+from landscape_gui.export.writers import ExportCancelled
 
 __all__ = ["TrainingRenderer", "training_rects"]
 
@@ -73,7 +77,17 @@ class TrainingRenderer:
     gives them: ``total``, :meth:`frame` (an opaque ``QImage`` of the export's size), :meth:`render`,
     :meth:`frames`, :meth:`close`. ``landscape`` is unused (the trained network is not a landscape)."""
 
-    def __init__(self, scenario: Scenario, export: ExportSettings | None = None, *, landscape=None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        export: ExportSettings | None = None,
+        *,
+        landscape=None,
+        cancel: Callable[[], bool] | None = None,
+        trained: tuple[TrainedPlane, PlaneSurface] | None = None,
+    ):
+        """``trained``: the scenario's plane and its finest surface when the window has them already;
+        otherwise the network trains here, and ``cancel()`` turning True stops it (:class:`ExportCancelled`)."""
         if scenario.training is None:
             raise ValueError("the scenario has no [training] section")
         ensure_app()
@@ -84,12 +98,17 @@ class TrainingRenderer:
         self.next_frame = 0
         self.plane: TrainedPlane | None = None
         self.surface: PlaneSurface | None = None
-        # the training, then the plane's loss coarse to fine: the finest kept
-        for item in trained_plane(scenario):
-            if isinstance(item, TrainedPlane):
-                self.plane = item
-            else:
-                self.surface = item
+        if trained is not None:
+            self.plane, self.surface = trained
+        else:  # the training, then the plane's loss coarse to fine: the finest kept
+            try:
+                for item in trained_plane(scenario, cancelled=cancel):
+                    if isinstance(item, TrainedPlane):
+                        self.plane = item
+                    else:
+                        self.surface = item
+            except TrainingCancelled:
+                raise ExportCancelled("export cancelled: nothing was written") from None
         assert self.plane is not None and self.surface is not None  # trained_plane yields both
         self.colors = list(optimizer_colors(o.id for o in scenario.optimizers))
         self.names = [optimizer_label(o) for o in scenario.optimizers]

@@ -120,10 +120,14 @@ class ExportDialog(QDialog):
     failed = Signal(str)
     exported = Signal(object)  # the path written
 
-    def __init__(self, scenario: Scenario, parent=None, folder: Path | None = None, landscape=None):
+    def __init__(
+        self, scenario: Scenario, parent=None, folder: Path | None = None, landscape=None, trained=None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         self.scenario = scenario
+        #: ``trained(scenario)``: the window's trained network for it, if it has one (None: trained here)
+        self.trained = trained
         self.landscape = landscape  # the scenario's landscape already built (a formula's takes a while)
         e = scenario.export
         form = QFormLayout(self)
@@ -252,8 +256,20 @@ class ExportDialog(QDialog):
             return
         scenario = replace(self.scenario, steps=self.steps.value())
         try:
+            trained = self.trained(scenario) if self.trained is not None else None
+            if scenario.training is not None and trained is None and self.trained is not None:
+                # training here would freeze the window for tens of seconds: the dock trains in a child
+                raise ValueError(
+                    "the trained network for these settings is not ready: export once its dock shows the "
+                    "finished training (with the same steps), or use landscape-gui export"
+                )
             self.job = ExportJob(
-                scenario, out, force=out.exists(), landscape=self.landscape, **self.settings()
+                scenario,
+                out,
+                force=out.exists(),
+                landscape=self.landscape,
+                trained=trained,
+                **self.settings(),
             )
         except Exception as e:  # noqa: BLE001 - whatever stops it, said in the window
             self.failed.emit(_message(e))

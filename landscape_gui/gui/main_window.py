@@ -526,7 +526,13 @@ class MainWindow(QMainWindow):
 
     def export_animation(self) -> None:
         folder = self.files.path.parent if self.files.path else None
-        dialog = ExportDialog(self.current_scenario(), self, folder=folder, landscape=self.session.landscape)
+        dialog = ExportDialog(
+            self.current_scenario(),
+            self,
+            folder=folder,
+            landscape=self.session.landscape,
+            trained=self.training_view.trained_for,
+        )
         dialog.failed.connect(lambda m: self.statusBar().showMessage(f"Export failed: {m}", 20000))
         dialog.exec()
 

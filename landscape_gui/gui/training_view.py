@@ -41,7 +41,7 @@ from landscape_gui.core.frames.sharpness import sharpness_until, training_sharpn
 from landscape_gui.core.scenario.declarations import declared
 from landscape_gui.core.scenario.model import TrainingSettings
 from landscape_gui.core.training.process import trained_plane_in_child
-from landscape_gui.core.training.projection import PlaneSurface
+from landscape_gui.core.training.projection import RESOLUTIONS, PlaneSurface
 from landscape_gui.core.training.session import TrainedPlane, plane_caption
 from landscape_gui.drawing.sharpness_plot import SharpnessPlot
 from landscape_gui.drawing.training_loss import TrainingLossPlot
@@ -186,6 +186,18 @@ class TrainingView(QObject):
         self.progress.setValue(0)
         self.progress.show()
         self._debounce()
+
+    def trained_for(self, scenario) -> tuple[TrainedPlane, PlaneSurface] | None:
+        """The plane and finest surface this dock holds, when they are ``scenario``'s training (an export takes
+        them instead of training the network again on the window's thread)."""
+        if (
+            self.plane is None
+            or self.surface is None
+            or self.surface.resolution < max(RESOLUTIONS)
+            or training_key(scenario) != training_key(self._scenario)
+        ):
+            return None
+        return self.plane, self.surface
 
     def _edit(self, name: str, value) -> None:
         s = self._scenario
