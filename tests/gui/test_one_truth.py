@@ -188,10 +188,17 @@ def no_message_boxes(monkeypatch):
 def test_every_preset_exports_in_every_view_from_the_dialog(qtbot, window, tmp_path, view, no_message_boxes):
     from landscape_gui.gui.export_dialog import ExportDialog
 
+    trained = window.training_view.trained_for
     for preset in PRESETS:
         assert window.files.open_preset(preset)
+        if window.current_scenario().training is not None:  # the dock's training, finished, is what exports
+            qtbot.waitUntil(lambda: trained(window.current_scenario()) is not None, timeout=300000)
         dialog = ExportDialog(
-            window.current_scenario(), window, folder=tmp_path, landscape=window.session.landscape
+            window.current_scenario(),
+            window,
+            folder=tmp_path,
+            landscape=window.session.landscape,
+            trained=trained,
         )
         dialog.view.setCurrentIndex(dialog.view.findData(view))
         dialog.fmt.setCurrentIndex(dialog.fmt.findData("png"))
@@ -205,6 +212,21 @@ def test_every_preset_exports_in_every_view_from_the_dialog(qtbot, window, tmp_p
             dialog.start()
         assert len(list(written.args[0].glob("frame_*.png"))) == 2, preset
     assert [k for k, *_ in no_message_boxes] == ["information"] * len(PRESETS)
+
+
+def test_a_trained_network_not_finished_in_its_dock_is_not_trained_on_the_windows_thread(
+    qtbot, window, tmp_path, no_message_boxes
+):
+    from landscape_gui.gui.export_dialog import ExportDialog
+
+    assert window.files.open_preset("edge-of-stability")
+    dialog = ExportDialog(
+        window.current_scenario(), window, folder=tmp_path, landscape=window.session.landscape,
+        trained=lambda scenario: None,  # the dock is still training
+    )  # fmt: skip
+    with qtbot.waitSignal(dialog.failed, timeout=60000) as failed:
+        dialog.start()
+    assert "not ready" in failed.args[0] and dialog.job is None
 
 
 def test_a_failing_export_from_the_dialog_says_why_in_the_window(qtbot, window, tmp_path, no_message_boxes):
