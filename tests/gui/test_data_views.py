@@ -219,6 +219,20 @@ def test_slice_surface_is_computed_in_the_background_while_the_runs_animate(wind
     # up once a run crawls (a separate search, normally found in the child process)
     critical_points(get_landscape("mlp_slice"))
     computed = recorded_grids(monkeypatch)
+    # the background job holds its first grid until the window has shown that it goes on meanwhile (a fast
+    # machine computes the grid within fewer ticks than a slow one: counted, the test depended on the clock)
+    import threading
+
+    from landscape_gui.gui import data_views
+
+    gate, recorded = threading.Event(), data_views._grids
+
+    def held(*args, **kwargs):
+        for item in recorded(*args, **kwargs):
+            gate.wait(60)  # a window that never ticks fails the assertions below instead of hanging
+            yield item
+
+    monkeypatch.setattr(data_views, "_grids", held)
     job = window.data.job
     ticks, serials = [], []
 
@@ -227,6 +241,8 @@ def test_slice_surface_is_computed_in_the_background_while_the_runs_animate(wind
             ticks.append(1)
             if window.frame is not None:
                 serials.append(snap(window).serial)
+            if len(ticks) >= 5 and serials and serials[-1] - serials[0] >= 3:
+                gate.set()
 
     timer = QTimer()
     timer.setInterval(20)
