@@ -125,6 +125,10 @@ def test_the_degree_bound_reads_the_tree():
     [
         ("(x**2 + y**2 - 1)**2", [("maximum", (0.0, 0.0))]),  # the unit circle: a curve of minima
         ("(x + y)**2", []),  # the line y = −x: a valley of minima, flat along it
+        # ∇J = 100 A⁹⁹B⁹⁹ (2x + 3, 1 − 2y) with A = x + y + 1, B = x − y + 2: the two lines A = 0 and B = 0,
+        # of minima (J ≥ 0 = J there), and (−3/2, 1/2), where they cross; Newton creeps towards a root of
+        # order 99 until ∇J underflows, and the search said "complete" with none of them
+        ("(x+y+1)**100*(x-y+2)**100", []),
     ],
 )
 def test_critical_points_that_are_not_isolated_make_the_list_incomplete(formula, listed):
@@ -142,3 +146,16 @@ def test_critical_points_that_are_not_isolated_make_the_list_incomplete(formula,
     )
     isolated = search_critical_points(landscape_from_formula("(x + y)**2 + (x - y)**2"))
     assert isolated.complete and [p.kind for p in isolated.points] == ["minimum"]
+
+
+def test_a_minimum_of_high_order_is_listed_or_said_to_be_missing():
+    """x¹⁰⁰ + y¹⁰⁰ has one critical point, its minimum (0, 0) (∇J = 100 (x⁹⁹, y⁹⁹)). Newton moves 1/100 of
+    the way to it per step, and the search said "complete" with no points: it must list the minimum or say
+    the list is incomplete."""
+    from landscape_gui.core.analysis.critical import search_critical_points
+    from landscape_gui.core.landscapes.expressions import landscape_from_formula
+
+    found = search_critical_points(landscape_from_formula("x**100 + y**100"))
+    listed = [p for p in found.points if np.allclose(p.position, (0.0, 0.0), atol=1e-6)]
+    assert listed or not found.complete
+    assert all(np.allclose(p.position, (0.0, 0.0), atol=1e-6) for p in found.points)

@@ -290,10 +290,12 @@ def _find(
         ctx.check()
         x, gnorm, last = newton(ctx, seeds)
         timed_out = ctx.expired()
+        # converged, or frozen where ∇J is exactly zero in floating point: near a critical set of high order,
+        # (x + y + 1)¹⁰⁰(x − y + 2)¹⁰⁰, Newton creeps by 1/100 of the distance a step until ∇J underflows;
+        # such a point is stationary to the machine's precision and is classified like any other
         ok = (
             np.isfinite(gnorm)
-            & (gnorm <= GRAD_TOL * ctx.grad_scale)
-            & (last <= STEP_TOL * ctx.size)
+            & (((gnorm <= GRAD_TOL * ctx.grad_scale) & (last <= STEP_TOL * ctx.size)) | (gnorm == 0))
             & ctx.inside(x, 1e-9)
         )
         cand.append(x[ok])

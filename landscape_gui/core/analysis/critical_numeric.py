@@ -181,10 +181,19 @@ def uniform_seeds(ctx: SearchContext, n: int, box: tuple[np.ndarray, np.ndarray]
 def newton(
     ctx: SearchContext, x0: np.ndarray, iters: int = _MAX_ITER
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run batched Newton; return final positions, ‖∇J‖ there and the size of the last step (inf if dead)."""
+    """Run batched Newton; return final positions, ‖∇J‖ there and the size of the last step (inf if dead).
+
+    Near a root of ∇J of multiplicity k (∇J ∝ (x − a)ᵏ along the step: x¹⁰⁰ + y¹⁰⁰ at 0, or a line of minima
+    of (x + y + 1)¹⁰⁰) Newton converges only linearly, each step (k − 1)/k of the one before, and 100 steps
+    of x¹⁰⁰ + y¹⁰⁰ would cover a third of the distance. When two successive ratios agree on such a k
+    (k > 2.5), the step is multiplied by k, which lands on the root (the classic correction for a multiple
+    root); simple roots, whose steps shrink quadratically, are never corrected.
+    """
     x = x0.copy()
     n = x.shape[0]
     last = np.full(n, np.inf)
+    raw = np.full(n, np.inf)  # the size of each point's last Newton step before correction and cap
+    ratio = np.full(n, np.nan)  # the ratio of its last two such sizes
     alive = np.ones(n, dtype=bool)
     frozen = np.zeros(n, dtype=bool)
     cap = _STEP_CAP * ctx.size
@@ -195,6 +204,12 @@ def newton(
             break
         g, h = ctx.gh(x[act])
         delta, finite = newton_steps(g, h)
+        norm = np.sqrt(np.sum(delta**2, axis=1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = norm / raw[act]
+        steady = (r > 0.6) & (r < 1.0) & (np.abs(r - ratio[act]) < 1e-3)
+        raw[act], ratio[act] = norm, r
+        delta[steady] *= (1.0 / (1.0 - r[steady]))[:, None]
         norm = np.sqrt(np.sum(delta**2, axis=1))
         scale = np.where(norm > cap, cap / np.where(norm > 0, norm, 1.0), 1.0)
         delta *= scale[:, None]
