@@ -59,9 +59,7 @@ def test_batch_size_box_is_for_data_landscapes_only_and_reaches_the_runs(window,
     assert spin.text() == "whole data (60)"
     spin.setValue(5)
     assert window.session.scenario.batch_size == 5
-    qtbot.waitUntil(
-        lambda: worker_sim(window) is not None and worker_sim(window).batch_size == 5, timeout=10000
-    )
+    qtbot.waitUntil(lambda: (sim := worker_sim(window)) is not None and sim.batch_size == 5, timeout=10000)
     window.step()
     qtbot.waitUntil(lambda: window.frame is not None and snap(window).batch is not None, timeout=10000)
     assert len(snap(window).batch) == 5
@@ -72,7 +70,10 @@ def test_batch_size_box_is_for_data_landscapes_only_and_reaches_the_runs(window,
     assert window.session.scenario.batch_size is None and not spin.isEnabled()
     with pytest.raises(ValueError, match="formula"):
         window.session.set(batch_size=4)
-    qtbot.waitUntil(lambda: worker_sim(window).landscape.id == "booth", timeout=10000)
+    # the worker has no simulation while it builds the new one
+    qtbot.waitUntil(
+        lambda: (sim := worker_sim(window)) is not None and sim.landscape.id == "booth", timeout=10000
+    )
     assert worker_sim(window).batch_size is None
 
 
