@@ -34,6 +34,7 @@ from landscape_gui.core.frames.presenter import basin_problem, optimizer_label
 from landscape_gui.core.scenario.model import BasinSettings
 from landscape_gui.gui.jobs import Debounce, Job
 from landscape_gui.gui.session_model import SessionModel
+from landscape_gui.gui.window_layout import scrolled
 
 DEBOUNCE_MS = 150  # a slider drag restarts the computation once it rests, not at every value
 #: What the basins depend on: a change of any of these computes them again.
@@ -141,11 +142,7 @@ class BasinsView(QObject):
         self.panel = BasinsPanel()
         self.dock = QDockWidget("Basins of attraction")
         self.dock.setObjectName("dock_basins")
-        holder = QScrollArea()  # on a 720-pixel screen at 150 % the panel scrolls, the window never grows
-        holder.setWidgetResizable(True)
-        holder.setFrameShape(QFrame.Shape.NoFrame)
-        holder.setWidget(self.panel)
-        self.dock.setWidget(holder)
+        self.dock.setWidget(scrolled(self.panel))  # on a 720-pixel screen at 150 %: it scrolls
         self.status_bar = QProgressBar()
         self.status_bar.setRange(0, 1000)
         self.status_bar.setMaximumWidth(160)

@@ -4,12 +4,13 @@ A lecturer's audience reads it from the back of the room, so the text is large (
 presentation scale). The ▾/▸ button folds the description away, leaving the title line; the banner hides
 itself when the scenario has no description (the title alone is in the window title). The description scrolls
 within at most :data:`MAX_SHARE` of the window's height, so a long lesson never squeezes the 3D view (it used to
-take a third of a 1366×768 window and still be cut off).
+take a third of a 1366×768 window and still be cut off); where the window has less room than that (docks below
+and beside the view at 150 %), it gives way down to one line rather than make the window grow.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout
 
 from landscape_gui.drawing.rich_text import marks_html
@@ -18,6 +19,17 @@ TITLE_PT = 16
 BODY_PT = 12
 #: Most of the window's height the description takes before it scrolls.
 MAX_SHARE = 0.2
+
+
+class _Scroll(QScrollArea):
+    """The description's scroll area: it asks for :attr:`wanted` pixels of height (what the text needs, within
+    the share) and can be given as little as one line, so the banner never sets the window's minimum height
+    (a fixed height did: the window grew from 720 to 763 when adam-sgd-train's training dock appeared)."""
+
+    wanted = 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.wanted)
 
 
 class LessonPanel(QFrame):
@@ -36,7 +48,7 @@ class LessonPanel(QFrame):
             label.setTextFormat(Qt.TextFormat.RichText)  # m̂, v̂ with their hats on (marks_html)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll = QScrollArea()
+        self.scroll = _Scroll()
         self.scroll.setObjectName("lesson_scroll")
         self.scroll.setWidget(self.body)
         self.scroll.setWidgetResizable(True)
@@ -91,7 +103,13 @@ class LessonPanel(QFrame):
         window = self.window()
         limit = max(3 * self.body.fontMetrics().lineSpacing(), round(window.height() * MAX_SHARE))
         need = self.body.heightForWidth(max(100, self.scroll.viewport().width())) + 4
-        self.scroll.setFixedHeight(min(limit, max(need, self.body.fontMetrics().lineSpacing())))
+        line = self.body.fontMetrics().lineSpacing()
+        wanted = min(limit, max(need, line))
+        if wanted != self.scroll.wanted or self.scroll.maximumHeight() != wanted:
+            self.scroll.wanted = wanted
+            self.scroll.setMinimumHeight(min(wanted, line + 4))
+            self.scroll.setMaximumHeight(wanted)
+            self.scroll.updateGeometry()
 
     def set_scale(self, scale: float) -> None:
         """Text size: 1 = normal, 1.5 and 2 for presentation mode."""

@@ -9,13 +9,24 @@ data landscape). On a first show the 3D view, the window's centre, keeps the lar
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QScrollArea, QWidget
 
 LEFT, RIGHT, BOTTOM = (
     Qt.DockWidgetArea.LeftDockWidgetArea,
     Qt.DockWidgetArea.RightDockWidgetArea,
     Qt.DockWidgetArea.BottomDockWidgetArea,
 )
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that gives it the whole room when it fits: a dock whose contents'
+    least height adds to the others' past a 720-pixel screen at 150 % scrolls instead of growing the window
+    (the plots' five minimums, while a preset's lr plot was still shown, grew it from 720 to 763)."""
+    holder = QScrollArea()
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    holder.setWidget(widget)
+    return holder
 
 
 def lay_out_docks(window) -> dict[str, QDockWidget]:
@@ -25,7 +36,7 @@ def lay_out_docks(window) -> dict[str, QDockWidget]:
     for key, title, widget, area in (
         ("controls", "Controls", window.panel, LEFT),
         ("map", "Map", window.map, RIGHT),
-        ("plots", "Loss and gradient norm", window.plots, RIGHT),
+        ("plots", "Loss and gradient norm", scrolled(window.plots), RIGHT),
         ("runs", "Runs", window.table, BOTTOM),
     ):
         dock = QDockWidget(title, window)
