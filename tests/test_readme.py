@@ -366,3 +366,27 @@ def test_files_a_reader_left_in_the_clone_change_nothing(tmp_path):
     assert (work / "race.mp4").stat().st_size > 1000
     for name, data in planted.items():
         assert (clone / name).read_bytes() == data, f"{name} in the clone was changed"
+
+
+def test_the_linters_check_the_project_and_not_the_files_a_reader_left(tmp_path):
+    """scripts/test runs ``ruff check .`` and ``ruff format --check .`` in the clone: a reader's example.py at
+    its top (the README's own, as they typed it) failed the run on a clone where the README was followed. The
+    linters read the project's code and docs ([tool.ruff] include) and nothing else, and still catch the
+    project's own badly formatted code."""
+    ruff = Path(sys.executable).with_name("ruff")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "example.py").write_text("import os\nprint( 'my own example' )\n", "utf-8")
+    (tmp_path / "notes.md").write_text("# mine\n\n```python\nprint( 1 )\n```\n", "utf-8")
+    code = tmp_path / "landscape_gui"
+    code.mkdir()
+    (code / "ok.py").write_text('print("fine")\n', "utf-8")
+
+    def lint() -> list[int]:
+        return [
+            subprocess.run([ruff, *args, "."], cwd=tmp_path, capture_output=True, check=False).returncode
+            for args in (["check", "--no-cache"], ["format", "--check", "--no-cache"])
+        ]
+
+    assert lint() == [0, 0]
+    (code / "bad.py").write_text("import os\nprint( 'project code' )\n", "utf-8")
+    assert lint() == [1, 1]
