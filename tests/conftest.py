@@ -104,6 +104,16 @@ import uuid  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def one_blas_thread():
+    """Small matrices: one BLAS thread (core/blas.py; 10× faster on a busy 2-core machine, same numbers). The
+    training tests' modules use it (``pytestmark = pytest.mark.usefixtures("one_blas_thread")``)."""
+    from landscape_gui.core.blas import blas_threads
+
+    with blas_threads(1):
+        yield
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 256 KiB tmpfs (needs root and mount rights; skipped otherwise)."""

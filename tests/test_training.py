@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from training_reference import fd_hessian, logits, loss_and_grad, replay
 
-from landscape_gui.core.blas import blas_threads
 from landscape_gui.core.data.landscapes import SurfaceCancelled
 from landscape_gui.core.optimizers.update_rules import newton_update, saddle_free_newton_update
 from landscape_gui.core.training import (
@@ -25,12 +24,7 @@ from landscape_gui.core.training import (
 )
 from landscape_gui.core.training.hessian import hessian, hessian_vector_products
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """Small matrices: one BLAS thread (core/blas.py; 10× faster on a busy 2-core machine, same numbers)."""
-    with blas_threads(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

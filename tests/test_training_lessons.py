@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape_gui.core.blas import blas_threads
 from landscape_gui.core.training.lessons import (
     ADAM_AND_SGD,
     EDGE_OF_STABILITY,
@@ -19,12 +18,7 @@ from landscape_gui.core.training.lessons import (
     edge_of_stability_claims,
 )
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """Small matrices: one BLAS thread (core/blas.py; 10× faster on a busy 2-core machine, same numbers)."""
-    with blas_threads(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from landscape_gui.core.blas import blas_threads
 from landscape_gui.core.scenario.files import dumps_scenario, loads_scenario
 from landscape_gui.core.scenario.presets import load_preset
 from landscape_gui.core.training.lessons import (
@@ -17,11 +16,7 @@ from landscape_gui.core.training.lessons import (
 )
 from landscape_gui.core.training.session import train_scenario
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    with blas_threads(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")  # tests/conftest.py
 
 
 def says(s, *phrases):
