@@ -105,7 +105,7 @@ class LessonPanel(QFrame):
         need = self.body.heightForWidth(max(100, self.scroll.viewport().width())) + 4
         line = self.body.fontMetrics().lineSpacing()
         wanted = min(limit, max(need, line))
-        if wanted != self.scroll.wanted or self.scroll.maximumHeight() != wanted:
+        if wanted != self.scroll.wanted:
             self.scroll.wanted = wanted
             self.scroll.setMinimumHeight(min(wanted, line + 4))
             self.scroll.setMaximumHeight(wanted)
